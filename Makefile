@@ -1,0 +1,29 @@
+# The two commands of the README. Both set up what they need on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.requirements-installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test chromium clean-data
+
+run: $(STAMP)
+	$(PY) -m services.stack.run
+
+test: $(STAMP) chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+$(STAMP): requirements.txt
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+# Debian's Chromium for the end-to-end tests; Playwright downloads no browser.
+chromium:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+clean-data:
+	rm -rf .data

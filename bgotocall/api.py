@@ -1,0 +1,13 @@
+"""HTTP routes beside the pages (webhooks, downloads), mounted on the backend."""
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+
+async def health(request):
+    return JSONResponse({"status": "ok"})
+
+
+routes = Starlette(routes=[Route("/api/health", health)])

@@ -1,0 +1,33 @@
+"""B-GOTOCALL OS: the browser app. Pages here, everything else in services/."""
+from __future__ import annotations
+
+import reflex as rx
+
+from bgotocall.api import routes
+from bgotocall.pages.agent import agent_page
+from bgotocall.pages.auth import forbidden_page, forgot_page, login_page, reset_page
+from bgotocall.pages.sections import SECTIONS, section_page
+from bgotocall.pages.teams import teams_page
+from bgotocall.state.password import PasswordState
+from bgotocall.state.session import SessionState
+from bgotocall.state.teams import TeamsState
+
+app = rx.App(
+    api_transformer=routes,
+)
+
+app.add_page(rx.fragment(), route="/", on_load=SessionState.go_home, title="B-GOTOCALL OS")
+app.add_page(login_page, route="/connexion", title="Connexion — B-GOTOCALL OS",
+             on_load=SessionState.leave_login_page_if_signed_in)
+app.add_page(forgot_page, route="/mot-de-passe-oublie", title="Mot de passe oublié")
+app.add_page(reset_page, route="/reinitialiser", title="Nouveau mot de passe",
+             on_load=PasswordState.open_reset_page)
+app.add_page(forbidden_page, route="/interdit", title="Accès refusé",
+             on_load=SessionState.enter_any)
+app.add_page(agent_page, route="/bandeau", title="Bandeau agent",
+             on_load=SessionState.enter_agent_panel)
+app.add_page(teams_page, route="/equipes", title="Équipes",
+             on_load=[SessionState.enter_supervision, TeamsState.load_teams])
+for section in SECTIONS:
+    app.add_page(section_page(section), route=section.route, on_load=section.guard,
+                 title="B-GOTOCALL OS")

@@ -1,0 +1,33 @@
+"""Bandeau agent: the agent's whole screen. Filled by the voice and messaging issues."""
+from __future__ import annotations
+
+import reflex as rx
+
+from bgotocall.components.shell import top_bar
+from bgotocall.i18n import t
+from bgotocall.state.session import SessionState
+
+
+def _status_bar() -> rx.Component:
+    return rx.hstack(
+        rx.badge(t("agent.status"), color_scheme="gray", size="3", data_testid="agent-status"),
+        rx.text(SessionState.user_name, weight="medium"),
+        width="100%", padding="0.75rem 1.5rem", align="center",
+        background=rx.color("gray", 3),
+    )
+
+
+def agent_page() -> rx.Component:
+    return rx.vstack(
+        top_bar(),
+        _status_bar(),
+        rx.vstack(
+            rx.heading(t("nav.agent"), size="6", data_testid="page-title"),
+            rx.text(t("agent.welcome"), color=rx.color("gray", 11)),
+            rx.card(rx.hstack(rx.icon("headset", size=28, color=rx.color("gray", 9)),
+                              rx.text(t("agent.waiting")), align="center", spacing="3"),
+                    width="100%", data_testid="empty-state"),
+            padding="1.5rem 2rem", width="100%", spacing="4",
+        ),
+        spacing="0", width="100%", min_height="100vh", background=rx.color("gray", 2),
+    )

@@ -1,0 +1,47 @@
+"""Équipes: the teams of the tenant."""
+from __future__ import annotations
+
+import reflex as rx
+
+from bgotocall.components.shell import empty_state, page_header, role_shell
+from bgotocall.i18n import t
+from bgotocall.state.teams import TeamsState
+
+
+def _create_form() -> rx.Component:
+    return rx.card(rx.form(rx.vstack(
+        rx.heading(t("teams.new"), size="4"),
+        rx.hstack(
+            rx.vstack(rx.text(t("teams.name"), " *", as_="label", html_for="team-name",
+                              size="2", weight="medium"),
+                      rx.input(id="team-name", name="name", required=True, max_length=120,
+                               width="100%"), width="100%", spacing="1"),
+            rx.vstack(rx.text(t("teams.description"), as_="label",
+                              html_for="team-description", size="2", weight="medium"),
+                      rx.input(id="team-description", name="description", max_length=500,
+                               width="100%"), width="100%", spacing="1"),
+            width="100%", spacing="4"),
+        rx.cond(TeamsState.form_error != "",
+                rx.text(TeamsState.form_error, color=rx.color("red", 11), size="2",
+                        data_testid="form-error")),
+        rx.button(rx.icon("plus", size=16), t("teams.create"), type="submit",
+                  data_testid="create-team"),
+        spacing="3", width="100%"), on_submit=TeamsState.add_team), width="100%")
+
+
+def _table() -> rx.Component:
+    return rx.cond(
+        TeamsState.teams.length() > 0,
+        rx.table.root(
+            rx.table.header(rx.table.row(
+                rx.table.column_header_cell(t("teams.name")),
+                rx.table.column_header_cell(t("teams.description")))),
+            rx.table.body(rx.foreach(TeamsState.teams, lambda team: rx.table.row(
+                rx.table.cell(team.name), rx.table.cell(team.description)))),
+            variant="surface", width="100%", data_testid="teams-table"),
+        empty_state("users", "teams.empty"),
+    )
+
+
+def teams_page() -> rx.Component:
+    return role_shell(page_header("nav.teams", "teams.context"), _create_form(), _table())

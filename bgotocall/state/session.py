@@ -1,0 +1,125 @@
+"""The signed-in user of a browser tab, and the server-side checks every page uses."""
+from __future__ import annotations
+
+import reflex as rx
+
+from services.identity.access import AuthContext, can_access, home_of
+from services.identity.audit import record_refusal
+from services.identity.login import log_in
+from services.identity.sessions import close_session, resolve_session
+
+LOGIN_PAGE = "/connexion"
+FORBIDDEN_PAGE = "/interdit"
+
+
+class SessionState(rx.State):
+    # The session token lives in an HttpOnly-less cookie because Reflex reads cookies
+    # from the browser; it is only a random bearer: the server holds the session.
+    token: str = rx.Cookie("", name="bgc_session", same_site="strict", path="/",
+                           max_age=12 * 3600)
+    lang: str = rx.LocalStorage("fr", name="bgc_lang")
+    user_name: str = ""
+    user_email: str = ""
+    role: str = ""
+    tenant_name: str = ""
+    home: str = LOGIN_PAGE
+    login_error: str = ""
+    login_busy: bool = False
+
+    # --- checks used by every page and handler -------------------------------------
+    def _context(self) -> AuthContext | None:
+        return resolve_session(self.token, self.router.session.client_ip)
+
+    def _authorize(self, area: str, action: str) -> AuthContext | None:
+        """The caller's context when its role may do `action` in `area`; else None, logged."""
+        ctx = self._context()
+        if ctx is None or not can_access(ctx, area):
+            record_refusal(ctx, area, action, self.router.session.client_ip)
+            return None
+        return ctx
+
+    def _show(self, ctx: AuthContext | None) -> None:
+        self.user_name = ctx.full_name if ctx else ""
+        self.user_email = ctx.email if ctx else ""
+        self.role = ctx.role.value if ctx else ""
+        self.tenant_name = (ctx.tenant_name or "BIAR GROUP") if ctx else ""
+        self.home = home_of(ctx) if ctx else LOGIN_PAGE
+
+    def _enter(self, area: str):
+        ctx = self._context()
+        self._show(ctx)
+        if ctx is None:
+            self.token = ""
+            return rx.redirect(LOGIN_PAGE)
+        if not can_access(ctx, area):
+            record_refusal(ctx, area, f"open page {self.router.url.path}",
+                           self.router.session.client_ip)
+            return rx.redirect(FORBIDDEN_PAGE)
+        return None
+
+    # --- page guards (on_load) ----------------------------------------------------------
+    @rx.event
+    def enter_platform(self):
+        return self._enter("platform")
+
+    @rx.event
+    def enter_billing(self):
+        return self._enter("billing")
+
+    @rx.event
+    def enter_tenant_settings(self):
+        return self._enter("tenant_settings")
+
+    @rx.event
+    def enter_supervision(self):
+        return self._enter("supervision")
+
+    @rx.event
+    def enter_agent_panel(self):
+        return self._enter("agent_panel")
+
+    @rx.event
+    def enter_any(self):
+        """Pages every signed-in user may see (the refusal page)."""
+        ctx = self._context()
+        self._show(ctx)
+        return None if ctx else rx.redirect(LOGIN_PAGE)
+
+    @rx.event
+    def go_home(self):
+        ctx = self._context()
+        self._show(ctx)
+        return rx.redirect(self.home)
+
+    @rx.event
+    def leave_login_page_if_signed_in(self):
+        ctx = self._context()
+        self._show(ctx)
+        self.login_error = ""
+        return rx.redirect(self.home) if ctx else None
+
+    # --- actions ------------------------------------------------------------------------------
+    @rx.event
+    def log_in(self, form: dict):
+        result = log_in(str(form.get("email", "")), str(form.get("password", "")),
+                        self.router.session.client_ip, previous_token=self.token)
+        if result.error:
+            self.login_error = result.error
+            return None
+        self.login_error = ""
+        self.token = result.token
+        self._show(result.context)
+        if self.lang == "fr" and result.context.language == "en":
+            self.lang = "en"
+        return rx.redirect(self.home)
+
+    @rx.event
+    def log_out(self):
+        close_session(self.token)
+        self.token = ""
+        self._show(None)
+        return rx.redirect(LOGIN_PAGE)
+
+    @rx.event
+    def set_language(self, lang: str | list[str]):
+        self.lang = "en" if lang == "en" else "fr"

@@ -1,0 +1,57 @@
+"""Logging in with email and password."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sqlmodel import select
+
+from services.db.engine import platform_session
+from services.identity import throttle
+from services.identity.access import AuthContext
+from services.identity.audit import record_security_event
+from services.identity.passwords import verify_password
+from services.identity.sessions import context_of, open_session
+from services.models.platform import Tenant, User
+
+WRONG_CREDENTIALS = "Email ou mot de passe incorrect."
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    token: str = ""
+    context: AuthContext | None = None
+    error: str = ""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def log_in(email: str, password: str, client_ip: str, previous_token: str = "") -> LoginResult:
+    email = normalise_email(email)
+    if not email or not password:
+        return LoginResult(error="Saisissez votre email et votre mot de passe.")
+    blocked = throttle.check_login_allowed(email, client_ip)
+    if blocked:
+        minutes = math.ceil(blocked.retry_after_seconds / 60)
+        record_security_event("login_throttled", client_ip=client_ip, email=email)
+        return LoginResult(error=f"Trop de tentatives échouées. Réessayez dans {minutes} min.")
+    with platform_session() as session:
+        row = session.exec(
+            select(User, Tenant).join(Tenant, Tenant.id == User.tenant_id, isouter=True)
+            .where(User.email == email)
+        ).first()
+    user, tenant = row if row else (None, None)
+    if not verify_password(user.password_hash if user else None, password) or not user.is_active:
+        throttle.record_login_failure(email, client_ip)
+        record_security_event("login_failed", user_id=user.id if user else None,
+                              client_ip=client_ip, email=email)
+        return LoginResult(error=WRONG_CREDENTIALS)
+    ctx = context_of(user, tenant, client_ip)
+    if ctx.role.value != "SUPER_ADMIN" and tenant and tenant.status == "SUSPENDED":
+        return LoginResult(error="Cette instance est suspendue. Contactez le support.")
+    throttle.clear_login_failures(email)
+    token = open_session(user.id, client_ip, previous_token)
+    record_security_event("login", user_id=user.id, tenant_id=ctx.tenant_id, client_ip=client_ip)
+    return LoginResult(token=token, context=ctx)

@@ -1,0 +1,37 @@
+"""The sandbox process: local twins of the outside world on one HTTP port."""
+from __future__ import annotations
+
+import argparse
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route
+
+from services.sandbox.sendgrid.app import Mailbox, inbox_app, sendgrid_app
+from services.settings import get_settings
+
+
+def build_app() -> Starlette:
+    s = get_settings()
+    mailbox = Mailbox(s.data_dir / "sandbox" / "emails.jsonl")
+
+    async def health(request):
+        return JSONResponse({"status": "ok"})
+
+    return Starlette(routes=[
+        Route("/health", health),
+        Mount("/sendgrid", sendgrid_app(mailbox, s.sendgrid_api_key)),
+        Mount("/inbox", inbox_app(mailbox)),
+    ])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="B-GOTOCALL sandbox providers")
+    parser.add_argument("--port", type=int, default=get_settings().sandbox_port)
+    args = parser.parse_args()
+    uvicorn.run(build_app(), host="127.0.0.1", port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()

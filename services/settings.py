@@ -1,0 +1,76 @@
+"""Settings read from the environment, with defaults that need nothing installed.
+
+Without DATABASE_URL / REDIS_URL the run and test commands start embedded servers
+under the data folder and export these variables before any process reads them.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    redis_url: str
+    web_port: int
+    backend_port: int
+    sandbox_port: int
+    pbx_port: int
+    public_url: str
+    platform_domain: str
+    sendgrid_api_key: str
+    sendgrid_host: str
+    email_sender: str
+    session_idle_minutes: int
+    session_max_hours: int
+    login_max_failures_account: int
+    login_max_failures_address: int
+    login_window_seconds: int
+    reset_token_minutes: int
+    demo_password: str = field(repr=False, default="")
+
+    @property
+    def sandbox_url(self) -> str:
+        return f"http://127.0.0.1:{self.sandbox_port}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    data_dir = Path(_env("BGC_DATA_DIR", str(REPO_ROOT / ".data"))).resolve()
+    web_port = _env_int("BGC_WEB_PORT", 3000)
+    sandbox_port = _env_int("BGC_SANDBOX_PORT", 8025)
+    return Settings(
+        data_dir=data_dir,
+        database_url=_env("DATABASE_URL"),
+        redis_url=_env("REDIS_URL"),
+        web_port=web_port,
+        backend_port=_env_int("BGC_BACKEND_PORT", 8000),
+        sandbox_port=sandbox_port,
+        pbx_port=_env_int("BGC_PBX_PORT", 5038),
+        public_url=_env("BGC_PUBLIC_URL", f"http://localhost:{web_port}"),
+        platform_domain=_env("BGC_PLATFORM_DOMAIN", "b-gotocall.localhost"),
+        sendgrid_api_key=_env("SENDGRID_API_KEY", "SG.sandbox-key"),
+        sendgrid_host=_env("SENDGRID_HOST", f"http://127.0.0.1:{sandbox_port}/sendgrid"),
+        email_sender=_env("BGC_EMAIL_SENDER", "no-reply@b-gotocall.com"),
+        session_idle_minutes=_env_int("BGC_SESSION_IDLE_MINUTES", 120),
+        session_max_hours=_env_int("BGC_SESSION_MAX_HOURS", 12),
+        login_max_failures_account=_env_int("BGC_LOGIN_MAX_FAILURES_ACCOUNT", 5),
+        login_max_failures_address=_env_int("BGC_LOGIN_MAX_FAILURES_ADDRESS", 20),
+        login_window_seconds=_env_int("BGC_LOGIN_WINDOW_SECONDS", 900),
+        reset_token_minutes=_env_int("BGC_RESET_TOKEN_MINUTES", 30),
+        demo_password=_env("BGC_DEMO_PASSWORD", "Demo-2026!"),
+    )

@@ -1,0 +1,54 @@
+"""The environment every process of the stack gets."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from services.settings import REPO_ROOT
+
+BUN_VERSION = "1.4.4"  # the version Reflex 0.10.1 pins
+TOOLS = REPO_ROOT / "tools"
+
+
+def bun_path() -> Path:
+    """Bun from the npm registry: Reflex's own installer downloads from outside."""
+    path = TOOLS / "node_modules" / ".bin" / "bun"
+    if not path.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            raise SystemExit("npm is needed to install bun (apt-get install npm).")
+        subprocess.run([npm, "install", "--prefix", str(TOOLS), f"bun@{BUN_VERSION}",
+                        "--no-audit", "--no-fund", "--loglevel=error"], check=True)
+    return path
+
+
+def npm_registry() -> str:
+    npm = shutil.which("npm")
+    if npm is None:
+        return ""
+    out = subprocess.run([npm, "config", "get", "registry"], capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+def stack_environment(data_dir: Path, database_url: str, redis_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    bun = bun_path()
+    env.update({
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "BGC_DATA_DIR": str(data_dir),
+        "REFLEX_BUN_PATH": str(bun),
+        "PATH": f"{bun.parent}{os.pathsep}{Path(os.sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+        "REFLEX_TELEMETRY_ENABLED": "false",
+        "REFLEX_CHECK_LATEST_VERSION": "false",
+        "REFLEX_DIR": str(TOOLS / "reflex"),
+        "BUN_INSTALL_CACHE_DIR": str(TOOLS / "bun-cache"),
+        "BUN_RUNTIME_TRANSPILER_CACHE_PATH": str(TOOLS / "bun-transpiler-cache"),
+        "PYTHONUNBUFFERED": "1",
+    })
+    registry = npm_registry()
+    if registry:
+        env["NPM_CONFIG_REGISTRY"] = registry
+    return env

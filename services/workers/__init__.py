@@ -1,0 +1,3 @@
+"""Dramatiq workers: `dramatiq services.workers` loads every actor."""
+from services.workers import broker  # noqa: F401
+from services.workers import email_delivery  # noqa: F401
