@@ -13,6 +13,7 @@ from bgotocall.state.session import SessionState
 from bgotocall.state.teams import TeamsState
 
 app = rx.App(
+    html_lang="fr",
     api_transformer=routes,
 )
 

@@ -1,4 +1,5 @@
-"""Test session set-up: real PostgreSQL and Redis (embedded unless given), migrated."""
+"""Test session set-up: real PostgreSQL and Redis (embedded unless given), migrated,
+and — for the tests that ask for it — the whole product running as `make run` runs it."""
 from __future__ import annotations
 
 import os
@@ -8,9 +9,15 @@ from pathlib import Path
 
 import pytest
 
-# One folder per test run, so concurrent runs never share servers or files.
+from tests.support.ports import free_port
+
+# One folder and one set of ports per test run, so concurrent runs never collide.
 _TEST_DATA = Path(tempfile.mkdtemp(prefix="bgc-test-"))
-os.environ.setdefault("BGC_DATA_DIR", str(_TEST_DATA / "data"))
+os.environ["BGC_DATA_DIR"] = str(_TEST_DATA / "data")
+for _name in ("BGC_WEB_PORT", "BGC_SANDBOX_PORT"):
+    os.environ[_name] = str(free_port())
+os.environ["BGC_PUBLIC_URL"] = f"http://localhost:{os.environ['BGC_WEB_PORT']}"
+os.environ["SENDGRID_HOST"] = f"http://127.0.0.1:{os.environ['BGC_SANDBOX_PORT']}/sendgrid"
 
 
 def _start_servers():
@@ -36,3 +43,36 @@ def migrated_database():
     if _SERVERS is not None:
         _SERVERS.stop()
     shutil.rmtree(_TEST_DATA, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def demo_data(migrated_database):
+    from services.demo import load_demo_data
+
+    load_demo_data()
+
+
+@pytest.fixture(scope="session")
+def product(demo_data):
+    """The web app, workers and sandbox, started by the same code as `make run`."""
+    from services.settings import get_settings
+    from services.stack.environment import stack_environment
+    from services.stack.processes import Ports, Stack
+
+    s = get_settings()
+    stack = Stack(stack_environment(s.data_dir, s.database_url, s.redis_url),
+                  Ports(web=s.web_port, sandbox=s.sandbox_port), s.data_dir / "logs")
+    stack.start()
+    yield s
+    stack.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_login_throttle(migrated_database):
+    """Each test starts with no failed-login counters (they live in Redis for 15 min)."""
+    from services.infra.redis import get_redis
+
+    r = get_redis()
+    keys = list(r.scan_iter("login-fail:*"))
+    if keys:
+        r.delete(*keys)

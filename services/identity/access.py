@@ -45,14 +45,14 @@ HOME_BY_ROLE: dict[Role, str] = {
 
 
 def can_access(ctx: AuthContext | None, area: str) -> bool:
-    return ctx is not None and ctx.role in AREAS[area]
+    """Role allowed by the matrix, and a tenant for every area but the platform's."""
+    return (ctx is not None and ctx.role in AREAS[area]
+            and (area == "platform" or ctx.tenant_schema is not None))
 
 
 def access_area(ctx: AuthContext | None, area: str) -> AuthContext:
     """Return the context when it may use `area`, else raise AccessDenied."""
     if not can_access(ctx, area):
-        raise AccessDenied(area)
-    if area != "platform" and ctx.role is not Role.SUPER_ADMIN and not ctx.tenant_schema:
         raise AccessDenied(area)
     return ctx
 

@@ -34,8 +34,8 @@ def record_login_failure(email: str, client_ip: str) -> None:
     window = get_settings().login_window_seconds
     pipe = get_redis().pipeline()
     for key in _keys(email, client_ip):
+        pipe.set(key, 0, ex=window, nx=True)  # the window starts at the first failure
         pipe.incr(key)
-        pipe.expire(key, window, nx=True)
     pipe.execute()
 
 

@@ -1,0 +1,46 @@
+"""End-to-end: Debian's Chromium driven by Playwright against the running product."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+# A loaded 2-core machine can take seconds to hydrate a page; waits stay event-driven.
+expect.set_options(timeout=15_000)
+
+
+@pytest.fixture(scope="session")
+def browser(product):
+    executable = shutil.which("chromium")
+    assert executable, "Chromium is missing: `make test` installs Debian's chromium package"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, product):
+    """Pages in fresh browser contexts (separate cookies), closed after the test."""
+    contexts = []
+
+    def open_page() -> Page:
+        context = browser.new_context(base_url=product.public_url, locale="fr-FR",
+                                      viewport={"width": 1280, "height": 800})
+        context.set_default_timeout(20_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page) -> Page:
+    return new_page()

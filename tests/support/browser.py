@@ -1,0 +1,23 @@
+"""What a person does in the browser, as small steps the e2e tests share."""
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+
+def log_in(page: Page, email: str, password: str) -> None:
+    page.goto("/connexion")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.get_by_test_id("login-submit").click()
+
+
+def log_in_and_land(page: Page, email: str, password: str, home: str) -> None:
+    log_in(page, email, password)
+    page.wait_for_url(f"**{home}")
+    expect(page.get_by_test_id("page-title")).to_be_visible()
+
+
+def log_out(page: Page) -> None:
+    page.get_by_test_id("user-menu").click()
+    page.get_by_test_id("logout").click()
+    page.wait_for_url("**/connexion")
