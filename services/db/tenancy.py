@@ -47,7 +47,7 @@ def provision_schema(schema: str, revision: str = "head") -> None:
     migrations.upgrade_tenant(schema, revision)
 
 
-def bind_to_schema(schema: str) -> Session:
+def _bind_to_schema(schema: str) -> Session:
     engine = get_engine().execution_options(
         schema_translate_map={TENANT_SCHEMA_PLACEHOLDER: schema}
     )
@@ -63,7 +63,7 @@ def tenant_session(ctx) -> Iterator[Session]:
     """
     if not getattr(ctx, "tenant_schema", None):
         raise PermissionError("Ce compte n'est rattaché à aucune instance.")
-    session = bind_to_schema(ctx.tenant_schema)
+    session = _bind_to_schema(ctx.tenant_schema)
     try:
         yield session
         session.commit()
