@@ -70,31 +70,20 @@ def one_start(data_dir: Path) -> tuple[float, float]:
                   Ports(web=s.web_port, sandbox=s.sandbox_port), s.data_dir / "logs")
     stack.start()
     elapsed = time.monotonic() - t0
-    pids = [p.pid for p in stack.processes.values()]
-    pids += [servers._pg.postmaster_pid if hasattr(servers._pg, "postmaster_pid") else 0]
-    memory = stack_rss_mb([os.getpid(), *[p for p in pids if p]])
-    memory += _embedded_rss_mb(data_dir)
+    pids = [os.getpid(), *(p.pid for p in stack.processes.values())]
+    memory = stack_rss_mb(pids) + _postgres_rss_mb(data_dir)
     stack.stop()
     get_engine().dispose()
     servers.stop()
     return elapsed, memory
 
 
-def _embedded_rss_mb(data_dir: Path) -> float:
-    """PostgreSQL and Redis were started detached: find them by their data folder."""
-    total = 0
-    for proc in psutil.process_iter(["cmdline", "memory_info"]):
-        cmd = " ".join(proc.info["cmdline"] or [])
-        if str(data_dir) in cmd or "redis-server" in cmd and str(data_dir) in cmd:
-            total += proc.info["memory_info"].rss
-    for proc in psutil.process_iter(["name", "memory_info", "ppid"]):
-        if proc.info["name"] == "postgres":
-            try:
-                if str(data_dir) in " ".join(psutil.Process(proc.info["ppid"]).cmdline()):
-                    total += proc.info["memory_info"].rss
-            except psutil.Error:
-                pass
-    return total / 2**20
+def _postgres_rss_mb(data_dir: Path) -> float:
+    """pgserver starts PostgreSQL detached: find its postmaster by the data folder."""
+    for proc in psutil.process_iter(["cmdline"]):
+        if str(data_dir / "servers" / "pg") in " ".join(proc.info["cmdline"] or []):
+            return stack_rss_mb([proc.pid])
+    return 0.0
 
 
 def main() -> None:
