@@ -46,3 +46,17 @@ def upgrade_all() -> list[str]:
     for schema in schemas:
         upgrade_tenant(schema)
     return schemas
+
+
+def _head(level: str) -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(REPO_ROOT / "alembic" / level)).get_current_head()
+
+
+def platform_head() -> str:
+    return _head("platform")
+
+
+def tenant_head() -> str:
+    return _head("tenant")

@@ -1,7 +1,5 @@
-"""French by default, English on the switch. Words come from the specification."""
+"""Texts of the shell, sign-in and placeholder pages."""
 from __future__ import annotations
-
-import reflex as rx
 
 FR: dict[str, str] = {
     "app.name": "B-GOTOCALL OS",
@@ -136,12 +134,3 @@ EN: dict[str, str] = {
     "provisioning.context": "Log of tenant creation.",
     "required": "required",
 }
-
-assert FR.keys() == EN.keys(), set(FR) ^ set(EN)
-
-
-def t(key: str) -> rx.Var:
-    """The text of `key` in the language chosen in the browser."""
-    from bgotocall.state.session import SessionState
-
-    return rx.cond(SessionState.lang == "en", EN[key], FR[key])
