@@ -42,6 +42,8 @@ class Settings:
     login_window_seconds: int
     reset_token_minutes: int
     demo_password: str = field(repr=False, default="")
+    # Key for encrypting stored credentials (e.g. remote databases); from the environment.
+    secret_key: str = field(repr=False, default="")
 
     @property
     def sandbox_url(self) -> str:
@@ -73,4 +75,5 @@ def get_settings() -> Settings:
         login_window_seconds=_env_int("BGC_LOGIN_WINDOW_SECONDS", 900),
         reset_token_minutes=_env_int("BGC_RESET_TOKEN_MINUTES", 30),
         demo_password=_env("BGC_DEMO_PASSWORD", "Demo-2026!"),
+        secret_key=_env("BGC_SECRET_KEY"),
     )

@@ -3,6 +3,7 @@ and — for the tests that ask for it — the whole product running as `make run
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import tempfile
 from pathlib import Path
@@ -19,6 +20,7 @@ os.environ["REFLEX_WEB_WORKDIR"] = str(_TEST_DATA / "web")
 os.environ["REFLEX_STATES_WORKDIR"] = str(_TEST_DATA / "states")
 for _name in ("BGC_WEB_PORT", "BGC_SANDBOX_PORT"):
     os.environ[_name] = str(free_port())
+os.environ.setdefault("BGC_SECRET_KEY", secrets.token_urlsafe(32))
 os.environ["BGC_PUBLIC_URL"] = f"http://localhost:{os.environ['BGC_WEB_PORT']}"
 os.environ["SENDGRID_HOST"] = f"http://127.0.0.1:{os.environ['BGC_SANDBOX_PORT']}/sendgrid"
 

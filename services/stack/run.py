@@ -2,10 +2,24 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import time
 
 from services.settings import get_settings
+
+
+def ensure_secret_key() -> None:
+    """A developer machine gets a random key kept in the data folder (never in git)."""
+    if os.environ.get("BGC_SECRET_KEY"):
+        return
+    path = get_settings().data_dir / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    os.environ["BGC_SECRET_KEY"] = path.read_text().strip()
+    get_settings.cache_clear()
 
 
 def prepare_databases():
@@ -41,6 +55,7 @@ def banner(started_in: float) -> str:
 
 def main() -> None:
     t0 = time.monotonic()
+    ensure_secret_key()
     servers = prepare_databases()
     from services.demo import load_demo_data
     from services.stack.environment import stack_environment

@@ -1,0 +1,44 @@
+"""python -m services.sandbox.pbx --host 127.0.0.1 --port 5038 --user amiuser --secret amipass --recordings DIR"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+
+from .clock import RealClock
+from .control import PbxControl
+from .tenants import demo_tenant, lab_tenant
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m services.sandbox.pbx", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5038)
+    parser.add_argument("--user", default="amiuser")
+    parser.add_argument("--secret", default="amipass")
+    parser.add_argument("--recordings", default="recordings")
+    parser.add_argument("--tenant", action="append", default=[], help="extra tenant slug (repeatable)")
+    parser.add_argument("--time-scale", type=float, default=1.0, help="0.1 = scripted delays 10x faster")
+    parser.add_argument("--auth-failure-delay", type=float, default=1.0)
+    return parser.parse_args(argv)
+
+
+async def serve(args: argparse.Namespace) -> None:
+    tenants = [lab_tenant()] + [demo_tenant(slug) for slug in args.tenant]
+    control = await PbxControl.start(host=args.host, port=args.port, username=args.user, secret=args.secret,
+                                     recordings=args.recordings, tenants=tenants,
+                                     clock=RealClock(args.time_scale), auth_failure_delay=args.auth_failure_delay)
+    logging.getLogger(__name__).info("AMI listening on %s:%s", args.host, control.port)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await control.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO)
+    asyncio.run(serve(parse_args(argv)))
+
+
+if __name__ == "__main__":
+    main()
