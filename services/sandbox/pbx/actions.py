@@ -4,7 +4,6 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Awaitable, Callable
 
-from .dialplan import run_context
 from .originate import Originate
 from .queues import QueueError
 from .wire import Action, Fields
@@ -243,5 +242,3 @@ async def show_contacts(session: "Session", act: Action) -> None:
     session.send_list(act, "A listing of Contacts follows, presented as ContactList events", items,
                       "ContactListComplete")
 
-
-__all__ = ["HANDLERS", "AmiError", "run_context"]

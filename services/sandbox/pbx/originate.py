@@ -71,6 +71,7 @@ class LocalLeg:
 class Originate:
     def __init__(self, pbx: "Pbx", action: Action) -> None:
         self.pbx, self.action = pbx, action
+        self.announce = action.is_true("Async")   # only an asynchronous Originate ends with OriginateResponse
         self.dial_string = action.get("Channel")
         self.timeout = int(action.get("Timeout") or 30000) / 1000
         self.callerid = parse_callerid(action.get("CallerID"))
@@ -141,6 +142,8 @@ class Originate:
         run(channel, lambda c: run_context(c, self.action.get("Context"), self.action.get("Exten") or "s"))
 
     def respond(self, answered: bool, reason: int) -> None:
+        if not self.announce:
+            return
         channel = self.leg.channel if (answered and self.leg) else None
         fields: Fields = ([("ActionID", self.action.action_id)] if self.action.action_id is not None else [])
         fields += [("Response", "Success" if answered else "Failure"),

@@ -184,6 +184,7 @@ class Queues:
             queue.callers.clear()
             for member in queue.members:
                 member.ringing = member.in_call = False
+                member.status = QUEUE_STATUS[self.pbx.devices.state_of(member.interface)]
 
     # ---- lists (AMI) ---------------------------------------------------------------------------
     def status_items(self, name: str | None, member_filter: str | None) -> list[tuple[str, Fields]]:
