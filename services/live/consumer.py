@@ -1,0 +1,82 @@
+"""Reading the live stream in the web process, through one consumer group."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from typing import Awaitable, Callable
+
+import redis.asyncio as aioredis
+from redis.exceptions import ResponseError
+
+from services.live.events import STREAM, LiveEvent
+from services.live.subscriptions import subscribers
+from services.settings import get_settings
+
+GROUP = "web"
+# Entries a crashed web worker had read but not acknowledged are taken over after this.
+CLAIM_IDLE_MS = 30_000
+
+log = logging.getLogger(__name__)
+
+Deliver = Callable[[str, LiveEvent], Awaitable[None]]
+
+
+def consumer_name() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+async def ensure_group(redis, group: str = GROUP) -> None:
+    try:
+        await redis.xgroup_create(STREAM, group, id="$", mkstream=True)
+    except ResponseError as exc:
+        if "BUSYGROUP" not in str(exc):
+            raise
+
+
+async def handle(redis, entries, deliver: Deliver, group: str = GROUP) -> None:
+    for entry_id, fields in entries:
+        event = LiveEvent.from_fields(fields)
+        for client_token in await subscribers(redis, event.topic):
+            try:
+                await deliver(client_token, event)
+            except Exception:  # one broken tab must not stop the others
+                log.exception("live event %s to %s failed", event.kind, client_token)
+        await redis.xack(STREAM, group, entry_id)
+
+
+async def consume_forever(deliver: Deliver, *, group: str = GROUP, name: str = "",
+                          block_ms: int = 5_000, ready: Callable[[], None] | None = None):
+    """Deliver each event of the stream to its subscribers; one consumer of `group` per
+    web worker, so each event is handled by exactly one of them."""
+    redis = aioredis.Redis.from_url(get_settings().redis_url, decode_responses=True)
+    name = name or consumer_name()
+    try:
+        await ensure_group(redis, group)
+        # Redis 6 answers [cursor, entries], Redis 7 adds the deleted ids.
+        claimed = (await redis.xautoclaim(STREAM, group, name, CLAIM_IDLE_MS, "0-0"))[1]
+        await handle(redis, claimed, deliver, group)
+        if ready:
+            ready()
+        while True:
+            batches = await redis.xreadgroup(group, name, {STREAM: ">"}, count=100,
+                                             block=block_ms)
+            for _, entries in batches or []:
+                await handle(redis, entries, deliver, group)
+    finally:
+        await redis.aclose()
+
+
+async def consume_with_restarts(deliver: Deliver, *, max_backoff: float = 30.0) -> None:
+    """consume_forever, started again with back-off when Redis goes away."""
+    backoff = 0.5
+    while True:
+        try:
+            await consume_forever(deliver, ready=lambda: None)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("live stream consumer stopped; restarting in %.1f s", backoff)
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, max_backoff)

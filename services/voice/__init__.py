@@ -1,0 +1,1 @@
+"""Voice: agents on the PBX, their states, queues and coaching."""

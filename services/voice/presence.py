@@ -1,0 +1,49 @@
+"""Agent states (LOGGED_OUT, READY, RINGING, IN_CALL, WRAP_UP, PAUSED), shared in Redis.
+
+The pbx bridge and the agent's own actions write them; campaigns and supervision read
+them. Each change is also published live to the tenant's open pages.
+"""
+from __future__ import annotations
+
+import enum
+import json
+import time
+
+from services.infra.redis import get_redis
+from services.live import publish, tenant_topic
+
+
+class AgentState(str, enum.Enum):
+    LOGGED_OUT = "LOGGED_OUT"
+    READY = "READY"
+    RINGING = "RINGING"
+    IN_CALL = "IN_CALL"
+    WRAP_UP = "WRAP_UP"
+    PAUSED = "PAUSED"
+
+
+def _key(tenant_id: int) -> str:
+    return f"bgc:agent-state:{tenant_id}"
+
+
+def set_agent_state(tenant_id: int, user_id: int, state: AgentState, reason: str = "") -> None:
+    value = {"state": state.value, "reason": reason, "since": time.time()}
+    get_redis().hset(_key(tenant_id), str(user_id), json.dumps(value))
+    publish(tenant_topic(tenant_id), "agent_state", user_id=user_id, **value)
+
+
+def agent_states(tenant_id: int) -> dict[int, dict]:
+    """Every known agent's state of the tenant: {user_id: {state, reason, since}}."""
+    raw = get_redis().hgetall(_key(tenant_id))
+    return {int(user_id): json.loads(value) for user_id, value in raw.items()}
+
+
+def agent_state(tenant_id: int, user_id: int) -> AgentState:
+    raw = get_redis().hget(_key(tenant_id), str(user_id))
+    return AgentState(json.loads(raw)["state"]) if raw else AgentState.LOGGED_OUT
+
+
+def agents_in_call(tenant_id: int, user_ids: list[int]) -> set[int]:
+    busy = {AgentState.RINGING.value, AgentState.IN_CALL.value}
+    states = agent_states(tenant_id)
+    return {u for u in user_ids if states.get(u, {}).get("state") in busy}
