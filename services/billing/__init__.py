@@ -1,0 +1,1 @@
+"""Billing: the Smart Wallet, prices, payments, receipts and invoices."""

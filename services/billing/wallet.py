@@ -1,0 +1,205 @@
+"""The Smart Wallet: an append-only ledger in minor units whose balance never goes below 0.
+
+Every change is one transaction: a conditional UPDATE of the tenant's balance row (which
+locks it, so concurrent debits queue up) and the ledger insert with the balance after.
+Hence the balance always equals the sum of the ledger.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator
+
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from services.billing.money import format_money
+from services.db.engine import platform_session
+from services.identity.access import AuthContext, access_area
+from services.models.billing import Wallet, WalletEntry
+from services.models.platform import Role, Tenant, User
+
+
+class InsufficientBalance(Exception):
+    """A debit larger than the balance. Other modules catch it to refuse a send or a call."""
+
+    def __init__(self, balance: int, amount: int, currency: str):
+        self.balance, self.amount, self.currency = balance, amount, currency
+        super().__init__(
+            f"Solde du Smart Wallet insuffisant ({format_money(balance, currency)} disponibles, "
+            f"{format_money(amount, currency)} nécessaires). Rechargez votre Smart Wallet "
+            "pour continuer.")
+
+
+class WalletError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class WalletView:
+    balance: int
+    currency: str
+    low_threshold: int
+
+    @property
+    def is_low(self) -> bool:
+        return self.balance < self.low_threshold
+
+    @property
+    def is_empty(self) -> bool:
+        return self.balance <= 0
+
+    @property
+    def display(self) -> str:
+        return format_money(self.balance, self.currency)
+
+
+@contextmanager
+def _within(session: Session | None) -> Iterator[Session]:
+    if session is not None:
+        yield session
+    else:
+        with platform_session() as own:
+            yield own
+
+
+def open_wallet(session: Session, tenant_id: int, currency: str, low_threshold: int = 0) -> None:
+    session.connection().execute(text(
+        "INSERT INTO platform.wallet (tenant_id, currency, balance, low_threshold, "
+        "low_alert_sent, updated_at) VALUES (:t, :c, 0, :l, false, now()) "
+        "ON CONFLICT (tenant_id) DO NOTHING"), {"t": tenant_id, "c": currency, "l": low_threshold})
+
+
+def _existing(session: Session, reference: str | None) -> WalletEntry | None:
+    if reference is None:
+        return None
+    return session.execute(select(WalletEntry).where(WalletEntry.reference == reference)
+                           ).scalar_one_or_none()
+
+
+def credit_wallet(tenant_id: int, amount: int, *, kind: str = "topup", reference: str | None = None,
+                  description: str = "", session: Session | None = None) -> WalletEntry:
+    """Add `amount` (> 0). With a reference, crediting twice returns the first entry."""
+    if amount <= 0:
+        raise WalletError("Le montant d'un crédit doit être positif.")
+    with _within(session) as s:
+        done = _existing(s, reference)
+        if done:
+            return done
+        balance = s.connection().execute(text(
+            "UPDATE platform.wallet SET balance = balance + :a, updated_at = now(), "
+            "low_alert_sent = low_alert_sent AND balance + :a < low_threshold "
+            "WHERE tenant_id = :t RETURNING balance"), {"a": amount, "t": tenant_id}).scalar()
+        if balance is None:
+            raise WalletError("Cette instance n'a pas de Smart Wallet.")
+        entry = WalletEntry(tenant_id=tenant_id, amount=amount, balance_after=balance,
+                            kind=kind, reference=reference, description=description[:200])
+        s.add(entry)
+        s.flush()
+        return entry
+
+
+def debit_wallet(tenant_id: int, amount: int, *, kind: str, quantity: int = 1,
+                 reference: str | None = None, description: str = "",
+                 session: Session | None = None) -> WalletEntry:
+    """Take `amount` (> 0) or raise InsufficientBalance; never below zero.
+
+    A reference makes the debit idempotent (a retried send is not charged twice).
+    """
+    if amount <= 0:
+        raise WalletError("Le montant d'un débit doit être positif.")
+    crossed = False
+    try:
+        with _within(session) as s:
+            done = _existing(s, reference)
+            if done:
+                return done
+            row = s.connection().execute(text(
+                "UPDATE platform.wallet SET balance = balance - :a, updated_at = now() "
+                "WHERE tenant_id = :t AND balance >= :a "
+                "RETURNING balance, low_threshold, low_alert_sent"),
+                {"a": amount, "t": tenant_id}).first()
+            if row is None:
+                wallet = s.get(Wallet, tenant_id)
+                if wallet is None:
+                    raise WalletError("Cette instance n'a pas de Smart Wallet.")
+                raise InsufficientBalance(wallet.balance, amount, wallet.currency)
+            balance, threshold, alerted = row
+            if balance < threshold and not alerted:
+                s.connection().execute(text(
+                    "UPDATE platform.wallet SET low_alert_sent = true WHERE tenant_id = :t"),
+                    {"t": tenant_id})
+                crossed = True
+            entry = WalletEntry(tenant_id=tenant_id, amount=-amount, balance_after=balance,
+                                kind=kind, quantity=quantity, reference=reference,
+                                description=description[:200])
+            s.add(entry)
+            s.flush()
+    except IntegrityError:
+        if reference is None:
+            raise
+        with platform_session() as s:  # the same reference won the race: idempotent
+            return _existing(s, reference)
+    if crossed and session is None:
+        notify_low_balance(tenant_id)
+    return entry
+
+
+def wallet_of(tenant_id: int) -> WalletView | None:
+    with platform_session() as s:
+        w = s.get(Wallet, tenant_id)
+        return WalletView(w.balance, w.currency, w.low_threshold) if w else None
+
+
+def wallet_status(ctx: AuthContext) -> WalletView | None:
+    """The balance shown to the admin and the supervisor (top bar, banner)."""
+    access_area(ctx, "supervision")
+    return wallet_of(ctx.tenant_id)
+
+
+def ledger_sum(tenant_id: int) -> int:
+    with platform_session() as s:
+        return s.execute(select(func.coalesce(func.sum(WalletEntry.amount), 0))
+                         .where(WalletEntry.tenant_id == tenant_id)).scalar_one()
+
+
+def recent_entries(ctx: AuthContext, limit: int = 50) -> list[WalletEntry]:
+    access_area(ctx, "billing")
+    with platform_session() as s:
+        return list(s.execute(select(WalletEntry).where(WalletEntry.tenant_id == ctx.tenant_id)
+                              .order_by(WalletEntry.id.desc()).limit(limit)).scalars())
+
+
+def set_low_threshold(ctx: AuthContext, threshold: int) -> WalletView:
+    access_area(ctx, "billing")
+    if threshold < 0:
+        raise WalletError("Le seuil d'alerte ne peut pas être négatif.")
+    with platform_session() as s:
+        w = s.get(Wallet, ctx.tenant_id)
+        w.low_threshold = threshold
+        w.low_alert_sent = w.balance < threshold and w.low_alert_sent
+        s.add(w)
+    return wallet_of(ctx.tenant_id)
+
+
+def notify_low_balance(tenant_id: int) -> None:
+    """One email to the tenant's admins each time the balance crosses the threshold."""
+    from services.messaging.email import send_email
+    from services.providers.email import EmailMessage
+    from services.settings import get_settings
+
+    with platform_session() as s:
+        tenant = s.get(Tenant, tenant_id)
+        wallet = s.get(Wallet, tenant_id)
+        admins = list(s.execute(select(User.email).where(
+            User.tenant_id == tenant_id, User.role == Role.ADMIN.value, User.is_active)).scalars())
+    for email in admins:
+        send_email(EmailMessage(
+            to=email, subject="Smart Wallet : solde bas",
+            text=(f"Bonjour,\n\nLe solde du Smart Wallet de {tenant.name} est de "
+                  f"{format_money(wallet.balance, wallet.currency)}, sous votre seuil d'alerte "
+                  f"de {format_money(wallet.low_threshold, wallet.currency)}.\n"
+                  "À zéro, les envois et les appels sont refusés. Rechargez-le ici : "
+                  f"{get_settings().public_url}/facturation\n"),
+            tags={"kind": "low_balance"}))
