@@ -5,9 +5,12 @@ from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from bgotocall.api_audience import AUDIENCE_ROUTES
+from services.billing.webhooks import routes as billing_routes
+
 
 async def health(request):
     return JSONResponse({"status": "ok"})
 
 
-routes = Starlette(routes=[Route("/api/health", health)])
+routes = Starlette(routes=[Route("/api/health", health), *billing_routes, *AUDIENCE_ROUTES])

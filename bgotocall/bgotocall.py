@@ -4,10 +4,18 @@ from __future__ import annotations
 import reflex as rx
 
 from bgotocall.api import routes
+from bgotocall.live import live_listener
 from bgotocall.pages.agent import agent_page
+from bgotocall.pages.audience import audience_page, contacts_page
+from bgotocall.pages.audience_import import audience_import_page
+from bgotocall.pages.blacklist import blacklist_page
 from bgotocall.pages.auth import forbidden_page, forgot_page, login_page, reset_page
+from bgotocall.pages.billing_routes import add_billing_pages
 from bgotocall.pages.sections import SECTIONS, section_page
 from bgotocall.pages.teams import teams_page
+from bgotocall.state.audience import AudienceState, ContactSearchState
+from bgotocall.state.audience_import import AudienceImportState
+from bgotocall.state.blacklist import BlacklistState
 from bgotocall.state.password import PasswordState
 from bgotocall.state.session import SessionState
 from bgotocall.state.teams import TeamsState
@@ -17,7 +25,10 @@ app = rx.App(
     api_transformer=routes,
 )
 
+app.register_lifespan_task(live_listener(app))
+
 app.add_page(rx.fragment(), route="/", on_load=SessionState.go_home, title="B-GOTOCALL OS")
+add_billing_pages(app)
 app.add_page(login_page, route="/connexion", title="Connexion — B-GOTOCALL OS",
              on_load=SessionState.leave_login_page_if_signed_in)
 app.add_page(forgot_page, route="/mot-de-passe-oublie", title="Mot de passe oublié")
@@ -29,6 +40,14 @@ app.add_page(agent_page, route="/bandeau", title="Bandeau agent",
              on_load=SessionState.enter_agent_panel)
 app.add_page(teams_page, route="/equipes", title="Équipes",
              on_load=[SessionState.enter_supervision, TeamsState.load_teams])
+app.add_page(audience_page, route="/audience", title="Audience",
+             on_load=[AudienceState.enter_audience, AudienceState.load_lists])
+app.add_page(audience_import_page, route="/audience/import", title="Importer une liste",
+             on_load=AudienceImportState.open_wizard)
+app.add_page(contacts_page, route="/contacts", title="Recherche de contacts",
+             on_load=ContactSearchState.enter_contacts)
+app.add_page(blacklist_page, route="/liste-noire", title="Liste noire",
+             on_load=[BlacklistState.enter_blacklist, BlacklistState.load])
 for section in SECTIONS:
     app.add_page(section_page(section), route=section.route, on_load=section.guard,
                  title="B-GOTOCALL OS")

@@ -44,6 +44,18 @@ class Settings:
     demo_password: str = field(repr=False, default="")
     # Key for encrypting stored credentials (e.g. remote databases); from the environment.
     secret_key: str = field(repr=False, default="")
+    # Remote contact databases (audience): private/loopback hosts only when the platform allows.
+    allow_private_db_sources: bool = False
+    db_source_timeout_seconds: int = 10
+    # Payments (Stripe, or its sandbox twin at sandbox_url/stripe).
+    stripe_api_key: str = field(repr=False, default="sk_test_sandbox")
+    stripe_api_base: str = ""
+    stripe_webhook_secret: str = field(repr=False, default="whsec_sandbox")
+
+    @property
+    def stripe_webhook_url(self) -> str:
+        """Where Stripe (or the twin) POSTs its events: an HTTP route of the web app."""
+        return f"{self.public_url}/api/billing/stripe/webhook"
 
     @property
     def sandbox_url(self) -> str:
@@ -76,4 +88,9 @@ def get_settings() -> Settings:
         reset_token_minutes=_env_int("BGC_RESET_TOKEN_MINUTES", 30),
         demo_password=_env("BGC_DEMO_PASSWORD", "Demo-2026!"),
         secret_key=_env("BGC_SECRET_KEY"),
+        allow_private_db_sources=_env("BGC_ALLOW_PRIVATE_DB_SOURCES").lower() in ("1", "true", "yes"),
+        db_source_timeout_seconds=_env_int("BGC_DB_SOURCE_TIMEOUT_SECONDS", 10),
+        stripe_api_key=_env("STRIPE_API_KEY", "sk_test_sandbox"),
+        stripe_api_base=_env("STRIPE_API_BASE", f"http://127.0.0.1:{sandbox_port}/stripe"),
+        stripe_webhook_secret=_env("STRIPE_WEBHOOK_SECRET", "whsec_sandbox"),
     )

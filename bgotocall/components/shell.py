@@ -4,6 +4,7 @@ from __future__ import annotations
 import reflex as rx
 
 from bgotocall.i18n import t
+from bgotocall.state.notices import NoticeState
 from bgotocall.state.session import SessionState
 
 # (label key, icon, route) per role; the agent's shell is the panel itself.
@@ -93,7 +94,26 @@ def _user_menu() -> rx.Component:
     )
 
 
+def live_notice() -> rx.Component:
+    return rx.cond(
+        NoticeState.notice != "",
+        rx.callout.root(
+            rx.hstack(
+                rx.callout.icon(rx.icon("bell-ring")),
+                rx.callout.text(NoticeState.notice, data_testid="live-notice"),
+                rx.spacer(),
+                rx.icon_button(rx.icon("x", size=14), variant="ghost", size="1",
+                               on_click=NoticeState.dismiss, aria_label="Fermer"),
+                align="center", width="100%"),
+            color_scheme="indigo", width="100%", role="status"),
+    )
+
+
 def top_bar() -> rx.Component:
+    return rx.vstack(_bar(), live_notice(), width="100%", spacing="0")
+
+
+def _bar() -> rx.Component:
     return rx.hstack(
         rx.text(SessionState.tenant_name, weight="bold", size="3", data_testid="company"),
         rx.spacer(),

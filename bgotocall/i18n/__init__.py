@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from bgotocall.i18n import core
+from bgotocall.i18n import audience, billing, core
 
-_MODULES = [core]
+_MODULES = [core, audience, billing]
 
 FR: dict[str, str] = {}
 EN: dict[str, str] = {}

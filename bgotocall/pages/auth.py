@@ -7,6 +7,7 @@ from bgotocall.components.shell import language_switch
 from bgotocall.i18n import t
 from bgotocall.state.password import PasswordState
 from bgotocall.state.session import LOGIN_PAGE, SessionState
+from bgotocall.components.forms import submit_button
 
 
 def _field(label_key: str, name: str, type_: str, autofocus: bool = False,
@@ -48,10 +49,11 @@ def login_page() -> rx.Component:
             _field("login.email", "email", "email", autofocus=True, autocomplete="username"),
             _field("login.password", "password", "password",
                    autocomplete="current-password"),
-            rx.button(t("login.submit"), type="submit", size="3", width="100%",
+            submit_button(t("login.submit"), size="3", width="100%",
                       data_testid="login-submit"),
             spacing="4", width="100%"), on_submit=SessionState.log_in, reset_on_submit=False),
         rx.link(t("login.forgot"), href="/mot-de-passe-oublie", size="2"),
+        rx.link(t("signup.link"), href="/inscription", size="2", data_testid="signup-link"),
     )
 
 
@@ -64,7 +66,7 @@ def forgot_page() -> rx.Component:
                        data_testid="forgot-sent"),
             rx.form(rx.vstack(
                 _field("login.email", "email", "email", autofocus=True),
-                rx.button(t("forgot.submit"), type="submit", size="3", width="100%"),
+                submit_button(t("forgot.submit"), size="3", width="100%"),
                 spacing="4", width="100%"), on_submit=PasswordState.ask_reset_link),
         ),
         rx.link(t("back.login"), href=LOGIN_PAGE, size="2"),
@@ -85,7 +87,7 @@ def reset_page() -> rx.Component:
                 _field("reset.password", "password", "password", autofocus=True,
                        autocomplete="new-password"),
                 _field("reset.confirm", "confirm", "password", autocomplete="new-password"),
-                rx.button(t("reset.submit"), type="submit", size="3", width="100%"),
+                submit_button(t("reset.submit"), size="3", width="100%"),
                 spacing="4", width="100%"), on_submit=PasswordState.choose_new_password),
         ),
         rx.link(t("back.login"), href=LOGIN_PAGE, size="2"),

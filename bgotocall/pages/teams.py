@@ -6,6 +6,7 @@ import reflex as rx
 from bgotocall.components.shell import empty_state, page_header, role_shell
 from bgotocall.i18n import t
 from bgotocall.state.teams import TeamsState
+from bgotocall.components.forms import submit_button
 
 
 def _create_form() -> rx.Component:
@@ -24,8 +25,7 @@ def _create_form() -> rx.Component:
         rx.cond(TeamsState.form_error != "",
                 rx.text(TeamsState.form_error, color=rx.color("red", 11), size="2",
                         data_testid="form-error")),
-        rx.button(rx.icon("plus", size=16), t("teams.create"), type="submit",
-                  data_testid="create-team"),
+        submit_button(rx.icon("plus", size=16), t("teams.create"), data_testid="create-team"),
         spacing="3", width="100%"), on_submit=TeamsState.add_team), width="100%")
 
 

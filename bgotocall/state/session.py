@@ -7,6 +7,7 @@ from services.identity.access import AuthContext, can_access, home_of
 from services.identity.audit import record_refusal
 from services.identity.login import log_in
 from services.identity.sessions import close_session, resolve_session
+from services.live import subscribe, tenant_topic, user_topic
 
 LOGIN_PAGE = "/connexion"
 FORBIDDEN_PAGE = "/interdit"
@@ -55,7 +56,15 @@ class SessionState(rx.State):
             record_refusal(ctx, area, f"open page {self.router.url.path}",
                            self.router.session.client_ip)
             return rx.redirect(FORBIDDEN_PAGE)
+        self._listen_live(ctx)
         return None
+
+    def _listen_live(self, ctx: AuthContext) -> None:
+        """This tab receives live events for its user and its tenant."""
+        topics = [user_topic(ctx.tenant_id, ctx.user_id)]
+        if ctx.tenant_id:
+            topics.append(tenant_topic(ctx.tenant_id))
+        subscribe(self.router.session.client_token, topics)
 
     # --- page guards (on_load) ----------------------------------------------------------
     @rx.event

@@ -75,5 +75,9 @@ def tenant_session(ctx) -> Iterator[Session]:
 
 
 def all_tenant_schemas() -> list[str]:
+    """Schemas of the tenants provisioned so far (a tenant awaiting payment has none yet)."""
     with Session(get_engine()) as session:
-        return list(session.exec(select(Tenant.schema_name).order_by(Tenant.id)))
+        existing = set(session.exec(text(
+            "SELECT schema_name FROM information_schema.schemata")).scalars())
+        names = session.exec(select(Tenant.schema_name).order_by(Tenant.id))
+        return [name for name in names if name in existing]

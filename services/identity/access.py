@@ -32,6 +32,7 @@ AREAS: dict[str, frozenset[Role]] = {
     "campaigns": frozenset({Role.ADMIN, Role.SUPERVISOR}),
     "teams": frozenset({Role.ADMIN, Role.SUPERVISOR}),
     "audience": frozenset({Role.ADMIN, Role.SUPERVISOR}),
+    "contacts": frozenset({Role.ADMIN, Role.SUPERVISOR, Role.AGENT}),  # contact search
     "supervision": frozenset({Role.ADMIN, Role.SUPERVISOR}),
     "agent_panel": frozenset({Role.AGENT}),
 }

@@ -9,3 +9,10 @@ from services.models.platform import (  # noqa: F401
     User,
 )
 from services.models.tenant import Team  # noqa: F401
+from services.models.audience import (  # noqa: F401
+    ContactList, ContactRecord, CustomField, DatabaseSource, OptOut, OptOutEvent,
+)
+from services.models.billing import (  # noqa: F401
+    BillingProfile, Cart, GatewayEvent, Invoice, InvoiceSequence, Payment, PlatformOption,
+    PriceItem, ProvisioningStep, Signup, Wallet, WalletEntry,
+)

@@ -9,6 +9,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 
 from services.sandbox.sendgrid.app import Mailbox, inbox_app, sendgrid_app
+from services.sandbox.stripe.app import stripe_app
+from services.sandbox.stripe.store import StripeStore
 from services.settings import get_settings
 
 
@@ -23,6 +25,8 @@ def build_app() -> Starlette:
         Route("/health", health),
         Mount("/sendgrid", sendgrid_app(mailbox, s.sendgrid_api_key)),
         Mount("/inbox", inbox_app(mailbox)),
+        Mount("/stripe", stripe_app(StripeStore(s.stripe_webhook_url, s.stripe_webhook_secret,
+                                                f"{s.sandbox_url}/stripe"), s.stripe_api_key)),
     ])
 
 

@@ -14,7 +14,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 expect.set_options(timeout=15_000)
 
 
-@pytest.fixture(scope="session")
+# One browser per module: Playwright's sync API keeps an event loop running in this
+# thread while it is open, which the asyncio tests that follow must not inherit.
+@pytest.fixture(scope="module")
 def browser(product):
     executable = shutil.which("chromium")
     assert executable, "Chromium is missing: `make test` installs Debian's chromium package"

@@ -33,6 +33,7 @@ def test_forgotten_password_by_email(page, product):
     email = new_user(new_tenant(), Role.ADMIN)
     page.goto("/connexion")
     page.get_by_role("link", name="Mot de passe oublié ?").click()
+    expect(page.get_by_test_id("page-title")).to_have_text("Mot de passe oublié")
     page.locator("#email").fill(email)
     page.get_by_role("button", name="Envoyer le lien").click()
     expect(page.get_by_test_id("forgot-sent")).to_be_visible()

@@ -1,0 +1,130 @@
+"""Facturation and Documents pages of the tenant admin; the tenants list of the super admin."""
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from services.billing.console import (
+    PAGE_SIZE, ConsoleError, list_tenants, resume_tenant, suspend_tenant,
+)
+from services.billing.invoices import list_invoices
+from services.billing.money import to_minor
+from services.billing.payments import PaymentError, start_checkout
+from services.billing.profile import billing_profile, save_billing_profile
+from services.billing.wallet import wallet_status
+from bgotocall.state.session import SessionState
+
+
+@dataclasses.dataclass
+class InvoiceRow:
+    id: int
+    number: str
+    kind: str
+    issued_on: str
+    period: str
+    total: str
+    vat_label: str
+
+
+@dataclasses.dataclass
+class TenantLine:
+    id: int
+    name: str
+    slug: str
+    status: str
+    plan: str
+    balance: str
+    usage: str
+
+
+class BillingState(SessionState):
+    balance: str = ""
+    currency: str = ""
+    is_low: bool = False
+    is_empty: bool = False
+    invoices: list[InvoiceRow] = []
+    profile: dict[str, str] = {}
+    profile_missing: bool = False
+    errors: dict[str, str] = {}
+
+    @rx.event
+    def load(self):
+        ctx = self._authorize("billing", "load_billing")
+        if ctx is None:
+            return None
+        wallet = wallet_status(ctx)
+        if wallet:
+            self.balance, self.currency = wallet.display, wallet.currency
+            self.is_low, self.is_empty = wallet.is_low, wallet.is_empty
+        self.invoices = [InvoiceRow(**dataclasses.asdict(i)) for i in list_invoices(ctx)]
+        p = billing_profile(ctx)
+        self.profile = {"legal_name": p.legal_name, "address": p.address, "city": p.city,
+                        "vat_number": p.vat_number}
+        self.profile_missing, self.errors = p.missing, {}
+        return None
+
+    @rx.event
+    def save_profile(self, form: dict):
+        ctx = self._authorize("billing", "save_billing_profile")
+        if ctx is None:
+            return rx.toast.error("Action non autorisée.")
+        self.errors = save_billing_profile(ctx, *(str(form.get(k, "")) for k in (
+            "legal_name", "address", "city", "vat_number")))
+        if self.errors:
+            return rx.toast.error("Vérifiez les champs signalés.")
+        self.load()
+        return rx.toast.success("Coordonnées fiscales enregistrées.")
+
+    @rx.event
+    def top_up(self, form: dict):
+        ctx = self._authorize("billing", "start_checkout")
+        if ctx is None:
+            return rx.toast.error("Action non autorisée.")
+        try:
+            url = start_checkout(ctx, "topup", to_minor(str(form.get("amount", "")), self.currency))
+        except (PaymentError, ValueError) as exc:
+            self.errors = {"amount": str(exc)}
+            return rx.toast.error(str(exc))
+        return rx.redirect(url)
+
+
+class TenantsConsoleState(SessionState):
+    rows: list[TenantLine] = []
+    search: str = ""
+    page: int = 0
+    total: int = 0
+
+    @rx.var
+    def last_page(self) -> int:
+        return max(0, (self.total - 1) // PAGE_SIZE)
+
+    @rx.event
+    def load(self):
+        ctx = self._authorize("platform", "list_tenants")
+        if ctx is None:
+            return
+        rows, self.total = list_tenants(ctx, self.search, self.page)
+        self.rows = [TenantLine(**dataclasses.asdict(r)) for r in rows]
+
+    @rx.event
+    def set_search(self, value: str):
+        self.search, self.page = value, 0
+        self.load()
+
+    @rx.event
+    def go_page(self, delta: int):
+        self.page = min(max(0, self.page + delta), self.last_page)
+        self.load()
+
+    @rx.event
+    def change_status(self, tenant_id: int, suspend: bool):
+        ctx = self._authorize("platform", "suspend_tenant" if suspend else "resume_tenant")
+        if ctx is None:
+            return rx.toast.error("Action non autorisée.")
+        try:
+            (suspend_tenant if suspend else resume_tenant)(ctx, tenant_id)
+        except ConsoleError as exc:
+            return rx.toast.error(str(exc))
+        self.load()
+        return rx.toast.success("Instance suspendue." if suspend else "Instance réactivée.")

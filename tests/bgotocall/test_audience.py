@@ -1,0 +1,171 @@
+"""Audience in Chromium: import a French CSV through the A-D wizard, find a contact,
+manage the blacklist; roles are checked on every page, download and event."""
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from services.audience.blacklist import record_opt_out
+from services.models.platform import Role
+from tests.support.accounts import PASSWORD, new_tenant, new_user
+from tests.support.browser import log_in_and_land
+
+# A Windows-1252, semicolon-separated export from a French Excel: accents, a phone column
+# whose name matches no alias (mapped by hand), a duplicate, a bad number, an opted-out one.
+CSV = (
+    "Code client;Nom;Prénom;Numéro portable;Courriel;Ville\n"
+    "C1;Müller;Hélène;6 71 23 45 67;helene@exemple.cm;Douala\n"
+    "C2;Lefèvre;François;+33 6 12 34 56 78;;Paris\n"
+    "C3;Ngo Bassa;Aïcha;671234567;;Yaoundé\n"
+    "C4;Fotso;Jean-Noël;12345;;Bafoussam\n"
+    "C5;Éboué;Zoë;699 88 77 66;;Garoua\n"
+    "C6;Nkoulou;Chloé;+237 222 23 45 67;;Kribi\n"
+).encode("cp1252")
+
+
+def _shot(page, name: str) -> None:
+    """Screenshots for a human check, when BGC_SHOTS names a folder."""
+    if os.environ.get("BGC_SHOTS"):
+        page.screenshot(path=str(Path(os.environ["BGC_SHOTS"]) / f"{name}.png"), full_page=True)
+
+
+def _choose(select, option: str) -> None:
+    select.click()
+    select.page.get_by_role("option", name=option, exact=True).click()
+
+
+def _mapping(page, field: str):
+    """The column select on the row of {field} in the mapping table."""
+    return (page.get_by_test_id("mapping-table").get_by_role("row")
+            .filter(has_text="{" + field + "}").get_by_role("combobox"))
+
+
+@pytest.mark.e2e
+def test_import_a_windows_1252_csv_then_find_a_contact_by_national_number(page, product):
+    tenant = new_tenant()
+    record_opt_out(tenant.id, "+237699887766", channel="SMS", source="STOP")
+    log_in_and_land(page, new_user(tenant, Role.SUPERVISOR), PASSWORD, "/supervision")
+    page.get_by_role("link", name="Audience").click()
+    expect(page.get_by_test_id("empty-state")).to_contain_text("Aucune liste")
+    page.get_by_test_id("new-import").click()
+    page.wait_for_url("**/audience/import")
+    expect(page.get_by_test_id("stepper")).to_contain_text("Correspondance")
+
+    # A: the file
+    page.locator("input[type=file]").set_input_files(
+        {"name": "clients.csv", "mimeType": "text/csv", "buffer": CSV})
+    expect(page.get_by_test_id("encoding")).to_have_text("cp1252")
+    expect(page.get_by_test_id("columns")).to_contain_text("Prénom · Numéro portable")
+    _shot(page, "audience-a-source")
+    page.get_by_test_id("to-mapping").click()
+
+    # B: {Telephone} is not guessed from "Numéro portable": map it by hand
+    expect(_mapping(page, "Nom")).to_contain_text("2 · Nom")
+    expect(_mapping(page, "Telephone")).to_contain_text("—")
+    _choose(_mapping(page, "Telephone"), "4 · Numéro portable")
+    sample = page.get_by_test_id("sample-table")
+    expect(sample).to_contain_text("Hélène")
+    expect(sample).to_contain_text("6 71 23 45 67")
+    _shot(page, "audience-b-mapping")
+    page.get_by_test_id("to-rules").click()
+
+    # C then D: the counts over the whole file
+    page.get_by_test_id("analyse").click()
+    expect(page.get_by_test_id("summary")).to_have_text(
+        "6 contacts détectés, 1 erreurs de format, 1 doublons, 1 en liste noire")
+    expect(page.get_by_test_id("accepted")).to_contain_text("3")
+    _shot(page, "audience-d-summary")
+    report = page.request.get(page.get_by_test_id("report-link").get_attribute("href"))
+    assert report.status == 200
+    assert "Doublon" in report.text() and "numéro trop court" in report.text()
+    page.locator("#list-name").fill("Clients Douala")
+    page.get_by_test_id("start-import").click()
+
+    # The list is imported by the worker; the page follows its progress until "Prête".
+    page.wait_for_url("**/audience")
+    row = page.get_by_test_id("list-row").filter(has_text="Clients Douala")
+    expect(row.get_by_test_id("list-status")).to_have_text("Prête")
+    expect(row).to_contain_text("1 / 1 / 1")
+    expect(row).to_contain_text("Fichier CSV « clients.csv »")
+    page.reload()
+    expect(row.get_by_test_id("list-status")).to_have_text("Prête")
+
+    page.locator("#contact-query").fill("6 71 23 45 67")
+    page.get_by_test_id("contact-search").click()
+    hits = page.get_by_test_id("contact-hits")
+    expect(hits).to_contain_text("Hélène Müller")
+    expect(hits).to_contain_text("+237671234567")
+    expect(hits).to_contain_text("Clients Douala")
+    _shot(page, "audience-lists")
+
+    row.get_by_test_id("delete-list").click()
+    expect(page.get_by_role("alertdialog")).to_contain_text("supprimés définitivement")
+    page.get_by_test_id("delete-list-confirm").click()
+    expect(page.get_by_test_id("empty-state")).to_be_visible()
+
+
+@pytest.mark.e2e
+def test_unsure_separator_is_chosen_by_the_user(page, product):
+    log_in_and_land(page, new_user(new_tenant(), Role.ADMIN), PASSWORD, "/tableau-de-bord")
+    page.goto("/audience/import")
+    page.locator("input[type=file]").set_input_files({
+        "name": "export.csv", "mimeType": "text/csv",
+        "buffer": "Nom;Ville, Région;tel\nNgo;Douala, Littoral;671234567\n".encode()})
+    expect(page.get_by_test_id("separator-unsure")).to_be_visible()
+    _choose(page.locator("#separator"), "Virgule (,)")
+    expect(page.get_by_test_id("columns")).to_have_text("Colonnes trouvées : Nom;Ville · Région;tel")
+    _choose(page.locator("#separator"), "Point-virgule (;)")
+    expect(page.get_by_test_id("columns")).to_have_text("Colonnes trouvées : Nom · Ville, Région · tel")
+    expect(page.get_by_test_id("separator-unsure")).to_have_count(0)
+
+
+@pytest.mark.e2e
+def test_database_on_an_internal_address_is_refused(page, product):
+    log_in_and_land(page, new_user(new_tenant(), Role.ADMIN), PASSWORD, "/tableau-de-bord")
+    page.goto("/audience/import")
+    page.get_by_role("radio", name="Base de données (connecteur)").click()
+    page.locator("#db-url").fill("mysql://127.0.0.1:3306/test")
+    page.locator("#db-login").fill("root")
+    page.locator("#db-table").fill("clients")
+    page.get_by_test_id("db-connect").click()
+    expect(page.get_by_test_id("import-error")).to_contain_text("interne")
+
+
+@pytest.mark.e2e
+def test_blacklist_add_export_remove_with_history(page, product):
+    tenant = new_tenant()
+    log_in_and_land(page, new_user(tenant, Role.ADMIN), PASSWORD, "/tableau-de-bord")
+    page.get_by_role("link", name="Liste noire").click()
+    expect(page.get_by_test_id("empty-state")).to_contain_text("La liste noire est vide")
+    page.locator("#optout-phone").fill("6 55 11 22 33")
+    page.locator("#optout-note").fill("=HYPERLINK(\"http://x\")")
+    page.get_by_test_id("add-optout").click()
+    expect(page.get_by_test_id("optout-table")).to_contain_text("+237655112233")
+    page.locator("#optout-phone").fill("12")
+    page.get_by_test_id("add-optout").click()
+    expect(page.get_by_test_id("optout-error")).to_contain_text("Téléphone invalide")
+
+    export = page.request.get("/api/audience/liste-noire/export")
+    assert export.status == 200, export.text()
+    assert "'+237655112233" in export.text() and "\"'=HYPERLINK" in export.text()
+    _shot(page, "blacklist")
+
+    page.get_by_test_id("remove-optout").click()
+    page.get_by_test_id("remove-optout-confirm").click()
+    expect(page.get_by_test_id("empty-state")).to_be_visible()
+    expect(page.get_by_test_id("optout-history")).to_contain_text("Retrait")
+
+
+@pytest.mark.e2e
+def test_agents_search_contacts_but_cannot_manage_audience(page, product):
+    tenant = new_tenant()
+    log_in_and_land(page, new_user(tenant, Role.AGENT), PASSWORD, "/bandeau")
+    page.goto("/contacts")
+    page.locator("#contact-query").fill("699887766")
+    page.get_by_test_id("contact-search").click()
+    expect(page.get_by_test_id("no-contact")).to_be_visible()
+    for path in ("/audience", "/audience/import", "/liste-noire"):
+        page.goto(path)
+        page.wait_for_url("**/interdit")
+    assert page.request.get("/api/audience/liste-noire/export").status == 403

@@ -1,0 +1,43 @@
+"""Documents page lists the tenant's invoices; the super admin suspends a tenant after confirming."""
+import pytest
+from playwright.sync_api import expect
+
+from services.billing.invoices import invoice_number, issue_monthly_invoice
+from services.billing.wallet import credit_wallet, debit_wallet, open_wallet
+from services.db.engine import platform_session
+from services.models.columns import utcnow
+from services.models.platform import Role
+from services.demo import SUPER_ADMIN_EMAIL
+from tests.support.accounts import PASSWORD, new_tenant, new_user
+from tests.support.browser import log_in_and_land
+
+
+@pytest.mark.e2e
+def test_documents_page_lists_invoices_and_asks_for_fiscal_details(page):
+    tenant = new_tenant()
+    with platform_session() as s:
+        open_wallet(s, tenant.id, "XAF")
+    credit_wallet(tenant.id, 10_000)
+    debit_wallet(tenant.id, 500, kind="sms", quantity=20)
+    now = utcnow()
+    invoice = issue_monthly_invoice(tenant.id, now.year, now.month)
+    log_in_and_land(page, new_user(tenant, Role.ADMIN), PASSWORD, "/tableau-de-bord")
+    page.goto("/documents")
+    expect(page.get_by_test_id("invoices-table")).to_contain_text(invoice_number(invoice.number))
+    expect(page.get_by_test_id("fiscal-missing").first).to_be_visible()
+    page.goto("/facturation")
+    expect(page.get_by_test_id("wallet-balance")).to_have_text("9\u202f500 FCFA")
+
+
+@pytest.mark.e2e
+def test_super_admin_suspends_a_tenant_after_confirmation(page, product):
+    tenant = new_tenant()
+    log_in_and_land(page, SUPER_ADMIN_EMAIL, product.demo_password, "/plateforme")
+    page.goto("/plateforme/instances")
+    page.get_by_test_id("tenant-search").fill(tenant.slug)
+    table = page.get_by_test_id("tenants-table")
+    expect(table.get_by_role("row")).to_have_count(2)  # header + the one match
+    expect(table).to_contain_text(tenant.slug)
+    page.get_by_test_id("suspend").click()
+    page.get_by_test_id("confirm-suspend").click()
+    expect(table).to_contain_text("SUSPENDED")
