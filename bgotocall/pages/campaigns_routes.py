@@ -1,0 +1,18 @@
+"""Routes of the campaign pages (added to the app by bgotocall.py)."""
+from __future__ import annotations
+
+import reflex as rx
+
+from bgotocall.pages.campaigns import campaigns_page
+from bgotocall.pages.campaigns_editor import campaign_editor_page
+from bgotocall.state.campaigns import CampaignsState
+from bgotocall.state.campaigns_editor import EDIT_PAGE, CampaignEditorState
+
+
+def add_campaign_pages(app: rx.App) -> None:
+    app.add_page(campaigns_page, route="/campagnes", title="Campagnes",
+                 on_load=[CampaignsState.enter_campaigns, CampaignsState.load])
+    app.add_page(campaign_editor_page, route="/campagnes/nouvelle", title="Nouvelle campagne",
+                 on_load=CampaignEditorState.open_new)
+    app.add_page(campaign_editor_page, route=EDIT_PAGE, title="Campagne",
+                 on_load=CampaignEditorState.open_existing)

@@ -1,0 +1,42 @@
+"""What an agent's page shows of its campaigns: the current script, form and codes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import select
+
+from services.campaigns.config import normalized
+from services.db.tenancy import tenant_session
+from services.identity.access import AuthContext, access_area
+from services.live import campaign_topic
+from services.models.campaigns import Campaign, CampaignAgent, CampaignStatus
+
+
+@dataclass(frozen=True)
+class AgentCampaign:
+    id: int
+    name: str
+    status: str
+    version: int
+    script: str
+    fields: list[dict]
+    codes: list[dict]
+    topic: str
+
+
+def agent_campaigns(ctx: AuthContext) -> list[AgentCampaign]:
+    """The LIVE or paused campaigns the agent works on (a pending removal still counts)."""
+    access_area(ctx, "agent_panel")
+    with tenant_session(ctx) as session:
+        campaigns = session.exec(select(Campaign).join(
+            CampaignAgent, CampaignAgent.campaign_id == Campaign.id).where(
+            CampaignAgent.user_id == ctx.user_id,
+            Campaign.status.in_([CampaignStatus.LIVE.value, CampaignStatus.EN_PAUSE.value]))
+            .order_by(Campaign.name))
+        result = []
+        for c in campaigns:
+            config = normalized(c.config)
+            result.append(AgentCampaign(
+                c.id, c.name, c.status, c.version, config["channels"]["voice"]["script"],
+                config["form"]["fields"], config["codes"], campaign_topic(ctx.tenant_id, c.id)))
+        return result

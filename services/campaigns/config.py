@@ -1,0 +1,112 @@
+"""The editable configuration of a campaign: one JSON document, versioned as a whole.
+
+{
+  "name", "description", "timezone", "valid_from", "valid_until" (ISO dates or ""),
+  "bands": {"0": "09:00-12:30, 14:00-18:00", ... "6": ""},   # 0 = Monday
+  "contact_local_time": bool, "holidays": ["2026-12-25"], "holiday_country": "CM",
+  "preset": "",                                               # compliance preset applied
+  "channels": {
+    "voice":    {"enabled", "mode": "PREVIEW"|"PROGRESSIVE", "script"},
+    "sms":      {"enabled", "sender", "text"},
+    "email":    {"enabled", "sender", "subject", "html", "text"},
+    "whatsapp": {"enabled", "template_id", "variables": {"1": "Nom"}, "media_url"},
+  },
+  "fallbacks": [{"from": "voice", "to": "sms"}],
+  "form": {"fields": [{"key", "label", "type", "required", "options", "tag"}]},
+  "codes": [{"code", "label", "action", "template"}],
+  "agents": [user ids], "teams": [team ids], "lists": [contact list ids],
+}
+"""
+from __future__ import annotations
+
+import copy
+import re
+
+import nh3
+
+CHANNELS = ("voice", "sms", "email", "whatsapp")
+CHANNEL_LABELS = {"voice": "Voix", "sms": "SMS", "email": "Email", "whatsapp": "WhatsApp"}
+DIAL_MODES = ("PREVIEW", "PROGRESSIVE")
+CODE_ACTIONS = ("", "email", "sms", "whatsapp", "callback", "blacklist")
+ACTION_LABELS = {"": "Aucune", "email": "Envoyer un email", "sms": "Envoyer un SMS",
+                 "whatsapp": "Envoyer un modèle WhatsApp", "callback": "Planifier un rappel",
+                 "blacklist": "Ajouter à la liste noire"}
+DEFAULT_CODES = (("VENTE", "Vente"), ("REFUS", "Refus"), ("RAPPEL", "Rappel"),
+                 ("NUMERO_INVALIDE", "Numéro invalide"))
+_VARIABLE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+UNSUBSCRIBE_MARK = "{Lien_Desinscription}"
+
+
+def default_config(name: str = "") -> dict:
+    return {
+        "name": name, "description": "", "timezone": "Africa/Douala",
+        "valid_from": "", "valid_until": "",
+        "bands": {str(d): ("09:00-12:30, 14:00-18:00" if d < 5 else "") for d in range(7)},
+        "contact_local_time": False, "holidays": [], "holiday_country": "", "preset": "",
+        "channels": {
+            "voice": {"enabled": False, "mode": "PREVIEW", "script": ""},
+            "sms": {"enabled": False, "sender": "", "text": ""},
+            "email": {"enabled": False, "sender": "", "subject": "", "html": "", "text": ""},
+            "whatsapp": {"enabled": False, "template_id": None, "variables": {},
+                         "media_url": ""},
+        },
+        "fallbacks": [],
+        "form": {"fields": []},
+        "codes": [{"code": c, "label": label, "action": "", "template": ""}
+                  for c, label in DEFAULT_CODES],
+        "agents": [], "teams": [], "lists": [],
+    }
+
+
+def normalized(config: dict) -> dict:
+    """A complete document: defaults filled in for anything missing (older versions too)."""
+    result = default_config()
+    for key, value in (config or {}).items():
+        if key == "channels":
+            for channel, slot in (value or {}).items():
+                if channel in CHANNELS:
+                    result["channels"][channel].update(slot or {})
+        elif key in result:
+            result[key] = copy.deepcopy(value)
+    return result
+
+
+def variables_in(text: str) -> list[str]:
+    """The {Variables} a text uses, in order, without repeats."""
+    return list(dict.fromkeys(_VARIABLE.findall(text or "")))
+
+
+def render(text: str, values: dict[str, str]) -> str:
+    return _VARIABLE.sub(lambda m: str(values.get(m.group(1), m.group(0))), text or "")
+
+
+def enabled_channels(config: dict) -> list[str]:
+    return [c for c in CHANNELS if config["channels"][c].get("enabled")]
+
+
+def email_with_unsubscribe(html: str, link_text: str = "Se désinscrire") -> str:
+    """The HTML part as sent: an unsubscribe link is added when the author did not put one."""
+    if UNSUBSCRIBE_MARK in (html or ""):
+        return html
+    return (f'{html or ""}<p style="font-size:12px;color:#666">'
+            f'<a href="{UNSUBSCRIBE_MARK}">{link_text}</a></p>')
+
+
+def plain_text_of(html: str) -> str:
+    """A plain-text part from the HTML one (when the author leaves it empty)."""
+    text = re.sub(r"<\s*(br|/p|/div|/li|/h\d)\s*/?>", "\n", html or "", flags=re.I)
+    text = re.sub(r"<[^>]+>", "", text)
+    for entity, char in (("&nbsp;", " "), ("&amp;", "&"), ("&lt;", "<"), ("&gt;", ">")):
+        text = text.replace(entity, char)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+_ALLOWED_ATTRIBUTES = {tag: set(attrs) | {"class"} for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()}
+for _tag in ("p", "span", "li", "ol", "ul", "h1", "h2", "h3", "strong", "em", "u", "s"):
+    _ALLOWED_ATTRIBUTES.setdefault(_tag, set()).add("class")
+_ALLOWED_ATTRIBUTES["li"].add("data-list")  # Quill 2 marks bullet / ordered items so
+
+
+def safe_html(html: str) -> str:
+    """Rich text as stored and shown: no script, no event handler, no javascript: link."""
+    return nh3.clean(html or "", attributes=_ALLOWED_ATTRIBUTES)
