@@ -21,20 +21,20 @@ class CredentialsUnavailable(RuntimeError):
     pass
 
 
-def _fernet(secret: str | None = None) -> Fernet:
+def _fernet(secret: str | None = None, purpose: bytes = _PURPOSE) -> Fernet:
     secret = get_settings().secret_key if secret is None else secret
     if not secret:
         raise CredentialsUnavailable("BGC_SECRET_KEY is not set: credentials cannot be stored.")
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_PURPOSE).derive(secret.encode())
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(secret.encode())
     return Fernet(base64.urlsafe_b64encode(key))
 
 
-def seal(values: dict[str, str], secret: str | None = None) -> str:
-    return _fernet(secret).encrypt(json.dumps(values).encode()).decode()
+def seal(values: dict[str, str], secret: str | None = None, purpose: bytes = _PURPOSE) -> str:
+    return _fernet(secret, purpose).encrypt(json.dumps(values).encode()).decode()
 
 
-def unseal(token: str, secret: str | None = None) -> dict[str, str]:
+def unseal(token: str, secret: str | None = None, purpose: bytes = _PURPOSE) -> dict[str, str]:
     try:
-        return json.loads(_fernet(secret).decrypt(token.encode()))
+        return json.loads(_fernet(secret, purpose).decrypt(token.encode()))
     except InvalidToken as error:
         raise CredentialsUnavailable("Stored credentials cannot be decrypted with this key.") from error

@@ -20,11 +20,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--tenant", action="append", default=[], help="extra tenant slug (repeatable)")
     parser.add_argument("--time-scale", type=float, default=1.0, help="0.1 = scripted delays 10x faster")
     parser.add_argument("--auth-failure-delay", type=float, default=1.0)
+    parser.add_argument("--registered", action="store_true",
+                        help="the extra tenants' phones are registered at start (they answer after 1 s)")
     return parser.parse_args(argv)
 
 
 async def serve(args: argparse.Namespace) -> None:
     tenants = [lab_tenant()] + [demo_tenant(slug) for slug in args.tenant]
+    for tenant in tenants[1:] if args.registered else []:
+        tenant.registered = set(tenant.agents) | set(tenant.supervisors)
     control = await PbxControl.start(host=args.host, port=args.port, username=args.user, secret=args.secret,
                                      recordings=args.recordings, tenants=tenants,
                                      clock=RealClock(args.time_scale), auth_failure_delay=args.auth_failure_delay)

@@ -113,9 +113,16 @@ class Queues:
         return queue
 
     def get(self, name: str) -> Queue:
+        if name not in self.by_name and self.is_realtime(name):
+            self.create(name, [], login_time=int(self.pbx.clock.time()))
         if name not in self.by_name:
             raise QueueError("No such queue")
         return self.by_name[name]
+
+    def is_realtime(self, name: str) -> bool:
+        """Campaign queues (`<slug>-campaign-<id>`) live in Asterisk's realtime queue table: loaded on first use."""
+        return any(t.slug and name.startswith(f"{t.slug}-campaign-") and name.rsplit("-", 1)[1].isdigit()
+                   for t in self.pbx.tenants)
 
     def emit_member(self, event: str, queue: Queue, member: Member) -> None:
         self.pbx.bus.emit(event, "agent", [("Queue", queue.name)] + member.event_fields())

@@ -1,0 +1,67 @@
+"""Pieces the voice pages share: the agent state badge (colours of notes/ui.md) and the live badge."""
+from __future__ import annotations
+
+import reflex as rx
+
+from bgotocall.i18n import t
+
+STATE_COLOURS = {"READY": "green", "RINGING": "blue", "IN_CALL": "red", "WRAP_UP": "orange",
+                 "PAUSED": "gray", "LOGGED_OUT": "gray"}
+
+
+def state_label(state) -> rx.Component:
+    return rx.match(state, *[(s, t(f"voice.state.{s}")) for s in STATE_COLOURS], t("voice.state.LOGGED_OUT"))
+
+
+def state_badge(state, size: str = "2", **props) -> rx.Component:
+    return rx.match(
+        state,
+        *[(s, rx.badge(t(f"voice.state.{s}"), color_scheme=c, size=size,
+                       variant="outline" if s == "LOGGED_OUT" else "soft", **props))
+          for s, c in STATE_COLOURS.items()],
+        rx.badge(t("voice.state.LOGGED_OUT"), color_scheme="gray", size=size, **props),
+    )
+
+
+def live_badge() -> rx.Component:
+    return rx.badge(rx.box(width="8px", height="8px", border_radius="50%", background=rx.color("green", 9)),
+                    t("voice.live"), color_scheme="green", variant="surface", data_testid="live-badge")
+
+
+class KeyShortcut(rx.Fragment):
+    """Pressing `key` anywhere clicks the element with id `target` (agents' frequent actions)."""
+
+    key: rx.Var[str]
+    target: rx.Var[str]
+
+    def add_hooks(self) -> list[str]:
+        return [f"""useEffect(() => {{
+  const onKey = (e) => {{ if (e.key === {self.key!s} && !e.repeat) {{ document.getElementById({self.target!s})?.click(); }} }};
+  window.addEventListener("keydown", onKey);
+  return () => window.removeEventListener("keydown", onKey);
+}}, []);"""]
+
+    def add_imports(self):
+        return {"react": ["useEffect"]}
+
+
+def agent_status() -> rx.Component:
+    """The agent's state on their panel, live, with "Je suis prêt" (F2) and a break with its reason."""
+    from bgotocall.state.voice import VoiceState
+    from services.voice.availability import PAUSE_REASONS
+
+    state = VoiceState.my_state
+    return rx.hstack(
+        state_badge(state, size="3", data_testid="agent-status"),
+        rx.cond((state == "WRAP_UP") | (state == "PAUSED"),
+                rx.button(rx.icon("circle-check", size=14), t("voice.status.ready"), rx.code("F2", variant="outline", size="1"), size="1",
+                          color_scheme="green", id="agent-ready", on_click=VoiceState.become_ready,
+                          data_testid="agent-ready")),
+        rx.cond(state == "READY",
+                rx.menu.root(rx.menu.trigger(rx.button(rx.icon("coffee", size=14), t("voice.status.pause"), size="1",
+                                                       variant="soft", color_scheme="gray",
+                                                       data_testid="agent-pause")),
+                             rx.menu.content(*[rx.menu.item(r, on_click=VoiceState.take_break(r))
+                                               for r in PAUSE_REASONS]))),
+        KeyShortcut.create(key="F2", target="agent-ready"),
+        spacing="3", align="center", on_mount=VoiceState.load_my_state)

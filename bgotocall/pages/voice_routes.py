@@ -1,0 +1,20 @@
+"""The routes of the voice pages, added to the app."""
+from __future__ import annotations
+
+import reflex as rx
+
+from bgotocall.pages.voice_agents import agents_page
+from bgotocall.pages.voice_assign import assignment_page
+from bgotocall.pages.voice_live import live_agents_page
+from bgotocall.state.session import SessionState
+from bgotocall.state.voice import VoiceState
+from bgotocall.state.voice_assign import AssignState
+
+
+def add_voice_pages(app: rx.App) -> None:
+    app.add_page(agents_page, route="/agents", title="Agents",
+                 on_load=[SessionState.enter_supervision, VoiceState.load_agents])
+    app.add_page(live_agents_page, route="/supervision/agents", title="Agents en direct",
+                 on_load=[SessionState.enter_supervision, VoiceState.load_agents])
+    app.add_page(assignment_page, route="/supervision/affectation", title="Affectation à la demande",
+                 on_load=[SessionState.enter_supervision, AssignState.load_board])

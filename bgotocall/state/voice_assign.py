@@ -1,0 +1,54 @@
+"""UC-RH-03: the on-demand assignment board (a column per live campaign, one for free agents)."""
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from bgotocall.state.session import SessionState
+from services.campaigns.store import CampaignError
+from services.voice.assignment import assignment_board, reassign_agent
+from services.voice.commands import PbxUnavailable
+
+
+@dataclasses.dataclass
+class CardItem:
+    key: str
+    user_id: int
+    name: str
+    state: str
+
+
+@dataclasses.dataclass
+class ColumnItem:
+    key: str
+    title: str
+    agents: list[CardItem]
+
+
+class AssignState(SessionState):
+    columns: list[ColumnItem] = []
+
+    def _load(self, ctx) -> None:
+        self.columns = [ColumnItem(c.key, c.title, [CardItem(f"agent-{a.user_id}", a.user_id, a.name, a.state)
+                                                    for a in c.agents]) for c in assignment_board(ctx)]
+
+    @rx.event
+    def load_board(self):
+        ctx = self._authorize("supervision", "assignment_board")
+        if ctx:
+            self._load(ctx)
+
+    @rx.event
+    def move(self, agent_key: str, zone_key: str):
+        if not zone_key.startswith("campaign-") or not agent_key.startswith("agent-"):
+            return None if zone_key in ("", "free") else rx.toast.info("Déposez l'agent sur une campagne.")
+        ctx = self._authorize("supervision", "reassign_agent")
+        if ctx is None:
+            return rx.toast.error("Action non autorisée.")
+        try:
+            warnings = reassign_agent(ctx, int(agent_key[6:]), int(zone_key[9:]))
+        except (CampaignError, LookupError, PbxUnavailable) as error:
+            return rx.toast.error(str(error))
+        self._load(ctx)
+        return rx.toast.warning(" ".join(warnings)) if warnings else rx.toast.success("Agent affecté.")

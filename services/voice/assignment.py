@@ -1,0 +1,85 @@
+"""UC-RH-03: on-demand reassignment of agents between live campaigns, applied on the PBX at once.
+
+Each live campaign has its queue `<slug>-campaign-<id>` (a realtime queue, asterisk/README.md). Moving
+an agent: the campaign configurations change (services.campaigns.move_agent: new versions), the
+agent leaves the queues of their other campaigns and joins the new one (QueueRemove/QueueAdd through
+the bridge), and the agent is told on their page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from services.campaigns.assignment import campaign_agents, live_campaigns, move_agent, tenant_agents
+from services.identity.access import AuthContext, access_area
+from services.notifications import notify_user
+from services.voice.commands import PbxUnavailable, pbx_command
+from services.voice.directory import extension_of
+from services.voice.presence import agent_states
+from services.voice.sip import endpoint_name
+
+FREE = "free"
+
+
+def campaign_queue(tenant_slug: str, campaign_id: int) -> str:
+    return f"{tenant_slug}-campaign-{campaign_id}"
+
+
+@dataclass(frozen=True)
+class BoardAgent:
+    user_id: int
+    name: str
+    state: str
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    key: str            # "campaign-<id>" or "free"
+    title: str
+    agents: list[BoardAgent] = field(default_factory=list)
+
+
+def assignment_board(ctx: AuthContext) -> list[BoardColumn]:
+    """A column per live campaign with its agents, then the free agents (on no live campaign)."""
+    access_area(ctx, "supervision")
+    states = agent_states(ctx.tenant_id)
+    agents = {a.user_id: a.name for a in tenant_agents(ctx)}
+    placed: set[int] = set()
+    columns = []
+    for campaign in live_campaigns(ctx):
+        members = [a.user_id for a in campaign_agents(ctx, campaign.id)
+                   if a.user_id in agents and not a.pending_removal]
+        placed.update(members)
+        columns.append(BoardColumn(f"campaign-{campaign.id}", campaign.name,
+                                   [BoardAgent(u, agents[u], states.get(u, {}).get("state", "LOGGED_OUT"))
+                                    for u in members]))
+    free = [BoardAgent(u, name, states.get(u, {}).get("state", "LOGGED_OUT"))
+            for u, name in agents.items() if u not in placed]
+    return columns + [BoardColumn(FREE, "", free)]
+
+
+def reassign_agent(ctx: AuthContext, user_id: int, to_campaign_id: int) -> list[str]:
+    """Move the agent to the campaign; returns warnings (agent in a call: effective at its end)."""
+    access_area(ctx, "supervision")
+    before = {c.id for c in live_campaigns(ctx) if user_id in {a.user_id for a in campaign_agents(ctx, c.id)}}
+    target = next((c for c in live_campaigns(ctx) if c.id == to_campaign_id), None)
+    if target is None:
+        raise LookupError("Cette campagne n'est plus en cours.")
+    warnings = move_agent(ctx, user_id, to_campaign_id)
+    extension = extension_of(ctx, user_id)
+    if extension:
+        endpoint = endpoint_name(ctx.tenant_slug, extension)
+        for campaign_id in sorted(before - {to_campaign_id}):
+            _ignore_absent(lambda: pbx_command("queue_remove", queue=campaign_queue(ctx.tenant_slug, campaign_id),
+                                               endpoint=endpoint), "Not there")
+        _ignore_absent(lambda: pbx_command("queue_add", queue=campaign_queue(ctx.tenant_slug, to_campaign_id),
+                                           endpoint=endpoint, member_name=str(user_id)), "Already there")
+    notify_user(ctx.tenant_id, user_id, f"Vous êtes affecté à la campagne « {target.name} ».")
+    return warnings
+
+
+def _ignore_absent(command, harmless: str) -> None:
+    try:
+        command()
+    except PbxUnavailable as error:
+        if harmless not in str(error):
+            raise

@@ -1,0 +1,113 @@
+"""Write each tenant's Asterisk includes from the database (asterisk/README.md).
+
+    python -m services.voice.asterisk_config [--out /etc/asterisk] [--tenant SLUG]
+
+Per active tenant: pjsip.d/<slug>.conf (endpoint/auth/aor of each enrolled agent and supervisor,
+secrets decrypted here only), extensions.d/<slug>.conf (the tenant's contexts from
+asterisk/templates/tenant-extensions.conf), queues.d/<slug>.conf (its static queue), and
+manager.d/bgotocall.conf (the bridge's AMI user). Files holding secrets are written mode 0600.
+Then reload: `asterisk -rx "module reload res_pjsip.so"` / `dialplan reload` / `queue reload all`
+(the bridge sends the first one itself after an enrolment).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from sqlmodel import select
+
+from services.db.engine import platform_session
+from services.db.tenancy import tenant_session
+from services.identity.system import system_context
+from services.models.platform import Role, Tenant, User
+from services.models.voice import AgentProfile
+from services.settings import REPO_ROOT
+from services.voice.gateway import pbx_config
+from services.voice.sip import endpoint_name, unseal_secret
+
+TEMPLATE = REPO_ROOT / "asterisk" / "templates" / "tenant-extensions.conf"
+COMPANY_NUMBER = "+15550001000"   # until the tenant's numbers (DIDs) have their own table
+
+
+def _write(path: Path, text: str, secret: bool = False) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text)
+    if secret:
+        os.chmod(tmp, 0o600)
+    tmp.replace(path)          # Asterisk never reads a half-written file
+
+
+def pjsip_include(tenant: Tenant) -> str:
+    ctx = system_context(tenant.id)
+    with tenant_session(ctx) as session:
+        rows = session.exec(select(AgentProfile, User).join(User, User.id == AgentProfile.user_id)
+                            .where(User.is_active).order_by(AgentProfile.extension)).all()
+    blocks = [f"; Tenant {tenant.slug} ({tenant.name}): generated, do not edit.\n"]
+    for profile, user in rows:
+        name = endpoint_name(tenant.slug, profile.extension)
+        display = user.full_name.replace('"', "'")
+        blocks.append(
+            f"[{name}](agent-endpoint)\ncontext = t-{tenant.slug}-agents\n"
+            f'callerid = "{display}" <{profile.extension}>\nauth = {name}\naors = {name}\n'
+            f"set_var = BGC_ROLE={user.role}\n\n"
+            f"[{name}](agent-auth)\nusername = {name}\npassword = {unseal_secret(profile.sip_secret_sealed)}\n\n"
+            f"[{name}](agent-aor)\n")
+    return "\n".join(blocks)
+
+
+def queues_include(tenant: Tenant) -> str:
+    with tenant_session(system_context(tenant.id)) as session:
+        agents = session.exec(select(AgentProfile.extension).join(User, User.id == AgentProfile.user_id)
+                              .where(User.is_active, User.role == Role.AGENT.value)
+                              .order_by(AgentProfile.extension)).all()
+    members = "".join(f"member => PJSIP/{endpoint_name(tenant.slug, ext)}\n" for ext in agents)
+    return f"; Tenant {tenant.slug}: generated.\n[{tenant.slug}-sales](queue-template)\n{members}"
+
+
+def extensions_include(tenant: Tenant) -> str:
+    text = TEMPLATE.read_text()
+    for token, value in {"@SLUG@": tenant.slug, "@COMPANY_NAME@": tenant.name.replace(",", " "),
+                         "@COMPANY_NUMBER@": COMPANY_NUMBER}.items():
+        text = text.replace(token, value)
+    return text
+
+
+def manager_include() -> str:
+    config = pbx_config()
+    return (f"[{config.username}]\nsecret = {config.secret}\ndeny = 0.0.0.0/0.0.0.0\n"
+            f"permit = {os.environ.get('BGC_AMI_PERMIT', '127.0.0.1/255.255.255.255')}\n"
+            "read = system,call,agent,user,dialplan,dtmf\nwrite = system,call,agent,originate,command\n"
+            "writetimeout = 5000\n")
+
+
+def write_tenant_config(tenant: Tenant, out: Path) -> list[Path]:
+    files = {out / "pjsip.d" / f"{tenant.slug}.conf": (pjsip_include(tenant), True),
+             out / "extensions.d" / f"{tenant.slug}.conf": (extensions_include(tenant), False),
+             out / "queues.d" / f"{tenant.slug}.conf": (queues_include(tenant), False)}
+    for path, (text, secret) in files.items():
+        _write(path, text, secret)
+    return list(files)
+
+
+def write_all(out: Path, only: str | None = None) -> list[Path]:
+    with platform_session() as session:
+        query = select(Tenant).where(Tenant.status == "ACTIVE")
+        tenants = session.exec(query.where(Tenant.slug == only) if only else query).all()
+    written = [p for tenant in tenants for p in write_tenant_config(tenant, out)]
+    _write(out / "manager.d" / "bgotocall.conf", manager_include(), secret=True)
+    return written + [out / "manager.d" / "bgotocall.conf"]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m services.voice.asterisk_config", description=__doc__.split("\n")[0])
+    parser.add_argument("--out", default=os.environ.get("BGC_ASTERISK_CONFIG_DIR", "/etc/asterisk"))
+    parser.add_argument("--tenant", default=None, help="only this tenant's slug")
+    args = parser.parse_args(argv)
+    for path in write_all(Path(args.out), args.tenant):
+        print(path)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+"""The agent's own actions on their state: a break (with its reason) and "I am ready" after a call.
+
+Both go through the bridge, the one writer of agent states: a break pauses the agent in every queue
+(QueuePause without Queue), so no call is routed to them; "ready" unpauses them and ends post-call work.
+"""
+from __future__ import annotations
+
+from services.identity.access import AuthContext, access_area
+from services.voice.commands import pbx_command
+from services.voice.directory import extension_of
+from services.voice.sip import endpoint_name
+
+PAUSE_REASONS = ("Déjeuner", "Formation", "Réunion", "Pause courte")
+
+
+def _endpoint(ctx: AuthContext) -> str:
+    extension = extension_of(ctx, ctx.user_id)
+    if extension is None:
+        raise LookupError("Vous n'avez pas de poste téléphonique : contactez votre superviseur.")
+    return endpoint_name(ctx.tenant_slug, extension)
+
+
+def take_break(ctx: AuthContext, reason: str) -> None:
+    access_area(ctx, "agent_panel")
+    if reason not in PAUSE_REASONS:
+        raise ValueError("Motif de pause inconnu.")
+    pbx_command("agent_pause", endpoint=_endpoint(ctx), reason=reason)
+
+
+def become_ready(ctx: AuthContext) -> None:
+    access_area(ctx, "agent_panel")
+    pbx_command("agent_ready", endpoint=_endpoint(ctx))

@@ -1,0 +1,264 @@
+"""The pbx bridge process: AMI events -> agent states and live pushes; Redis commands -> AMI actions.
+
+    python -m services.voice.bridge
+
+One per PBX. It holds the gateway's connection (reconnecting with back-off), rebuilds agent states from
+the gateway's resync after any (re)connection, and executes the commands of `services.voice.commands`
+(read through a consumer group, so a command sent while it is down is run when it is back).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import logging
+import os
+import signal
+import time
+from pathlib import Path
+
+import redis.asyncio as aioredis
+
+from services.infra.redis import get_redis
+from services.live import publish, tenant_topic
+from services.settings import get_settings
+from services.voice import commands
+from services.voice.agent_states import state_for_device, state_for_pause
+from services.voice.coaching import SPY_KEY
+from services.voice.directory import endpoint_owners
+from services.voice.gateway import (
+    DeviceChanged, MemberPaused, PbxConfig, PbxError, PbxGateway, Resynced, SpyStarted, SpyStopped,
+    endpoint_of, pbx_config)
+from services.voice.presence import AgentState, agent_states, set_agent_state
+
+log = logging.getLogger("pbx-bridge")
+READY_KEY = "bgc:pbx-bridge:ready:{port}"
+
+
+def bridge_ready(port: int | None = None) -> bool:
+    """The stack's readiness check: a bridge is logged in to the PBX on `port` and heartbeating."""
+    return bool(get_redis().exists(READY_KEY.format(port=port or get_settings().pbx_port)))
+
+
+class Bridge:
+    def __init__(self, config: PbxConfig, consumer: str = "bridge-1") -> None:
+        self.gateway = PbxGateway(config, self.on_event)
+        self.consumer = consumer
+        self.stream = commands.stream()
+        self.owners: dict[str, tuple[int, int]] = {}
+        self.states: dict[str, AgentState] = {}      # endpoint -> last state published
+        self.paused: dict[str, str] = {}             # endpoint -> pause reason
+        self._owners_loaded = 0.0
+        self._stop = asyncio.Event()
+        self._done = asyncio.Event()
+        self.applied = 0                             # events turned into a state (bench)
+
+    # ---- who owns an endpoint -------------------------------------------------------------------
+    def reload_owners(self) -> None:
+        self.owners = endpoint_owners()
+        self._owners_loaded = time.monotonic()
+        known: dict[int, dict] = {}
+        for endpoint, (tenant_id, user_id) in self.owners.items():
+            if tenant_id not in known:
+                known[tenant_id] = agent_states(tenant_id)
+            raw = known[tenant_id].get(user_id)
+            if raw and endpoint not in self.states:
+                self.states[endpoint] = AgentState(raw["state"])
+
+    def owner(self, endpoint: str) -> tuple[int, int] | None:
+        found = self.owners.get(endpoint)
+        if found is None and time.monotonic() - self._owners_loaded > 2:
+            self.reload_owners()
+            found = self.owners.get(endpoint)
+        return found
+
+    # ---- events ------------------------------------------------------------------------------------
+    def on_event(self, event) -> None:
+        if isinstance(event, DeviceChanged):
+            previous = self.states.get(event.endpoint, AgentState.LOGGED_OUT)
+            self._set(event.endpoint, state_for_device(event.state, previous, event.endpoint in self.paused))
+        elif isinstance(event, MemberPaused):
+            if event.paused:
+                self.paused[event.endpoint] = event.reason
+            else:
+                self.paused.pop(event.endpoint, None)
+            current = self.states.get(event.endpoint, AgentState.LOGGED_OUT)
+            self._set(event.endpoint, state_for_pause(current, event.paused))
+        elif isinstance(event, (SpyStarted, SpyStopped)):
+            self._spy(event)
+        elif isinstance(event, Resynced):
+            self._resynced(event)
+
+    def _set(self, endpoint: str, state: AgentState) -> None:
+        owner = self.owner(endpoint)
+        if owner is None or self.states.get(endpoint) == state:
+            return
+        self.states[endpoint] = state
+        reason = self.paused.get(endpoint, "") if state == AgentState.PAUSED else ""
+        set_agent_state(owner[0], owner[1], state, reason=reason)
+        self.applied += 1
+
+    def _resynced(self, event: Resynced) -> None:
+        self.reload_owners()
+        self.paused = {m["endpoint"]: m["reason"] for members in event.members.values() for m in members
+                       if m["paused"]}
+        for endpoint, device in event.endpoints.items():
+            if endpoint in self.owners:
+                previous = self.states.get(endpoint, AgentState.LOGGED_OUT)
+                self._set(endpoint, state_for_device(device, previous, endpoint in self.paused))
+        log.info("resynced %d endpoints, %d queues", len(event.endpoints), len(event.members))
+
+    def _spy(self, event: SpyStarted | SpyStopped) -> None:
+        owner = self.owner(endpoint_of(event.spyer_channel))
+        if owner is None:
+            return
+        tenant_id, supervisor = owner
+        r = get_redis()
+        raw = r.hget(SPY_KEY.format(tenant_id=tenant_id), str(supervisor))
+        session = json.loads(raw) if raw else {"mode": "listen"}
+        agent = self.owner(endpoint_of(event.spyee_channel))
+        session.update(channel=event.spyer_channel, agent_user_id=agent[1] if agent else None,
+                       active=isinstance(event, SpyStarted))
+        if session["active"]:
+            r.hset(SPY_KEY.format(tenant_id=tenant_id), str(supervisor), json.dumps(session))
+        else:
+            r.hdel(SPY_KEY.format(tenant_id=tenant_id), str(supervisor))
+        publish(tenant_topic(tenant_id), "spy", supervisor_user_id=supervisor, **session)
+
+    # ---- commands ----------------------------------------------------------------------------------
+    async def execute(self, kind: str, args: dict) -> dict:
+        gw = self.gateway
+        if kind == "originate":
+            await gw.originate(args["channel"], args["context"], args["exten"], caller_id=args.get("caller_id", ""),
+                               variables=args.get("variables"))
+        elif kind == "hangup":
+            await gw.hangup(args["channel"])
+        elif kind == "queue_add":
+            await gw.queue_add(args["queue"], args["endpoint"], args.get("member_name", ""),
+                               int(args.get("penalty", 0)))
+        elif kind == "queue_remove":
+            await gw.queue_remove(args["queue"], args["endpoint"])
+        elif kind == "queue_pause":
+            await gw.queue_pause(args["endpoint"], bool(args["paused"]), args.get("reason", ""),
+                                 args.get("queue", ""))
+        elif kind == "queue_members":
+            return {"members": (await gw.snapshot()).members}
+        elif kind == "endpoints_changed":
+            self.reload_owners()
+            await self._rewrite_config(args.get("tenant_slug"))
+            await gw.reload_endpoints()
+        elif kind in ("agent_pause", "agent_ready"):
+            await self._availability(args["endpoint"], kind == "agent_pause", args.get("reason", ""))
+        elif kind == "disable_endpoint":
+            await self._disable(args["endpoint"], args.get("tenant_slug"))
+        else:
+            raise PbxError(f"unknown command {kind}")
+        return {}
+
+    async def _availability(self, endpoint: str, pause: bool, reason: str) -> None:
+        """The agent's own break / "ready": paused in every queue (if in any), and the state follows."""
+        try:
+            await self.gateway.queue_pause(endpoint, pause, reason)
+        except PbxError:            # in no queue yet: the state alone says it
+            pass
+        current = self.states.get(endpoint, AgentState.LOGGED_OUT)
+        if pause:
+            self.paused[endpoint] = reason
+            if current in (AgentState.READY, AgentState.WRAP_UP):
+                self._set(endpoint, AgentState.PAUSED)
+        else:
+            self.paused.pop(endpoint, None)
+            if current in (AgentState.PAUSED, AgentState.WRAP_UP):
+                self._set(endpoint, AgentState.READY)
+
+    async def _rewrite_config(self, tenant_slug: str | None) -> None:
+        """On the Asterisk host (BGC_ASTERISK_CONFIG_DIR set), regenerate the tenant's includes first."""
+        out = os.environ.get("BGC_ASTERISK_CONFIG_DIR")
+        if out and tenant_slug:
+            from services.voice.asterisk_config import write_all
+            await asyncio.to_thread(write_all, Path(out), tenant_slug)
+
+    async def _disable(self, endpoint: str, tenant_slug: str | None = None) -> None:
+        """UC-RH-02 on the PBX: out of every queue, then the endpoint is dropped from the configuration."""
+        for queue, members in (await self.gateway.snapshot()).members.items():
+            if endpoint in [m["endpoint"] for m in members]:
+                await self.gateway.queue_remove(queue, endpoint)
+        self.owners.pop(endpoint, None)
+        self.states.pop(endpoint, None)
+        await self._rewrite_config(tenant_slug)
+        await self.gateway.reload_endpoints()
+
+    async def _run_one(self, r: aioredis.Redis, entry_id: str, fields: dict) -> None:
+        try:
+            data = await self.execute(fields["kind"], json.loads(fields.get("args") or "{}"))
+            commands.answer(fields["id"], True, data)
+        except (PbxError, KeyError, ValueError) as error:
+            log.warning("command %s failed: %s", fields.get("kind"), error)
+            commands.answer(fields["id"], False, error=str(error))
+        finally:
+            await r.xack(self.stream, commands.GROUP, entry_id)
+
+    async def consume_commands(self) -> None:
+        r = aioredis.Redis.from_url(get_settings().redis_url, decode_responses=True)
+        try:
+            await r.xgroup_create(self.stream, commands.GROUP, id="$", mkstream=True)
+        except aioredis.ResponseError:
+            pass   # the group exists
+        pending = "0"                                       # first what this consumer left unacknowledged
+        while not self._stop.is_set():
+            got = await r.xreadgroup(commands.GROUP, self.consumer, {self.stream: pending}, count=50,
+                                     block=1000)
+            entries = got[0][1] if got else []
+            if pending == "0" and not entries:
+                pending = ">"
+            for entry_id, fields in entries:
+                asyncio.ensure_future(self._run_one(r, entry_id, fields))
+        await r.aclose()
+
+    async def heartbeat(self) -> None:
+        while not self._stop.is_set():
+            if self.gateway.ready.is_set():
+                get_redis().set(READY_KEY.format(port=self.gateway.config.port), os.getpid(), ex=5)
+            try:
+                await asyncio.wait_for(self._stop.wait(), 2)
+            except asyncio.TimeoutError:
+                pass
+
+    async def run(self) -> None:
+        self.reload_owners()
+        await self.gateway.start(wait=None)
+        tasks = [asyncio.ensure_future(self.consume_commands()), asyncio.ensure_future(self.heartbeat())]
+        await self._stop.wait()
+        self.gateway.close()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        get_redis().delete(READY_KEY.format(port=self.gateway.config.port))
+        self._done.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    async def shutdown(self) -> None:
+        self.stop()
+        await self._done.wait()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m services.voice.bridge", description=__doc__.split("\n")[0])
+    parser.add_argument("--port", type=int, default=None, help="AMI port (default: BGC_PBX_PORT)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+
+    async def serve() -> None:
+        config = pbx_config()
+        bridge = Bridge(dataclasses.replace(config, port=args.port or config.port))
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, bridge.stop)
+        await bridge.run()
+
+    asyncio.run(serve())
+
+
+if __name__ == "__main__":
+    main()

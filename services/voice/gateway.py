@@ -1,0 +1,254 @@
+"""The PBX gateway: one AMI connection (panoramisk) with back-off reconnect, resync and typed events.
+
+`PbxGateway.start()` connects and logs in; after every (re)login it resynchronises what it must know
+(endpoint device states, queue members, active channels) and hands a `Resynced` event to `on_event`
+before any other event, so a consumer rebuilds its view after a PBX restart. Actions are sent with
+`action()` and answered or refused (`PbxError`) within a timeout.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from panoramisk import Manager
+
+from services.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+
+class PbxError(RuntimeError):
+    """The PBX refused an action (`Response: Error`) or did not answer in time."""
+
+
+@dataclass(frozen=True)
+class PbxConfig:
+    host: str
+    port: int
+    username: str
+    secret: str
+
+
+def pbx_config() -> PbxConfig:
+    return PbxConfig(os.environ.get("BGC_PBX_HOST", "127.0.0.1"), get_settings().pbx_port,
+                     os.environ.get("BGC_AMI_USER", "amiuser"), os.environ.get("BGC_AMI_SECRET", "amipass"))
+
+
+# ---- typed domain events ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DeviceChanged:
+    endpoint: str        # "demo-2001"
+    state: str           # NOT_INUSE, INUSE, RINGING, UNAVAILABLE, ...
+
+
+@dataclass(frozen=True)
+class MemberPaused:
+    queue: str
+    endpoint: str
+    paused: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class SpyStarted:
+    spyer_channel: str
+    spyee_channel: str
+
+
+@dataclass(frozen=True)
+class SpyStopped:
+    spyer_channel: str
+    spyee_channel: str
+
+
+@dataclass(frozen=True)
+class ChannelHungUp:
+    channel: str
+    linkedid: str
+    cause: str
+
+
+@dataclass(frozen=True)
+class Resynced:
+    """The whole picture after a (re)login: endpoint -> device state, queue -> members, live channels."""
+    endpoints: dict[str, str]
+    members: dict[str, list[dict]] = field(default_factory=dict)
+    channels: list[str] = field(default_factory=list)
+
+
+DomainEvent = DeviceChanged | MemberPaused | SpyStarted | SpyStopped | ChannelHungUp | Resynced
+_LABELS = {"Not in use": "NOT_INUSE", "In use": "INUSE", "Ringing": "RINGING", "Unavailable": "UNAVAILABLE",
+           "Busy": "BUSY", "On Hold": "ONHOLD", "Ring+Inuse": "RINGINUSE", "Invalid": "INVALID"}
+
+
+def endpoint_of(interface: str) -> str:
+    """'PJSIP/demo-2001' -> 'demo-2001'; 'PJSIP/demo-2001-0000000a' (a channel) -> 'demo-2001'."""
+    name = interface.split("/", 1)[-1]
+    head, _, tail = name.rpartition("-")
+    return head if len(tail) == 8 and all(c in "0123456789abcdef" for c in tail) else name
+
+
+def to_domain(message: Any) -> DomainEvent | None:
+    """An AMI event as the domain sees it, or None when it means nothing to us."""
+    kind = message.get("Event")
+    if kind == "DeviceStateChange" and message.get("Device", "").startswith("PJSIP/"):
+        return DeviceChanged(endpoint_of(message["Device"]), message.get("State", ""))
+    if kind == "QueueMemberPause":
+        return MemberPaused(message.get("Queue", ""), endpoint_of(message.get("Interface", "")),
+                            message.get("Paused") == "1", message.get("PausedReason") or message.get("Reason", ""))
+    if kind in ("ChanSpyStart", "ChanSpyStop"):
+        cls = SpyStarted if kind == "ChanSpyStart" else SpyStopped
+        return cls(message.get("SpyerChannel", ""), message.get("SpyeeChannel", ""))
+    if kind == "Hangup":
+        return ChannelHungUp(message.get("Channel", ""), message.get("Linkedid", ""), message.get("Cause", ""))
+    return None
+
+
+class _BackoffManager(Manager):
+    """panoramisk's Manager, reconnecting after `delay` seconds that double up to a ceiling."""
+
+    def __init__(self, *, backoff: tuple[float, float], **config: Any) -> None:
+        super().__init__(**config)
+        self.first_delay, self.max_delay = backoff
+        self.reconnect_timeout = self.first_delay
+
+    def _grow(self) -> None:
+        self.reconnect_timeout = min(self.max_delay, self.reconnect_timeout * 2)
+
+    def connection_made(self, f):
+        if f.exception() is not None:
+            self._grow()
+        super().connection_made(f)
+
+    def connection_lost(self, exc):
+        super().connection_lost(exc)
+        self._grow()
+
+
+class PbxGateway:
+    def __init__(self, config: PbxConfig, on_event: Callable[[DomainEvent], None] | None = None, *,
+                 backoff: tuple[float, float] = (0.2, 10.0), timeout: float = 10.0) -> None:
+        self.config, self.on_event, self.timeout = config, on_event or (lambda event: None), timeout
+        self.ready = asyncio.Event()
+        self.logins = 0
+        self._backoff = backoff
+        self._manager: _BackoffManager | None = None
+        self._raw: list[Callable[[Any], None]] = []
+
+    async def start(self, wait: float | None = 30.0) -> "PbxGateway":
+        loop = asyncio.get_running_loop()
+        self._manager = _BackoffManager(
+            loop=loop, host=self.config.host, port=self.config.port, username=self.config.username,
+            secret=self.config.secret, ping_delay=10, ping_interval=10, backoff=self._backoff,
+            on_login=self._logged_in, on_disconnect=self._lost, on_connect=lambda m: None, log=log)
+        self._manager.register_event("*", self._dispatch)
+        self._manager.connect()
+        if wait:
+            await asyncio.wait_for(self.ready.wait(), wait)
+        return self
+
+    def on_raw(self, callback: Callable[[Any], None]) -> None:
+        """Also see every raw AMI event (tests, benchmarks)."""
+        self._raw.append(callback)
+
+    def close(self) -> None:
+        if self._manager is not None:
+            self._manager.connection_lost = lambda exc: None   # no reconnect after a deliberate close
+            self._manager.close()
+
+    # ---- connection life ----------------------------------------------------------------------------
+    def _logged_in(self, manager: Manager) -> None:
+        manager.reconnect_timeout = self._backoff[0]
+        self.logins += 1
+        asyncio.ensure_future(self._resync())
+
+    def _lost(self, manager: Manager, exc: Exception | None) -> None:
+        self.ready.clear()
+        log.warning("AMI connection lost (%s); reconnecting with back-off", exc)
+
+    async def _resync(self) -> None:
+        try:
+            self.on_event(await self.snapshot())
+        except PbxError:
+            log.exception("resync failed")
+            return
+        self.ready.set()
+
+    async def snapshot(self) -> Resynced:
+        endpoints = {item["ObjectName"]: _LABELS.get(item.get("DeviceState", ""), "UNKNOWN")
+                     for item in await self.listing("PJSIPShowEndpoints", "EndpointList")}
+        members: dict[str, list[dict]] = {}
+        for item in await self.listing("QueueStatus", "QueueMember"):
+            members.setdefault(item["Queue"], []).append(
+                {"endpoint": endpoint_of(item.get("StateInterface") or item.get("Location", "")),
+                 "paused": item.get("Paused") == "1", "reason": item.get("PausedReason", ""),
+                 "name": item.get("Name", "")})
+        channels = [endpoint for endpoint, state in endpoints.items() if state in ("INUSE", "RINGING")]
+        return Resynced(endpoints, members, channels)
+
+    def _dispatch(self, manager: Manager, message: Any) -> None:
+        for callback in self._raw:
+            callback(message)
+        event = to_domain(message)
+        if event is not None:
+            self.on_event(event)
+
+    # ---- actions ------------------------------------------------------------------------------------
+    async def action(self, name: str, *, as_list: bool | None = None, **fields: str) -> Any:
+        if self._manager is None or not self._manager.authenticated:
+            await asyncio.wait_for(self.ready.wait(), self.timeout)
+        future = self._manager.send_action({"Action": name, **fields}, as_list=as_list)
+        try:
+            response = await asyncio.wait_for(future, self.timeout)
+        except asyncio.TimeoutError as exc:
+            raise PbxError(f"{name}: no answer from the PBX") from exc
+        head = response[0] if isinstance(response, list) else response
+        if head.get("Response") == "Error":
+            raise PbxError(head.get("Message", f"{name} failed"))
+        return response
+
+    async def listing(self, name: str, item_event: str, **fields: str) -> list[Any]:
+        response = await self.action(name, as_list=True, **fields)
+        return [item for item in response if item.get("Event") == item_event]
+
+    async def originate(self, channel: str, context: str, exten: str, *, caller_id: str = "",
+                        variables: dict[str, str] | None = None, timeout_ms: int = 30000,
+                        action_id: str | None = None) -> Any:
+        fields = {"Channel": channel, "Context": context, "Exten": exten, "Priority": "1",
+                  "Timeout": str(timeout_ms), "Async": "true"}
+        if caller_id:
+            fields["CallerID"] = caller_id
+        if action_id:
+            fields["ActionID"] = action_id
+        if variables:
+            fields["Variable"] = [f"{k}={v}" for k, v in variables.items()]
+        return await self.action("Originate", as_list=False, **fields)
+
+    async def hangup(self, channel: str) -> Any:
+        return await self.action("Hangup", Channel=channel)
+
+    async def queue_add(self, queue: str, endpoint: str, member_name: str = "", penalty: int = 0) -> Any:
+        return await self.action("QueueAdd", as_list=False, Queue=queue, Interface=f"PJSIP/{endpoint}",
+                                 MemberName=member_name or endpoint, Penalty=str(penalty), Paused="false",
+                                 StateInterface=f"PJSIP/{endpoint}")
+
+    async def queue_remove(self, queue: str, endpoint: str) -> Any:
+        return await self.action("QueueRemove", as_list=False, Queue=queue, Interface=f"PJSIP/{endpoint}")
+
+    async def queue_pause(self, endpoint: str, paused: bool, reason: str = "", queue: str = "") -> Any:
+        fields = {"Interface": f"PJSIP/{endpoint}", "Paused": "true" if paused else "false"}
+        if queue:
+            fields["Queue"] = queue
+        if reason:
+            fields["Reason"] = reason
+        return await self.action("QueuePause", as_list=False, **fields)
+
+    async def queue_members(self, queue: str) -> list[dict]:
+        return (await self.snapshot()).members.get(queue, [])
+
+    async def reload_endpoints(self) -> Any:
+        """Asterisk reads the regenerated per-tenant pjsip include (asterisk/README.md)."""
+        return await self.action("Command", as_list=False, Command="module reload res_pjsip.so")

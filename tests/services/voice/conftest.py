@@ -1,0 +1,50 @@
+import asyncio
+
+import pytest
+
+from services.sandbox.pbx import PbxControl, VirtualClock
+from services.sandbox.pbx.tenants import demo_tenant, lab_tenant
+from services.voice.gateway import PbxConfig, PbxGateway
+
+
+class Seen:
+    """Domain events received by a gateway, awaited by condition (no sleeps)."""
+
+    def __init__(self) -> None:
+        self.events: list = []
+        self._changed = asyncio.Event()
+
+    def __call__(self, event) -> None:
+        self.events.append(event)
+        self._changed.set()
+
+    async def wait(self, predicate, timeout: float = 5.0):
+        async def scan():
+            start = 0
+            while True:
+                for event in self.events[start:]:
+                    if predicate(event):
+                        return event
+                start = len(self.events)
+                self._changed.clear()
+                await self._changed.wait()
+        return await asyncio.wait_for(scan(), timeout)
+
+
+@pytest.fixture
+async def pbx(tmp_path):
+    control = await PbxControl.start(port=0, recordings=tmp_path / "rec", clock=VirtualClock(),
+                                     tenants=[lab_tenant(), demo_tenant("demo")], auth_failure_delay=0.05)
+    yield control
+    await control.close()
+
+
+@pytest.fixture
+async def gateway(pbx):
+    seen = Seen()
+    gw = PbxGateway(PbxConfig("127.0.0.1", pbx.port, "amiuser", "amipass"), seen, backoff=(0.05, 0.5),
+                    timeout=5)
+    gw.seen = seen
+    await gw.start(wait=5)
+    yield gw
+    gw.close()

@@ -1,0 +1,185 @@
+"""The pbx bridge against the simulator: AMI events -> agent states, Redis commands -> AMI, coaching,
+and states kept consistent across a PBX restart."""
+import asyncio
+import uuid
+
+import pytest
+
+from services.models.platform import Role
+from services.sandbox.pbx import PbxControl, VirtualClock
+from services.sandbox.pbx.tenants import demo_tenant
+from services.voice.agents import enroll_agent
+from services.voice.bridge import Bridge
+from services.voice.coaching import CoachingError, coaching_session, start_coaching, stop_coaching
+from services.voice.commands import pbx_command
+from services.voice.directory import give_extensions
+from services.voice.gateway import PbxConfig
+from services.voice.licences import grant_licences
+from services.voice.presence import AgentState, agent_state
+from tests.support.accounts import context_for, new_tenant
+
+CUSTOMER = "+15557654301"
+
+
+async def until(condition, timeout: float = 10.0):
+    """Await a condition the bridge reaches asynchronously (checked on every loop turn)."""
+    async def poll():
+        while not (value := condition()):
+            await asyncio.sleep(0.01)
+        return value
+    return await asyncio.wait_for(poll(), timeout)
+
+
+@pytest.fixture
+async def world(tmp_path, monkeypatch):
+    monkeypatch.setenv("BGC_PBX_COMMANDS", f"bgc:pbx:commands:test-{uuid.uuid4().hex}")
+    tenant = new_tenant()
+    grant_licences(tenant.id, 3)
+    admin = context_for(tenant, Role.ADMIN)
+    supervisor = context_for(tenant, Role.SUPERVISOR)
+    alice = enroll_agent(admin, "Agent", "Alice", "alice", f"alice-{tenant.slug}@example-corp.cm")
+    bob = enroll_agent(admin, "Agent", "Bob", "bob", f"bob-{tenant.slug}@example-corp.cm")
+    give_extensions(tenant.id)                      # the supervisor's phone: 2900
+    pbx = await PbxControl.start(port=0, recordings=tmp_path / "rec", clock=VirtualClock(),
+                                 tenants=[demo_tenant(tenant.slug)], auth_failure_delay=0.05)
+    bridge = Bridge(PbxConfig("127.0.0.1", pbx.port, "amiuser", "amipass"))
+    task = asyncio.ensure_future(bridge.run())
+    await asyncio.wait_for(bridge.gateway.ready.wait(), 10)
+    yield type("World", (), dict(tenant=tenant, admin=admin, supervisor=supervisor, alice=alice, bob=bob, pbx=pbx,
+                                 bridge=bridge, slug=tenant.slug))
+    bridge.stop()
+    await task
+    await pbx.close()
+
+
+def command(kind, **args):
+    return asyncio.to_thread(pbx_command, kind, **args)
+
+
+async def test_states_follow_the_phone_and_survive_a_pbx_restart(world):
+    tid, alice = world.tenant.id, world.alice.user_id
+    assert agent_state(tid, alice) is AgentState.LOGGED_OUT
+    world.pbx.register_phone(f"{world.slug}-2001")
+    await until(lambda: agent_state(tid, alice) is AgentState.READY)
+    await command("originate", channel=f"PJSIP/{world.slug}-2001",
+                  context=f"t-{world.slug}-outbound-agent-first", exten=CUSTOMER)
+    await until(lambda: agent_state(tid, alice) is AgentState.IN_CALL)
+    await world.pbx.restart()                                    # the call vanishes with Asterisk
+    await until(lambda: world.bridge.gateway.logins == 2)
+    await until(lambda: agent_state(tid, alice) is AgentState.WRAP_UP)
+
+
+async def test_queue_commands_and_pause_state(world):
+    tid, alice = world.tenant.id, world.alice.user_id
+    world.pbx.register_phone(f"{world.slug}-2001")
+    await until(lambda: agent_state(tid, alice) is AgentState.READY)
+    await command("queue_add", queue=f"{world.slug}-sales", endpoint=f"{world.slug}-2900", member_name="Sup")
+    members = (await command("queue_members"))["members"][f"{world.slug}-sales"]
+    assert f"{world.slug}-2900" in [m["endpoint"] for m in members]
+    await command("queue_pause", endpoint=f"{world.slug}-2001", paused=True, reason="Déjeuner")
+    await until(lambda: agent_state(tid, alice) is AgentState.PAUSED)
+    await command("queue_pause", endpoint=f"{world.slug}-2001", paused=False)
+    await until(lambda: agent_state(tid, alice) is AgentState.READY)
+    with pytest.raises(Exception, match="Unable to remove interface"):
+        await command("queue_remove", queue=f"{world.slug}-sales", endpoint=f"{world.slug}-2003")
+    await command("disable_endpoint", endpoint=f"{world.slug}-2002")
+    members = (await command("queue_members"))["members"][f"{world.slug}-sales"]
+    assert f"{world.slug}-2002" not in [m["endpoint"] for m in members]
+
+
+async def test_whisper_starts_a_spy_channel_and_stops_cleanly(world):
+    tid, alice, sup = world.tenant.id, world.alice.user_id, world.supervisor
+    world.pbx.register_phone(f"{world.slug}-2001")
+    world.pbx.register_phone(f"{world.slug}-2900")
+    with pytest.raises(CoachingError):
+        await asyncio.to_thread(start_coaching, sup, alice, "whisper")      # not in a call yet
+    await command("originate", channel=f"PJSIP/{world.slug}-2001",
+                  context=f"t-{world.slug}-outbound-agent-first", exten=CUSTOMER)
+    await until(lambda: agent_state(tid, alice) is AgentState.IN_CALL)
+    spy_started = asyncio.ensure_future(world.pbx.wait_for("ChanSpyStart", timeout=10))
+    await asyncio.to_thread(start_coaching, sup, alice, "whisper")
+    started = dict(await spy_started)
+    session = await until(lambda: (coaching_session(sup) or {}).get("channel") and coaching_session(sup))
+    assert session["channel"] == started["SpyerChannel"] and session["mode"] == "whisper"
+    assert world.pbx.pbx.find(session["channel"]).variables["SPY_MODE"] == "qw"
+    spy_stopped = asyncio.ensure_future(world.pbx.wait_for("ChanSpyStop", timeout=10))
+    await asyncio.to_thread(stop_coaching, sup)
+    assert dict(await spy_stopped)["SpyerChannel"] == session["channel"]
+    assert coaching_session(sup) is None
+    assert agent_state(tid, alice) is AgentState.IN_CALL                 # the call goes on
+
+
+async def test_reassignment_moves_queue_membership_and_tells_the_agent(world):
+    from services.campaigns.assignment import campaign_agents
+    from services.campaigns.lifecycle import create_campaign, launch_campaign
+    from services.infra.redis import get_redis
+    from services.live import user_topic
+    from services.live.events import STREAM, LiveEvent
+    from services.voice.assignment import FREE, assignment_board, campaign_queue, reassign_agent
+    from tests.support.campaigns import fund, launchable_config, ready_list
+
+    sup, alice = world.supervisor, world.alice.user_id
+    fund(world.tenant.id)
+    config = launchable_config(await asyncio.to_thread(ready_list, sup), alice, "Relance")
+    first = create_campaign(sup, config)
+    second = create_campaign(sup, {**config, "name": "Fidélisation", "agents": [world.bob.user_id]})
+    for campaign in (first, second):
+        launch_campaign(sup, campaign.id)
+    board = {c.key: [a.name for a in c.agents] for c in assignment_board(sup)}
+    assert board[f"campaign-{first.id}"] == ["Alice Agent"] and board[f"campaign-{second.id}"] == ["Bob Agent"]
+    assert board[FREE] == []
+
+    await asyncio.to_thread(reassign_agent, sup, alice, first.id)     # joins the first campaign's queue
+    await asyncio.to_thread(reassign_agent, sup, alice, second.id)
+
+    members = (await command("queue_members"))["members"]
+    assert f"{world.slug}-2001" in [m["endpoint"] for m in members[campaign_queue(world.slug, second.id)]]
+    assert members.get(campaign_queue(world.slug, first.id), []) == []
+    assert alice in [a.user_id for a in campaign_agents(sup, second.id)]
+    notices = [LiveEvent.from_fields(f) for _, f in get_redis().xrevrange(STREAM, count=200)]
+    assert any(e.topic == user_topic(world.tenant.id, alice) and e.kind == "notice"
+               and e.data["message"] == "Vous êtes affecté à la campagne « Fidélisation »." for e in notices)
+
+
+async def test_a_restarted_bridge_picks_up_what_happened_while_it_was_down(world, tmp_path):
+    tid, alice = world.tenant.id, world.alice.user_id
+    world.pbx.register_phone(f"{world.slug}-2001")
+    await until(lambda: agent_state(tid, alice) is AgentState.READY)
+    await world.bridge.shutdown()
+    queued = asyncio.ensure_future(command("originate", channel=f"PJSIP/{world.slug}-2001",
+                                           context=f"t-{world.slug}-outbound-agent-first", exten=CUSTOMER))
+    # nobody executes the command while the bridge is down; a new bridge process takes it over
+    second = Bridge(PbxConfig("127.0.0.1", world.pbx.port, "amiuser", "amipass"))
+    task = asyncio.ensure_future(second.run())
+    try:
+        await asyncio.wait_for(queued, 15)
+        await until(lambda: agent_state(tid, alice) is AgentState.IN_CALL)
+    finally:
+        second.stop()
+        await task
+
+
+async def test_agent_break_and_ready_after_a_call(world):
+    from services.identity.system import system_context
+    from services.voice.availability import become_ready, take_break
+    from services.voice.presence import agent_states
+
+    tid, alice = world.tenant.id, world.alice.user_id
+    me = system_context(tid, alice)             # the agent's own context, as their panel has it
+    world.pbx.register_phone(f"{world.slug}-2001")
+    await until(lambda: agent_state(tid, alice) is AgentState.READY)
+    await asyncio.to_thread(take_break, me, "Déjeuner")
+    await until(lambda: agent_state(tid, alice) is AgentState.PAUSED)
+    assert agent_states(tid)[alice]["reason"] == "Déjeuner"
+    member = next(m for m in (await command("queue_members"))["members"][f"{world.slug}-sales"]
+                  if m["endpoint"] == f"{world.slug}-2001")
+    assert member["paused"]                                   # no queue call reaches them
+    await asyncio.to_thread(become_ready, me)
+    await until(lambda: agent_state(tid, alice) is AgentState.READY)
+    await command("originate", channel=f"PJSIP/{world.slug}-2001",
+                  context=f"t-{world.slug}-outbound-agent-first", exten=CUSTOMER)
+    await until(lambda: agent_state(tid, alice) is AgentState.IN_CALL)
+    world.pbx.hangup_phone(f"{world.slug}-2001")
+    await until(lambda: agent_state(tid, alice) is AgentState.WRAP_UP)   # post-call work
+    await asyncio.to_thread(become_ready, me)
+    await until(lambda: agent_state(tid, alice) is AgentState.READY)
