@@ -9,16 +9,6 @@ from bgotocall.state.billing import BillingState, TenantsConsoleState
 from bgotocall.components.forms import submit_button
 
 
-def wallet_banner() -> rx.Component:
-    return rx.cond(
-        BillingState.is_empty,
-        rx.callout(t("wallet.empty"), icon="circle-alert", color_scheme="red",
-                   data_testid="wallet-banner"),
-        rx.cond(BillingState.is_low,
-                rx.callout(t("wallet.low"), icon="triangle-alert", color_scheme="orange",
-                           data_testid="wallet-banner")))
-
-
 def _labelled(label_key: str, name: str, value, required: bool = True, **props) -> rx.Component:
     return rx.vstack(
         rx.text(t(label_key), " *" if required else "", as_="label", html_for=name, size="2",
@@ -57,7 +47,7 @@ def billing_page() -> rx.Component:
             align="end", width="100%", spacing="3"), on_submit=BillingState.top_up,
             reset_on_submit=False),
         spacing="3", width="100%"), width="100%")
-    return role_shell(page_header("nav.billing", "billing.context"), wallet_banner(), wallet,
+    return role_shell(page_header("nav.billing", "billing.context"), wallet,
                       _fiscal_form())
 
 

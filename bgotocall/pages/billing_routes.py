@@ -3,10 +3,14 @@ from __future__ import annotations
 
 import reflex as rx
 
-from bgotocall.pages import billing, onboarding
+from bgotocall.pages import billing, dashboard, onboarding, platform_console
 from bgotocall.state.billing import BillingState, TenantsConsoleState
 from bgotocall.state.checkout import CheckoutState
 from bgotocall.state.configurator import ConfiguratorState
+from bgotocall.state.dashboard import DashboardState
+from bgotocall.state.platform_console import (
+    PlatformOptionsState, PricesState, ProvisioningState,
+)
 from bgotocall.state.session import SessionState
 from bgotocall.state.signup import SignupState
 
@@ -30,3 +34,13 @@ def add_billing_pages(app: rx.App) -> None:
                  on_load=[SessionState.enter_billing, BillingState.load])
     app.add_page(billing.tenants_page, route="/plateforme/instances", title="Instances",
                  on_load=[SessionState.enter_platform, TenantsConsoleState.load])
+    app.add_page(platform_console.platform_home, route="/plateforme", title="Plateforme",
+                 on_load=[SessionState.enter_platform, PlatformOptionsState.load])
+    app.add_page(platform_console.prices_page, route="/plateforme/tarifs",
+                 title="Grille tarifaire",
+                 on_load=[SessionState.enter_platform, PricesState.load])
+    app.add_page(platform_console.provisioning_page, route="/plateforme/provisionnement",
+                 title="Provisionnement",
+                 on_load=[SessionState.enter_platform, ProvisioningState.load])
+    app.add_page(dashboard.dashboard_page, route="/tableau-de-bord", title="Tableau de bord",
+                 on_load=[SessionState.enter_billing, DashboardState.load])

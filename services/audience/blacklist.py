@@ -12,7 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy import func, or_
+from sqlalchemy import ARRAY, Integer, Text, bindparam, func, literal, or_
+from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import select
 
@@ -27,6 +28,7 @@ from services.identity.access import AuthContext, access_area
 from services.identity.system import system_context, tenant_country
 from services.models.audience import OptOut, OptOutChannel, OptOutEvent, OptOutSource
 
+IMPORT_BATCH = 5000
 EXPORT_HEADER = ("Téléphone", "Email", "Canal", "Source", "Date", "Note")
 
 
@@ -190,22 +192,50 @@ def import_opt_outs(ctx: AuthContext, path: str | Path,
         if len(table.columns) != 1:
             raise ImportFileError("Aucune colonne Téléphone ou Email n'a été reconnue.")
         phone_col = 0
-    added = rejected = 0
+    rejected = 0
     region = tenant_country(ctx)
+    found: dict[str, dict[str, None]] = {"phone": {}, "email": {}}  # ordered, deduplicated
+    for _, cells in table.rows:
+        phone = cells[phone_col] if phone_col is not None and phone_col < len(cells) else ""
+        email = cells[email_col] if email_col is not None and email_col < len(cells) else ""
+        if phone and "@" in phone and not email:
+            phone, email = "", phone  # a single column of addresses
+        try:
+            keys = normalize_keys(ctx, phone, email, region)
+        except BlacklistError:
+            rejected += 1
+            continue
+        for column, value in (("phone", keys.phone), ("email", keys.email)):
+            if value is not None:
+                found[column][value] = None
+    channel = OptOutChannel(channel).value
+    added = 0
     with tenant_session(ctx) as session:
-        for _, cells in table.rows:
-            phone = cells[phone_col] if phone_col is not None and phone_col < len(cells) else ""
-            email = cells[email_col] if email_col is not None and email_col < len(cells) else ""
-            if phone and "@" in phone and not email:
-                phone, email = "", phone  # a single column of addresses
-            try:
-                keys = normalize_keys(ctx, phone, email, region)
-            except BlacklistError:
-                rejected += 1
-                continue
-            added += _add(session, ctx, keys, OptOutChannel(channel).value,
-                          OptOutSource.IMPORT.value, "", "IMPORT")
+        for column, values in found.items():
+            values = list(values)
+            for start in range(0, len(values), IMPORT_BATCH):
+                added += _add_many(session, ctx, column, values[start:start + IMPORT_BATCH],
+                                   channel, OptOutSource.IMPORT.value, "IMPORT")
     return added, rejected
+
+
+def _add_many(session, ctx: AuthContext, column: str, values: list[str], channel: str,
+              source: str, action: str) -> int:
+    """One statement per batch: the new entries and, for exactly those, their audit rows."""
+    keys = core_select(func.unnest(bindparam("keys", values, type_=ARRAY(Text))).label("key")).subquery()
+    user = ctx.user_id or None
+    new = (insert(OptOut).from_select(
+        [column, "channel", "source", "note", "created_by", "created_at"],
+        core_select(keys.c.key, literal(channel), literal(source), literal(""),
+               literal(user, Integer), func.now()))
+        .on_conflict_do_nothing(index_elements=[column],
+                                index_where=getattr(OptOut, column).is_not(None))
+        .returning(getattr(OptOut, column).label("key")).cte("new"))
+    audit = insert(OptOutEvent).from_select(
+        ["at", "action", column, "channel", "source", "user_id", "detail"],
+        core_select(func.now(), literal(action), new.c.key, literal(channel), literal(source),
+               literal(user, Integer), literal(""))).returning(OptOutEvent.id)
+    return len(session.execute(audit).all())
 
 
 def export_opt_outs(ctx: AuthContext, file: TextIO) -> int:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from sqlalchemy import func
+from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
 from services.audience.blacklist import load_blacklist
@@ -30,6 +31,7 @@ from services.audience.credentials import seal, unseal
 from services.audience.errors import ImportFileError
 from services.audience.export import RejectedRowsReport
 from services.audience.mapping import STANDARD_FIELDS, suggest_mapping, validate_mapping
+from services.audience.partitions import drop_list_table
 from services.audience.pipeline import import_contacts
 from services.audience.readers import Table, open_table
 from services.audience.remote import RemoteSpec, open_remote_table, public_url
@@ -281,7 +283,12 @@ def delete_contact_list(ctx: AuthContext, list_id: int) -> str:
         if contact_list.status == ListStatus.EN_COURS.value:
             raise AudienceError("Cette liste est en cours d'import : attendez la fin.")
         name = contact_list.name
-        session.delete(contact_list)  # contacts go with it (ON DELETE CASCADE)
+        try:
+            drop_list_table(session, list_id)  # its contacts, at once
+        except OperationalError as error:
+            raise AudienceError("Les contacts sont très sollicités en ce moment (import en fin "
+                                "de traitement) : réessayez dans un instant.") from error
+        session.delete(contact_list)  # contacts imported before t0006: ON DELETE CASCADE
     (imports_dir(ctx) / f"liste-{list_id}.rejets.csv").unlink(missing_ok=True)
     return name
 

@@ -2,7 +2,8 @@
 
 All accepted contacts of one import go into the tenant's `contact` table in ONE transaction,
 the list turning "Prête" in that same transaction: a failed or killed job leaves no half
-list. Progress is written beside it, in short transactions of its own, so the page can show
+list. They are COPYed into the list's own partition, indexed once at the end
+(services.audience.partitions). Progress is written beside it, in short transactions of its own, so the page can show
 it (and it survives a reload).
 """
 from __future__ import annotations
@@ -20,13 +21,14 @@ from services.audience.cleaning import CleaningRules, Contact, DedupeOn, ImportS
 from services.audience.errors import ImportFileError
 from services.audience.export import RejectedRowsReport
 from services.audience.imports import AudienceError, imports_dir, open_source
+from services.audience.partitions import attach_list_table, create_list_table
 from services.audience.pipeline import import_contacts
 from services.audience.search import name_keys
 from services.db.tenancy import tenant_session
 from services.identity.access import AuthContext
 from services.identity.system import system_context, tenant_country
-from services.models.audience import ContactList, ContactRecord, ListStatus
-from services.models.columns import TENANT_SCHEMA_PLACEHOLDER, utcnow
+from services.models.audience import ContactList, ListStatus
+from services.models.columns import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +38,11 @@ _COLUMNS = ("list_id", "line", "nom", "prenom", "telephone", "email", "identifia
 
 
 class ContactCopier:
-    """Streams contacts into `contact` with PostgreSQL COPY on the session's connection."""
+    """Streams contacts with PostgreSQL COPY into the list's own table (still unindexed)."""
 
     def __init__(self, session, list_id: int, stack: ExitStack) -> None:
-        connection = session.connection()
-        schema = connection.get_execution_options()["schema_translate_map"][TENANT_SCHEMA_PLACEHOLDER]
-        table = f'"{schema}".{ContactRecord.__tablename__}'
-        raw = connection.connection.driver_connection  # psycopg 3, inside the session's transaction
+        table = create_list_table(session, list_id)
+        raw = session.connection().connection.driver_connection  # psycopg 3, inside the session's transaction
         cursor = stack.enter_context(raw.cursor())
         self._copy = stack.enter_context(cursor.copy(f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN"))
         self._list_id = list_id
@@ -124,6 +124,7 @@ def _inject(ctx: AuthContext, contact_list: ContactList) -> ImportSummary:
 
             summary = import_contacts(table, contact_list.mapping, rules, blacklist,
                                       on_batch=on_batch, on_rejected=on_rejected)
+        attach_list_table(session, contact_list.id)
         session.exec(update(ContactList).where(ContactList.id == contact_list.id).values(
             status=ListStatus.PRETE.value, processed_rows=summary.total, expected_rows=summary.total,
             total=summary.total, errors=summary.errors, duplicates=summary.duplicates,

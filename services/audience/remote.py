@@ -25,6 +25,7 @@ from sqlalchemy.pool import NullPool
 
 from services.audience.errors import ImportFileError
 from services.audience.readers import DEFAULT_LIMITS, Limits, Table
+from services.onboarding.options import private_db_sources_allowed
 from services.settings import get_settings
 
 _DRIVERS = {
@@ -92,8 +93,7 @@ def select_statement(spec: RemoteSpec, dialect) -> str:
 
 def checked_address(host: str, port: int, allow_private: bool | None = None) -> str:
     """The IP address to connect to; refuses private ranges and the platform's own hosts."""
-    settings = get_settings()
-    allow = settings.allow_private_db_sources if allow_private is None else allow_private
+    allow = private_db_sources_allowed() if allow_private is None else allow_private
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:

@@ -90,6 +90,9 @@ def find_contacts(ctx: AuthContext, query: str, limit: int = 20) -> list[Contact
     if partial is not None:
         statement = statement.where(partial)
     with tenant_session(ctx) as session:
+        # A prefix LIKE needs its constant to use the index: never a generic plan (psycopg
+        # prepares a statement run 5 times, and PostgreSQL may then plan it without values).
+        session.connection().exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
         rows = session.exec(statement).all()
     return [ContactHit(c.id, c.nom, c.prenom, c.telephone, c.email, c.identifiant, name)
             for c, name in rows]

@@ -25,7 +25,7 @@ from services.models.billing import BillingProfile, Invoice, Payment, WalletEntr
 from services.models.columns import utcnow
 from services.models.platform import Role, Tenant, TenantStatus, User
 from services.onboarding.provisioning import tenant_storage
-from services.providers.email import EmailMessage
+from services.providers.email import EmailMessage, attachment
 from services.settings import get_settings
 
 
@@ -83,7 +83,8 @@ def _issue(tenant_id: int, kind: str, dedupe_key: str, start: date, end: date,
         s.flush()
         slug = tenant.slug
     path = tenant_storage(slug) / "invoices" / f"{invoice_number(invoice.number)}.pdf"
-    write_atomically(path, html_to_pdf(invoice_html(invoice, invoice_number(invoice.number))))
+    pdf = html_to_pdf(invoice_html(invoice, invoice_number(invoice.number)))
+    write_atomically(path, pdf)
     with platform_session() as s:
         row = s.get(Invoice, invoice.id)
         row.pdf_path, row.emailed_at = str(path), utcnow()
@@ -97,8 +98,10 @@ def _issue(tenant_id: int, kind: str, dedupe_key: str, start: date, end: date,
             text=(f"Bonjour,\n\nVotre facture {invoice_number(invoice.number)} d'un montant de "
                   f"{format_money(invoice.total_amount, invoice.currency)} TTC est disponible :\n"
                   f"{url}/api/billing/invoices/{invoice.id}.pdf\n\n"
-                  f"Retrouvez toutes vos factures dans l'espace Documents : {url}/documents\n"),
-            tags={"kind": "invoice"}))
+                  f"Retrouvez toutes vos factures dans l'espace Documents : {url}/documents\n"
+                  "La facture est jointe à cet email au format PDF.\n"),
+            tags={"kind": "invoice"},
+            attachments=[attachment(path.name, pdf, "application/pdf")]))
     return row
 
 

@@ -21,6 +21,15 @@ def format_money(amount: int, currency: str) -> str:
     return f"{sign}{text} {SYMBOLS.get(currency.upper(), currency.upper())}"
 
 
+def minor_to_text(amount: int, currency: str) -> str:
+    """The amount as a person types it back into `to_minor` ('12,50', '12500')."""
+    digits = minor_digits(currency)
+    if not digits:
+        return str(amount)
+    whole, frac = divmod(amount, 10 ** digits)
+    return f"{whole},{str(frac).zfill(digits)}"
+
+
 def to_minor(value: str, currency: str) -> int:
     """Parse a human amount ('12,50' or '12500') to minor units; ValueError when invalid."""
     text = value.strip().replace("\u202f", "").replace(" ", "").replace(",", ".")

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
-from services.billing.money import CURRENCIES
+from services.billing.money import CURRENCIES, minor_to_text, to_minor
 from services.billing.vat import vat_amount, vat_rule
 from services.db.engine import platform_session
 from services.identity.access import AuthContext, access_area
@@ -90,6 +90,45 @@ def set_price(ctx: AuthContext, currency: str, item: str, unit_amount: int) -> P
         row.unit_amount, row.updated_at = unit_amount, utcnow()
         s.add(row)
     return row
+
+
+def price_grid(ctx: AuthContext) -> dict[str, dict[str, str]]:
+    """Every currency's prices as the editor shows them (human amounts, '' when unset)."""
+    access_area(ctx, "platform")
+    grid = {c: {item: "" for item in ITEMS} for c in CURRENCIES}
+    for row in all_prices(ctx):
+        if row.currency in grid and row.item in ITEMS:
+            grid[row.currency][row.item] = minor_to_text(row.unit_amount, row.currency)
+    return grid
+
+
+def save_price_list(ctx: AuthContext, currency: str, values: dict[str, str]) -> dict[str, str]:
+    """Validate and save one currency's prices at once; the errors by item, or {} when saved."""
+    access_area(ctx, "platform")
+    currency = currency.upper()
+    if currency not in CURRENCIES:
+        raise PriceError("Devise inconnue.")
+    amounts, errors = {}, {}
+    for item in ITEMS:
+        text = str(values.get(item, "")).strip()
+        if not text:
+            errors[item] = "Indiquez un prix (0 si gratuit)."
+            continue
+        try:
+            amounts[item] = to_minor(text, currency)
+        except ValueError:
+            errors[item] = ("Prix invalide : un nombre positif, en francs entiers."
+                            if currency in ("XAF", "XOF") else
+                            "Prix invalide : un nombre positif, deux décimales au plus.")
+    if errors:
+        return errors
+    with platform_session() as s:
+        rows = {r.item: r for r in s.exec(select(PriceItem).where(PriceItem.currency == currency))}
+        for item, amount in amounts.items():
+            row = rows.get(item) or PriceItem(currency=currency, item=item)
+            row.unit_amount, row.updated_at = amount, utcnow()
+            s.add(row)
+    return {}
 
 
 def quote(currency: str, country: str, channels: list[str], agents: int,

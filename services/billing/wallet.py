@@ -183,6 +183,22 @@ def set_low_threshold(ctx: AuthContext, threshold: int) -> WalletView:
     return wallet_of(ctx.tenant_id)
 
 
+def check_low_balances() -> int:
+    """The scheduler's tick: alert every wallet under its threshold not alerted yet.
+
+    Catches what the debit path cannot (a debit inside a caller's transaction, a threshold
+    raised above the balance). Claiming the flag first makes two ticks send one email.
+    """
+    with platform_session() as s:
+        claimed = s.connection().execute(text(
+            "UPDATE platform.wallet SET low_alert_sent = true "
+            "WHERE balance < low_threshold AND NOT low_alert_sent RETURNING tenant_id")
+        ).scalars().all()
+    for tenant_id in claimed:
+        notify_low_balance(tenant_id)
+    return len(claimed)
+
+
 def notify_low_balance(tenant_id: int) -> None:
     """One email to the tenant's admins each time the balance crosses the threshold."""
     from services.messaging.email import send_email

@@ -28,7 +28,9 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def log_in(email: str, password: str, client_ip: str, previous_token: str = "") -> LoginResult:
+def log_in(email: str, password: str, client_ip: str, previous_token: str = "",
+           only_tenant_id: int | None = None) -> LoginResult:
+    """`only_tenant_id`: on a tenant's subdomain, other accounts get WRONG_CREDENTIALS."""
     email = normalise_email(email)
     if not email or not password:
         return LoginResult(error="Saisissez votre email et votre mot de passe.")
@@ -43,7 +45,9 @@ def log_in(email: str, password: str, client_ip: str, previous_token: str = "") 
             .where(User.email == email)
         ).first()
     user, tenant = row if row else (None, None)
-    if not verify_password(user.password_hash if user else None, password) or not user.is_active:
+    elsewhere = only_tenant_id is not None and (user is None or user.tenant_id != only_tenant_id)
+    if not verify_password(user.password_hash if user else None, password) or not user.is_active \
+            or elsewhere:
         throttle.record_login_failure(email, client_ip)
         record_security_event("login_failed", user_id=user.id if user else None,
                               client_ip=client_ip, email=email)

@@ -18,16 +18,17 @@ from services.billing.money import CURRENCIES
 from services.billing.wallet import open_wallet
 from services.db.engine import platform_session
 from services.db.tenancy import schema_for_slug
-from services.identity.access import AuthContext, access_area
+from services.identity.access import AuthContext
 from services.identity.login import normalise_email
 from services.identity.passwords import password_problems
 from services.identity.passwords import hash_password
 from services.identity.sessions import open_session
 from services.identity.tokens import new_token, token_hash
 from services.messaging.email import send_email
-from services.models.billing import PlatformOption, Signup
+from services.models.billing import Signup
 from services.models.columns import utcnow
 from services.models.platform import Role, Tenant, TenantStatus, User
+from services.onboarding.options import FREE_MAIL, set_platform_switch, switch_is_on
 from services.onboarding.provisioning import plan_provisioning, prepare_storage
 from services.providers.email import EmailMessage
 from services.settings import get_settings
@@ -38,7 +39,7 @@ FREE_MAIL_DOMAINS = frozenset("""gmail.com googlemail.com yahoo.com yahoo.fr yma
 hotmail.com hotmail.fr live.com live.fr outlook.com outlook.fr msn.com icloud.com me.com
 aol.com gmx.com gmx.fr mail.com proton.me protonmail.com laposte.net orange.fr wanadoo.fr
 free.fr sfr.fr yandex.com yandex.ru zoho.com""".split())
-FREE_MAIL_OPTION = "signup.free_mail_allowed"
+FREE_MAIL_OPTION = FREE_MAIL
 RESERVED_SLUGS = {"www", "api", "app", "admin", "mail", "static", "plateforme", "sandbox"}
 TOKEN_HOURS = 48
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
@@ -61,17 +62,11 @@ class Verified:
 
 
 def free_mail_allowed() -> bool:
-    with platform_session() as s:
-        option = s.get(PlatformOption, FREE_MAIL_OPTION)
-        return bool(option and option.value.get("allowed"))
+    return switch_is_on(FREE_MAIL_OPTION)
 
 
 def allow_free_mail(ctx: AuthContext, allowed: bool) -> None:
-    access_area(ctx, "platform")
-    with platform_session() as s:
-        option = s.get(PlatformOption, FREE_MAIL_OPTION) or PlatformOption(key=FREE_MAIL_OPTION)
-        option.value = {"allowed": bool(allowed)}
-        s.add(option)
+    set_platform_switch(ctx, FREE_MAIL_OPTION, allowed)
 
 
 def _email_taken(email: str) -> bool:

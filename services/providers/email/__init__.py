@@ -1,8 +1,15 @@
 """Sending one email: the interface every email provider adapter implements."""
 from __future__ import annotations
 
+import base64
 from dataclasses import asdict, dataclass, field
 from typing import Protocol
+
+
+def attachment(filename: str, data: bytes, mime_type: str) -> dict[str, str]:
+    """A file joined to an email: base64 content, as SendGrid v3 and a queue message carry it."""
+    return {"filename": filename, "type": mime_type,
+            "content": base64.b64encode(data).decode("ascii")}
 
 
 @dataclass(frozen=True)
@@ -13,6 +20,7 @@ class EmailMessage:
     html: str = ""
     sender: str = ""
     tags: dict[str, str] = field(default_factory=dict)
+    attachments: list[dict[str, str]] = field(default_factory=list)  # see attachment()
 
     def to_dict(self) -> dict:
         return asdict(self)

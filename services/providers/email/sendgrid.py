@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from python_http_client.exceptions import HTTPError
 from sendgrid import SendGridAPIClient
-from sendgrid.helpers.mail import Content, CustomArg, Mail
+from sendgrid.helpers.mail import (
+    Attachment, Content, CustomArg, Disposition, FileContent, FileName, FileType, Mail,
+)
 
 from services.providers.email import EmailDeliveryError, EmailMessage
 from services.settings import get_settings
@@ -25,6 +27,9 @@ class SendGridGateway:
         mail.add_content(Content("text/plain", message.text))
         if message.html:
             mail.add_content(Content("text/html", message.html))
+        for item in message.attachments:
+            mail.add_attachment(Attachment(FileContent(item["content"]), FileName(item["filename"]),
+                                           FileType(item["type"]), Disposition("attachment")))
         for key, value in message.tags.items():
             mail.add_custom_arg(CustomArg(key, value))
         try:

@@ -1,6 +1,8 @@
 """The SendGrid v3 Mail Send endpoint, and the inbox where sandbox emails can be read."""
 from __future__ import annotations
 
+import base64
+import binascii
 import html
 import json
 import secrets
@@ -27,6 +29,25 @@ class Mailbox:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
 
+    def store_attachments(self, message_id: str, items: list[dict]) -> list[dict]:
+        """Files beside the mailbox; the record keeps their name, type and size."""
+        folder = self.path.parent / "attachments" / message_id
+        stored = []
+        for index, item in enumerate(items):
+            data = base64.b64decode(item["content"], validate=True)
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / str(index)).write_bytes(data)
+            stored.append({"filename": item["filename"], "type": item.get("type", ""),
+                           "size": len(data), "url": f"/inbox/attachments/{message_id}/{index}"})
+        return stored
+
+    def attachment(self, message_id: str, index: int) -> tuple[dict, bytes] | None:
+        for record in self.messages():
+            if record["id"] == message_id and 0 <= index < len(record.get("attachments", [])):
+                path = self.path.parent / "attachments" / message_id / str(index)
+                return record["attachments"][index], path.read_bytes()
+        return None
+
     def add(self, record: dict) -> None:
         with self._lock, self.path.open("a", encoding="utf-8") as f:
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -39,6 +60,13 @@ class Mailbox:
         if to:
             rows = [r for r in rows if to.lower() in (a.lower() for a in r["to"])]
         return list(reversed(rows))
+
+
+def _is_base64(text: str) -> bool:
+    try:
+        return bool(text) and bool(base64.b64decode(text, validate=True))
+    except (binascii.Error, ValueError):
+        return False
 
 
 def _validate(body: dict) -> tuple[str, str] | None:
@@ -56,6 +84,11 @@ def _validate(body: dict) -> tuple[str, str] | None:
     content = body.get("content") or []
     if not body.get("template_id") and not any(c.get("value") for c in content):
         return "Unless a valid template_id is provided, the content parameter is required. There must be at least one defined content block.", "content"
+    for i, item in enumerate(body.get("attachments") or []):
+        if not item.get("filename"):
+            return "The attachment filename parameter is required.", f"attachments.{i}.filename"
+        if not _is_base64(item.get("content") or ""):
+            return "The attachment content must be base64 encoded.", f"attachments.{i}.content"
     return None
 
 
@@ -75,6 +108,7 @@ def sendgrid_app(mailbox: Mailbox, api_key: str) -> Starlette:
             return _error(400, *problem)
         message_id = secrets.token_urlsafe(16)
         contents = {c.get("type"): c.get("value") for c in body.get("content", [])}
+        attachments = mailbox.store_attachments(message_id, body.get("attachments") or [])
         for p in body["personalizations"]:
             mailbox.add({
                 "id": message_id, "received_at": datetime.now(timezone.utc).isoformat(),
@@ -82,6 +116,7 @@ def sendgrid_app(mailbox: Mailbox, api_key: str) -> Starlette:
                 "subject": p.get("subject") or body.get("subject", ""),
                 "text": contents.get("text/plain", ""), "html": contents.get("text/html", ""),
                 "custom_args": {**body.get("custom_args", {}), **p.get("custom_args", {})},
+                "attachments": attachments,
             })
         return Response(status_code=202, headers={"X-Message-Id": message_id})
 
@@ -96,7 +131,10 @@ def inbox_app(mailbox: Mailbox) -> Starlette:
         rows = "".join(
             f"<article><h3>{html.escape(m['subject'])}</h3><p><b>À :</b> "
             f"{html.escape(', '.join(m['to']))} — {html.escape(m['received_at'])}</p>"
-            f"<pre>{html.escape(m['text'])}</pre></article>"
+            f"<pre>{html.escape(m['text'])}</pre>"
+            + "".join(f"<p>📎 <a href='{html.escape(a['url'])}'>{html.escape(a['filename'])}</a> "
+                      f"({a['size']:,} octets)</p>" for a in m.get("attachments", []))
+            + "</article>"
             for m in mailbox.messages(request.query_params.get("to", ""))
         ) or "<p>Aucun email reçu pour l'instant.</p>"
         return HTMLResponse(
@@ -105,4 +143,13 @@ def inbox_app(mailbox: Mailbox) -> Starlette:
             "article{border:1px solid #ddd;border-radius:8px;padding:1rem;margin:1rem 0}"
             "pre{white-space:pre-wrap}</style><h1>Boîte de réception du bac à sable</h1>" + rows)
 
-    return Starlette(routes=[Route("/", page), Route("/api/messages", api_messages)])
+    async def download(request: Request) -> Response:
+        found = mailbox.attachment(request.path_params["message_id"], request.path_params["index"])
+        if found is None:
+            return Response(status_code=404)
+        meta, data = found
+        return Response(data, media_type=meta["type"] or "application/octet-stream",
+                        headers={"Content-Disposition": f'attachment; filename="{meta["filename"]}"'})
+
+    return Starlette(routes=[Route("/", page), Route("/api/messages", api_messages),
+                             Route("/attachments/{message_id}/{index:int}", download)])

@@ -2,7 +2,7 @@
 import io
 
 import pytest
-from sqlmodel import select
+from sqlmodel import func, select
 
 from services.audience.blacklist import (
     BlacklistError, add_opt_out, export_opt_outs, import_opt_outs, is_opted_out, list_opt_outs,
@@ -11,7 +11,7 @@ from services.audience.blacklist import (
 from services.audience.errors import ImportFileError
 from services.db.tenancy import tenant_session
 from services.identity.access import AccessDenied
-from services.models.audience import OptOut
+from services.models.audience import OptOut, OptOutEvent
 from services.models.platform import Role
 from tests.support.accounts import context_for, new_tenant
 
@@ -82,3 +82,28 @@ def test_import_then_export_escapes_formulas(tenant, tmp_path):
     empty.write_bytes(b"")
     with pytest.raises(ImportFileError):
         import_opt_outs(ctx, empty)
+
+
+def test_a_large_import_is_batched_and_counts_new_entries_once_with_their_audit(tenant, tmp_path):
+    ctx = context_for(tenant, Role.ADMIN)
+    record_opt_out(ctx, phone="+237650000003", channel="SMS", source="STOP")  # already there
+    rows = [f"6500{i:05d};" + (f"client{i}@exemple.cm" if i % 3 == 0 else "")
+            for i in range(12_000)]
+    rows += ["6500 00001;", "abc;", ";pas-un-email", "65000000;client0@EXEMPLE.cm"]
+    path = tmp_path / "optouts.csv"
+    path.write_text("Téléphone;Email\n" + "\n".join(rows) + "\n", encoding="utf-8")
+
+    added, rejected = import_opt_outs(ctx, path)
+
+    phones, emails = 12_000 - 1, 4_000  # one phone was listed before; duplicates count once
+    assert (added, rejected) == (phones + emails, 3)
+    assert list_opt_outs(ctx).total == 12_000 + emails
+    with tenant_session(ctx) as session:
+        events = session.exec(select(OptOutEvent.action, func.count())
+                              .group_by(OptOutEvent.action)).all()
+        imported = session.exec(select(OptOut).where(OptOut.phone == "+237650000042")).one()
+    assert dict(events) == {"ADD": 1, "IMPORT": phones + emails}
+    assert (imported.source, imported.channel) == ("IMPORT", "TOUS")
+    assert is_opted_out(ctx, email="client2999@exemple.cm") is False
+    assert is_opted_out(ctx, email="CLIENT3000@exemple.cm")
+    assert import_opt_outs(ctx, path) == (0, 3)  # a second import adds nothing, audits nothing

@@ -18,21 +18,19 @@ from services.audience.remote import RemoteSourceError, RemoteSpec, open_remote_
 from services.db.tenancy import tenant_session
 from services.models.audience import ContactRecord, DatabaseSource
 from services.models.platform import Role
-from services.settings import get_settings
+from services.onboarding.options import PRIVATE_DB_SOURCES
 from tests.support.accounts import context_for, new_tenant
+from tests.support.platform_options import switch_set
 
 ROWS = [("C1", "Müller", "6 71 23 45 67"), ("C2", "Lefèvre", "+33 6 12 34 56 78"),
         ("C3", "Ngo", "671234567"), ("C4", "Fotso", "12345")]
 
 
 @pytest.fixture
-def private_hosts_allowed(monkeypatch):
+def private_hosts_allowed():
     """The super admin's platform setting that lets sources on internal addresses in."""
-    monkeypatch.setenv("BGC_ALLOW_PRIVATE_DB_SOURCES", "1")
-    get_settings.cache_clear()
-    yield
-    monkeypatch.undo()
-    get_settings.cache_clear()
+    with switch_set(PRIVATE_DB_SOURCES, True):
+        yield
 
 
 @pytest.fixture

@@ -1,0 +1,106 @@
+"""Super admin console: the platform home with its switches, the price list, provisioning."""
+from __future__ import annotations
+
+import reflex as rx
+
+from bgotocall.components.forms import submit_button
+from bgotocall.components.shell import empty_state, page_header, role_shell
+from bgotocall.i18n import t
+from bgotocall.state.platform_console import PlatformOptionsState, PricesState, ProvisioningState
+from services.billing.money import CURRENCIES
+from services.billing.prices import ITEMS
+from services.onboarding.options import FREE_MAIL, PRIVATE_DB_SOURCES
+
+SWITCH_LABELS = {FREE_MAIL: "sa.free_mail", PRIVATE_DB_SOURCES: "sa.private_sources"}
+
+
+def _switch(key: str) -> rx.Component:
+    test_id = key.split(".")[0]
+    return rx.hstack(
+        rx.vstack(rx.text(t(SWITCH_LABELS[key]), weight="medium", size="2"),
+                  rx.text(t(SWITCH_LABELS[key] + "_hint"), size="1", color=rx.color("gray", 11)),
+                  spacing="1"),
+        rx.spacer(),
+        rx.switch(checked=PlatformOptionsState.switches[key],
+                  on_change=lambda on: PlatformOptionsState.toggle(key, on),
+                  data_testid=f"switch-{test_id}"),
+        width="100%", align="center")
+
+
+def options_card() -> rx.Component:
+    return rx.card(rx.vstack(
+        rx.hstack(rx.icon("sliders-horizontal", color=rx.color("indigo", 9)),
+                  rx.heading(t("sa.options"), size="4"), align="center"),
+        *[_switch(key) for key in SWITCH_LABELS],
+        spacing="4", width="100%"), width="100%", data_testid="platform-options")
+
+
+def platform_home() -> rx.Component:
+    return role_shell(page_header("nav.platform", "platform.context"), options_card())
+
+
+def _price_field(currency: str, item: str) -> rx.Component:
+    field_id = f"price-{currency}-{item}"
+    error = PricesState.errors[currency][item]
+    return rx.vstack(
+        rx.text(t(f"sa.item.{item}"), " *", as_="label", html_for=field_id, size="2",
+                weight="medium"),
+        rx.input(id=field_id, name=item, default_value=PricesState.grid[currency][item],
+                 key=PricesState.grid[currency][item], inputmode="decimal", width="100%"),
+        rx.cond(error, rx.text(error, color=rx.color("red", 11), size="1",
+                               data_testid=f"error-{field_id}")),
+        spacing="1", width="100%")
+
+
+def _currency_card(currency: str) -> rx.Component:
+    return rx.card(rx.form(rx.vstack(
+        rx.hstack(rx.heading(currency, size="4"), rx.spacer(),
+                  rx.text(t("sa.price_unit_" + ("whole" if currency in ("XAF", "XOF")
+                                                  else "cents")),
+                          size="1", color=rx.color("gray", 11))),
+        rx.grid(*[_price_field(currency, item) for item in ITEMS], columns="3", spacing="3",
+                width="100%"),
+        rx.hstack(submit_button(t("sa.save"), data_testid=f"save-prices-{currency}"),
+                  justify="end", width="100%"),
+        spacing="3", width="100%"),
+        on_submit=lambda form: PricesState.save(currency, form), reset_on_submit=False),
+        width="100%")
+
+
+def prices_page() -> rx.Component:
+    return role_shell(page_header("nav.prices", "prices.context"),
+                      *[_currency_card(c) for c in CURRENCIES])
+
+
+def _step_row(step) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.vstack(rx.text(step.tenant, weight="medium"),
+                                rx.text(step.slug, size="1", color=rx.color("gray", 10)),
+                                spacing="0")),
+        rx.table.cell(step.label),
+        rx.table.cell(rx.badge(rx.match(step.status, ("done", t("sa.step_done")),
+                                        ("failed", t("sa.step_failed")), t("sa.step_pending")),
+                               color_scheme=rx.match(step.status, ("done", "green"),
+                                                     ("failed", "red"), "gray"))),
+        rx.table.cell(step.attempts),
+        rx.table.cell(rx.text(step.detail, size="1", color=rx.color("gray", 11))),
+        rx.table.cell(step.updated),
+        rx.table.cell(rx.cond(step.status == "failed", rx.button(
+            rx.icon("rotate-ccw", size=14), t("sa.retry"), size="1", variant="soft",
+            on_click=ProvisioningState.retry(step.tenant_id),
+            data_testid=f"retry-{step.slug}"))))
+
+
+def provisioning_page() -> rx.Component:
+    table = rx.table.root(
+        rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(k)) for k in (
+            "sa.name", "sa.step", "sa.status", "sa.attempts", "sa.detail", "sa.updated",
+            "sa.actions")])),
+        rx.table.body(rx.foreach(ProvisioningState.steps, _step_row)),
+        variant="surface", width="100%", data_testid="provisioning-table")
+    return role_shell(
+        page_header("nav.provisioning", "provisioning.context",
+                    rx.button(rx.icon("refresh-cw", size=16), t("sa.refresh"), variant="soft",
+                              on_click=ProvisioningState.load)),
+        rx.cond(ProvisioningState.steps.length() > 0, table,
+                empty_state("server-cog", "sa.no_steps")))

@@ -1,0 +1,49 @@
+"""The admin's home, and the Smart Wallet balance of the top bar (admin, supervisor)."""
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from services.billing.dashboard import admin_overview
+from services.billing.wallet import wallet_status
+from services.identity.access import can_access
+from bgotocall.state.billing import InvoiceRow
+from bgotocall.state.session import SessionState
+
+
+class DashboardState(SessionState):
+    pending_payment: bool = False
+    balance: str = ""
+    usage: list[dict[str, str | int]] = []  # the chart's rows
+    invoices: list[InvoiceRow] = []
+
+    @rx.event
+    def load(self):
+        ctx = self._authorize("billing", "load_dashboard")
+        if ctx is None:
+            return
+        view = admin_overview(ctx)
+        self.pending_payment = view.pending_payment
+        self.balance = view.wallet.display if view.wallet else ""
+        self.usage = [{"label": u.label, "quantity": u.quantity, "amount": u.amount,
+                       "amount_display": u.amount_display} for u in view.usage]
+        self.invoices = [InvoiceRow(**dataclasses.asdict(i)) for i in view.invoices]
+
+
+class WalletBarState(SessionState):
+    """Loaded by the top bar when a page opens; shown only to roles that see the wallet."""
+
+    wallet_shown: bool = False
+    wallet_balance: str = ""
+    wallet_low: bool = False
+    wallet_empty: bool = False
+
+    @rx.event
+    def load_wallet(self):
+        ctx = self._context()
+        wallet = wallet_status(ctx) if can_access(ctx, "supervision") else None
+        self.wallet_shown = wallet is not None
+        if wallet is not None:
+            self.wallet_balance = wallet.display
+            self.wallet_low, self.wallet_empty = wallet.is_low, wallet.is_empty

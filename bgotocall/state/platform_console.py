@@ -1,0 +1,90 @@
+"""The super admin console: price list, provisioning log, platform switches."""
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from services.billing.money import CURRENCIES
+from services.billing.prices import ITEMS, PriceError, price_grid, save_price_list
+from services.onboarding.options import platform_switches, set_platform_switch
+from services.onboarding.provisioning import provisioning_log, retry_provisioning
+from bgotocall.state.session import SessionState
+
+
+@dataclasses.dataclass
+class StepLine:
+    tenant_id: int
+    tenant: str
+    slug: str
+    label: str
+    status: str
+    attempts: int
+    detail: str
+    updated: str
+
+
+class PricesState(SessionState):
+    grid: dict[str, dict[str, str]] = {c: {i: "" for i in ITEMS} for c in CURRENCIES}
+    errors: dict[str, dict[str, str]] = {c: {} for c in CURRENCIES}
+
+    @rx.event
+    def load(self):
+        ctx = self._authorize("platform", "load_prices")
+        if ctx is not None:
+            self.grid, self.errors = price_grid(ctx), {c: {} for c in CURRENCIES}
+
+    @rx.event
+    def save(self, currency: str, form: dict):
+        ctx = self._authorize("platform", "save_prices")
+        if ctx is None:
+            return rx.toast.error("Action non autorisée.")
+        try:
+            errors = save_price_list(ctx, currency, form)
+        except PriceError as exc:
+            return rx.toast.error(str(exc))
+        self.errors = {**self.errors, currency: errors}
+        if errors:
+            return rx.toast.error("Vérifiez les prix signalés.")
+        self.grid = price_grid(ctx)
+        return rx.toast.success(f"Grille tarifaire {currency} enregistrée.")
+
+
+class ProvisioningState(SessionState):
+    steps: list[StepLine] = []
+
+    @rx.event
+    def load(self):
+        ctx = self._authorize("platform", "load_provisioning_log")
+        if ctx is None:
+            return
+        self.steps = [StepLine(v.tenant_id, v.tenant_name, v.tenant_slug, v.label, v.status,
+                               v.attempts, v.detail, v.updated_at.strftime("%d/%m/%Y %H:%M"))
+                      for v in provisioning_log(ctx)]
+
+    @rx.event
+    def retry(self, tenant_id: int):
+        ctx = self._authorize("platform", "retry_provisioning")
+        if ctx is None:
+            return rx.toast.error("Action non autorisée.")
+        retry_provisioning(ctx, tenant_id)
+        return rx.toast.info("Provisionnement relancé : les étapes restantes sont en cours.")
+
+
+class PlatformOptionsState(SessionState):
+    switches: dict[str, bool] = {}
+
+    @rx.event
+    def load(self):
+        ctx = self._authorize("platform", "load_platform_options")
+        if ctx is not None:
+            self.switches = platform_switches(ctx)
+
+    @rx.event
+    def toggle(self, key: str, on: bool):
+        ctx = self._authorize("platform", "set_platform_option")
+        if ctx is None:
+            return rx.toast.error("Action non autorisée.")
+        set_platform_switch(ctx, key, on)
+        self.switches = platform_switches(ctx)
+        return rx.toast.success("Paramètre plateforme enregistré.")

@@ -1,0 +1,40 @@
+"""The admin's home and the Smart Wallet of the top bar, with its low-balance banner."""
+import pytest
+from playwright.sync_api import expect
+
+from services.billing.invoices import invoice_number, issue_monthly_invoice
+from services.billing.wallet import credit_wallet, debit_wallet, open_wallet, set_low_threshold
+from services.db.engine import platform_session
+from services.models.columns import utcnow
+from services.models.platform import Role
+from tests.support.accounts import PASSWORD, context_for, new_tenant, new_user
+from tests.support.browser import log_in_and_land, log_out
+
+
+@pytest.mark.e2e
+def test_admin_home_shows_balance_usage_invoices_and_the_low_balance_banner(page):
+    tenant = new_tenant()
+    with platform_session() as s:
+        open_wallet(s, tenant.id, "XAF")
+    credit_wallet(tenant.id, 10_000)
+    debit_wallet(tenant.id, 2_500, kind="sms", quantity=100)
+    now = utcnow()
+    invoice = issue_monthly_invoice(tenant.id, now.year, now.month)
+    log_in_and_land(page, new_user(tenant, Role.ADMIN), PASSWORD, "/tableau-de-bord")
+    expect(page.get_by_test_id("dashboard-balance")).to_have_text("7\u202f500 FCFA")
+    expect(page.get_by_test_id("topbar-wallet")).to_have_text("7\u202f500 FCFA")
+    expect(page.get_by_test_id("usage-chart")).to_contain_text("SMS")
+    expect(page.locator(".recharts-bar-rectangle")).to_have_count(1)
+    expect(page.get_by_test_id("latest-invoices")).to_contain_text(
+        invoice_number(invoice.number))
+    expect(page.get_by_test_id("wallet-banner")).to_have_count(0)
+    expect(page.get_by_test_id("pending-payment")).to_have_count(0)
+    page.screenshot(path="/tmp/me/dashboard.png", full_page=True)
+
+    set_low_threshold(context_for(tenant, Role.ADMIN), 8_000)
+    log_out(page)
+    log_in_and_land(page, new_user(tenant, Role.SUPERVISOR), PASSWORD, "/supervision")
+    expect(page.get_by_test_id("topbar-wallet")).to_have_text("7\u202f500 FCFA")
+    expect(page.get_by_test_id("wallet-banner")).to_contain_text("Solde bas")
+    page.goto("/equipes")
+    expect(page.get_by_test_id("wallet-banner")).to_contain_text("Solde bas")
