@@ -13,6 +13,8 @@ from bgotocall.pages.auth import forbidden_page, forgot_page, login_page, reset_
 from bgotocall.pages.billing_routes import add_billing_pages
 from bgotocall.pages.sections import SECTIONS, section_page
 from bgotocall.pages.teams import teams_page
+from bgotocall.pages.voice_routes import add_voice_pages
+from bgotocall.pages.campaigns_routes import add_campaign_pages
 from bgotocall.state.audience import AudienceState, ContactSearchState
 from bgotocall.state.audience_import import AudienceImportState
 from bgotocall.state.blacklist import BlacklistState
@@ -29,6 +31,8 @@ app.register_lifespan_task(live_listener(app))
 
 app.add_page(rx.fragment(), route="/", on_load=SessionState.go_home, title="B-GOTOCALL OS")
 add_billing_pages(app)
+add_voice_pages(app)
+add_campaign_pages(app)
 app.add_page(login_page, route="/connexion", title="Connexion — B-GOTOCALL OS",
              on_load=SessionState.leave_login_page_if_signed_in)
 app.add_page(forgot_page, route="/mot-de-passe-oublie", title="Mot de passe oublié")

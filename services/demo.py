@@ -7,6 +7,8 @@ from services.db.tenancy import create_tenant
 from services.models.platform import Role, TenantStatus
 from services.platform.users import create_user, find_user
 from services.settings import get_settings
+from services.voice.directory import give_extensions
+from services.voice.licences import grant_licences
 
 SUPER_ADMIN_EMAIL = "superadmin@b-gotocall.com"
 
@@ -40,4 +42,6 @@ def load_demo_data() -> bool:
     tenant = create_tenant("demo", "Démo SARL", "CM", "XAF", TenantStatus.ACTIVE)
     for _, email, name, role in DEMO_USERS:
         create_user(email, password, name, role, tenant.id)
+    grant_licences(tenant.id, 5)   # a plan with 5 agent licences: 3 agents and room for 2
+    give_extensions(tenant.id)
     return True

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from bgotocall.components.wallet import wallet_banner, wallet_chip
 from bgotocall.i18n import t
 from bgotocall.state.notices import NoticeState
 from bgotocall.state.session import SessionState
@@ -18,9 +19,13 @@ NAVIGATION: dict[str, list[tuple[str, str, str]]] = {
     "ADMIN": [
         ("nav.dashboard", "layout-dashboard", "/tableau-de-bord"),
         ("nav.campaigns", "megaphone", "/campagnes"),
+        ("campaigns.new", "circle-plus", "/campagnes/nouvelle"),
         ("nav.audience", "contact", "/audience"),
         ("nav.teams", "users", "/equipes"),
+        ("voice.nav.agents", "headset", "/agents"),
         ("nav.supervision", "activity", "/supervision"),
+        ("voice.nav.live", "radio", "/supervision/agents"),
+        ("voice.nav.assign", "arrow-left-right", "/supervision/affectation"),
         ("nav.blacklist", "ban", "/liste-noire"),
         ("nav.billing", "wallet", "/facturation"),
         ("nav.documents", "file-text", "/documents"),
@@ -28,9 +33,13 @@ NAVIGATION: dict[str, list[tuple[str, str, str]]] = {
     ],
     "SUPERVISOR": [
         ("nav.supervision", "activity", "/supervision"),
+        ("voice.nav.live", "radio", "/supervision/agents"),
+        ("voice.nav.assign", "arrow-left-right", "/supervision/affectation"),
         ("nav.campaigns", "megaphone", "/campagnes"),
+        ("campaigns.new", "circle-plus", "/campagnes/nouvelle"),
         ("nav.audience", "contact", "/audience"),
         ("nav.teams", "users", "/equipes"),
+        ("voice.nav.agents", "headset", "/agents"),
         ("nav.blacklist", "ban", "/liste-noire"),
     ],
 }
@@ -62,7 +71,7 @@ def _sidebar() -> rx.Component:
         ),
         width="240px", min_width="240px", height="100vh", padding="1rem",
         border_right=f"1px solid {rx.color('gray', 5)}", background=rx.color("gray", 1),
-        spacing="4", position="sticky", top="0",
+        spacing="4", position="sticky", top="0", data_testid="sidebar",
     )
 
 
@@ -110,13 +119,14 @@ def live_notice() -> rx.Component:
 
 
 def top_bar() -> rx.Component:
-    return rx.vstack(_bar(), live_notice(), width="100%", spacing="0")
+    return rx.vstack(_bar(), live_notice(), wallet_banner(), width="100%", spacing="0")
 
 
 def _bar() -> rx.Component:
     return rx.hstack(
         rx.text(SessionState.tenant_name, weight="bold", size="3", data_testid="company"),
         rx.spacer(),
+        wallet_chip(),
         language_switch(),
         _user_menu(),
         align="center", width="100%", padding="0.75rem 1.5rem",

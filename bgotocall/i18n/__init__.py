@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from bgotocall.i18n import audience, billing, core
+from bgotocall.i18n import audience, billing, console, core
+from bgotocall.i18n import voice
+from bgotocall.i18n import campaigns
 
-_MODULES = [core, audience, billing]
+_MODULES = [core, audience, billing, console, voice, campaigns]
 
 FR: dict[str, str] = {}
 EN: dict[str, str] = {}

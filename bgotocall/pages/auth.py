@@ -44,6 +44,9 @@ def _error(message) -> rx.Component:
 def login_page() -> rx.Component:
     return _card(
         "login.title", "login.subtitle",
+        rx.cond(SessionState.login_tenant != "", rx.badge(
+            rx.icon("building-2", size=14), SessionState.login_tenant, size="3",
+            data_testid="login-tenant")),
         _error(SessionState.login_error),
         rx.form(rx.vstack(
             _field("login.email", "email", "email", autofocus=True, autocomplete="username"),

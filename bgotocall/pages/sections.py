@@ -19,19 +19,9 @@ class Section:
 
 
 SECTIONS = [
-    Section("/plateforme", "nav.platform", "platform.context", "layout-dashboard",
-            SessionState.enter_platform),
-    Section("/plateforme/tarifs", "nav.prices", "prices.context", "badge-euro",
-            SessionState.enter_platform),
-    Section("/plateforme/provisionnement", "nav.provisioning", "provisioning.context",
-            "server-cog", SessionState.enter_platform),
-    Section("/tableau-de-bord", "nav.dashboard", "dashboard.context", "layout-dashboard",
-            SessionState.enter_billing),
     Section("/parametres", "nav.settings", "settings.context", "settings",
             SessionState.enter_tenant_settings),
     Section("/supervision", "nav.supervision", "supervision.context", "activity",
-            SessionState.enter_supervision),
-    Section("/campagnes", "nav.campaigns", "campaigns.context", "megaphone",
             SessionState.enter_supervision),
 ]
 

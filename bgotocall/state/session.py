@@ -5,7 +5,7 @@ import reflex as rx
 
 from services.identity.access import AuthContext, can_access, home_of
 from services.identity.audit import record_refusal
-from services.identity.login import log_in
+from services.onboarding.hosts import host_scope, log_in_at_host
 from services.identity.sessions import close_session, resolve_session
 from services.live import subscribe, tenant_topic, user_topic
 
@@ -25,6 +25,7 @@ class SessionState(rx.State):
     tenant_name: str = ""
     home: str = LOGIN_PAGE
     login_error: str = ""
+    login_tenant: str = ""  # the tenant whose subdomain serves the login page
     login_busy: bool = False
 
     # --- checks used by every page and handler -------------------------------------
@@ -105,13 +106,15 @@ class SessionState(rx.State):
         ctx = self._context()
         self._show(ctx)
         self.login_error = ""
+        self.login_tenant = host_scope(self.router.headers.host).tenant_name
         return rx.redirect(self.home) if ctx else None
 
     # --- actions ------------------------------------------------------------------------------
     @rx.event
     def log_in(self, form: dict):
-        result = log_in(str(form.get("email", "")), str(form.get("password", "")),
-                        self.router.session.client_ip, previous_token=self.token)
+        result = log_in_at_host(self.router.headers.host, str(form.get("email", "")),
+                                str(form.get("password", "")), self.router.session.client_ip,
+                                previous_token=self.token)
         if result.error:
             self.login_error = result.error
             return None

@@ -16,3 +16,6 @@ from services.models.billing import (  # noqa: F401
     BillingProfile, Cart, GatewayEvent, Invoice, InvoiceSequence, Payment, PlatformOption,
     PriceItem, ProvisioningStep, Signup, Wallet, WalletEntry,
 )
+from services.models.campaigns import (  # noqa: F401
+    Campaign, CampaignAgent, CampaignVersion, FormAnswer, FrequencyCap, WhatsAppTemplate,
+)

@@ -11,7 +11,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from services.settings import REPO_ROOT
+from services.settings import REPO_ROOT, get_settings
 
 
 class StackError(RuntimeError):
@@ -22,6 +22,7 @@ class StackError(RuntimeError):
 class Ports:
     web: int
     sandbox: int
+    pbx: int = field(default_factory=lambda: get_settings().pbx_port)
 
 
 @dataclass
@@ -37,17 +38,23 @@ class Stack:
             "sandbox": [py, "-m", "services.sandbox.server", "--port", str(self.ports.sandbox)],
             "workers": [py, "-m", "dramatiq", "services.workers", "--processes", "1",
                         "--threads", "4"],
+            "scheduler": [py, "-m", "services.scheduler", "--ready-file",
+                          str(self.log_dir / "scheduler.ready")],
             "web": [py, "-m", "reflex", "run", "--env", "prod", "--single-port",
                     "--frontend-port", str(self.ports.web),
                     "--backend-port", str(self.ports.web), "--loglevel", "warning"],
+            "pbx": [py, "-m", "services.sandbox.pbx", "--port", str(self.ports.pbx), "--tenant", "demo",
+                    "--registered", "--recordings", str(self.log_dir.parent / "recordings")],
+            "pbx-bridge": [py, "-m", "services.voice.bridge", "--port", str(self.ports.pbx)],
         }
 
     def start(self, timeout: float = 600) -> None:
-        for port in (self.ports.web, self.ports.sandbox):
+        for port in (self.ports.web, self.ports.sandbox, self.ports.pbx):
             if port_in_use(port):
                 raise StackError(f"Port {port} is already in use: stop what runs there or "
                                  "choose other ports (BGC_WEB_PORT, BGC_SANDBOX_PORT).")
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        (self.log_dir / "scheduler.ready").unlink(missing_ok=True)
         for name, cmd in self.commands().items():
             log = (self.log_dir / f"{name}.log").open("ab")
             self.processes[name] = subprocess.Popen(
@@ -71,6 +78,18 @@ class Stack:
                     raise StackError(f"{name} did not answer at {url} in {timeout:.0f} s; "
                                      f"see {self.log_dir}")
                 time.sleep(0.25)  # polling a process we started; not a test
+        while not (self.log_dir / "scheduler.ready").exists():  # the scheduler's loop runs
+            self.raise_if_exited()
+            if time.monotonic() > deadline:
+                raise StackError(f"scheduler did not start in {timeout:.0f} s; see {self.log_dir}")
+            time.sleep(0.25)
+        from services.voice.bridge import bridge_ready
+        for name, ready in {"pbx": lambda: port_in_use(self.ports.pbx), "pbx-bridge": lambda: bridge_ready(self.ports.pbx)}.items():
+            while not ready():
+                self.raise_if_exited()
+                if time.monotonic() > deadline:
+                    raise StackError(f"{name} not ready in {timeout:.0f} s; see {self.log_dir}")
+                time.sleep(0.1)  # polling a process we started; not a test
 
     def raise_if_exited(self) -> None:
         for name, proc in self.processes.items():

@@ -26,8 +26,9 @@ def test_role_home_navigation_and_refusals(page, product, role):
     email, home, title, nav, forbidden = ROLES[role]
     log_in_and_land(page, email, product.demo_password, home)
     expect(page.get_by_test_id("page-title")).to_have_text(title)
+    sidebar = page.get_by_test_id("sidebar")
     for label in nav:
-        expect(page.get_by_role("link", name=label)).to_be_visible()
+        expect(sidebar.get_by_role("link", name=label, exact=True)).to_be_visible()
     if role == "agent":
         expect(page.get_by_role("link", name="Campagnes")).to_have_count(0)
     for path in forbidden:
@@ -61,7 +62,8 @@ def test_not_signed_in_goes_to_login(page):
 def test_language_switch_turns_the_navigation_to_english(page, product):
     log_in_and_land(page, "admin@demo-sarl.cm", product.demo_password, "/tableau-de-bord")
     page.get_by_role("radio", name="EN").click()
-    expect(page.get_by_role("link", name="Campaigns")).to_be_visible()
+    expect(page.get_by_test_id("sidebar").get_by_role("link", name="Campaigns",
+                                                       exact=True)).to_be_visible()
     expect(page.get_by_test_id("page-title")).to_have_text("Dashboard")
     page.reload()
-    expect(page.get_by_role("link", name="Billing")).to_be_visible()
+    expect(page.get_by_test_id("sidebar").get_by_role("link", name="Billing")).to_be_visible()
