@@ -98,7 +98,10 @@ def tenants_page() -> rx.Component:
             rx.table.cell(rx.vstack(rx.text(r.name, weight="medium"),
                                     rx.text(r.slug, size="1", color=rx.color("gray", 10)),
                                     spacing="0")),
-            rx.table.cell(rx.badge(r.status, color_scheme=rx.match(
+            rx.table.cell(rx.badge(rx.match(
+                r.status, *[(k, t(f"sa.tenant_status.{k}"))
+                            for k in ("ACTIVE", "SUSPENDED", "PENDING_PAYMENT")], r.status),
+                color_scheme=rx.match(
                 r.status, ("ACTIVE", "green"), ("SUSPENDED", "red"), "orange"))),
             rx.table.cell(r.plan), rx.table.cell(r.balance), rx.table.cell(r.usage),
             rx.table.cell(_status_action(r))))),

@@ -40,4 +40,4 @@ def test_super_admin_suspends_a_tenant_after_confirmation(page, product):
     expect(table).to_contain_text(tenant.slug)
     page.get_by_test_id("suspend").click()
     page.get_by_test_id("confirm-suspend").click()
-    expect(table).to_contain_text("SUSPENDED")
+    expect(table).to_contain_text("Suspendue")
