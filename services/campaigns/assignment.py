@@ -17,6 +17,7 @@ from services.identity.system import system_context
 from services.live import campaign_topic, publish
 from services.models.campaigns import Campaign, CampaignAgent, CampaignStatus
 from services.models.platform import Role, User
+from services.models.voice import TeamMember
 from services.voice.presence import agents_in_call
 from services.campaigns.store import CampaignError, load_campaign
 
@@ -39,6 +40,16 @@ def tenant_agents(ctx: AuthContext) -> list[AgentRow]:
                                                 User.role == Role.AGENT.value,
                                                 User.is_active).order_by(User.full_name))
         return [AgentRow(u.id, u.full_name, u.email) for u in users]
+
+
+def staffed_agents(session: Session, config: dict) -> list[int]:
+    """The agents chosen one by one plus the members of the chosen teams."""
+    agents = set(config.get("agents") or [])
+    teams = config.get("teams") or []
+    if teams:
+        agents |= set(session.exec(select(TeamMember.user_id)
+                                   .where(TeamMember.team_id.in_(teams))))
+    return sorted(agents)
 
 
 def sync_agents(session: Session, tenant_id: int, campaign_id: int,

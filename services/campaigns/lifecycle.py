@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
-from services.campaigns.assignment import sync_agents
+from services.campaigns.assignment import staffed_agents, sync_agents
 from services.campaigns.config import enabled_channels
 from services.campaigns.preflight import gather_facts, preflight_problems
 from services.campaigns.store import CampaignError, PreflightRefused, load_campaign
@@ -52,7 +52,7 @@ def create_campaign(ctx: AuthContext, config: dict) -> Campaign:
         session.add(CampaignVersion(campaign_id=campaign.id, number=1, config=config,
                                     changes=["Création de la campagne."],
                                     author_id=ctx.user_id, author_name=ctx.full_name))
-        sync_agents(session, ctx.tenant_id, campaign.id, config["agents"])
+        sync_agents(session, ctx.tenant_id, campaign.id, staffed_agents(session, config))
     return campaign
 
 

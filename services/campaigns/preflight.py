@@ -16,6 +16,7 @@ from services.billing.wallet import wallet_of
 from services.campaigns.config import (
     CHANNEL_LABELS, enabled_channels, plain_text_of, variables_in,
 )
+from services.campaigns.assignment import staffed_agents
 from services.campaigns.timebands import TimeBandError, bands_from_config, validate_bands
 from services.campaigns.whatsapp_templates import placeholders
 from services.models.audience import ContactList, CustomField, ListStatus
@@ -29,6 +30,7 @@ class PreflightFacts:
     ready_lists: dict[int, int]  # list id -> accepted contacts, lists "Prête" only
     known_fields: frozenset[str]  # the {Variables} a contact can fill
     templates: dict[int, tuple[str, str]] = field(default_factory=dict)  # id -> status, body
+    staffed_agents: int = 0  # agents chosen one by one or through their teams
 
 
 def _text_slots(config: dict) -> list[tuple[str, str, str]]:
@@ -102,7 +104,7 @@ def preflight_problems(config: dict, facts: PreflightFacts) -> list[str]:
         problems.append("Modèle vide : aucun canal n'est activé.")
     problems += _empty_templates(config, facts)
     problems += _undefined_variables(config, facts)
-    if config["channels"]["voice"].get("enabled") and not config.get("agents"):
+    if config["channels"]["voice"].get("enabled") and not facts.staffed_agents:
         problems.append("Canal Voix sans agent : affectez au moins un agent.")
     if facts.wallet_balance <= 0:
         problems.append("Smart Wallet vide : rechargez le solde avant de lancer.")
@@ -135,4 +137,5 @@ def gather_facts(session: Session, tenant_id: int, config: dict,
     templates = {t.id: (t.status, t.body) for t in session.exec(select(WhatsAppTemplate))}
     wallet = wallet_of(tenant_id)
     return PreflightFacts(today=today, wallet_balance=wallet.balance if wallet else 0,
-                          ready_lists=ready, known_fields=frozenset(fields), templates=templates)
+                          ready_lists=ready, known_fields=frozenset(fields), templates=templates,
+                          staffed_agents=len(staffed_agents(session, config)))

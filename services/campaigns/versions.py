@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import select
 
-from services.campaigns.assignment import IN_CALL_WARNING, sync_agents, tenant_agents
+from services.campaigns.assignment import (
+    IN_CALL_WARNING, staffed_agents, sync_agents, tenant_agents)
 from services.campaigns.config import CHANNEL_LABELS, normalized, plain_text_of, safe_html
 from services.campaigns.forms import FormError, breaking_changes, clean_form
 from services.campaigns.store import CampaignError, ConfirmationNeeded, load_campaign
@@ -148,7 +149,7 @@ def save_campaign(ctx: AuthContext, campaign_id: int, config: dict, *,
         session.add(CampaignVersion(campaign_id=campaign_id, number=campaign.version,
                                     config=config, changes=changes, author_id=ctx.user_id,
                                     author_name=ctx.full_name, note=note[:300]))
-        busy = sync_agents(session, ctx.tenant_id, campaign_id, config["agents"])
+        busy = sync_agents(session, ctx.tenant_id, campaign_id, staffed_agents(session, config))
     publish(campaign_topic(ctx.tenant_id, campaign_id), "campaign_changed",
             campaign_id=campaign_id, version=campaign.version)
     for user_id in sorted(moved):  # agents added or removed: their pages learn it too

@@ -3,11 +3,14 @@ from datetime import date
 
 import pytest
 
+from services.campaigns.assignment import campaign_agents
 from services.campaigns.config import default_config
 from services.campaigns.lifecycle import create_campaign, launch_campaign
 from services.campaigns.preflight import PreflightFacts, preflight_problems
 from services.campaigns.store import PreflightRefused
 from services.models.platform import Role
+from services.teams import create_team
+from services.voice.skills import set_agent_teams
 from tests.support.accounts import context_for, new_tenant
 from tests.support.campaigns import fund, launchable_config, new_agent, ready_list
 
@@ -16,7 +19,8 @@ FIELDS = frozenset({"Nom", "Prenom", "Telephone", "Email", "Identifiant"})
 
 def _facts(**changes) -> PreflightFacts:
     values = dict(today=date(2026, 11, 26), wallet_balance=10_000, ready_lists={7: 120},
-                  known_fields=FIELDS, templates={3: ("APPROVED", "Bonjour {{1}}, merci.")})
+                  known_fields=FIELDS, templates={3: ("APPROVED", "Bonjour {{1}}, merci.")},
+                  staffed_agents=1)
     values.update(changes)
     return PreflightFacts(**values)
 
@@ -66,8 +70,27 @@ def test_undefined_whatsapp_variable():
 
 
 def test_voice_slot_with_no_agent():
-    assert preflight_problems(_config(agents=[]), _facts()) == [
+    assert preflight_problems(_config(agents=[]), _facts(staffed_agents=0)) == [
         "Canal Voix sans agent : affectez au moins un agent."]
+
+
+def test_a_team_with_members_staffs_the_voice_slot():
+    tenant = new_tenant()
+    ctx = context_for(tenant, Role.SUPERVISOR)
+    fund(tenant.id)
+    _, agent_id = new_agent(tenant)
+    team = create_team(ctx, "Équipe Relance")
+    config = launchable_config(ready_list(ctx), agent_id)
+    config.update(agents=[], teams=[team.id])
+    empty_team = create_campaign(ctx, config)
+    with pytest.raises(PreflightRefused) as refused:
+        launch_campaign(ctx, empty_team.id)
+    assert refused.value.reasons == ["Canal Voix sans agent : affectez au moins un agent."]
+
+    set_agent_teams(ctx, agent_id, [team.id])
+    staffed = create_campaign(ctx, config)
+    assert launch_campaign(ctx, staffed.id).status == "LIVE"
+    assert [a.user_id for a in campaign_agents(ctx, staffed.id)] == [agent_id]
 
 
 def test_empty_wallet():
