@@ -59,6 +59,7 @@ def one_start(data_dir: Path) -> tuple[float, float]:
     from services.stack import run
 
     t0 = time.monotonic()
+    run.ensure_secret_key()
     servers = run.prepare_databases()
     from services.demo import load_demo_data
     from services.stack.environment import stack_environment
