@@ -1,5 +1,9 @@
 """The demo data a newcomer logs into."""
+from sqlmodel import select
+
 from services.billing.wallet import wallet_of
+from services.db.engine import platform_session
+from services.models.billing import WalletEntry
 from services.demo import DEMO_USERS, load_demo_data
 from services.platform.users import find_user
 from services.voice.licences import licensed_agents
@@ -14,6 +18,9 @@ def test_demo_tenant_has_its_team_licences_and_credit(demo_data):
 
 
 def test_demo_wallet_starts_credited(demo_data):
-    wallet = wallet_of(find_user("admin@demo-sarl.cm").tenant_id)
-    assert wallet.currency == "XAF"
-    assert 0 < wallet.balance <= 250_000
+    tenant_id = find_user("admin@demo-sarl.cm").tenant_id
+    assert wallet_of(tenant_id).currency == "XAF"
+    with platform_session() as s:
+        credit = s.exec(select(WalletEntry).where(WalletEntry.tenant_id == tenant_id,
+                                                  WalletEntry.reference == "demo-credit")).one()
+    assert credit.amount == 250_000
