@@ -39,6 +39,8 @@ def stack_environment(data_dir: Path, database_url: str, redis_url: str) -> dict
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "BGC_DATA_DIR": str(data_dir),
+        # The pbx bridge writes the tenants' Asterisk includes here; the simulator reads them.
+        "BGC_ASTERISK_CONFIG_DIR": env.get("BGC_ASTERISK_CONFIG_DIR", str(data_dir / "asterisk")),
         "REFLEX_BUN_PATH": str(bun),
         "PATH": f"{bun.parent}{os.pathsep}{Path(os.sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
         "REFLEX_TELEMETRY_ENABLED": "false",

@@ -44,7 +44,8 @@ class Stack:
                     "--frontend-port", str(self.ports.web),
                     "--backend-port", str(self.ports.web), "--loglevel", "warning"],
             "pbx": [py, "-m", "services.sandbox.pbx", "--port", str(self.ports.pbx), "--tenant", "demo",
-                    "--registered", "--recordings", str(self.log_dir.parent / "recordings")],
+                    "--registered", "--recordings", str(self.log_dir.parent / "recordings"),
+                    "--config-dir", self.env["BGC_ASTERISK_CONFIG_DIR"]],
             "pbx-bridge": [py, "-m", "services.voice.bridge", "--port", str(self.ports.pbx)],
         }
 

@@ -20,6 +20,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--tenant", action="append", default=[], help="extra tenant slug (repeatable)")
     parser.add_argument("--time-scale", type=float, default=1.0, help="0.1 = scripted delays 10x faster")
     parser.add_argument("--auth-failure-delay", type=float, default=1.0)
+    parser.add_argument("--config-dir", default=None,
+                        help="folder of the generated Asterisk includes (pjsip.d/*.conf), read "
+                             "again on `module reload res_pjsip.so`")
     parser.add_argument("--registered", action="store_true",
                         help="the extra tenants' phones are registered at start (they answer after 1 s)")
     return parser.parse_args(argv)
@@ -31,7 +34,8 @@ async def serve(args: argparse.Namespace) -> None:
         tenant.registered = set(tenant.agents) | set(tenant.supervisors)
     control = await PbxControl.start(host=args.host, port=args.port, username=args.user, secret=args.secret,
                                      recordings=args.recordings, tenants=tenants,
-                                     clock=RealClock(args.time_scale), auth_failure_delay=args.auth_failure_delay)
+                                     clock=RealClock(args.time_scale), auth_failure_delay=args.auth_failure_delay,
+                                     config_dir=args.config_dir)
     logging.getLogger(__name__).info("AMI listening on %s:%s", args.host, control.port)
     try:
         await asyncio.Event().wait()

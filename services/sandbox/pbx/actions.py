@@ -5,6 +5,7 @@ import time
 from typing import TYPE_CHECKING, Awaitable, Callable
 
 from .originate import Originate
+from .pjsip_files import RELOAD_COMMANDS
 from .queues import QueueError
 from .wire import Action, Fields
 
@@ -59,6 +60,8 @@ async def core_settings(session: "Session", act: Action) -> Fields:
 
 @action("Command")
 async def command(session: "Session", act: Action) -> Fields:
+    if act.get("Command") in RELOAD_COMMANDS:
+        session.pbx.reload_pjsip()
     output = "Asterisk 22.10.1 (B-GOTOCALL PBX simulator)" if act.get("Command") == "core show version" else ""
     return [("Message", "Command output follows"), ("Output", output)]
 

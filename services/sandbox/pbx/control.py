@@ -22,8 +22,10 @@ class PbxControl:
     async def start(cls, *, host: str = "127.0.0.1", port: int = 0, username: str = "amiuser",
                     secret: str = "amipass", recordings: Path | str = "recordings",
                     tenants: list[Tenant] | None = None, clock: RealClock | VirtualClock | None = None,
-                    auth_failure_delay: float = 1.0, seed: int = 0) -> "PbxControl":
-        pbx = Pbx(tenants=tenants, clock=clock, recordings=recordings, seed=seed)
+                    auth_failure_delay: float = 1.0, seed: int = 0,
+                    config_dir: Path | str | None = None) -> "PbxControl":
+        pbx = Pbx(tenants=tenants, clock=clock, recordings=recordings, seed=seed,
+                  config_dir=config_dir)
         server = AmiServer(pbx, host=host, port=port, username=username, secret=secret,
                            auth_failure_delay=auth_failure_delay)
         return cls(await server.start())

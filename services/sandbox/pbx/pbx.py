@@ -18,7 +18,8 @@ CARRIER = "carrier"
 
 class Pbx:
     def __init__(self, *, tenants: list[Tenant] | None = None, clock: RealClock | VirtualClock | None = None,
-                 recordings: Path | str = "recordings", seed: int = 0) -> None:
+                 recordings: Path | str = "recordings", seed: int = 0,
+                 config_dir: Path | str | None = None) -> None:
         self.clock = clock or RealClock()
         self.bus = EventBus()
         self.naming = Naming(self.clock, seed)
@@ -31,7 +32,10 @@ class Pbx:
         self.globals: dict[str, str] = {"BUSINESS_HOURS": "00:00-23:59", "BUSINESS_DAYS": "mon-sun"}
         self.started_at = self.clock.time()
         self._tasks: set[asyncio.Task] = set()
+        self.config_dir = Path(config_dir) if config_dir else None
+        self._from_config: set[str] = set()
         self._provision()
+        self.reload_pjsip()
 
     # ---- set-up ------------------------------------------------------------------------------
     def _provision(self) -> None:
@@ -46,6 +50,24 @@ class Pbx:
                 self.queues.create(tenant.queue(queue), [(f"PJSIP/{tenant.endpoint(m)}", tenant.agents[m])
                                                          for m in members], login_time=int(self.started_at))
         self.devices.prime()
+
+    def reload_pjsip(self) -> None:
+        """Endpoints of the generated includes: new ones appear, removed ones go."""
+        if self.config_dir is None:
+            return
+        from .pjsip_files import read_endpoints
+
+        wanted = read_endpoints(self.config_dir)
+        for name in self._from_config - wanted.keys():
+            self.endpoints.by_name.pop(name, None)
+        for name, cfg in wanted.items():
+            known = self.endpoints.get(name)
+            if known is None:
+                self.endpoints.add(Endpoint(name, cfg.context, cfg.display_name, cfg.password))
+                self.devices.refresh(f"PJSIP/{name}")
+            else:
+                known.password = cfg.password or known.password
+        self._from_config = set(wanted)
 
     # ---- lookup ------------------------------------------------------------------------------
     def tenant_of_context(self, context: str) -> tuple[Tenant, str] | None:
