@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import urllib.parse
 import urllib.request
+
+from tests.support.waiting import wait_until
 
 
 def messages_to(sandbox_url: str, email: str) -> list[dict]:
@@ -16,14 +17,9 @@ def messages_to(sandbox_url: str, email: str) -> list[dict]:
 
 def wait_for_message(sandbox_url: str, email: str, count: int = 1, timeout: float = 30) -> dict:
     """The newest message once `count` messages have reached `email` (delivery is async)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = messages_to(sandbox_url, email)
-        if len(found) >= count:
-            return found[0]
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no email #{count} for {email} within {timeout} s")
-        time.sleep(0.1)  # the worker delivers asynchronously; we poll its result
+    found = wait_until(lambda: (m := messages_to(sandbox_url, email)) and len(m) >= count and m,
+                       timeout, what=f"email #{count} for {email}")
+    return found[0]
 
 
 def link_in(message: dict) -> str:
