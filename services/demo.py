@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.billing.wallet import credit_wallet, open_wallet
-from services.db.engine import platform_session
+from services.billing.wallet import start_wallet
 from services.db.tenancy import create_tenant
 from services.models.platform import Role, TenantStatus
 from services.platform.users import create_user, find_user
@@ -46,8 +45,6 @@ def load_demo_data() -> bool:
         create_user(email, password, name, role, tenant.id)
     grant_licences(tenant.id, 5)   # a plan with 5 agent licences: 3 agents and room for 2
     give_extensions(tenant.id)
-    with platform_session() as session:
-        open_wallet(session, tenant.id, "XAF", low_threshold=20_000)
-    credit_wallet(tenant.id, 250_000, kind="topup", reference="demo-credit",
-                  description="Crédit de démonstration")
+    start_wallet(tenant.id, "XAF", credit=250_000, low_threshold=20_000,
+                 reference="demo-credit", description="Crédit de démonstration")
     return True

@@ -71,6 +71,15 @@ def open_wallet(session: Session, tenant_id: int, currency: str, low_threshold: 
         "ON CONFLICT (tenant_id) DO NOTHING"), {"t": tenant_id, "c": currency, "l": low_threshold})
 
 
+def start_wallet(tenant_id: int, currency: str, *, credit: int = 0, low_threshold: int = 0,
+                 reference: str | None = None, description: str = "") -> None:
+    """Open the tenant's wallet (if it has none) and, optionally, credit it."""
+    with platform_session() as session:
+        open_wallet(session, tenant_id, currency, low_threshold)
+    if credit:
+        credit_wallet(tenant_id, credit, reference=reference, description=description)
+
+
 def _existing(session: Session, reference: str | None) -> WalletEntry | None:
     if reference is None:
         return None

@@ -3,8 +3,7 @@ import pytest
 from playwright.sync_api import expect
 
 from services.billing.invoices import invoice_number, issue_monthly_invoice
-from services.billing.wallet import credit_wallet, debit_wallet, open_wallet
-from services.db.engine import platform_session
+from services.billing.wallet import debit_wallet, start_wallet
 from services.models.columns import utcnow
 from services.models.platform import Role
 from services.demo import SUPER_ADMIN_EMAIL
@@ -15,9 +14,7 @@ from tests.support.browser import log_in_and_land
 @pytest.mark.e2e
 def test_documents_page_lists_invoices_and_asks_for_fiscal_details(page):
     tenant = new_tenant()
-    with platform_session() as s:
-        open_wallet(s, tenant.id, "XAF")
-    credit_wallet(tenant.id, 10_000)
+    start_wallet(tenant.id, "XAF", credit=10_000)
     debit_wallet(tenant.id, 500, kind="sms", quantity=20)
     now = utcnow()
     invoice = issue_monthly_invoice(tenant.id, now.year, now.month)

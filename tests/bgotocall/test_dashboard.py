@@ -3,8 +3,7 @@ import pytest
 from playwright.sync_api import expect
 
 from services.billing.invoices import invoice_number, issue_monthly_invoice
-from services.billing.wallet import credit_wallet, debit_wallet, open_wallet, set_low_threshold
-from services.db.engine import platform_session
+from services.billing.wallet import debit_wallet, set_low_threshold, start_wallet
 from services.models.columns import utcnow
 from services.models.platform import Role
 from tests.support.accounts import PASSWORD, context_for, new_tenant, new_user
@@ -14,9 +13,7 @@ from tests.support.browser import log_in_and_land, log_out
 @pytest.mark.e2e
 def test_admin_home_shows_balance_usage_invoices_and_the_low_balance_banner(page):
     tenant = new_tenant()
-    with platform_session() as s:
-        open_wallet(s, tenant.id, "XAF")
-    credit_wallet(tenant.id, 10_000)
+    start_wallet(tenant.id, "XAF", credit=10_000)
     debit_wallet(tenant.id, 2_500, kind="sms", quantity=100)
     now = utcnow()
     invoice = issue_monthly_invoice(tenant.id, now.year, now.month)

@@ -7,9 +7,8 @@ from services.audience.imports import (
     inspect_source, preview_contact_import, record_contact_import, store_upload,
 )
 from services.audience.injection import run_contact_import
-from services.billing.wallet import credit_wallet, open_wallet
+from services.billing.wallet import start_wallet
 from services.campaigns.config import default_config
-from services.db.engine import platform_session
 from services.platform.users import find_user
 from services.models.platform import Role
 from tests.support.accounts import new_user
@@ -31,9 +30,7 @@ def ready_list(ctx, name: str = "Clients") -> int:
 
 
 def fund(tenant_id: int, amount: int = 50_000, currency: str = "XAF") -> None:
-    with platform_session() as s:
-        open_wallet(s, tenant_id, currency)
-    credit_wallet(tenant_id, amount)
+    start_wallet(tenant_id, currency, credit=amount)
 
 
 def new_agent(tenant) -> tuple[str, int]:
