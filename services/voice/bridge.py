@@ -25,11 +25,11 @@ from services.live import publish, tenant_topic
 from services.settings import get_settings
 from services.voice import commands
 from services.voice.agent_states import state_for_device, state_for_pause
-from services.voice.coaching import SPY_KEY
+from services.voice.coaching import SPY_KEY, end_spy_channel, unwanted_spy_channel
 from services.voice.directory import endpoint_owners
 from services.voice.gateway import (
-    DeviceChanged, MemberPaused, PbxConfig, PbxError, PbxGateway, Resynced, SpyStarted, SpyStopped,
-    endpoint_of, pbx_config)
+    ChannelCreated, ChannelHungUp, DeviceChanged, MemberPaused, PbxConfig, PbxError, PbxGateway, Resynced,
+    SpyStarted, SpyStopped, endpoint_of, pbx_config)
 from services.voice.presence import AgentState, agent_states, set_agent_state
 
 log = logging.getLogger("pbx-bridge")
@@ -87,6 +87,10 @@ class Bridge:
             self._set(event.endpoint, state_for_pause(current, event.paused))
         elif isinstance(event, (SpyStarted, SpyStopped)):
             self._spy(event)
+        elif isinstance(event, ChannelCreated) and unwanted_spy_channel(event.uniqueid):
+            asyncio.ensure_future(self._hangup_quietly(event.uniqueid))
+        elif isinstance(event, ChannelHungUp) and (ended := end_spy_channel(event.uniqueid)):
+            publish(tenant_topic(ended[0]), "spy", supervisor_user_id=ended[1], active=False)
         elif isinstance(event, Resynced):
             self._resynced(event)
 
@@ -126,12 +130,18 @@ class Bridge:
             r.hdel(SPY_KEY.format(tenant_id=tenant_id), str(supervisor))
         publish(tenant_topic(tenant_id), "spy", supervisor_user_id=supervisor, **session)
 
+    async def _hangup_quietly(self, channel: str) -> None:
+        try:
+            await self.gateway.hangup(channel)
+        except PbxError as error:              # it went by itself meanwhile
+            log.info("hangup %s: %s", channel, error)
+
     # ---- commands ----------------------------------------------------------------------------------
     async def execute(self, kind: str, args: dict) -> dict:
         gw = self.gateway
         if kind == "originate":
             await gw.originate(args["channel"], args["context"], args["exten"], caller_id=args.get("caller_id", ""),
-                               variables=args.get("variables"))
+                               variables=args.get("variables"), channel_id=args.get("channel_id"))
         elif kind == "hangup":
             await gw.hangup(args["channel"])
         elif kind == "queue_add":

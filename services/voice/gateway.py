@@ -65,10 +65,17 @@ class SpyStopped:
 
 
 @dataclass(frozen=True)
+class ChannelCreated:
+    channel: str
+    uniqueid: str
+
+
+@dataclass(frozen=True)
 class ChannelHungUp:
     channel: str
     linkedid: str
     cause: str
+    uniqueid: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,7 +86,8 @@ class Resynced:
     channels: list[str] = field(default_factory=list)
 
 
-DomainEvent = DeviceChanged | MemberPaused | SpyStarted | SpyStopped | ChannelHungUp | Resynced
+DomainEvent = (DeviceChanged | MemberPaused | SpyStarted | SpyStopped | ChannelCreated | ChannelHungUp
+               | Resynced)
 _LABELS = {"Not in use": "NOT_INUSE", "In use": "INUSE", "Ringing": "RINGING", "Unavailable": "UNAVAILABLE",
            "Busy": "BUSY", "On Hold": "ONHOLD", "Ring+Inuse": "RINGINUSE", "Invalid": "INVALID"}
 
@@ -102,8 +110,11 @@ def to_domain(message: Any) -> DomainEvent | None:
     if kind in ("ChanSpyStart", "ChanSpyStop"):
         cls = SpyStarted if kind == "ChanSpyStart" else SpyStopped
         return cls(message.get("SpyerChannel", ""), message.get("SpyeeChannel", ""))
+    if kind == "Newchannel":
+        return ChannelCreated(message.get("Channel", ""), message.get("Uniqueid", ""))
     if kind == "Hangup":
-        return ChannelHungUp(message.get("Channel", ""), message.get("Linkedid", ""), message.get("Cause", ""))
+        return ChannelHungUp(message.get("Channel", ""), message.get("Linkedid", ""), message.get("Cause", ""),
+                             message.get("Uniqueid", ""))
     return None
 
 
@@ -216,9 +227,12 @@ class PbxGateway:
 
     async def originate(self, channel: str, context: str, exten: str, *, caller_id: str = "",
                         variables: dict[str, str] | None = None, timeout_ms: int = 30000,
-                        action_id: str | None = None) -> Any:
+                        action_id: str | None = None, channel_id: str | None = None) -> Any:
+        """`channel_id` becomes the new channel's Uniqueid: it can be hung up by it even while ringing."""
         fields = {"Channel": channel, "Context": context, "Exten": exten, "Priority": "1",
                   "Timeout": str(timeout_ms), "Async": "true"}
+        if channel_id:
+            fields["ChannelId"] = channel_id
         if caller_id:
             fields["CallerID"] = caller_id
         if action_id:

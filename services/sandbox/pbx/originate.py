@@ -105,6 +105,7 @@ class Originate:
             self.respond(False, 0)
             return False, 0
         channel = self.leg.channel
+        self.assign_channel_id(channel)
         self.leg.announce() if isinstance(self.leg, LocalLeg) else channel.announce()
         channel.newexten("AppDial2", "(Outgoing Line)")
         if isinstance(self.leg, LocalLeg):
@@ -132,6 +133,16 @@ class Originate:
         self.start_dialplan(channel)
         self.respond(True, 4)
         return True, 4
+
+    def assign_channel_id(self, channel: Channel) -> None:
+        """`ChannelId`: the caller chooses the new channel's Uniqueid (and so can hang it up before it answers)."""
+        wanted = self.action.get("ChannelId")
+        if not wanted:
+            return
+        channel.linkedid = wanted if channel.linkedid == channel.uniqueid else channel.linkedid
+        channel.uniqueid = wanted
+        if isinstance(self.leg, LocalLeg):
+            self.leg.two.linkedid = wanted
 
     def start_dialplan(self, channel: Channel) -> None:
         application = self.action.get("Application")

@@ -84,7 +84,9 @@ class Pbx:
         return next((t for t in self.tenants if t.slug and endpoint.startswith(f"{t.slug}-")), self.tenants[0])
 
     def find(self, name: str) -> Channel | None:
-        return self.channels.get(name)
+        """By name or by Uniqueid, as Asterisk's channel lookup does for Hangup, Redirect, Getvar..."""
+        found = self.channels.get(name)
+        return found or next((c for c in self.channels.values() if c.uniqueid == name), None)
 
     def channels_of(self, endpoint: str) -> list[Channel]:
         return [c for c in self.channels.values() if c.device == f"PJSIP/{endpoint}"]

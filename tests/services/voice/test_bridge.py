@@ -10,7 +10,7 @@ from services.sandbox.pbx import PbxControl, VirtualClock
 from services.sandbox.pbx.tenants import demo_tenant
 from services.voice.agents import enroll_agent
 from services.voice.bridge import Bridge
-from services.voice.coaching import CoachingError, coaching_session, start_coaching, stop_coaching
+from services.voice.coaching import CHANNEL_ID, CoachingError, coaching_session, start_coaching, stop_coaching
 from services.voice.commands import pbx_command
 from services.voice.directory import give_extensions
 from services.voice.gateway import PbxConfig
@@ -107,6 +107,52 @@ async def test_whisper_starts_a_spy_channel_and_stops_cleanly(world):
     assert dict(await spy_stopped)["SpyerChannel"] == session["channel"]
     assert coaching_session(sup) is None
     assert agent_state(tid, alice) is AgentState.IN_CALL                 # the call goes on
+
+
+async def agent_in_call(world):
+    world.pbx.register_phone(f"{world.slug}-2001")
+    world.pbx.register_phone(f"{world.slug}-2900")
+    await command("originate", channel=f"PJSIP/{world.slug}-2001",
+                  context=f"t-{world.slug}-outbound-agent-first", exten=CUSTOMER)
+    await until(lambda: agent_state(world.tenant.id, world.alice.user_id) is AgentState.IN_CALL)
+
+
+async def test_stopping_while_the_supervisors_phone_still_rings_hangs_it_up(world):
+    await agent_in_call(world)
+    phone = f"{world.slug}-2900"
+    world.pbx.set_phone(phone, "manual")                         # the supervisor has not picked up yet
+    await asyncio.to_thread(start_coaching, world.supervisor, world.alice.user_id, "listen")
+    await until(lambda: world.pbx.pbx.channels_of(phone))
+    channel_id = coaching_session(world.supervisor)["channel_id"]
+    assert world.pbx.pbx.channels_of(phone)[0].uniqueid == channel_id
+    hung_up = asyncio.ensure_future(world.pbx.wait_for("Hangup", timeout=10, Uniqueid=channel_id))
+    await asyncio.to_thread(stop_coaching, world.supervisor)
+    await hung_up
+    assert world.pbx.pbx.channels_of(phone) == []
+    assert coaching_session(world.supervisor) is None
+    assert agent_state(world.tenant.id, world.alice.user_id) is AgentState.IN_CALL
+
+
+async def test_a_coaching_channel_created_after_its_stop_is_hung_up_at_once(world):
+    """The originate reached the PBX after the supervisor pressed stop: nothing may keep ringing."""
+    await agent_in_call(world)
+    phone = f"{world.slug}-2900"
+    world.pbx.set_phone(phone, "manual")
+    late = CHANNEL_ID.format(tenant_id=world.tenant.id, user_id=world.supervisor.user_id, nonce="0badcafe")
+    hung_up = asyncio.ensure_future(world.pbx.wait_for("Hangup", timeout=10, Uniqueid=late))
+    await command("originate", channel=f"PJSIP/{phone}", context=f"t-{world.slug}-spy",
+                  exten="*2222001", channel_id=late)
+    await hung_up
+    assert world.pbx.pbx.channels_of(phone) == []
+
+
+async def test_a_declined_coaching_call_ends_the_session(world):
+    await agent_in_call(world)
+    phone = f"{world.slug}-2900"
+    world.pbx.set_phone(phone, "reject")
+    await asyncio.to_thread(start_coaching, world.supervisor, world.alice.user_id, "barge")
+    await until(lambda: coaching_session(world.supervisor) is None)
+    await asyncio.to_thread(start_coaching, world.supervisor, world.alice.user_id, "listen")   # free again
 
 
 async def test_reassignment_moves_queue_membership_and_tells_the_agent(world):
