@@ -22,7 +22,7 @@ from services.providers.email import EmailMessage
 from services.settings import get_settings
 from services.voice.commands import pbx_command
 from services.voice.licences import agents_in_use, lock_plan
-from services.voice.presence import AgentState, agent_state, set_agent_state
+from services.voice.presence import AgentState, AgentStateConflict, claim_agent_state, set_agent_state
 from services.voice.sip import (
     AGENT_RANGE, connection_settings, endpoint_name, new_sip_secret, next_free_extension, seal_secret)
 
@@ -127,8 +127,23 @@ def unenroll_agent(ctx: AuthContext, user_id: int) -> None:
     """Refused while the agent is in a call; otherwise: account disabled, sessions and SIP secret revoked,
     teams and skills removed, endpoint disabled on the PBX, licence freed."""
     access_area(ctx, "teams")
-    if agent_state(ctx.tenant_id, user_id) in (AgentState.IN_CALL, AgentState.RINGING):
-        raise AgentBusy("Cet agent est en communication : attendez la fin de l'appel pour le supprimer.")
+    try:   # logged out first, in the same step as the check, so no call is routed to them meanwhile
+        before = claim_agent_state(ctx.tenant_id, user_id, AgentState.LOGGED_OUT, reason="unenrolled",
+                                   unless={AgentState.IN_CALL, AgentState.RINGING})
+    except AgentStateConflict as busy:
+        raise AgentBusy("Cet agent est en communication : attendez la fin de l'appel pour le supprimer.") from busy
+    try:
+        extension = _revoke_agent(ctx, user_id)
+    except BaseException:
+        set_agent_state(ctx.tenant_id, user_id, before)     # nothing changed: they are back as they were
+        raise
+    if extension is not None:
+        pbx_command("disable_endpoint", wait=None, tenant_slug=ctx.tenant_slug,
+                    endpoint=endpoint_name(ctx.tenant_slug, extension))
+
+
+def _revoke_agent(ctx: AuthContext, user_id: int) -> str | None:
+    """The account's side of UC-RH-02, in one transaction; the freed extension."""
     with tenant_session(ctx) as session:
         user = session.exec(select(User).where(User.id == user_id, User.tenant_id == ctx.tenant_id,
                                                User.role == Role.AGENT.value, User.is_active)).first()
@@ -142,9 +157,7 @@ def unenroll_agent(ctx: AuthContext, user_id: int) -> None:
         session.exec(update(PasswordResetToken).where(PasswordResetToken.user_id == user_id,
                                                       PasswordResetToken.used_at.is_(None))
                      .values(used_at=utcnow()))
+        extension = profile.extension if profile is not None else None
         for table in (TeamMember, AgentSkill, AgentProfile):
             session.exec(delete(table).where(table.user_id == user_id))
-    set_agent_state(ctx.tenant_id, user_id, AgentState.LOGGED_OUT, reason="unenrolled")
-    if profile is not None:
-        pbx_command("disable_endpoint", wait=None, tenant_slug=ctx.tenant_slug,
-                    endpoint=endpoint_name(ctx.tenant_slug, profile.extension))
+    return extension

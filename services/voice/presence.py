@@ -9,6 +9,8 @@ import enum
 import json
 import time
 
+from redis.exceptions import WatchError
+
 from services.infra.redis import get_redis
 from services.live import publish, tenant_topic
 
@@ -26,10 +28,40 @@ def _key(tenant_id: int) -> str:
     return f"bgc:agent-state:{tenant_id}"
 
 
+class AgentStateConflict(RuntimeError):
+    def __init__(self, current: AgentState) -> None:
+        super().__init__(current.value)
+        self.current = current
+
+
 def set_agent_state(tenant_id: int, user_id: int, state: AgentState, reason: str = "") -> None:
     value = {"state": state.value, "reason": reason, "since": time.time()}
     get_redis().hset(_key(tenant_id), str(user_id), json.dumps(value))
     publish(tenant_topic(tenant_id), "agent_state", user_id=user_id, **value)
+
+
+def claim_agent_state(tenant_id: int, user_id: int, state: AgentState, *, unless: set[AgentState],
+                      reason: str = "") -> AgentState:
+    """Set `state` in one atomic step with the check that the agent is in none of `unless` (else
+    AgentStateConflict): no call can slip in between. Returns the state it replaced."""
+    value = json.dumps({"state": state.value, "reason": reason, "since": time.time()})
+    with get_redis().pipeline() as pipe:
+        while True:
+            try:
+                pipe.watch(_key(tenant_id))
+                raw = pipe.hget(_key(tenant_id), str(user_id))
+                current = AgentState(json.loads(raw)["state"]) if raw else AgentState.LOGGED_OUT
+                if current in unless:
+                    pipe.unwatch()
+                    raise AgentStateConflict(current)
+                pipe.multi()
+                pipe.hset(_key(tenant_id), str(user_id), value)
+                pipe.execute()
+                break
+            except WatchError:      # another state of the tenant changed meanwhile: look again
+                continue
+    publish(tenant_topic(tenant_id), "agent_state", user_id=user_id, **json.loads(value))
+    return current
 
 
 def agent_states(tenant_id: int) -> dict[int, dict]:

@@ -10,7 +10,7 @@ from services.voice.agents import AgentBusy, EnrolmentError, NoLicenceLeft, enro
 from services.voice.commands import stream
 from services.voice.directory import list_agents
 from services.voice.licences import grant_licences, licence_usage
-from services.voice.presence import AgentState, set_agent_state
+from services.voice.presence import AgentState, agent_state, set_agent_state
 from services.voice.skills import set_agent_skill, set_agent_teams
 from services.teams import create_team
 from tests.support.accounts import PASSWORD, context_for, new_tenant
@@ -89,6 +89,15 @@ def test_unenroll_refused_in_call_then_revokes_everything(admin):
     assert not log_in(agent.email, PASSWORD, "10.1.1.1").token
     with pytest.raises(LookupError):
         unenroll_agent(admin, agent.user_id)
+
+
+def test_an_unenrolment_that_fails_leaves_the_state_as_it_was():
+    tenant = new_tenant()
+    admin, supervisor = context_for(tenant, Role.ADMIN), context_for(tenant, Role.SUPERVISOR)
+    set_agent_state(admin.tenant_id, supervisor.user_id, AgentState.READY)
+    with pytest.raises(LookupError):                       # not an agent: nothing is revoked
+        unenroll_agent(admin, supervisor.user_id)
+    assert agent_state(admin.tenant_id, supervisor.user_id) is AgentState.READY
 
 
 def test_teams_and_skills_with_levels(admin):
