@@ -7,7 +7,7 @@ import reflex as rx
 
 from bgotocall.state.session import SessionState
 from services.campaigns.store import CampaignError
-from services.voice.assignment import assignment_board, reassign_agent
+from services.voice.assignment import FREE, assignment_board, free_agent, reassign_agent
 from services.voice.commands import PbxUnavailable
 
 
@@ -41,14 +41,18 @@ class AssignState(SessionState):
 
     @rx.event
     def move(self, agent_key: str, zone_key: str):
-        if not zone_key.startswith("campaign-") or not agent_key.startswith("agent-"):
-            return None if zone_key in ("", "free") else rx.toast.info("Déposez l'agent sur une campagne.")
+        if not agent_key.startswith("agent-") or not (zone_key == FREE or zone_key.startswith("campaign-")):
+            return None
         ctx = self._authorize("supervision", "reassign_agent")
         if ctx is None:
             return rx.toast.error("Action non autorisée.")
+        user_id = int(agent_key.removeprefix("agent-"))
         try:
-            warnings = reassign_agent(ctx, int(agent_key[6:]), int(zone_key[9:]))
-        except (CampaignError, LookupError, PbxUnavailable) as error:
+            if zone_key == FREE:
+                warnings, done = free_agent(ctx, user_id), "Agent libéré de ses campagnes."
+            else:
+                warnings, done = reassign_agent(ctx, user_id, int(zone_key.removeprefix("campaign-"))), "Agent affecté."
+        except (CampaignError, LookupError, PbxUnavailable, ValueError) as error:
             return rx.toast.error(str(error))
         self._load(ctx)
-        return rx.toast.warning(" ".join(warnings)) if warnings else rx.toast.success("Agent affecté.")
+        return rx.toast.warning(" ".join(warnings)) if warnings else rx.toast.success(done)

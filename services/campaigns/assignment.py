@@ -111,23 +111,36 @@ def move_agent(ctx: AuthContext, user_id: int, to_campaign_id: int) -> list[str]
     Returns the warnings (the agent is in a call: effective at the end of it)."""
     from services.campaigns.versions import save_campaign  # versions imports this module
 
-    access_area(ctx, "campaigns")
-    if user_id not in {a.user_id for a in tenant_agents(ctx)}:
-        raise CampaignError("Agent introuvable.")
     with tenant_session(ctx) as session:
         load_campaign(session, to_campaign_id)
-        sources = [c for c in session.exec(select(Campaign).where(
-            Campaign.status != CampaignStatus.ARCHIVEE.value, Campaign.id != to_campaign_id))
-            if user_id in c.config.get("agents", [])]
-    warnings = []
-    for campaign in sources:
-        config = dict(campaign.config, agents=[a for a in campaign.config["agents"]
-                                               if a != user_id])
-        warnings += save_campaign(ctx, campaign.id, config, note="Agent déplacé").warnings
+    warnings = release_agent(ctx, user_id, keep=to_campaign_id)
     with tenant_session(ctx) as session:
         target = load_campaign(session, to_campaign_id)
     if user_id not in target.config.get("agents", []):
         save_campaign(ctx, to_campaign_id,
                       dict(target.config, agents=[*target.config.get("agents", []), user_id]),
                       note="Agent déplacé")
+    return warnings
+
+
+def release_agent(ctx: AuthContext, user_id: int, keep: int | None = None) -> list[str]:
+    """Take the agent off every campaign that names them (but `keep`): a new version of each.
+    Returns the warnings: in a call (effective at its end), or still staffed through a team."""
+    from services.campaigns.versions import save_campaign  # versions imports this module
+
+    access_area(ctx, "campaigns")
+    if user_id not in {a.user_id for a in tenant_agents(ctx)}:
+        raise CampaignError("Agent introuvable.")
+    with tenant_session(ctx) as session:
+        campaigns = [c for c in session.exec(select(Campaign).where(
+            Campaign.status != CampaignStatus.ARCHIVEE.value).order_by(Campaign.name)) if c.id != keep]
+        through_team = [c.name for c in campaigns if user_id not in c.config.get("agents", [])
+                        and user_id in staffed_agents(session, c.config)]
+    warnings = []
+    for campaign in campaigns:
+        if user_id in campaign.config.get("agents", []):
+            config = dict(campaign.config, agents=[a for a in campaign.config["agents"] if a != user_id])
+            warnings += save_campaign(ctx, campaign.id, config, note="Agent retiré").warnings
+    warnings += [f"L'agent reste sur « {name} » par son équipe : retirez-le de l'équipe pour l'en libérer."
+                 for name in through_team]
     return warnings

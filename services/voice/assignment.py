@@ -3,13 +3,14 @@
 Each live campaign has its queue `<slug>-campaign-<id>` (a realtime queue, asterisk/README.md). Moving
 an agent: the campaign configurations change (services.campaigns.move_agent: new versions), the
 agent leaves the queues of their other campaigns and joins the new one (QueueRemove/QueueAdd through
-the bridge), and the agent is told on their page.
+the bridge), and the agent is told on their page. Freeing an agent (dropped on "Agents libres") takes
+them off every campaign and queue the same way.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from services.campaigns.assignment import campaign_agents, live_campaigns, move_agent, tenant_agents
+from services.campaigns.assignment import campaign_agents, live_campaigns, move_agent, release_agent, tenant_agents
 from services.identity.access import AuthContext, access_area
 from services.notifications import notify_user
 from services.voice.commands import PbxUnavailable, pbx_command
@@ -60,21 +61,45 @@ def assignment_board(ctx: AuthContext) -> list[BoardColumn]:
 def reassign_agent(ctx: AuthContext, user_id: int, to_campaign_id: int) -> list[str]:
     """Move the agent to the campaign; returns warnings (agent in a call: effective at its end)."""
     access_area(ctx, "supervision")
-    before = {c.id for c in live_campaigns(ctx) if user_id in {a.user_id for a in campaign_agents(ctx, c.id)}}
     target = next((c for c in live_campaigns(ctx) if c.id == to_campaign_id), None)
     if target is None:
         raise LookupError("Cette campagne n'est plus en cours.")
+    before = _live_campaigns_of(ctx, user_id)
     warnings = move_agent(ctx, user_id, to_campaign_id)
-    extension = extension_of(ctx, user_id)
-    if extension:
-        endpoint = endpoint_name(ctx.tenant_slug, extension)
-        for campaign_id in sorted(before - {to_campaign_id}):
-            _ignore_absent(lambda: pbx_command("queue_remove", queue=campaign_queue(ctx.tenant_slug, campaign_id),
-                                               endpoint=endpoint), "Not there")
-        _ignore_absent(lambda: pbx_command("queue_add", queue=campaign_queue(ctx.tenant_slug, to_campaign_id),
-                                           endpoint=endpoint, member_name=str(user_id)), "Already there")
+    _follow_on_the_pbx(ctx, user_id, leave=before - {to_campaign_id}, join=to_campaign_id)
     notify_user(ctx.tenant_id, user_id, f"Vous êtes affecté à la campagne « {target.name} ».")
     return warnings
+
+
+def free_agent(ctx: AuthContext, user_id: int) -> list[str]:
+    """Take the agent off every campaign and its queue; returns warnings as reassign_agent."""
+    access_area(ctx, "supervision")
+    before = _live_campaigns_of(ctx, user_id)
+    warnings = release_agent(ctx, user_id)
+    _follow_on_the_pbx(ctx, user_id, leave=before - _live_campaigns_of(ctx, user_id, staying_only=True))
+    notify_user(ctx.tenant_id, user_id, "Vous n'êtes plus affecté à aucune campagne.")
+    return warnings
+
+
+def _live_campaigns_of(ctx: AuthContext, user_id: int, staying_only: bool = False) -> set[int]:
+    """The live campaigns the agent works on (`staying_only`: but those they leave after their call)."""
+    return {c.id for c in live_campaigns(ctx)
+            if user_id in {a.user_id for a in campaign_agents(ctx, c.id)
+                           if not (staying_only and a.pending_removal)}}
+
+
+def _follow_on_the_pbx(ctx: AuthContext, user_id: int, leave: set[int], join: int | None = None) -> None:
+    """QueueRemove from the campaigns left, QueueAdd to the one joined (nothing without an extension)."""
+    extension = extension_of(ctx, user_id)
+    if not extension:
+        return
+    endpoint = endpoint_name(ctx.tenant_slug, extension)
+    for campaign_id in sorted(leave):
+        _ignore_absent(lambda: pbx_command("queue_remove", queue=campaign_queue(ctx.tenant_slug, campaign_id),
+                                           endpoint=endpoint), "Not there")
+    if join is not None:
+        _ignore_absent(lambda: pbx_command("queue_add", queue=campaign_queue(ctx.tenant_slug, join),
+                                           endpoint=endpoint, member_name=str(user_id)), "Already there")
 
 
 def _ignore_absent(command, harmless: str) -> None:

@@ -172,6 +172,15 @@ def test_dragging_an_agent_to_another_campaign_changes_its_queue_and_tells_the_a
                    what=f"demo-2001 in {queue} on the PBX")
         expect(agent.get_by_test_id("live-notice")).to_have_text(
             "Vous êtes affecté à la campagne « Fidélisation ».")
+
+        free = page.locator("[data-key='free']")                     # "Agents libres": off every campaign
+        drag(page, target.get_by_test_id("assign-card").filter(has_text="Hélène Fotso"), free)
+        expect(free.get_by_test_id("assign-card").filter(has_text="Hélène Fotso")).to_be_visible()
+        expect(target.get_by_test_id("assign-card").filter(has_text="Hélène Fotso")).to_have_count(0)
+        wait_until(lambda: "demo-2001" not in [m["endpoint"] for m in
+                                               probe.call(probe.gateway.queue_members(queue))],
+                   what=f"demo-2001 out of {queue} on the PBX")
+        expect(agent.get_by_test_id("live-notice")).to_have_text("Vous n'êtes plus affecté à aucune campagne.")
     finally:
         for campaign in (first, second):
             archive_campaign(sup, campaign.id)

@@ -4,7 +4,7 @@ import pytest
 from sqlmodel import select
 
 from services.campaigns.assignment import (
-    campaign_agents, finish_pending_removals, live_campaigns, move_agent,
+    campaign_agents, finish_pending_removals, live_campaigns, move_agent, release_agent,
 )
 from services.campaigns.lifecycle import (
     archive_campaign, create_campaign, duplicate_campaign, launch_campaign, list_campaigns,
@@ -124,6 +124,25 @@ def test_move_agent_between_live_campaigns(live):
     assert agents[2] not in [a.user_id for a in campaign_agents(ctx, campaign.id)]
     assert [a.user_id for a in campaign_agents(ctx, other.id)] == [agents[2]]
     assert [c.id for c in live_campaigns(ctx)] == [campaign.id]
+
+
+def test_release_agent_takes_them_off_every_campaign_but_not_their_team(live):
+    tenant, ctx, campaign, agents = live
+    from services.teams import create_team
+    from services.voice.skills import set_agent_teams
+    admin = context_for(tenant, Role.ADMIN)
+    team = create_team(admin, "Recouvrement")
+    set_agent_teams(admin, agents[1], [team.id])
+    other = create_campaign(ctx, {**campaign.config, "name": "Fidélisation", "agents": [agents[0]],
+                                  "teams": [team.id]})
+    assert release_agent(ctx, agents[0]) == []
+    assert agents[0] not in [a.user_id for a in campaign_agents(ctx, campaign.id)]
+    assert agents[0] not in [a.user_id for a in campaign_agents(ctx, other.id)]
+    warnings = release_agent(ctx, agents[1])
+    assert warnings == ["L'agent reste sur « Fidélisation » par son équipe : retirez-le de l'équipe pour l'en libérer."]
+    assert agents[1] not in [a.user_id for a in campaign_agents(ctx, campaign.id)]
+    with pytest.raises(CampaignError, match="Agent introuvable"):
+        release_agent(ctx, 10**9)
 
 
 def test_lifecycle_list_and_duplicate(live):

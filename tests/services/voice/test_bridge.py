@@ -161,7 +161,7 @@ async def test_reassignment_moves_queue_membership_and_tells_the_agent(world):
     from services.infra.redis import get_redis
     from services.live import user_topic
     from services.live.events import STREAM, LiveEvent
-    from services.voice.assignment import FREE, assignment_board, campaign_queue, reassign_agent
+    from services.voice.assignment import FREE, assignment_board, campaign_queue, free_agent, reassign_agent
     from tests.support.campaigns import fund, launchable_config, ready_list
 
     sup, alice = world.supervisor, world.alice.user_id
@@ -185,6 +185,15 @@ async def test_reassignment_moves_queue_membership_and_tells_the_agent(world):
     notices = [LiveEvent.from_fields(f) for _, f in get_redis().xrevrange(STREAM, count=200)]
     assert any(e.topic == user_topic(world.tenant.id, alice) and e.kind == "notice"
                and e.data["message"] == "Vous êtes affecté à la campagne « Fidélisation »." for e in notices)
+
+    await asyncio.to_thread(free_agent, sup, alice)                   # dropped on "Agents libres"
+    members = (await command("queue_members"))["members"]
+    assert f"{world.slug}-2001" not in [m["endpoint"] for m in members.get(campaign_queue(world.slug, second.id), [])]
+    board = {c.key: [a.name for a in c.agents] for c in assignment_board(sup)}
+    assert board[FREE] == ["Alice Agent"] and board[f"campaign-{second.id}"] == ["Bob Agent"]
+    notices = [LiveEvent.from_fields(f) for _, f in get_redis().xrevrange(STREAM, count=200)]
+    assert any(e.topic == user_topic(world.tenant.id, alice) and e.kind == "notice"
+               and e.data["message"] == "Vous n'êtes plus affecté à aucune campagne." for e in notices)
 
 
 async def test_a_restarted_bridge_picks_up_what_happened_while_it_was_down(world, tmp_path):
