@@ -13,6 +13,7 @@ from services.billing.money import to_minor
 from services.billing.payments import PaymentError, start_checkout
 from services.billing.profile import billing_profile, save_billing_profile
 from services.billing.wallet import wallet_status
+from bgotocall.live import receives
 from bgotocall.state.session import SessionState
 
 
@@ -38,6 +39,7 @@ class TenantLine:
     usage: str
 
 
+@receives("wallet")
 class BillingState(SessionState):
     balance: str = ""
     currency: str = ""
@@ -63,6 +65,10 @@ class BillingState(SessionState):
                         "vat_number": p.vat_number}
         self.profile_missing, self.errors = p.missing, {}
         return None
+
+    def _on_live(self, event) -> None:
+        if self.currency:            # only a tab that has shown the billing page follows the balance
+            self.load()
 
     @rx.event
     def save_profile(self, form: dict):

@@ -8,10 +8,12 @@ import reflex as rx
 from services.billing.dashboard import admin_overview
 from services.billing.wallet import wallet_status
 from services.identity.access import can_access
+from bgotocall.live import receives
 from bgotocall.state.billing import InvoiceRow
 from bgotocall.state.session import SessionState
 
 
+@receives("wallet")
 class DashboardState(SessionState):
     pending_payment: bool = False
     balance: str = ""
@@ -30,7 +32,12 @@ class DashboardState(SessionState):
                        "amount_display": u.amount_display} for u in view.usage]
         self.invoices = [InvoiceRow(**dataclasses.asdict(i)) for i in view.invoices]
 
+    def _on_live(self, event) -> None:
+        if self.balance:             # only a tab that has shown the dashboard follows the balance
+            self.load()
 
+
+@receives("wallet")
 class WalletBarState(SessionState):
     """Loaded by the top bar when a page opens; shown only to roles that see the wallet."""
 
@@ -47,3 +54,7 @@ class WalletBarState(SessionState):
         if wallet is not None:
             self.wallet_balance = wallet.display
             self.wallet_low, self.wallet_empty = wallet.is_low, wallet.is_empty
+
+    def _on_live(self, event) -> None:
+        if self.wallet_shown:        # a credit or a debit: the top bar shows the new balance at once
+            self.load_wallet()

@@ -2,7 +2,8 @@
 
 Every change is one transaction: a conditional UPDATE of the tenant's balance row (which
 locks it, so concurrent debits queue up) and the ledger insert with the balance after.
-Hence the balance always equals the sum of the ledger.
+Hence the balance always equals the sum of the ledger. Once a change is committed, the tenant's open
+pages are told (live event "wallet") and show the new balance.
 """
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
 
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from services.billing.money import format_money
 from services.db.engine import platform_session
 from services.identity.access import AuthContext, access_area
+from services.live import publish, tenant_topic
 from services.models.billing import Wallet, WalletEntry
 from services.models.platform import Role, Tenant, User
 
@@ -64,6 +66,10 @@ def _within(session: Session | None) -> Iterator[Session]:
             yield own
 
 
+def _announce_once_committed(session: Session, tenant_id: int) -> None:
+    event.listen(session, "after_commit", lambda _: publish(tenant_topic(tenant_id), "wallet"), once=True)
+
+
 def open_wallet(session: Session, tenant_id: int, currency: str, low_threshold: int = 0) -> None:
     session.connection().execute(text(
         "INSERT INTO platform.wallet (tenant_id, currency, balance, low_threshold, "
@@ -106,6 +112,7 @@ def credit_wallet(tenant_id: int, amount: int, *, kind: str = "topup", reference
                             kind=kind, reference=reference, description=description[:200])
         s.add(entry)
         s.flush()
+        _announce_once_committed(s, tenant_id)
         return entry
 
 
@@ -145,6 +152,7 @@ def debit_wallet(tenant_id: int, amount: int, *, kind: str, quantity: int = 1,
                                 description=description[:200])
             s.add(entry)
             s.flush()
+            _announce_once_committed(s, tenant_id)
     except IntegrityError:
         if reference is None:
             raise

@@ -26,12 +26,15 @@ def test_admin_home_shows_balance_usage_invoices_and_the_low_balance_banner(page
         invoice_number(invoice.number))
     expect(page.get_by_test_id("wallet-banner")).to_have_count(0)
     expect(page.get_by_test_id("pending-payment")).to_have_count(0)
-    page.screenshot(path="/tmp/me/dashboard.png", full_page=True)
+
+    debit_wallet(tenant.id, 1_000, kind="sms", quantity=40)           # sending goes on: no reload needed
+    expect(page.get_by_test_id("topbar-wallet")).to_have_text("6\u202f500 FCFA")
+    expect(page.get_by_test_id("dashboard-balance")).to_have_text("6\u202f500 FCFA")
 
     set_low_threshold(context_for(tenant, Role.ADMIN), 8_000)
     log_out(page)
     log_in_and_land(page, new_user(tenant, Role.SUPERVISOR), PASSWORD, "/supervision")
-    expect(page.get_by_test_id("topbar-wallet")).to_have_text("7\u202f500 FCFA")
+    expect(page.get_by_test_id("topbar-wallet")).to_have_text("6\u202f500 FCFA")
     expect(page.get_by_test_id("wallet-banner")).to_contain_text("Solde bas")
     page.goto("/equipes")
     expect(page.get_by_test_id("wallet-banner")).to_contain_text("Solde bas")

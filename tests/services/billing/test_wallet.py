@@ -5,17 +5,39 @@ import pytest
 from sqlalchemy import text
 
 from services.billing.wallet import (
-    InsufficientBalance, credit_wallet, debit_wallet, ledger_sum, open_wallet, wallet_of,
+    InsufficientBalance, credit_wallet, debit_wallet, ledger_sum, start_wallet, wallet_of,
 )
 from services.db.engine import platform_session
+from services.infra.redis import get_redis
+from services.live import tenant_topic
+from services.live.events import STREAM, LiveEvent
 from tests.support.accounts import new_tenant
 
 
 def _wallet(currency="XAF", threshold=0):
     tenant = new_tenant(currency=currency)
-    with platform_session() as s:
-        open_wallet(s, tenant.id, currency, threshold)
+    start_wallet(tenant.id, currency, low_threshold=threshold)
     return tenant
+
+
+def _wallet_events(tenant) -> int:
+    return sum(1 for _, fields in get_redis().xrevrange(STREAM, count=500)
+               if (e := LiveEvent.from_fields(fields)).topic == tenant_topic(tenant.id) and e.kind == "wallet")
+
+
+def test_open_pages_are_told_of_committed_changes_only():
+    tenant = _wallet()
+    credit_wallet(tenant.id, 5000)
+    debit_wallet(tenant.id, 100, kind="sms")
+    assert _wallet_events(tenant) == 2
+    with pytest.raises(RuntimeError), platform_session() as session:      # a payment that fails later
+        credit_wallet(tenant.id, 700, session=session)
+        assert _wallet_events(tenant) == 2                                 # not before the commit
+        raise RuntimeError("the rest of the payment failed")
+    assert _wallet_events(tenant) == 2 and wallet_of(tenant.id).balance == 4900
+    with platform_session() as session:
+        credit_wallet(tenant.id, 700, session=session)
+    assert _wallet_events(tenant) == 3
 
 
 def test_200_concurrent_debits_never_go_below_zero_and_ledger_matches():
