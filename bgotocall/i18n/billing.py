@@ -116,6 +116,8 @@ FR: dict[str, str] = {
     "sa.detail": "Détail",
     "sa.retry": "Relancer",
     "sa.no_steps": "Aucun provisionnement pour l'instant.",
+    "sa.no_steps_found": "Aucune instance ne correspond à cette recherche.",
+    "sa.failed_only": "Échecs seulement",
 }
 
 EN: dict[str, str] = {
@@ -233,4 +235,6 @@ EN: dict[str, str] = {
     "sa.detail": "Detail",
     "sa.retry": "Retry",
     "sa.no_steps": "No provisioning yet.",
+    "sa.no_steps_found": "No tenant matches this search.",
+    "sa.failed_only": "Failures only",
 }

@@ -92,15 +92,29 @@ def _step_row(step) -> rx.Component:
 
 
 def provisioning_page() -> rx.Component:
+    s = ProvisioningState
     table = rx.table.root(
         rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(k)) for k in (
             "sa.name", "sa.step", "sa.status", "sa.attempts", "sa.detail", "sa.updated",
             "sa.actions")])),
-        rx.table.body(rx.foreach(ProvisioningState.steps, _step_row)),
+        rx.table.body(rx.foreach(s.steps, _step_row)),
         variant="surface", width="100%", data_testid="provisioning-table")
+    filtered = (s.search != "") | s.failed_only
     return role_shell(
         page_header("nav.provisioning", "provisioning.context",
                     rx.button(rx.icon("refresh-cw", size=16), t("sa.refresh"), variant="soft",
-                              on_click=ProvisioningState.load)),
-        rx.cond(ProvisioningState.steps.length() > 0, table,
-                empty_state("server-cog", "sa.no_steps")))
+                              on_click=s.load)),
+        rx.hstack(rx.input(placeholder=t("sa.search"), value=s.search, on_change=s.set_search,
+                           width="320px", data_testid="provisioning-search"),
+                  rx.el.label(rx.hstack(rx.switch(checked=s.failed_only, on_change=s.set_failed_only,
+                                                    data_testid="failed-only"),
+                                          rx.text(t("sa.failed_only"), size="2"), spacing="2", align="center")),
+                  spacing="4", align="center"),
+        rx.cond(s.steps.length() > 0, table,
+                rx.cond(filtered, empty_state("search-x", "sa.no_steps_found"),
+                        empty_state("server-cog", "sa.no_steps"))),
+        rx.cond(s.total > 0, rx.hstack(
+            rx.button(t("sa.prev"), variant="soft", on_click=s.go_page(-1), disabled=s.page == 0),
+            rx.text(s.page + 1, " / ", s.last_page + 1, size="2"),
+            rx.button(t("sa.next"), variant="soft", on_click=s.go_page(1), disabled=s.page >= s.last_page),
+            align="center", spacing="3", data_testid="provisioning-pager")))

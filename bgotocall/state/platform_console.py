@@ -8,7 +8,7 @@ import reflex as rx
 from services.billing.money import CURRENCIES
 from services.billing.prices import ITEMS, PriceError, price_grid, save_price_list
 from services.onboarding.options import platform_switches, set_platform_switch
-from services.onboarding.provisioning import provisioning_log, retry_provisioning
+from services.onboarding.provisioning import LOG_PAGE_SIZE, provisioning_log, retry_provisioning
 from bgotocall.state.session import SessionState
 
 
@@ -52,15 +52,40 @@ class PricesState(SessionState):
 
 class ProvisioningState(SessionState):
     steps: list[StepLine] = []
+    search: str = ""
+    failed_only: bool = False
+    page: int = 0
+    total: int = 0
+
+    @rx.var
+    def last_page(self) -> int:
+        return max(0, (self.total - 1) // LOG_PAGE_SIZE)
 
     @rx.event
     def load(self):
         ctx = self._authorize("platform", "load_provisioning_log")
         if ctx is None:
             return
+        views, self.total = provisioning_log(ctx, search=self.search, failed_only=self.failed_only,
+                                             page=self.page)
         self.steps = [StepLine(v.tenant_id, v.tenant_name, v.tenant_slug, v.label, v.status,
                                v.attempts, v.detail, v.updated_at.strftime("%d/%m/%Y %H:%M"))
-                      for v in provisioning_log(ctx)]
+                      for v in views]
+
+    @rx.event
+    def set_search(self, value: str):
+        self.search, self.page = value, 0
+        self.load()
+
+    @rx.event
+    def set_failed_only(self, value: bool):
+        self.failed_only, self.page = bool(value), 0
+        self.load()
+
+    @rx.event
+    def go_page(self, delta: int):
+        self.page = min(max(0, self.page + delta), self.last_page)
+        self.load()
 
     @rx.event
     def retry(self, tenant_id: int):

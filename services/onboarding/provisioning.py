@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import func, or_, text
 from sqlmodel import Session, select
 
 from services.db.engine import platform_session
@@ -24,6 +24,7 @@ STEPS = ["schema", "subdomain", "storage", "activate"]
 STEP_LABELS = {"schema": "Schéma de base de données isolé", "subdomain": "Sous-domaine",
                "storage": "Espace disque dédié", "activate": "Activation de l'instance"}
 STORAGE_FOLDERS = ("documents", "invoices", "receipts", "recordings", "imports")
+LOG_PAGE_SIZE = 10   # tenants per page of the console's log
 
 
 @dataclass(frozen=True)
@@ -113,15 +114,29 @@ def retry_provisioning(ctx: AuthContext, tenant_id: int) -> None:
     provision_tenant.send(tenant_id)
 
 
-def provisioning_log(ctx: AuthContext, tenant_id: int | None = None) -> list[StepView]:
+def provisioning_log(ctx: AuthContext, tenant_id: int | None = None, *, search: str = "",
+                     failed_only: bool = False, page: int = 0) -> tuple[list[StepView], int]:
+    """One page of tenants (newest first) with all their steps, and how many tenants match.
+    `search` looks in the name and the slug; `failed_only` keeps the tenants with a failed step."""
     access_area(ctx, "platform")
+    tenants = select(Tenant.id).where(select(ProvisioningStep.id).where(
+        ProvisioningStep.tenant_id == Tenant.id).exists())
+    if tenant_id:
+        tenants = tenants.where(Tenant.id == tenant_id)
+    if search.strip():
+        pattern = f"%{search.strip()}%"
+        tenants = tenants.where(or_(Tenant.name.ilike(pattern), Tenant.slug.ilike(pattern)))
+    if failed_only:
+        tenants = tenants.where(select(ProvisioningStep.id).where(
+            ProvisioningStep.tenant_id == Tenant.id, ProvisioningStep.status == "failed").exists())
     with platform_session() as s:
-        query = (select(ProvisioningStep, Tenant).join(Tenant, Tenant.id == ProvisioningStep.tenant_id)
-                 .order_by(ProvisioningStep.tenant_id.desc(), ProvisioningStep.position).limit(400))
-        if tenant_id:
-            query = query.where(ProvisioningStep.tenant_id == tenant_id)
-        return [StepView(t.id, t.name, t.slug, p.step, STEP_LABELS[p.step], p.status, p.attempts,
-                         p.detail, p.updated_at) for p, t in s.exec(query)]
+        total = s.exec(select(func.count()).select_from(tenants.subquery())).one()
+        shown = s.exec(tenants.order_by(Tenant.id.desc()).offset(page * LOG_PAGE_SIZE).limit(LOG_PAGE_SIZE)).all()
+        rows = s.exec(select(ProvisioningStep, Tenant).join(Tenant, Tenant.id == ProvisioningStep.tenant_id)
+                      .where(Tenant.id.in_(shown))
+                      .order_by(ProvisioningStep.tenant_id.desc(), ProvisioningStep.position)).all()
+    return [StepView(t.id, t.name, t.slug, p.step, STEP_LABELS[p.step], p.status, p.attempts, p.detail,
+                     p.updated_at) for p, t in rows], total
 
 
 def tenant_for_host(host: str) -> Tenant | None:

@@ -100,10 +100,15 @@ def test_a_failed_provisioning_step_is_retried_from_the_log(page, product):
 
     log_in_and_land(page, SUPER_ADMIN_EMAIL, product.demo_password, "/plateforme")
     page.goto("/plateforme/provisionnement")
+    expect(page.get_by_role("heading", name="Provisionnement")).to_be_visible()
+    page.get_by_test_id("failed-only").click()                     # the super admin looks for failures
+    page.get_by_test_id("provisioning-search").fill("Relance SARL")
     table = page.get_by_test_id("provisioning-table")
     expect(table).to_contain_text("OSError: disque plein")
+    expect(table).to_contain_text(tenant.slug)
     page.get_by_test_id(f"retry-{tenant.slug}").click()
     wait_until(lambda: storage_status() == "done", what="the worker retrying the step")
     page.get_by_role("button", name="Actualiser").click()
     expect(page.get_by_test_id(f"retry-{tenant.slug}")).to_have_count(0)
+    expect(page.get_by_text("Aucune instance ne correspond à cette recherche.")).to_be_visible()
     assert (product.data_dir / "tenants" / tenant.slug / "invoices").is_dir()

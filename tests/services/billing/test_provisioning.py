@@ -41,7 +41,7 @@ def test_a_failed_step_is_retried_and_done_steps_are_not_redone():
     assert (steps["schema"].status, steps["schema"].attempts) == ("done", 1)
     assert steps["storage"].status == "failed" and steps["storage"].detail
     assert steps["activate"].status == "pending"
-    log = provisioning_log(context_for(None, Role.SUPER_ADMIN), tenant.id)
+    log, _ = provisioning_log(context_for(None, Role.SUPER_ADMIN), tenant.id)
     assert [(r.step, r.status) for r in log][:3] == [
         ("schema", "done"), ("subdomain", "done"), ("storage", "failed")]
 
@@ -56,3 +56,33 @@ def test_a_failed_step_is_retried_and_done_steps_are_not_redone():
     found = tenant_for_host(f"{tenant.slug}.{get_settings().platform_domain}:3000")
     assert found is not None and found.id == tenant.id
     assert tenant_for_host("elsewhere.example.com") is None
+
+
+def test_the_log_pages_by_tenant_searches_and_shows_failures_only():
+    from services.onboarding.provisioning import LOG_PAGE_SIZE, plan_provisioning
+
+    batch = "lot" + uuid.uuid4().hex[:6]
+    ids = []
+    for n in range(LOG_PAGE_SIZE + 2):
+        slug = f"{batch}{n:02d}"
+        with platform_session() as s:
+            tenant = Tenant(slug=slug, name=f"Société {batch} {n}", country="CM", currency="XAF",
+                            status="PENDING_PAYMENT", schema_name=schema_for_slug(slug))
+            s.add(tenant)
+            s.flush()
+            plan_provisioning(s, tenant.id)
+            if n % 5 == 0:
+                s.exec(select(ProvisioningStep).where(ProvisioningStep.tenant_id == tenant.id,
+                                                      ProvisioningStep.step == "storage")).one().status = "failed"
+            ids.append(tenant.id)
+    sa = context_for(None, Role.SUPER_ADMIN)
+
+    first, total = provisioning_log(sa, search=batch)
+    assert total == LOG_PAGE_SIZE + 2
+    assert sorted({r.tenant_id for r in first}, reverse=True) == ids[::-1][:LOG_PAGE_SIZE]   # newest first
+    assert len(first) == LOG_PAGE_SIZE * 4                                                   # every step
+    second, _ = provisioning_log(sa, search=batch, page=1)
+    assert {r.tenant_id for r in second} == set(ids[:2])
+    failed, total = provisioning_log(sa, search=batch.upper(), failed_only=True)
+    assert total == 3 and {r.tenant_id for r in failed} == {ids[0], ids[5], ids[10]}
+    assert provisioning_log(sa, search="aucune-instance-ainsi") == ([], 0)
