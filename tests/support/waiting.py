@@ -1,16 +1,26 @@
-"""Waiting on a condition the product reaches asynchronously (workers, webhooks)."""
+"""Waiting on a condition the product reaches asynchronously (workers, webhooks, the PBX)."""
 from __future__ import annotations
 
 import time
 
+from services.infra.redis import get_redis
+from services.live.events import STREAM
+
 
 def wait_until(condition, timeout: float = 30, what: str = "condition"):
-    """Return the first truthy value of `condition()`; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
+    """Return the first truthy value of `condition()`; fail after `timeout` seconds.
+
+    The condition is checked again as soon as the product publishes a live event (most of its state
+    changes do), and at least every 100 ms for what it does not announce (the PBX, the sandbox inbox).
+    """
+    deadline, seen = time.monotonic() + timeout, "$"
+    redis = get_redis()
     while True:
         value = condition()
         if value:
             return value
         if time.monotonic() > deadline:
             raise AssertionError(f"{what} not reached within {timeout} s")
-        time.sleep(0.1)  # polling the product's state, not a fixed delay
+        news = redis.xread({STREAM: seen}, count=100, block=100)
+        if news:
+            seen = news[0][1][-1][0]
