@@ -24,3 +24,19 @@ def test_demo_wallet_starts_credited(demo_data):
         credit = s.exec(select(WalletEntry).where(WalletEntry.tenant_id == tenant_id,
                                                   WalletEntry.reference == "demo-credit")).one()
     assert credit.amount == 250_000
+
+
+def test_demo_tenant_has_a_contact_list_and_a_live_campaign(demo_data):
+    from services.campaigns.lifecycle import list_campaigns
+    from services.identity.system import system_context
+    from services.supervision import supervision_overview
+
+    supervisor = find_user("superviseur@demo-sarl.cm")
+    ctx = system_context(supervisor.tenant_id, supervisor.id)
+    campaigns = {row.name: row for row in list_campaigns(ctx)}
+    assert campaigns["Relance impayés"].status == "LIVE" and campaigns["Relance impayés"].contacts == 40
+    assert campaigns["Fidélisation fin d'année"].status == "BROUILLON"
+    live = supervision_overview(ctx).campaigns
+    demo_agents = {find_user(email).id for _, email, _, role in DEMO_USERS if role.value == "AGENT"}
+    assert [c.name for c in live] == ["Relance impayés"]
+    assert live[0].agents and set(live[0].agents) <= demo_agents     # e2e tests may move agents around

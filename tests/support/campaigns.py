@@ -1,12 +1,7 @@
 """What campaign tests need around a campaign: a ready list, a funded wallet, an agent."""
 from __future__ import annotations
 
-import io
-
-from services.audience.imports import (
-    inspect_source, preview_contact_import, record_contact_import, store_upload,
-)
-from services.audience.injection import run_contact_import
+from services.audience.file_import import import_file
 from services.billing.wallet import start_wallet
 from services.campaigns.config import default_config
 from services.platform.users import find_user
@@ -20,13 +15,7 @@ CSV = ("Nom;Prénom;Téléphone;Email\n"
 
 def ready_list(ctx, name: str = "Clients") -> int:
     """A contact list "Prête" of two contacts, imported as the product imports."""
-    source = {"kind": "file", "upload": store_upload(ctx, io.BytesIO(CSV.encode()))}
-    inspected = inspect_source(ctx, source)
-    preview = preview_contact_import(ctx, source, inspected.suggested, "telephone")
-    contact_list = record_contact_import(ctx, name, source, inspected.suggested, "telephone",
-                                         preview.summary.total)
-    run_contact_import(ctx.tenant_id, contact_list.id, ctx.user_id)
-    return contact_list.id
+    return import_file(ctx, name, CSV.encode())
 
 
 def fund(tenant_id: int, amount: int = 50_000, currency: str = "XAF") -> None:
