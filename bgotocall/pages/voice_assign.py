@@ -41,6 +41,7 @@ def assignment_page() -> rx.Component:
         page_header("voice.assign.title", "voice.assign.context"),
         rx.cond(AssignState.columns.length() <= 1,
                 rx.callout(t("voice.assign.no_campaign"), icon="info", width="100%", data_testid="no-campaign")),
-        dnd_context(rx.hstack(rx.foreach(AssignState.columns, _column), spacing="4", align="start",
-                              width="100%", overflow_x="auto", padding_bottom="1rem"),
+        # columns wrap rather than scroll sideways: every campaign stays in view to drop an agent on
+        dnd_context(rx.flex(rx.foreach(AssignState.columns, _column), spacing="4", align="start",
+                            width="100%", wrap="wrap", padding_bottom="1rem"),
                     on_drag_end=AssignState.move))

@@ -30,7 +30,8 @@ class AssignState(SessionState):
     columns: list[ColumnItem] = []
 
     def _load(self, ctx) -> None:
-        self.columns = [ColumnItem(c.key, c.title, [CardItem(f"agent-{a.user_id}", a.user_id, a.name, a.state)
+        # an agent on two campaigns has a card in each: the card's id names its column too (dnd-kit needs it unique)
+        self.columns = [ColumnItem(c.key, c.title, [CardItem(f"agent-{a.user_id}@{c.key}", a.user_id, a.name, a.state)
                                                     for a in c.agents]) for c in assignment_board(ctx)]
 
     @rx.event
@@ -46,7 +47,7 @@ class AssignState(SessionState):
         ctx = self._authorize("supervision", "reassign_agent")
         if ctx is None:
             return rx.toast.error("Action non autorisée.")
-        user_id = int(agent_key.removeprefix("agent-"))
+        user_id = int(agent_key.removeprefix("agent-").partition("@")[0])
         try:
             if zone_key == FREE:
                 warnings, done = free_agent(ctx, user_id), "Agent libéré de ses campagnes."

@@ -40,7 +40,7 @@ class BoardColumn:
 
 
 def assignment_board(ctx: AuthContext) -> list[BoardColumn]:
-    """A column per live campaign with its agents, then the free agents (on no live campaign)."""
+    """The free agents (on no live campaign) first, the pool to draw from, then a column per live campaign."""
     access_area(ctx, "supervision")
     states = agent_states(ctx.tenant_id)
     agents = {a.user_id: a.name for a in tenant_agents(ctx)}
@@ -55,7 +55,7 @@ def assignment_board(ctx: AuthContext) -> list[BoardColumn]:
                                     for u in members]))
     free = [BoardAgent(u, name, states.get(u, {}).get("state", "LOGGED_OUT"))
             for u, name in agents.items() if u not in placed]
-    return columns + [BoardColumn(FREE, "", free)]
+    return [BoardColumn(FREE, "", free)] + columns
 
 
 def reassign_agent(ctx: AuthContext, user_id: int, to_campaign_id: int) -> list[str]:

@@ -100,7 +100,7 @@ def test_in_call_agent_cannot_be_deleted_and_whisper_opens_a_spy_channel(new_pag
 
     sup = new_page()
     log_in_and_land(sup, "superviseur@demo-sarl.cm", "Demo-2026!", "/supervision")
-    sup.get_by_role("link", name="Agents en direct").click()
+    sup.get_by_test_id("sidebar").get_by_role("link", name="Agents en direct").click()
     expect(sup.get_by_test_id("live-badge")).to_be_visible()
     card = sup.get_by_test_id("column-IN_CALL").get_by_test_id("agent-card").filter(has_text="Hélène Fotso")
     card.get_by_test_id("whisper-button").click()
@@ -151,18 +151,21 @@ def test_dragging_an_agent_to_another_campaign_changes_its_queue_and_tells_the_a
     config = launchable_config(ready_list(sup, "Clients DnD"), helene, "Relance Mars")
     first = create_campaign(sup, config)
     second = create_campaign(sup, {**config, "name": "Fidélisation", "agents": [francois]})
-    for campaign in (first, second):
+    third = create_campaign(sup, {**config, "name": "Enquête satisfaction"})      # Hélène works on two
+    for campaign in (first, second, third):
         launch_campaign(sup, campaign.id)
     try:
         agent = new_page()
         log_in_and_land(agent, "agent1@demo-sarl.cm", "Demo-2026!", "/bandeau")
         page = new_page()
         log_in_and_land(page, "superviseur@demo-sarl.cm", "Demo-2026!", "/supervision")
-        page.get_by_role("link", name="Affectation").click()
+        page.get_by_test_id("sidebar").get_by_role("link", name="Affectation").click()
         target = page.locator(f"[data-key='campaign-{second.id}']")
         card = page.locator(f"[data-key='campaign-{first.id}']").get_by_test_id("assign-card") \
             .filter(has_text="Hélène Fotso")
         expect(card).to_be_visible()
+        expect(page.locator(f"[data-key='campaign-{third.id}']").get_by_test_id("assign-card")
+               .filter(has_text="Hélène Fotso")).to_be_visible()
         drag(page, card, target)
 
         expect(target.get_by_test_id("assign-card").filter(has_text="Hélène Fotso")).to_be_visible()
@@ -182,5 +185,5 @@ def test_dragging_an_agent_to_another_campaign_changes_its_queue_and_tells_the_a
                    what=f"demo-2001 out of {queue} on the PBX")
         expect(agent.get_by_test_id("live-notice")).to_have_text("Vous n'êtes plus affecté à aucune campagne.")
     finally:
-        for campaign in (first, second):
+        for campaign in (first, second, third):
             archive_campaign(sup, campaign.id)
