@@ -11,7 +11,7 @@ from bgotocall.pages.audience_import import audience_import_page
 from bgotocall.pages.blacklist import blacklist_page
 from bgotocall.pages.auth import forbidden_page, forgot_page, login_page, reset_page
 from bgotocall.pages.billing_routes import add_billing_pages
-from bgotocall.pages.sections import SECTIONS, section_page
+from bgotocall.pages.settings import settings_page
 from bgotocall.pages.teams import teams_page
 from bgotocall.pages.voice_routes import add_voice_pages
 from bgotocall.pages.campaigns_routes import add_campaign_pages
@@ -20,6 +20,7 @@ from bgotocall.state.audience_import import AudienceImportState
 from bgotocall.state.blacklist import BlacklistState
 from bgotocall.state.password import PasswordState
 from bgotocall.state.session import SessionState
+from bgotocall.state.settings import SupervisorsState
 from bgotocall.state.teams import TeamsState
 
 app = rx.App(
@@ -52,6 +53,5 @@ app.add_page(contacts_page, route="/contacts", title="Recherche de contacts",
              on_load=ContactSearchState.enter_contacts)
 app.add_page(blacklist_page, route="/liste-noire", title="Liste noire",
              on_load=[BlacklistState.enter_blacklist, BlacklistState.load])
-for section in SECTIONS:
-    app.add_page(section_page(section), route=section.route, on_load=section.guard,
-                 title="B-GOTOCALL OS")
+app.add_page(settings_page, route="/parametres", title="Paramètres",
+             on_load=[SessionState.enter_tenant_settings, SupervisorsState.load])

@@ -22,10 +22,10 @@ def status_badge(status) -> rx.Component:
         data_testid="campaign-status")) for s in STATUSES], rx.badge(status))
 
 
-def _channels(channels) -> rx.Component:
+def channel_icons(channels) -> rx.Component:
     return rx.hstack(rx.foreach(channels, lambda c: rx.match(c, *[(k, rx.tooltip(
         rx.icon(CHANNEL_ICONS[k], size=16, color=rx.color("indigo", 10)),
-        content=f"{k}")) for k in CHANNELS], rx.fragment())), spacing="2")
+        content=t(f"campaigns.channel.{k}"))) for k in CHANNELS], rx.fragment())), spacing="2")
 
 
 def _row_menu(row) -> rx.Component:
@@ -57,7 +57,7 @@ def _row(row) -> rx.Component:
         rx.table.cell(rx.link(row.name, href=f"/campagnes/edition?id={row.id}",
                               weight="medium")),
         rx.table.cell(status_badge(row.status)),
-        rx.table.cell(_channels(row.channels)),
+        rx.table.cell(channel_icons(row.channels)),
         rx.table.cell(rx.hstack(rx.progress(value=row.progress, max=100, width="90px"),
                                 rx.text(row.progress, "%", size="1"),
                                 rx.text("· ", row.contacts, size="1",

@@ -3,23 +3,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from bgotocall.components.forms import submit_button
 from bgotocall.components.shell import empty_state, page_header, role_shell
 from bgotocall.i18n import t
+from bgotocall.pages.enrolment_parts import enroll_dialog, remove_dialog
 from bgotocall.pages.voice_profile import profile_dialog
 from bgotocall.pages.voice_parts import live_badge, state_badge, state_label
 from bgotocall.state.voice import STATES, VoiceState
-
-
-def _field(name: str, label: str, help_key: str = "", **props) -> rx.Component:
-    return rx.vstack(
-        rx.text(t(label), " *", as_="label", html_for=f"agent-{name}", size="2", weight="medium"),
-        rx.input(id=f"agent-{name}", name=name, required=True, width="100%", **props),
-        rx.cond(VoiceState.errors.contains(name),
-                rx.text(VoiceState.errors[name], color=rx.color("red", 11), size="2",
-                        data_testid=f"error-{name}"),
-                rx.text(t(help_key), color=rx.color("gray", 10), size="1") if help_key else rx.fragment()),
-        spacing="1", width="100%")
 
 
 def licence_counter() -> rx.Component:
@@ -27,41 +16,6 @@ def licence_counter() -> rx.Component:
                     t("voice.licences"), size="3", variant="soft",
                     color_scheme=rx.cond(VoiceState.licences_full, "orange", "indigo"),
                     data_testid="licence-counter")
-
-
-def _enroll_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.trigger(rx.button(rx.icon("user-plus", size=16), t("voice.new"), data_testid="new-agent")),
-        rx.dialog.content(
-            rx.dialog.title(t("voice.new")),
-            rx.hstack(licence_counter(), margin_bottom="0.75rem"),
-            rx.form(rx.vstack(
-                rx.hstack(_field("last_name", "voice.form.last_name", max_length=100),
-                          _field("first_name", "voice.form.first_name", max_length=100), width="100%"),
-                _field("login", "voice.form.login", "voice.form.login.help", max_length=40),
-                _field("email", "voice.form.email", "voice.form.email.help", type="email", max_length=254),
-                rx.cond(VoiceState.errors.contains("form"),
-                        rx.callout(VoiceState.errors["form"], icon="triangle-alert", color_scheme="red",
-                                   width="100%", data_testid="enroll-error")),
-                rx.hstack(rx.dialog.close(rx.button(t("voice.cancel"), variant="soft", color_scheme="gray",
-                                                    type="button")),
-                          submit_button(t("voice.form.submit"), data_testid="enroll-submit"),
-                          justify="end", width="100%"),
-                spacing="3", width="100%"), on_submit=VoiceState.enroll, reset_on_submit=False),
-            max_width="560px"),
-        open=VoiceState.enroll_open, on_open_change=VoiceState.set_enroll_open)
-
-
-def _remove_dialog() -> rx.Component:
-    return rx.alert_dialog.root(rx.alert_dialog.content(
-        rx.alert_dialog.title(t("voice.delete.title"), " ", VoiceState.remove_name),
-        rx.alert_dialog.description(t("voice.delete.text")),
-        rx.hstack(rx.alert_dialog.cancel(rx.button(t("voice.cancel"), variant="soft", color_scheme="gray")),
-                  rx.alert_dialog.action(rx.button(t("voice.delete.confirm"), color_scheme="red",
-                                                   on_click=VoiceState.confirm_remove,
-                                                   data_testid="confirm-delete")),
-                  justify="end", spacing="3", margin_top="1rem")),
-        open=VoiceState.remove_open, on_open_change=VoiceState.set_remove_open)
 
 
 def _row(agent) -> rx.Component:
@@ -113,5 +67,6 @@ def _table() -> rx.Component:
 def agents_page() -> rx.Component:
     return role_shell(
         page_header("voice.agents", "voice.agents.context",
-                    rx.hstack(licence_counter(), _enroll_dialog(), spacing="3", align="center", flex_shrink="0")),
-        _table(), _remove_dialog(), profile_dialog())
+                    rx.hstack(licence_counter(), enroll_dialog(VoiceState, "voice", "agent", licence_counter()),
+                              spacing="3", align="center", flex_shrink="0")),
+        _table(), remove_dialog(VoiceState, "voice"), profile_dialog())

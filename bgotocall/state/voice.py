@@ -6,9 +6,9 @@ import dataclasses
 import reflex as rx
 
 from bgotocall.live import receives
+from bgotocall.state.enrolment import EnrolmentMixin
 from bgotocall.state.session import SessionState
 from services.voice.availability import become_ready, take_break
-from services.voice.agents import AgentBusy, EnrolmentError, enroll_agent, unenroll_agent
 from services.voice.coaching import CoachingError, coaching_session, start_coaching, stop_coaching
 from services.voice.commands import PbxUnavailable
 from services.voice.directory import agents_overview
@@ -16,7 +16,6 @@ from services.voice.presence import agent_state
 from services.voice.skills import SkillError, agent_teams_and_skills, set_agent_skill, set_agent_teams
 
 STATES = ["READY", "RINGING", "IN_CALL", "WRAP_UP", "PAUSED", "LOGGED_OUT"]
-_FIELDS = ("last_name", "first_name", "login", "email")
 
 
 @dataclasses.dataclass
@@ -49,17 +48,12 @@ def _item(row) -> AgentItem:
 
 
 @receives("agent_state", "spy")
-class VoiceState(SessionState):
+class VoiceState(EnrolmentMixin, SessionState):
     agents: list[AgentItem] = []
     licences_used: int = 0
     licences: int = 0
     search: str = ""
     state_filter: str = "all"
-    enroll_open: bool = False
-    errors: dict[str, str] = {}
-    remove_open: bool = False
-    remove_id: int = 0
-    remove_name: str = ""
     me: int = 0
     my_state: str = "LOGGED_OUT"
     coaching_mode: str = ""
@@ -96,7 +90,7 @@ class VoiceState(SessionState):
     def licences_full(self) -> bool:
         return self.licences_used >= self.licences
 
-    def _fill(self, ctx) -> None:
+    def _refresh(self, ctx) -> None:
         overview = agents_overview(ctx)
         self.me = ctx.user_id
         self.agents = [_item(row) for row in overview.agents]
@@ -106,7 +100,7 @@ class VoiceState(SessionState):
     def load_agents(self):
         ctx = self._authorize("teams", "list_agents")
         if ctx:
-            self._fill(ctx)
+            self._refresh(ctx)
             session = coaching_session(ctx)
             self.coaching_mode = session["mode"] if session else ""
             self.coaching_live = bool(session and session.get("active"))
@@ -118,46 +112,6 @@ class VoiceState(SessionState):
     @rx.event
     def set_state_filter(self, value: str):
         self.state_filter = value
-
-    @rx.event
-    def set_enroll_open(self, value: bool):
-        self.enroll_open, self.errors = value, {}
-
-    @rx.event
-    def enroll(self, form: dict):
-        ctx = self._authorize("teams", "enroll_agent")
-        if ctx is None:
-            return rx.toast.error("Action non autorisée.")
-        try:
-            agent = enroll_agent(ctx, *(str(form.get(name, "")) for name in _FIELDS))
-        except EnrolmentError as error:
-            self.errors = {error.field or "form": str(error)}
-            return None
-        self.enroll_open, self.errors = False, {}
-        self._fill(ctx)
-        return rx.toast.success(f"{agent.full_name} est inscrit (extension {agent.extension}). "
-                                "Ses accès lui ont été envoyés par email.")
-
-    @rx.event
-    def ask_remove(self, user_id: int, name: str):
-        self.remove_open, self.remove_id, self.remove_name = True, user_id, name
-
-    @rx.event
-    def set_remove_open(self, value: bool):
-        self.remove_open = value
-
-    @rx.event
-    def confirm_remove(self):
-        ctx = self._authorize("teams", "unenroll_agent")
-        self.remove_open = False
-        if ctx is None:
-            return rx.toast.error("Action non autorisée.")
-        try:
-            unenroll_agent(ctx, self.remove_id)
-        except (AgentBusy, LookupError) as error:
-            return rx.toast.error(str(error))
-        self._fill(ctx)
-        return rx.toast.success(f"{self.remove_name} a été supprimé ; sa licence est libérée.")
 
     # ---- live supervision and coaching -------------------------------------------------------------
     @rx.event
@@ -242,7 +196,7 @@ class VoiceState(SessionState):
         wanted = [t.id for t in self.team_choices if (t.member and t.id != team_id)] + ([team_id] if member else [])
         set_agent_teams(ctx, self.edit_id, wanted)
         self._load_profile(ctx)
-        self._fill(ctx)
+        self._refresh(ctx)
         return None
 
     @rx.event
@@ -257,7 +211,7 @@ class VoiceState(SessionState):
             return None
         self.errors = {}
         self._load_profile(ctx)
-        self._fill(ctx)
+        self._refresh(ctx)
         return rx.set_value("skill-name", "")
 
     @rx.event
@@ -267,5 +221,5 @@ class VoiceState(SessionState):
             return rx.toast.error("Action non autorisée.")
         set_agent_skill(ctx, self.edit_id, skill, 0)
         self._load_profile(ctx)
-        self._fill(ctx)
+        self._refresh(ctx)
         return None

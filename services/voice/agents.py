@@ -1,4 +1,8 @@
-"""UC-RH-01/02: enrolling and unenrolling agents (platform account + SIP profile + licence)."""
+"""UC-RH-01/02: enrolling and unenrolling agents (platform account + SIP profile + licence).
+
+Supervisors are enrolled the same way by the admin (a phone of their own, for coaching; no agent
+licence): `Membership` says what differs.
+"""
 from __future__ import annotations
 
 import re
@@ -24,7 +28,8 @@ from services.voice.commands import pbx_command
 from services.voice.licences import agents_in_use, lock_plan
 from services.voice.presence import AgentState, AgentStateConflict, claim_agent_state, set_agent_state
 from services.voice.sip import (
-    AGENT_RANGE, connection_settings, endpoint_name, new_sip_secret, next_free_extension, seal_secret)
+    AGENT_RANGE, SUPERVISOR_RANGE, connection_settings, endpoint_name, new_sip_secret, next_free_extension,
+    seal_secret)
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
@@ -45,6 +50,28 @@ class NoLicenceLeft(EnrolmentError):
 
 class AgentBusy(RuntimeError):
     """UC-RH-02: an agent in a call cannot be unenrolled."""
+
+
+@dataclass(frozen=True)
+class Membership:
+    """What enrolling means for one role of the tenant's people with a phone."""
+    role: Role
+    area: str                 # who may enrol and unenrol them
+    extensions: range
+    uses_licence: bool
+    title: str                # "agent", "superviseur"
+    workspace: str            # where the welcome email sends them
+    busy: str
+    unknown: str
+
+
+AGENTS = Membership(Role.AGENT, "teams", AGENT_RANGE, True, "agent", "au bandeau agent",
+                    "Cet agent est en communication : attendez la fin de l'appel pour le supprimer.",
+                    "Agent introuvable.")
+SUPERVISORS = Membership(Role.SUPERVISOR, "tenant_settings", SUPERVISOR_RANGE, False, "superviseur",
+                         "à votre espace de supervision",
+                         "Ce superviseur est en communication : attendez la fin de l'appel pour le supprimer.",
+                         "Superviseur introuvable.")
 
 
 @dataclass(frozen=True)
@@ -70,7 +97,12 @@ def _check_form(last_name: str, first_name: str, login: str, email: str) -> None
 def enroll_agent(ctx: AuthContext, last_name: str, first_name: str, login: str, email: str) -> EnrolledAgent:
     """Create the agent's account, SIP extension and sealed secret in one transaction, then email the
     connection settings with a link to choose a password. Refused when the plan's licences are used."""
-    access_area(ctx, "teams")
+    return enroll_member(ctx, AGENTS, last_name, first_name, login, email)
+
+
+def enroll_member(ctx: AuthContext, kind: Membership, last_name: str, first_name: str, login: str,
+                  email: str) -> EnrolledAgent:
+    access_area(ctx, kind.area)
     last_name, first_name, login, email = (last_name.strip(), first_name.strip(), login.strip().lower(),
                                            normalise_email(email))
     _check_form(last_name, first_name, login, email)
@@ -79,18 +111,18 @@ def enroll_agent(ctx: AuthContext, last_name: str, first_name: str, login: str, 
     try:
         with tenant_session(ctx) as session:
             licences = lock_plan(session, ctx.tenant_id)
-            if agents_in_use(session, ctx.tenant_id) >= licences:
+            if kind.uses_licence and agents_in_use(session, ctx.tenant_id) >= licences:
                 raise NoLicenceLeft(f"Toutes les licences agent de votre offre sont utilisées ({licences}). "
                                     "Libérez-en une ou ajoutez des licences dans Facturation.")
             if session.exec(select(User.id).where(User.email == email)).first():
                 raise EnrolmentError("Cette adresse email a déjà un compte.", "email")
             if session.exec(select(AgentProfile.user_id).where(AgentProfile.login == login)).first():
                 raise EnrolmentError("Cet identifiant est déjà pris.", "login")
-            extension = next_free_extension(set(session.exec(select(AgentProfile.extension))), AGENT_RANGE)
+            extension = next_free_extension(set(session.exec(select(AgentProfile.extension))), kind.extensions)
             if extension is None:
                 raise EnrolmentError("Plus aucune extension libre dans la plage de l'instance.")
             user = User(email=email, password_hash=hash_password(new_token()), full_name=full_name,
-                        role=Role.AGENT.value, tenant_id=ctx.tenant_id)
+                        role=kind.role.value, tenant_id=ctx.tenant_id)
             session.add(user)
             session.flush()
             session.add(AgentProfile(user_id=user.id, extension=extension, login=login,
@@ -100,40 +132,44 @@ def enroll_agent(ctx: AuthContext, last_name: str, first_name: str, login: str, 
             user_id = user.id
     except IntegrityError as exc:   # two enrolments raced for the same login or email
         raise EnrolmentError("Cet identifiant ou cet email vient d'être pris ; réessayez.") from exc
-    _send_welcome(ctx, full_name, email, login, extension, secret, token)
+    _send_welcome(ctx, kind, full_name, email, login, extension, secret, token)
     pbx_command("endpoints_changed", wait=None, tenant_slug=ctx.tenant_slug)
     return EnrolledAgent(user_id, full_name, email, extension, endpoint_name(ctx.tenant_slug, extension))
 
 
-def _send_welcome(ctx: AuthContext, name: str, email: str, login: str, extension: str, secret: str,
-                  token: str) -> None:
+def _send_welcome(ctx: AuthContext, kind: Membership, name: str, email: str, login: str, extension: str,
+                  secret: str, token: str) -> None:
     sip = connection_settings(ctx.tenant_slug, extension, secret)
     link = f"{get_settings().public_url}/reinitialiser?token={token}"
     send_email(EmailMessage(
-        to=email, subject=f"Vos accès agent {ctx.tenant_name} — B-GOTOCALL",
-        text=(f"Bonjour {name},\n\nVous êtes inscrit comme agent de {ctx.tenant_name} "
+        to=email, subject=f"Vos accès {kind.title} {ctx.tenant_name} — B-GOTOCALL",
+        text=(f"Bonjour {name},\n\nVous êtes inscrit comme {kind.title} de {ctx.tenant_name} "
               f"(identifiant {login}, extension {extension}).\n\n"
               f"1. Choisissez votre mot de passe (lien valable {WELCOME_LINK_DAYS} jours) :\n{link}\n\n"
-              "2. Téléphone dans le navigateur (WebRTC) : rien à installer, connectez-vous au bandeau agent.\n"
+              f"2. Téléphone dans le navigateur (WebRTC) : rien à installer, connectez-vous {kind.workspace}.\n"
               f"   Adresse WebRTC : {sip['webrtc']}\n\n"
               "3. Softphone (si vous en utilisez un) :\n"
               f"   Utilisateur SIP : {sip['user']}\n   Mot de passe SIP : {sip['secret']}\n"
               f"   Domaine : {sip['domain']}\n   Réglages : {sip['softphone']}\n\n"
               "Gardez ces informations pour vous : elles donnent accès à votre poste."),
-        tags={"kind": "agent_enrolled"}))
+        tags={"kind": f"{kind.role.value.lower()}_enrolled"}))
 
 
 def unenroll_agent(ctx: AuthContext, user_id: int) -> None:
     """Refused while the agent is in a call; otherwise: account disabled, sessions and SIP secret revoked,
     teams and skills removed, endpoint disabled on the PBX, licence freed."""
-    access_area(ctx, "teams")
+    unenroll_member(ctx, AGENTS, user_id)
+
+
+def unenroll_member(ctx: AuthContext, kind: Membership, user_id: int) -> None:
+    access_area(ctx, kind.area)
     try:   # logged out first, in the same step as the check, so no call is routed to them meanwhile
         before = claim_agent_state(ctx.tenant_id, user_id, AgentState.LOGGED_OUT, reason="unenrolled",
                                    unless={AgentState.IN_CALL, AgentState.RINGING})
     except AgentStateConflict as busy:
-        raise AgentBusy("Cet agent est en communication : attendez la fin de l'appel pour le supprimer.") from busy
+        raise AgentBusy(kind.busy) from busy
     try:
-        extension = _revoke_agent(ctx, user_id)
+        extension = _revoke_member(ctx, kind, user_id)
     except BaseException:
         set_agent_state(ctx.tenant_id, user_id, before)     # nothing changed: they are back as they were
         raise
@@ -142,13 +178,13 @@ def unenroll_agent(ctx: AuthContext, user_id: int) -> None:
                     endpoint=endpoint_name(ctx.tenant_slug, extension))
 
 
-def _revoke_agent(ctx: AuthContext, user_id: int) -> str | None:
+def _revoke_member(ctx: AuthContext, kind: Membership, user_id: int) -> str | None:
     """The account's side of UC-RH-02, in one transaction; the freed extension."""
     with tenant_session(ctx) as session:
         user = session.exec(select(User).where(User.id == user_id, User.tenant_id == ctx.tenant_id,
-                                               User.role == Role.AGENT.value, User.is_active)).first()
+                                               User.role == kind.role.value, User.is_active)).first()
         if user is None:
-            raise LookupError("Agent introuvable.")
+            raise LookupError(kind.unknown)
         profile = session.get(AgentProfile, user_id)
         user.is_active = False
         session.add(user)

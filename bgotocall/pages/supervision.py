@@ -1,0 +1,79 @@
+"""The supervisor's home: the team by state and the live campaigns, live."""
+from __future__ import annotations
+
+import reflex as rx
+
+from bgotocall.components.shell import page_header, role_shell
+from bgotocall.i18n import t
+from bgotocall.pages.campaigns import channel_icons
+from bgotocall.pages.voice_parts import STATE_COLOURS, live_badge
+from bgotocall.state.campaigns_editor import EDIT_PAGE
+from bgotocall.state.supervision import SupervisionState as S
+
+
+def _kpi(share) -> rx.Component:
+    return rx.card(rx.vstack(
+        rx.hstack(rx.box(width="10px", height="10px", border_radius="50%",
+                         background=rx.match(share.state, *[(k, rx.color(c, 9)) for k, c in STATE_COLOURS.items()],
+                                             rx.color("gray", 9))),
+                  rx.text(rx.match(share.state, *[(k, t(f"voice.state.{k}")) for k in STATE_COLOURS], share.state),
+                          size="2", color=rx.color("gray", 11)), align="center"),
+        rx.text(share.agents, size="7", weight="bold", data_testid=rx.Var.create("kpi-") + share.state),
+        spacing="1"), width="100%")
+
+
+def _distribution() -> rx.Component:
+    """One bar, a segment per state: how the team spends the moment."""
+    return rx.card(rx.vstack(
+        rx.hstack(rx.text(t("sup.distribution"), weight="bold", size="2"), rx.spacer(),
+                  rx.text(S.agents_total, " ", t("sup.agents"), size="2", color=rx.color("gray", 11)),
+                  width="100%"),
+        rx.hstack(rx.foreach(S.shares, lambda s: rx.cond(s.agents > 0, rx.tooltip(
+            rx.box(height="14px", width=s.percent.to_string() + "%",
+                   background=rx.match(s.state, *[(k, rx.color(c, 9 if k != "LOGGED_OUT" else 6))
+                                                  for k, c in STATE_COLOURS.items()], rx.color("gray", 6))),
+            content=rx.match(s.state, *[(k, t(f"voice.state.{k}")) for k in STATE_COLOURS], s.state)))),
+            spacing="0", width="100%", border_radius="7px", overflow="hidden",
+            background=rx.color("gray", 4), data_testid="team-distribution"),
+        spacing="3", width="100%"), width="100%")
+
+
+def _campaign_row(c) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.link(c.name, href=f"{EDIT_PAGE}?id=" + c.id.to_string(), weight="medium")),
+        rx.table.cell(channel_icons(c.channels)),
+        rx.table.cell(rx.hstack(rx.progress(value=c.progress, max=100, width="120px"),
+                                rx.text(c.progress, " %", size="1"), align="center")),
+        rx.table.cell(c.agents),
+        rx.table.cell(rx.badge(c.ready, color_scheme="green", variant="soft")),
+        rx.table.cell(rx.badge(c.busy, color_scheme="red", variant="soft")),
+        data_testid="live-campaign")
+
+
+def _campaigns() -> rx.Component:
+    table = rx.table.root(
+        rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(k)) for k in (
+            "sup.col.campaign", "sup.col.channels", "sup.col.progress", "sup.col.agents",
+            "sup.col.ready", "sup.col.busy")])),
+        rx.table.body(rx.foreach(S.campaigns, _campaign_row)), width="100%", variant="ghost")
+    return rx.card(rx.vstack(
+        rx.text(t("sup.live_campaigns"), weight="bold", size="2"),
+        rx.cond(S.campaigns.length() > 0, table, rx.hstack(
+            rx.text(t("sup.no_campaign"), color=rx.color("gray", 11), size="2"), rx.spacer(),
+            rx.link(rx.button(t("sup.to_campaigns"), variant="soft", size="1"), href="/campagnes"),
+            width="100%", align="center", data_testid="no-live-campaign")),
+        spacing="3", width="100%"), width="100%")
+
+
+def supervision_page() -> rx.Component:
+    links = rx.hstack(
+        rx.link(rx.button(rx.icon("radio", size=14), t("voice.nav.live"), variant="soft"), href="/supervision/agents"),
+        rx.link(rx.button(rx.icon("arrow-left-right", size=14), t("voice.nav.assign"), variant="soft"),
+                href="/supervision/affectation"),
+        spacing="2")
+    return role_shell(
+        page_header("nav.supervision", "supervision.context", rx.hstack(live_badge(), links, align="center",
+                                                                         spacing="3")),
+        rx.grid(rx.foreach(S.shares, _kpi), columns="6", spacing="3", width="100%"),
+        _distribution(),
+        _campaigns())

@@ -1,0 +1,34 @@
+"""The admin's settings: the tenant's supervisors."""
+from __future__ import annotations
+
+import dataclasses
+from typing import ClassVar
+
+import reflex as rx
+
+from bgotocall.state.enrolment import EnrolmentMixin
+from bgotocall.state.session import SessionState
+from services.voice.agents import SUPERVISORS, Membership
+from services.voice.supervisors import list_supervisors
+
+
+@dataclasses.dataclass
+class SupervisorLine:
+    user_id: int
+    full_name: str
+    email: str
+    extension: str
+
+
+class SupervisorsState(EnrolmentMixin, SessionState):
+    _kind: ClassVar[Membership] = SUPERVISORS
+    supervisors: list[SupervisorLine] = []
+
+    def _refresh(self, ctx) -> None:
+        self.supervisors = [SupervisorLine(**dataclasses.asdict(r)) for r in list_supervisors(ctx)]
+
+    @rx.event
+    def load(self):
+        ctx = self._authorize("tenant_settings", "list_supervisors")
+        if ctx is not None:
+            self._refresh(ctx)

@@ -1,0 +1,75 @@
+"""The supervisor's home, kept live by the agents' state changes."""
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from bgotocall.live import receives
+from bgotocall.state.session import SessionState
+from services.supervision import supervision_overview
+
+BUSY = ("RINGING", "IN_CALL")
+
+
+@dataclasses.dataclass
+class CampaignLine:
+    id: int
+    name: str
+    channels: list[str]
+    progress: int
+    contacts: int
+    agents: int
+    ready: int
+    busy: int
+
+
+@dataclasses.dataclass
+class StateShare:
+    state: str
+    agents: int
+    percent: float
+
+
+@receives("agent_state")
+class SupervisionState(SessionState):
+    states: dict[str, str] = {}                  # agent user id -> state
+    staffing: dict[str, list[str]] = {}          # campaign id -> its agents' ids
+    campaigns_raw: list[CampaignLine] = []
+    loaded: bool = False
+
+    @rx.event
+    def load(self):
+        ctx = self._authorize("supervision", "supervision_overview")
+        if ctx is None:
+            return
+        overview = supervision_overview(ctx)
+        self.states = {str(u): s for u, s in overview.states.items()}
+        self.staffing = {str(c.id): [str(u) for u in c.agents] for c in overview.campaigns}
+        self.campaigns_raw = [CampaignLine(c.id, c.name, c.channels, c.progress, c.contacts, len(c.agents), 0, 0)
+                              for c in overview.campaigns]
+        self.loaded = True
+
+    def _on_live(self, event) -> None:
+        user = str(event.data.get("user_id"))
+        if self.loaded and user in self.states:
+            self.states = {**self.states, user: event.data["state"]}
+
+    @rx.var
+    def shares(self) -> list[StateShare]:
+        """Agents per state, in the order of the working day, with their share of the team."""
+        total = len(self.states) or 1
+        order = ("READY", "RINGING", "IN_CALL", "WRAP_UP", "PAUSED", "LOGGED_OUT")
+        counts = {s: sum(1 for v in self.states.values() if v == s) for s in order}
+        return [StateShare(s, counts[s], round(100 * counts[s] / total, 1)) for s in order]
+
+    @rx.var
+    def agents_total(self) -> int:
+        return len(self.states)
+
+    @rx.var
+    def campaigns(self) -> list[CampaignLine]:
+        def line(c: CampaignLine) -> CampaignLine:
+            staff = [self.states.get(u, "LOGGED_OUT") for u in self.staffing.get(str(c.id), [])]
+            return dataclasses.replace(c, ready=staff.count("READY"), busy=sum(s in BUSY for s in staff))
+        return [line(c) for c in self.campaigns_raw]

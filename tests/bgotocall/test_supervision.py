@@ -1,0 +1,38 @@
+"""The supervisor's home follows the team live: a state change shows without a reload."""
+import pytest
+from playwright.sync_api import expect
+
+from services.campaigns.lifecycle import create_campaign, launch_campaign
+from services.models.platform import Role
+from services.voice.presence import AgentState, set_agent_state
+from tests.support.accounts import PASSWORD, context_for, new_tenant, new_user
+from tests.support.browser import log_in_and_land
+from tests.support.campaigns import fund, launchable_config, new_agent, ready_list
+
+
+@pytest.mark.e2e
+def test_the_supervision_home_shows_the_team_and_live_campaigns_as_they_change(page):
+    tenant = new_tenant()
+    sup = context_for(tenant, Role.SUPERVISOR)
+    fund(tenant.id)
+    alice, bob = new_agent(tenant)[1], new_agent(tenant)[1]
+    set_agent_state(tenant.id, alice, AgentState.READY)
+    set_agent_state(tenant.id, bob, AgentState.READY)
+    campaign = create_campaign(sup, {**launchable_config(ready_list(sup), alice, "Relance Avril"),
+                                     "agents": [alice, bob]})
+    launch_campaign(sup, campaign.id)
+
+    log_in_and_land(page, new_user(tenant, Role.SUPERVISOR), PASSWORD, "/supervision")
+    expect(page.get_by_test_id("kpi-READY")).to_have_text("2")
+    expect(page.get_by_test_id("kpi-IN_CALL")).to_have_text("0")
+    row = page.get_by_test_id("live-campaign").filter(has_text="Relance Avril")
+    expect(row).to_be_visible()
+    expect(page.get_by_test_id("team-distribution")).to_be_visible()
+
+    set_agent_state(tenant.id, alice, AgentState.IN_CALL)               # the bridge saw her call start
+    expect(page.get_by_test_id("kpi-IN_CALL")).to_have_text("1")
+    expect(page.get_by_test_id("kpi-READY")).to_have_text("1")
+    expect(row.locator("td").nth(4)).to_have_text("1")                 # Prêts
+    expect(row.locator("td").nth(5)).to_have_text("1")                 # En communication
+    row.get_by_role("link", name="Relance Avril").click()
+    page.wait_for_url(f"**/campagnes/edition?id={campaign.id}")
