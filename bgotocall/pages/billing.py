@@ -36,6 +36,52 @@ def _fiscal_form() -> rx.Component:
         width="100%")
 
 
+def _threshold_form() -> rx.Component:
+    return rx.form(rx.hstack(
+        rx.vstack(
+            rx.text(t("wallet.threshold"), as_="label", html_for="threshold", size="2", weight="medium"),
+            rx.input(id="threshold", name="threshold", default_value=BillingState.threshold,
+                     key=BillingState.threshold, width="100%", inputmode="decimal"),
+            rx.cond(BillingState.errors.contains("threshold"),
+                    rx.text(BillingState.errors["threshold"], color=rx.color("red", 11), size="1",
+                            data_testid="error-threshold"),
+                    rx.text(t("wallet.threshold.help"), color=rx.color("gray", 10), size="1")),
+            spacing="1", width="100%"),
+        submit_button(t("wallet.save_threshold"), variant="soft", margin_top="24px", data_testid="save-threshold"),
+        align="start", width="100%", spacing="3"), on_submit=BillingState.save_threshold, reset_on_submit=False)
+
+
+def _movement_row(m) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(m.date), rx.table.cell(m.label),
+        rx.table.cell(rx.cond(m.quantity > 0, m.quantity, "—")),
+        rx.table.cell(rx.text(m.amount, color=rx.cond(m.credit, rx.color("green", 11), rx.color("gray", 12)),
+                              weight="medium"), text_align="right"),
+        rx.table.cell(m.balance_after, text_align="right"),
+        data_testid="movement-row")
+
+
+def _movements() -> rx.Component:
+    s = BillingState
+    table = rx.table.root(
+        rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(k), text_align=align) for k, align in (
+            ("wallet.col.date", "left"), ("wallet.col.label", "left"), ("wallet.col.quantity", "left"),
+            ("wallet.col.amount", "right"), ("wallet.col.balance", "right"))])),
+        rx.table.body(rx.foreach(s.movements, _movement_row)), variant="ghost", width="100%",
+        data_testid="movements-table")
+    pager = rx.hstack(
+        rx.button(t("sa.prev"), variant="soft", size="1", on_click=s.go_movements(-1), disabled=s.movements_page == 0),
+        rx.text(s.movements_page + 1, " / ", s.movements_last_page + 1, size="2"),
+        rx.button(t("sa.next"), variant="soft", size="1", on_click=s.go_movements(1),
+                  disabled=s.movements_page >= s.movements_last_page),
+        spacing="3", align="center", justify="end", width="100%")
+    return rx.card(rx.vstack(
+        rx.heading(t("wallet.history"), size="4"),
+        rx.cond(s.movements.length() > 0, rx.fragment(table, rx.cond(s.movements_last_page > 0, pager)),
+                rx.text(t("wallet.no_entries"), color=rx.color("gray", 11), size="2")),
+        spacing="3", width="100%"), width="100%")
+
+
 def billing_page() -> rx.Component:
     wallet = rx.card(rx.vstack(
         rx.hstack(rx.icon("wallet", color=rx.color("indigo", 9)),
@@ -46,8 +92,10 @@ def billing_page() -> rx.Component:
             submit_button(rx.icon("credit-card", size=16), t("wallet.topup")),
             align="end", width="100%", spacing="3"), on_submit=BillingState.top_up,
             reset_on_submit=False),
+        rx.divider(),
+        _threshold_form(),
         spacing="3", width="100%"), width="100%")
-    return role_shell(page_header("nav.billing", "billing.context"), wallet,
+    return role_shell(page_header("nav.billing", "billing.context"), wallet, _movements(),
                       _fiscal_form())
 
 

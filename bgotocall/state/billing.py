@@ -8,11 +8,12 @@ import reflex as rx
 from services.billing.console import (
     PAGE_SIZE, ConsoleError, list_tenants, resume_tenant, suspend_tenant,
 )
+from services.billing.history import PAGE_SIZE as MOVEMENTS_PAGE, wallet_movements
 from services.billing.invoices import list_invoices
-from services.billing.money import to_minor
+from services.billing.money import format_money, minor_to_text, to_minor
 from services.billing.payments import PaymentError, start_checkout
 from services.billing.profile import billing_profile, save_billing_profile
-from services.billing.wallet import wallet_status
+from services.billing.wallet import WalletError, set_low_threshold, wallet_status
 from bgotocall.live import receives
 from bgotocall.state.session import SessionState
 
@@ -26,6 +27,16 @@ class InvoiceRow:
     period: str
     total: str
     vat_label: str
+
+
+@dataclasses.dataclass
+class MovementRow:
+    date: str
+    label: str
+    quantity: int
+    amount: str
+    credit: bool
+    balance_after: str
 
 
 @dataclasses.dataclass
@@ -49,6 +60,14 @@ class BillingState(SessionState):
     profile: dict[str, str] = {}
     profile_missing: bool = False
     errors: dict[str, str] = {}
+    threshold: str = ""
+    movements: list[MovementRow] = []
+    movements_page: int = 0
+    movements_total: int = 0
+
+    @rx.var
+    def movements_last_page(self) -> int:
+        return max(0, (self.movements_total - 1) // MOVEMENTS_PAGE)
 
     @rx.event
     def load(self):
@@ -59,6 +78,8 @@ class BillingState(SessionState):
         if wallet:
             self.balance, self.currency = wallet.display, wallet.currency
             self.is_low, self.is_empty = wallet.is_low, wallet.is_empty
+            self.threshold = minor_to_text(wallet.low_threshold, wallet.currency)
+        self._load_movements(ctx)
         self.invoices = [InvoiceRow(**dataclasses.asdict(i)) for i in list_invoices(ctx)]
         p = billing_profile(ctx)
         self.profile = {"legal_name": p.legal_name, "address": p.address, "city": p.city,
@@ -69,6 +90,35 @@ class BillingState(SessionState):
     def _on_live(self, event) -> None:
         if self.currency:            # only a tab that has shown the billing page follows the balance
             self.load()
+
+    def _load_movements(self, ctx) -> None:
+        rows, self.movements_total = wallet_movements(ctx, self.movements_page)
+        self.movements = [MovementRow(**dataclasses.asdict(m)) for m in rows]
+
+    @rx.event
+    def go_movements(self, delta: int):
+        ctx = self._authorize("billing", "wallet_movements")
+        if ctx is None:
+            return
+        self.movements_page = min(max(0, self.movements_page + delta), self.movements_last_page)
+        self._load_movements(ctx)
+
+    @rx.event
+    def save_threshold(self, form: dict):
+        ctx = self._authorize("billing", "set_low_threshold")
+        if ctx is None:
+            return rx.toast.error("Action non autorisée.")
+        try:
+            wallet = set_low_threshold(ctx, to_minor(str(form.get("threshold", "")), self.currency))
+        except (WalletError, ValueError) as exc:
+            self.errors = {"threshold": str(exc)}
+            return None
+        self.errors, self.is_low = {}, wallet.is_low
+        self.threshold = minor_to_text(wallet.low_threshold, wallet.currency)
+        if not wallet.low_threshold:
+            return rx.toast.success("Alerte de solde bas désactivée.")
+        return rx.toast.success(f"Vous serez prévenu quand le solde passera sous "
+                                f"{format_money(wallet.low_threshold, wallet.currency)}.")
 
     @rx.event
     def save_profile(self, form: dict):

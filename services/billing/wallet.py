@@ -181,13 +181,6 @@ def ledger_sum(tenant_id: int) -> int:
                          .where(WalletEntry.tenant_id == tenant_id)).scalar_one()
 
 
-def recent_entries(ctx: AuthContext, limit: int = 50) -> list[WalletEntry]:
-    access_area(ctx, "billing")
-    with platform_session() as s:
-        return list(s.execute(select(WalletEntry).where(WalletEntry.tenant_id == ctx.tenant_id)
-                              .order_by(WalletEntry.id.desc()).limit(limit)).scalars())
-
-
 def set_low_threshold(ctx: AuthContext, threshold: int) -> WalletView:
     access_area(ctx, "billing")
     if threshold < 0:
@@ -197,6 +190,7 @@ def set_low_threshold(ctx: AuthContext, threshold: int) -> WalletView:
         w.low_threshold = threshold
         w.low_alert_sent = w.balance < threshold and w.low_alert_sent
         s.add(w)
+    publish(tenant_topic(ctx.tenant_id), "wallet")      # the low-balance banner follows
     return wallet_of(ctx.tenant_id)
 
 

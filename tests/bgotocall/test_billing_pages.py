@@ -38,3 +38,31 @@ def test_super_admin_suspends_a_tenant_after_confirmation(page, product):
     page.get_by_test_id("suspend").click()
     page.get_by_test_id("confirm-suspend").click()
     expect(table).to_contain_text("Suspendue")
+
+
+@pytest.mark.e2e
+def test_facturation_shows_the_movements_live_and_sets_the_alert_threshold(page):
+    tenant = new_tenant()
+    start_wallet(tenant.id, "XAF", credit=30_000, description="Recharge du Smart Wallet")
+    log_in_and_land(page, new_user(tenant, Role.ADMIN), PASSWORD, "/tableau-de-bord")
+    page.get_by_test_id("sidebar").get_by_role("link", name="Facturation").click()
+    rows = page.get_by_test_id("movement-row")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("+30\u202f000 FCFA")
+
+    debit_wallet(tenant.id, 1_250, kind="sms", quantity=50)            # a campaign sends meanwhile
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("SMS")
+    expect(rows.first).to_contain_text("-1\u202f250 FCFA")
+    expect(rows.first).to_contain_text("28\u202f750 FCFA")
+
+    page.locator("#threshold").fill("trente mille")
+    page.get_by_test_id("save-threshold").click()
+    expect(page.get_by_test_id("error-threshold")).to_have_text("Montant invalide.")
+    expect(page.get_by_test_id("wallet-banner")).to_have_count(0)
+    page.locator("#threshold").fill("30000")
+    page.get_by_test_id("save-threshold").click()
+    expect(page.get_by_text("Vous serez prévenu quand le solde passera sous 30\u202f000 FCFA.")).to_be_visible()
+    expect(page.get_by_test_id("wallet-banner")).to_contain_text("Solde bas")   # the top bar follows
+    page.reload()
+    expect(page.locator("#threshold")).to_have_value("30000")
