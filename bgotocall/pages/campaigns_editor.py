@@ -90,7 +90,6 @@ def _history() -> rx.Component:
     def version(v) -> rx.Component:
         return rx.box(rx.vstack(
             rx.hstack(rx.badge(t("campaigns.version"), " ", v.number),
-                      rx.text(v.author, " · ", v.when, size="1", color=rx.color("gray", 10)),
                       rx.spacer(),
                       rx.cond(v.number == S.version,
                               rx.badge(t("campaigns.history.current"), color_scheme="green"),
@@ -99,6 +98,7 @@ def _history() -> rx.Component:
                                         variant="soft", on_click=S.rollback(v.number),
                                         data_testid=f"rollback-{v.number}")),
                       width="100%", align="center"),
+            rx.text(v.author, " · ", v.when, size="1", color=rx.color("gray", 10)),
             rx.cond(v.note != "", rx.text(v.note, size="1", weight="medium")),
             rx.unordered_list(rx.foreach(v.changes, lambda line: rx.list_item(
                 rx.text(line, size="1")))),
