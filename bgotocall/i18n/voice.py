@@ -2,6 +2,8 @@
 on-demand reassignment (UC-RH-03) and the agent's status."""
 from __future__ import annotations
 
+from services.voice.availability import PAUSE_REASONS
+
 FR: dict[str, str] = {
     "voice.nav.agents": "Agents",
     "sup.people.title": "Superviseurs",
@@ -183,3 +185,8 @@ EN: dict[str, str] = {
     "voice.profile.help": "Call routing will use teams and skill levels.",
     "voice.close": "Close",
 }
+
+# The break reasons the agent picks: the French text is also what the PBX and the states record.
+FR.update({f"voice.pause.{reason}": reason for reason in PAUSE_REASONS})
+EN.update({"voice.pause.Déjeuner": "Lunch", "voice.pause.Formation": "Training", "voice.pause.Réunion": "Meeting",
+           "voice.pause.Pause courte": "Short break"})

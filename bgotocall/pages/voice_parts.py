@@ -61,7 +61,7 @@ def agent_status() -> rx.Component:
                 rx.menu.root(rx.menu.trigger(rx.button(rx.icon("coffee", size=14), t("voice.status.pause"), size="1",
                                                        variant="soft", color_scheme="gray",
                                                        data_testid="agent-pause")),
-                             rx.menu.content(*[rx.menu.item(r, on_click=VoiceState.take_break(r))
+                             rx.menu.content(*[rx.menu.item(t(f"voice.pause.{r}"), on_click=VoiceState.take_break(r))
                                                for r in PAUSE_REASONS]))),
         KeyShortcut.create(key="F2", target="agent-ready"),
         spacing="3", align="center", on_mount=VoiceState.load_my_state)

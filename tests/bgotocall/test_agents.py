@@ -187,3 +187,20 @@ def test_dragging_an_agent_to_another_campaign_changes_its_queue_and_tells_the_a
     finally:
         for campaign in (first, second, third):
             archive_campaign(sup, campaign.id)
+
+
+@pytest.mark.e2e
+def test_an_agent_takes_a_break_with_its_reason_and_comes_back_with_f2(page):
+    log_in_and_land(page, "agent2@demo-sarl.cm", "Demo-2026!", "/bandeau")
+    status = page.get_by_test_id("agent-status")
+    expect(status).to_have_text("Prêt")
+    page.get_by_role("radio", name="EN").click()                   # the reasons follow the language
+    page.get_by_test_id("agent-pause").click()
+    expect(page.get_by_role("menuitem", name="Training")).to_be_visible()
+    page.keyboard.press("Escape")
+    page.get_by_role("radio", name="FR").click()
+    page.get_by_test_id("agent-pause").click()
+    page.get_by_role("menuitem", name="Formation").click()
+    expect(status).to_have_text("Pause")
+    page.keyboard.press("F2")
+    expect(status).to_have_text("Prêt")
