@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from bgotocall.components.paging import page_nav
 from bgotocall.components.shell import empty_state, page_header, role_shell
 from bgotocall.i18n import t
 from bgotocall.state.billing import BillingState, TenantsConsoleState
@@ -159,9 +160,4 @@ def tenants_page() -> rx.Component:
         rx.input(placeholder=t("sa.search"), value=s.search, on_change=s.set_search,
                  width="320px", data_testid="tenant-search"),
         rx.cond(s.rows.length() > 0, table, empty_state("building-2", "sa.empty")),
-        rx.hstack(rx.button(t("sa.prev"), variant="soft", on_click=s.go_page(-1),
-                            disabled=s.page == 0),
-                  rx.text(s.page + 1, " / ", s.last_page + 1, size="2"),
-                  rx.button(t("sa.next"), variant="soft", on_click=s.go_page(1),
-                            disabled=s.page >= s.last_page),
-                  align="center", spacing="3"))
+        page_nav(s, "tenants-pager"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import reflex as rx
 
 from bgotocall.components.forms import submit_button
+from bgotocall.components.paging import page_nav
 from bgotocall.components.shell import empty_state, page_header, role_shell
 from bgotocall.i18n import t
 from bgotocall.state.platform_console import PlatformOptionsState, PricesState, ProvisioningState
@@ -113,8 +114,4 @@ def provisioning_page() -> rx.Component:
         rx.cond(s.steps.length() > 0, table,
                 rx.cond(filtered, empty_state("search-x", "sa.no_steps_found"),
                         empty_state("server-cog", "sa.no_steps"))),
-        rx.cond(s.total > 0, rx.hstack(
-            rx.button(t("sa.prev"), variant="soft", on_click=s.go_page(-1), disabled=s.page == 0),
-            rx.text(s.page + 1, " / ", s.last_page + 1, size="2"),
-            rx.button(t("sa.next"), variant="soft", on_click=s.go_page(1), disabled=s.page >= s.last_page),
-            align="center", spacing="3", data_testid="provisioning-pager")))
+        rx.cond(s.total > 0, page_nav(s, "provisioning-pager")))

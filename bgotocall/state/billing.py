@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import ClassVar
 
 import reflex as rx
 
@@ -15,6 +16,7 @@ from services.billing.payments import PaymentError, start_checkout
 from services.billing.profile import billing_profile, save_billing_profile
 from services.billing.wallet import WalletError, set_low_threshold, wallet_status
 from bgotocall.live import receives
+from bgotocall.state.paging import SearchPagesMixin
 from bgotocall.state.session import SessionState
 
 
@@ -145,15 +147,9 @@ class BillingState(SessionState):
         return rx.redirect(url)
 
 
-class TenantsConsoleState(SessionState):
+class TenantsConsoleState(SearchPagesMixin, SessionState):
+    _page_size: ClassVar[int] = PAGE_SIZE
     rows: list[TenantLine] = []
-    search: str = ""
-    page: int = 0
-    total: int = 0
-
-    @rx.var
-    def last_page(self) -> int:
-        return max(0, (self.total - 1) // PAGE_SIZE)
 
     @rx.event
     def load(self):
@@ -162,16 +158,6 @@ class TenantsConsoleState(SessionState):
             return
         rows, self.total = list_tenants(ctx, self.search, self.page)
         self.rows = [TenantLine(**dataclasses.asdict(r)) for r in rows]
-
-    @rx.event
-    def set_search(self, value: str):
-        self.search, self.page = value, 0
-        self.load()
-
-    @rx.event
-    def go_page(self, delta: int):
-        self.page = min(max(0, self.page + delta), self.last_page)
-        self.load()
 
     @rx.event
     def change_status(self, tenant_id: int, suspend: bool):

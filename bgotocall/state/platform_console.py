@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import ClassVar
 
 import reflex as rx
 
@@ -9,6 +10,7 @@ from services.billing.money import CURRENCIES
 from services.billing.prices import ITEMS, PriceError, price_grid, save_price_list
 from services.onboarding.options import platform_switches, set_platform_switch
 from services.onboarding.provisioning import LOG_PAGE_SIZE, provisioning_log, retry_provisioning
+from bgotocall.state.paging import SearchPagesMixin
 from bgotocall.state.session import SessionState
 
 
@@ -50,16 +52,10 @@ class PricesState(SessionState):
         return rx.toast.success(f"Grille tarifaire {currency} enregistrée.")
 
 
-class ProvisioningState(SessionState):
+class ProvisioningState(SearchPagesMixin, SessionState):
+    _page_size: ClassVar[int] = LOG_PAGE_SIZE
     steps: list[StepLine] = []
-    search: str = ""
     failed_only: bool = False
-    page: int = 0
-    total: int = 0
-
-    @rx.var
-    def last_page(self) -> int:
-        return max(0, (self.total - 1) // LOG_PAGE_SIZE)
 
     @rx.event
     def load(self):
@@ -73,18 +69,8 @@ class ProvisioningState(SessionState):
                       for v in views]
 
     @rx.event
-    def set_search(self, value: str):
-        self.search, self.page = value, 0
-        self.load()
-
-    @rx.event
     def set_failed_only(self, value: bool):
         self.failed_only, self.page = bool(value), 0
-        self.load()
-
-    @rx.event
-    def go_page(self, delta: int):
-        self.page = min(max(0, self.page + delta), self.last_page)
         self.load()
 
     @rx.event
