@@ -9,7 +9,7 @@ from bgotocall.state.checkout import CheckoutState
 from bgotocall.state.configurator import ConfiguratorState
 from bgotocall.state.dashboard import DashboardState
 from bgotocall.state.platform_console import (
-    PlatformOptionsState, PricesState, ProvisioningState,
+    PlatformHomeState, PlatformOptionsState, PricesState, ProvisioningState,
 )
 from bgotocall.state.session import SessionState
 from bgotocall.state.signup import SignupState
@@ -35,12 +35,12 @@ def add_billing_pages(app: rx.App) -> None:
     app.add_page(billing.tenants_page, route="/plateforme/instances", title="Instances",
                  on_load=[SessionState.enter_platform, TenantsConsoleState.load])
     app.add_page(platform_console.platform_home, route="/plateforme", title="Plateforme",
-                 on_load=[SessionState.enter_platform, PlatformOptionsState.load])
+                 on_load=[SessionState.enter_platform, PlatformHomeState.load, PlatformOptionsState.load])
     app.add_page(platform_console.prices_page, route="/plateforme/tarifs",
                  title="Grille tarifaire",
                  on_load=[SessionState.enter_platform, PricesState.load])
     app.add_page(platform_console.provisioning_page, route="/plateforme/provisionnement",
                  title="Provisionnement",
-                 on_load=[SessionState.enter_platform, ProvisioningState.load])
+                 on_load=[SessionState.enter_platform, ProvisioningState.open_log])
     app.add_page(dashboard.dashboard_page, route="/tableau-de-bord", title="Tableau de bord",
                  on_load=[SessionState.enter_billing, DashboardState.load])

@@ -7,7 +7,9 @@ from bgotocall.components.forms import submit_button
 from bgotocall.components.paging import page_nav
 from bgotocall.components.shell import empty_state, page_header, role_shell
 from bgotocall.i18n import t
-from bgotocall.state.platform_console import PlatformOptionsState, PricesState, ProvisioningState
+from bgotocall.state.platform_console import (
+    PlatformHomeState, PlatformOptionsState, PricesState, ProvisioningState,
+)
 from services.billing.money import CURRENCIES
 from services.billing.prices import ITEMS
 from services.onboarding.options import FREE_MAIL, PRIVATE_DB_SOURCES
@@ -36,8 +38,49 @@ def options_card() -> rx.Component:
         spacing="4", width="100%"), width="100%", data_testid="platform-options")
 
 
+def _kpi(icon: str, label_key: str, value, testid: str, href: str = "", alert=False) -> rx.Component:
+    body = rx.card(rx.vstack(
+        rx.hstack(rx.icon(icon, size=16, color=rx.cond(alert, rx.color("red", 10), rx.color("indigo", 9))),
+                  rx.text(t(label_key), size="2", color=rx.color("gray", 11)), align="center"),
+        rx.text(value, size="7", weight="bold", color=rx.color("gray", 12), data_testid=testid),
+        spacing="1"), width="100%", height="100%")
+    return rx.link(body, href=href, underline="none", width="100%", height="100%") if href else body
+
+
+def _overview() -> rx.Component:
+    h = PlatformHomeState
+    signups = rx.recharts.bar_chart(
+        rx.recharts.cartesian_grid(stroke_dasharray="3 3", vertical=False),
+        rx.recharts.x_axis(data_key="label"), rx.recharts.y_axis(allow_decimals=False),
+        rx.recharts.graphing_tooltip(),
+        rx.recharts.bar(data_key="tenants", name=t("sa.home.signups_bar"), fill="#3e63dd", max_bar_size=48,
+                        is_animation_active=False),
+        data=h.signups, width="100%", height=220)
+    return rx.vstack(
+        rx.grid(
+            _kpi("building-2", "sa.home.active", h.tenants["ACTIVE"], "kpi-active", "/plateforme/instances"),
+            _kpi("clock", "sa.home.pending", h.tenants["PENDING_PAYMENT"], "kpi-pending", "/plateforme/instances"),
+            _kpi("ban", "sa.home.suspended", h.tenants["SUSPENDED"], "kpi-suspended", "/plateforme/instances"),
+            _kpi("server-crash", "sa.home.failed", h.failed_provisioning, "kpi-failed",
+                 "/plateforme/provisionnement?echecs=1", alert=h.failed_provisioning > 0),
+            _kpi("wallet", "sa.home.low_balance", h.low_balance, "kpi-low-balance", "/plateforme/instances",
+                 alert=h.low_balance > 0),
+            columns="5", spacing="3", width="100%"),
+        rx.grid(
+            rx.card(rx.vstack(rx.text(t("sa.home.signups"), weight="medium"), signups, width="100%"),
+                    width="100%", data_testid="signups-chart"),
+            rx.card(rx.vstack(
+                rx.text(t("sa.home.topups"), weight="medium"),
+                rx.cond(h.topups.length() > 0,
+                        rx.foreach(h.topups, lambda a: rx.text(a, size="6", weight="bold")),
+                        rx.text(t("sa.home.no_topups"), color=rx.color("gray", 11), size="2")),
+                spacing="2", data_testid="topups-month"), width="100%"),
+            columns="2", spacing="3", width="100%"),
+        spacing="3", width="100%")
+
+
 def platform_home() -> rx.Component:
-    return role_shell(page_header("nav.platform", "platform.context"), options_card())
+    return role_shell(page_header("nav.platform", "platform.context"), _overview(), options_card())
 
 
 def _price_field(currency: str, item: str) -> rx.Component:

@@ -7,6 +7,7 @@ from typing import ClassVar
 import reflex as rx
 
 from services.billing.money import CURRENCIES
+from services.billing.platform_overview import platform_overview
 from services.billing.prices import ITEMS, PriceError, price_grid, save_price_list
 from services.onboarding.options import platform_switches, set_platform_switch
 from services.onboarding.provisioning import LOG_PAGE_SIZE, provisioning_log, retry_provisioning
@@ -69,6 +70,13 @@ class ProvisioningState(SearchPagesMixin, SessionState):
                       for v in views]
 
     @rx.event
+    def open_log(self):
+        """The page's entry: `?echecs=1` (from the platform home) shows the failed ones only."""
+        self.search, self.page = "", 0
+        self.failed_only = self.router.url.query_parameters.get("echecs") == "1"
+        self.load()
+
+    @rx.event
     def set_failed_only(self, value: bool):
         self.failed_only, self.page = bool(value), 0
         self.load()
@@ -80,6 +88,24 @@ class ProvisioningState(SearchPagesMixin, SessionState):
             return rx.toast.error("Action non autorisée.")
         retry_provisioning(ctx, tenant_id)
         return rx.toast.info("Provisionnement relancé : les étapes restantes sont en cours.")
+
+
+class PlatformHomeState(SessionState):
+    tenants: dict[str, int] = {}
+    failed_provisioning: int = 0
+    low_balance: int = 0
+    topups: list[str] = []
+    signups: list[dict[str, str | int]] = []   # the chart's rows
+
+    @rx.event
+    def load(self):
+        ctx = self._authorize("platform", "platform_overview")
+        if ctx is None:
+            return
+        view = platform_overview(ctx)
+        self.tenants, self.failed_provisioning, self.low_balance = view.tenants, view.failed_provisioning, view.low_balance
+        self.topups = view.topups_this_month
+        self.signups = [{"label": m.label, "tenants": m.tenants} for m in view.signups]
 
 
 class PlatformOptionsState(SessionState):

@@ -99,9 +99,11 @@ def test_a_failed_provisioning_step_is_retried_from_the_log(page, product):
                 "AND step = 'storage'"), {"t": tenant.id}).scalar()
 
     log_in_and_land(page, SUPER_ADMIN_EMAIL, product.demo_password, "/plateforme")
-    page.goto("/plateforme/provisionnement")
-    expect(page.get_by_role("heading", name="Provisionnement")).to_be_visible()
-    page.get_by_test_id("failed-only").click()                     # the super admin looks for failures
+    expect(page.get_by_test_id("signups-chart")).to_be_visible()
+    expect(page.get_by_test_id("kpi-failed")).not_to_have_text("0")
+    page.get_by_test_id("kpi-failed").click()                      # the home points at the failures
+    page.wait_for_url("**/plateforme/provisionnement?echecs=1")
+    expect(page.get_by_test_id("failed-only")).to_be_checked()
     page.get_by_test_id("provisioning-search").fill("Relance SARL")
     table = page.get_by_test_id("provisioning-table")
     expect(table).to_contain_text("OSError: disque plein")
