@@ -13,8 +13,10 @@ from services.db.tenancy import create_tenant
 from services.models.platform import Role, TenantStatus
 from services.platform.users import create_user, find_user
 from services.settings import get_settings
+from services.teams import create_team
 from services.voice.directory import give_extensions
 from services.voice.licences import grant_licences
+from services.voice.skills import set_agent_skill, set_agent_teams
 
 SUPER_ADMIN_EMAIL = "superadmin@b-gotocall.com"
 
@@ -81,6 +83,10 @@ def _demo_campaigns(tenant_id: int) -> None:
                              "au sujet de votre facture en attente.</p>")
     relance["channels"]["sms"].update(enabled=True, sender="DEMOSARL",
                                       text="Bonjour {Prenom}, votre facture Démo SARL est en attente. STOP au 8000")
+    team = create_team(supervisor, "Recouvrement", "Relance des factures impayées")
+    for agent, english in zip(agents[:2], (4, 2)):
+        set_agent_teams(supervisor, agent, [team.id])
+        set_agent_skill(supervisor, agent, "Anglais", english)
     relance.update(agents=agents[:2], lists=[clients])
     launch_campaign(supervisor, create_campaign(supervisor, relance).id)
     fidelite = default_config("Fidélisation fin d'année")

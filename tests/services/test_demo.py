@@ -39,4 +39,6 @@ def test_demo_tenant_has_a_contact_list_and_a_live_campaign(demo_data):
     live = supervision_overview(ctx).campaigns
     demo_agents = {find_user(email).id for _, email, _, role in DEMO_USERS if role.value == "AGENT"}
     assert [c.name for c in live] == ["Relance impayés"]
+    from services.teams import list_teams
+    assert [t.name for t in list_teams(ctx)] == ["Recouvrement"]
     assert live[0].agents and set(live[0].agents) <= demo_agents     # e2e tests may move agents around
