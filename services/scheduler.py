@@ -1,4 +1,5 @@
-"""The scheduler: periodic ticks (monthly invoices, low-balance alerts, abandoned imports).
+"""The scheduler: periodic ticks (monthly invoices, low-balance alerts, abandoned imports, the
+last wallet change of a burst to the open pages).
 
 `python -m services.scheduler` runs a small loop; each tick is an ordinary function that is
 idempotent (an invoice per tenant and month, an alert per threshold crossing, a list failed
@@ -33,6 +34,12 @@ def tick_low_balances() -> int:
     return check_low_balances()
 
 
+def tick_wallet_announcements() -> int:
+    from services.billing.wallet import announce_pending_changes
+
+    return announce_pending_changes()
+
+
 def tick_stale_imports() -> int:
     from services.audience.stale_imports import fail_stale_imports
 
@@ -51,6 +58,7 @@ TICKS = [
     Tick("monthly_invoices", 3600, tick_monthly_invoices),
     Tick("low_balances", 60, tick_low_balances),
     Tick("stale_imports", 120, tick_stale_imports),
+    Tick("wallet_announcements", 1, tick_wallet_announcements),
 ]
 
 
