@@ -5,7 +5,7 @@ import reflex as rx
 
 from bgotocall.components.shell import page_header, role_shell
 from bgotocall.i18n import t
-from bgotocall.pages.voice_parts import STATE_COLOURS, live_badge, state_badge
+from bgotocall.pages.voice_parts import STATE_COLOURS, elapsed, live_badge, state_badge
 from bgotocall.state.voice import STATES, VoiceState
 
 
@@ -22,7 +22,13 @@ def _card(agent) -> rx.Component:
     return rx.card(rx.vstack(
         rx.hstack(rx.text(agent.full_name, weight="medium"), rx.spacer(), state_badge(agent.state, size="1"),
                   width="100%", align="center"),
-        rx.text("Ext. ", agent.extension, size="1", color=rx.color("gray", 10)),
+        rx.hstack(rx.text("Ext. ", agent.extension, size="1", color=rx.color("gray", 10)), rx.spacer(),
+                  rx.cond(agent.since > 0, rx.hstack(rx.icon("timer", size=12, color=rx.color("gray", 10)),
+                                                     elapsed(since=agent.since, data_testid="state-elapsed",
+                                                             style={"fontSize": "12px", "fontVariantNumeric": "tabular-nums"}),
+                                                     spacing="1", align="center",
+                                                     title=t("voice.live.since"))),
+                  width="100%", align="center"),
         rx.cond(agent.state == "IN_CALL", _coach_buttons(agent)),
         spacing="2", width="100%"), width="100%", data_testid="agent-card", data_name=agent.full_name)
 

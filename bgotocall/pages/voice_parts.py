@@ -45,6 +45,33 @@ class KeyShortcut(rx.Fragment):
         return {"react": ["useEffect"]}
 
 
+_ELAPSED = """
+function BgcElapsed({since, ...rest}) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => { const id = setInterval(() => setNow(Date.now()), 1000); return () => clearInterval(id); }, []);
+  const s = Math.max(0, Math.floor(now / 1000 - since));
+  const mm = String(Math.floor(s / 60) % 60).padStart(2, "0"), ss = String(s % 60).padStart(2, "0");
+  return <span {...rest}>{s >= 3600 ? `${Math.floor(s / 3600)} h ${mm}` : `${Math.floor(s / 60)}:${ss}`}</span>;
+}
+"""
+
+
+class Elapsed(rx.Component):
+    """Time since `since` (epoch seconds), ticking every second in the browser: "2:05", "1 h 07"."""
+
+    tag = "BgcElapsed"
+    since: rx.Var[float]
+
+    def add_imports(self):
+        return {"react": ["useState", "useEffect"]}
+
+    def add_custom_code(self) -> list[str]:
+        return [_ELAPSED]
+
+
+elapsed = Elapsed.create
+
+
 def agent_status() -> rx.Component:
     """The agent's state on their panel, live, with "Je suis prêt" (F2) and a break with its reason."""
     from bgotocall.state.voice import VoiceState

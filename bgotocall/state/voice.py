@@ -40,11 +40,12 @@ class AgentItem:
     state: str
     teams: str
     skills: str
+    since: float
 
 
 def _item(row) -> AgentItem:
     return AgentItem(row.user_id, row.full_name, row.login, row.extension or "—", row.state,
-                     ", ".join(row.teams) or "—", ", ".join(row.skills) or "—")
+                     ", ".join(row.teams) or "—", ", ".join(row.skills) or "—", row.since)
 
 
 @receives("agent_state", "spy")
@@ -71,8 +72,8 @@ class VoiceState(EnrolmentMixin, SessionState):
         if event.kind == "agent_state":
             if data.get("user_id") == self.me:
                 self.my_state = data["state"]
-            self.agents = [dataclasses.replace(a, state=data["state"]) if a.user_id == data.get("user_id") else a
-                           for a in self.agents]
+            self.agents = [dataclasses.replace(a, state=data["state"], since=data.get("since", 0.0))
+                           if a.user_id == data.get("user_id") else a for a in self.agents]
         elif event.kind == "spy" and data.get("supervisor_user_id") == self.me:
             self.coaching_live = bool(data.get("active"))
             if not data.get("active"):

@@ -27,6 +27,7 @@ class AgentRow:
     state: str
     teams: list[str] = field(default_factory=list)
     skills: list[str] = field(default_factory=list)   # "Anglais (4)"
+    since: float = 0.0                                 # epoch seconds of the last state change
 
 
 def list_agents(ctx: AuthContext) -> list[AgentRow]:
@@ -46,7 +47,8 @@ def list_agents(ctx: AuthContext) -> list[AgentRow]:
     states = agent_states(ctx.tenant_id)
     return [AgentRow(u.id, u.full_name, u.email, profiles[u.id].login if u.id in profiles else "",
                      profiles[u.id].extension if u.id in profiles else "",
-                     states.get(u.id, {}).get("state", "LOGGED_OUT"), teams.get(u.id, []), skills.get(u.id, []))
+                     states.get(u.id, {}).get("state", "LOGGED_OUT"), teams.get(u.id, []), skills.get(u.id, []),
+                     states.get(u.id, {}).get("since", 0.0))
             for u in users]
 
 

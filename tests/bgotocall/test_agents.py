@@ -1,5 +1,7 @@
 """Agents in Chromium: enrolment with the emailed credentials and the licence limit (UC-RH-01),
 deletion refused in a call then confirmed (UC-RH-02), whisper on a simulated call (UC-RH-04)."""
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -103,6 +105,9 @@ def test_in_call_agent_cannot_be_deleted_and_whisper_opens_a_spy_channel(new_pag
     sup.get_by_test_id("sidebar").get_by_role("link", name="Agents en direct").click()
     expect(sup.get_by_test_id("live-badge")).to_be_visible()
     card = sup.get_by_test_id("column-IN_CALL").get_by_test_id("agent-card").filter(has_text="Hélène Fotso")
+    elapsed = card.get_by_test_id("state-elapsed")
+    expect(elapsed).to_have_text(re.compile(r"^\d+:\d\d$"))          # time in the call, ticking
+    expect(elapsed).not_to_have_text(elapsed.inner_text())
     card.get_by_test_id("whisper-button").click()
 
     chanspy = probe.wait_event("Newexten", Application="ChanSpy")
