@@ -80,6 +80,9 @@ def agent_status() -> rx.Component:
     state = VoiceState.my_state
     return rx.hstack(
         state_badge(state, size="3", data_testid="agent-status"),
+        rx.cond(VoiceState.my_since > 0, elapsed(since=VoiceState.my_since, data_testid="my-elapsed",
+                                                 style={"fontSize": "13px", "fontVariantNumeric": "tabular-nums",
+                                                        "color": "var(--gray-11)"})),
         rx.cond((state == "WRAP_UP") | (state == "PAUSED"),
                 rx.button(rx.icon("circle-check", size=14), t("voice.status.ready"), rx.code("F2", variant="outline", size="1"), size="1",
                           color_scheme="green", id="agent-ready", on_click=VoiceState.become_ready,

@@ -12,7 +12,7 @@ from services.voice.availability import become_ready, take_break
 from services.voice.coaching import CoachingError, coaching_session, start_coaching, stop_coaching
 from services.voice.commands import PbxUnavailable
 from services.voice.directory import agents_overview
-from services.voice.presence import agent_state
+from services.voice.presence import agent_states
 from services.voice.skills import SkillError, agent_teams_and_skills, set_agent_skill, set_agent_teams
 
 STATES = ["READY", "RINGING", "IN_CALL", "WRAP_UP", "PAUSED", "LOGGED_OUT"]
@@ -57,6 +57,7 @@ class VoiceState(EnrolmentMixin, SessionState):
     state_filter: str = "all"
     me: int = 0
     my_state: str = "LOGGED_OUT"
+    my_since: float = 0.0
     coaching_mode: str = ""
     coaching_agent: str = ""
     coaching_live: bool = False
@@ -71,7 +72,7 @@ class VoiceState(EnrolmentMixin, SessionState):
         data = event.data
         if event.kind == "agent_state":
             if data.get("user_id") == self.me:
-                self.my_state = data["state"]
+                self.my_state, self.my_since = data["state"], data.get("since", 0.0)
             self.agents = [dataclasses.replace(a, state=data["state"], since=data.get("since", 0.0))
                            if a.user_id == data.get("user_id") else a for a in self.agents]
         elif event.kind == "spy" and data.get("supervisor_user_id") == self.me:
@@ -145,7 +146,8 @@ class VoiceState(EnrolmentMixin, SessionState):
         ctx = self._authorize("agent_panel", "my_state")
         if ctx:
             self.me = ctx.user_id
-            self.my_state = agent_state(ctx.tenant_id, ctx.user_id).value
+            mine = agent_states(ctx.tenant_id).get(ctx.user_id, {})
+            self.my_state, self.my_since = mine.get("state", "LOGGED_OUT"), mine.get("since", 0.0)
 
     @rx.event
     def take_break(self, reason: str):

@@ -207,5 +207,6 @@ def test_an_agent_takes_a_break_with_its_reason_and_comes_back_with_f2(page):
     page.get_by_test_id("agent-pause").click()
     page.get_by_role("menuitem", name="Formation").click()
     expect(status).to_have_text("Pause")
+    expect(page.get_by_test_id("my-elapsed")).to_have_text(re.compile(r"^0:0\d$"))   # the break has just begun
     page.keyboard.press("F2")
     expect(status).to_have_text("Prêt")
