@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import secrets
 import signal
+import sys
 import time
 
 from services.settings import get_settings
@@ -59,7 +60,7 @@ def main() -> None:
     servers = prepare_databases()
     from services.demo import load_demo_data
     from services.stack.environment import stack_environment
-    from services.stack.processes import Ports, Stack
+    from services.stack.processes import Ports, Stack, StackError
 
     if load_demo_data():
         print("Demo data loaded.")
@@ -81,7 +82,14 @@ def main() -> None:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    stack.start()
+    try:
+        stack.start()
+    except StackError as error:      # a port taken (another `make run`?), a process that died at start
+        print(f"\nB-GOTOCALL OS could not start: {error}", file=sys.stderr, flush=True)
+        stack.stop()
+        if servers:
+            servers.stop()
+        raise SystemExit(1) from None
     print(banner(time.monotonic() - t0), flush=True)
     while True:
         stack.raise_if_exited()
