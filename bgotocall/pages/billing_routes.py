@@ -12,6 +12,7 @@ from bgotocall.state.platform_console import (
     PlatformHomeState, PlatformOptionsState, PricesState, ProvisioningState,
 )
 from bgotocall.state.session import SessionState
+from bgotocall.state.supervision import SupervisionState
 from bgotocall.state.signup import SignupState
 
 
@@ -43,4 +44,4 @@ def add_billing_pages(app: rx.App) -> None:
                  title="Provisionnement",
                  on_load=[SessionState.enter_platform, ProvisioningState.open_log])
     app.add_page(dashboard.dashboard_page, route="/tableau-de-bord", title="Tableau de bord",
-                 on_load=[SessionState.enter_billing, DashboardState.load])
+                 on_load=[SessionState.enter_billing, DashboardState.load, SupervisionState.load])

@@ -6,6 +6,7 @@ import reflex as rx
 from bgotocall.components.shell import page_header, role_shell
 from bgotocall.i18n import t
 from bgotocall.state.dashboard import DashboardState as D
+from bgotocall.state.supervision import SupervisionState as S
 
 
 def _pending_call_to_action() -> rx.Component:
@@ -59,16 +60,36 @@ def _invoices_card() -> rx.Component:
                               href=f"/api/billing/invoices/{i.id}.pdf", is_external=True))))
     return rx.card(rx.vstack(
         rx.hstack(rx.text(t("dash.invoices"), weight="medium"), rx.spacer(),
-                  rx.link(t("dash.all_invoices"), href="/documents", size="2")),
+                  rx.link(t("dash.all_invoices"), href="/documents", size="2"), width="100%"),
         rx.cond(D.invoices.length() > 0,
                 rx.table.root(rx.table.body(rows), width="100%", data_testid="latest-invoices"),
                 rx.text(t("dash.no_invoices"), color=rx.color("gray", 11), size="2")),
         spacing="3", width="100%"), width="100%")
 
 
+def _team_card(icon: str, label_key: str, value, href: str, testid: str) -> rx.Component:
+    return rx.link(rx.card(rx.hstack(
+        rx.icon(icon, size=20, color=rx.color("indigo", 9)),
+        rx.vstack(rx.text(t(label_key), size="2", color=rx.color("gray", 11)),
+                  rx.text(value, size="5", weight="bold", color=rx.color("gray", 12), data_testid=testid),
+                  spacing="0"),
+        align="center", spacing="3"), width="100%", height="100%"), href=href, underline="none", width="100%")
+
+
+def _team_row() -> rx.Component:
+    """The contact centre at a glance; the figures of agents and campaigns follow live."""
+    return rx.grid(
+        _team_card("id-card", "dash.licences", D.licences_used.to_string() + " / " + D.licences.to_string(),
+                   "/agents", "dash-licences"),
+        _team_card("headset", "dash.ready_agents", S.ready_now, "/supervision/agents", "dash-ready"),
+        _team_card("megaphone", "dash.live_campaigns", S.campaigns.length(), "/supervision", "dash-live-campaigns"),
+        columns="3", spacing="4", width="100%")
+
+
 def dashboard_page() -> rx.Component:
     return role_shell(
         page_header("nav.dashboard", "dashboard.context"),
         rx.cond(D.pending_payment, _pending_call_to_action()),
+        _team_row(),
         rx.grid(_wallet_card(), _invoices_card(), columns="2", spacing="4", width="100%"),
         _usage_card())

@@ -7,6 +7,7 @@ import reflex as rx
 
 from services.billing.dashboard import admin_overview
 from services.billing.wallet import wallet_status
+from services.voice.licences import licence_usage
 from services.identity.access import can_access
 from bgotocall.live import receives
 from bgotocall.state.billing import InvoiceRow
@@ -19,6 +20,8 @@ class DashboardState(SessionState):
     balance: str = ""
     usage: list[dict[str, str | int]] = []  # the chart's rows
     invoices: list[InvoiceRow] = []
+    licences_used: int = 0
+    licences: int = 0
 
     @rx.event
     def load(self):
@@ -31,6 +34,7 @@ class DashboardState(SessionState):
         self.usage = [{"label": u.label, "quantity": u.quantity, "amount": u.amount,
                        "amount_display": u.amount_display} for u in view.usage]
         self.invoices = [InvoiceRow(**dataclasses.asdict(i)) for i in view.invoices]
+        self.licences_used, self.licences = licence_usage(ctx.tenant_id)
 
     def _on_live(self, event) -> None:
         if self.balance:             # only a tab that has shown the dashboard follows the balance

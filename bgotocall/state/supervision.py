@@ -64,6 +64,10 @@ class SupervisionState(SessionState):
         return [StateShare(s, counts[s], round(100 * counts[s] / total, 1)) for s in order]
 
     @rx.var
+    def ready_now(self) -> int:
+        return sum(1 for state in self.states.values() if state == "READY")
+
+    @rx.var
     def agents_total(self) -> int:
         return len(self.states)
 
