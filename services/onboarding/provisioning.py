@@ -16,7 +16,6 @@ from services.db.engine import platform_session
 from services.db.tenancy import provision_schema, schema_for_slug
 from services.identity.access import AuthContext, access_area
 from services.models.billing import ProvisioningStep
-from services.models.columns import utcnow
 from services.models.platform import Tenant, TenantStatus
 from services.settings import get_settings
 
