@@ -7,7 +7,7 @@ from services.identity.access import AuthContext, can_access, home_of
 from services.identity.audit import record_refusal
 from services.onboarding.hosts import host_scope, log_in_at_host
 from services.identity.sessions import close_session, resolve_session
-from services.live import subscribe, tenant_topic, user_topic
+from services.live import subscribe, supervision_topic, tenant_topic, user_topic
 
 LOGIN_PAGE = "/connexion"
 FORBIDDEN_PAGE = "/interdit"
@@ -61,10 +61,12 @@ class SessionState(rx.State):
         return None
 
     def _listen_live(self, ctx: AuthContext) -> None:
-        """This tab receives live events for its user and its tenant."""
+        """This tab receives live events for its user and its tenant, and the supervision's if it may."""
         topics = [user_topic(ctx.tenant_id, ctx.user_id)]
         if ctx.tenant_id:
             topics.append(tenant_topic(ctx.tenant_id))
+            if can_access(ctx, "supervision"):
+                topics.append(supervision_topic(ctx.tenant_id))
         subscribe(self.router.session.client_token, topics)
 
     # --- page guards (on_load) ----------------------------------------------------------

@@ -19,7 +19,7 @@ from services.billing.money import format_money
 from services.db.engine import platform_session
 from services.identity.access import AuthContext, access_area
 from services.infra.redis import get_redis
-from services.live import publish, tenant_topic
+from services.live import publish, supervision_topic
 from services.models.billing import Wallet, WalletEntry
 from services.models.platform import Role, Tenant, User
 
@@ -81,7 +81,7 @@ def announce_change(tenant_id: int) -> None:
     wallet per message; the burst's last change is told by `announce_pending_changes` (scheduler)."""
     r = get_redis()
     if r.set(_ANNOUNCED.format(tenant_id=tenant_id), 1, nx=True, px=ANNOUNCE_EVERY_MS):
-        publish(tenant_topic(tenant_id), "wallet")
+        publish(supervision_topic(tenant_id), "wallet")
     else:
         r.sadd(_PENDING, tenant_id)
 
@@ -90,7 +90,7 @@ def announce_pending_changes() -> int:
     """The scheduler's tick (every second): the changes held back by announce_change."""
     tenants = get_redis().spop(_PENDING, 10_000) or []
     for tenant_id in tenants:
-        publish(tenant_topic(int(tenant_id)), "wallet")
+        publish(supervision_topic(int(tenant_id)), "wallet")
     return len(tenants)
 
 
@@ -214,7 +214,7 @@ def set_low_threshold(ctx: AuthContext, threshold: int) -> WalletView:
         w.low_threshold = threshold
         w.low_alert_sent = w.balance < threshold and w.low_alert_sent
         s.add(w)
-    publish(tenant_topic(ctx.tenant_id), "wallet")      # the low-balance banner follows
+    publish(supervision_topic(ctx.tenant_id), "wallet")      # the low-balance banner follows
     return wallet_of(ctx.tenant_id)
 
 

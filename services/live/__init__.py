@@ -7,4 +7,4 @@ to that topic.
 """
 from services.live.events import LiveEvent, publish  # noqa: F401
 from services.live.subscriptions import subscribe, subscribers  # noqa: F401
-from services.live.topics import campaign_topic, tenant_topic, user_topic  # noqa: F401
+from services.live.topics import campaign_topic, supervision_topic, tenant_topic, user_topic  # noqa: F401

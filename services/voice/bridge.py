@@ -21,7 +21,7 @@ from pathlib import Path
 import redis.asyncio as aioredis
 
 from services.infra.redis import get_redis
-from services.live import publish, tenant_topic
+from services.live import publish, user_topic
 from services.settings import get_settings
 from services.voice import commands
 from services.voice.agent_states import state_for_device, state_for_pause
@@ -90,7 +90,7 @@ class Bridge:
         elif isinstance(event, ChannelCreated) and unwanted_spy_channel(event.uniqueid):
             asyncio.ensure_future(self._hangup_quietly(event.uniqueid))
         elif isinstance(event, ChannelHungUp) and (ended := end_spy_channel(event.uniqueid)):
-            publish(tenant_topic(ended[0]), "spy", supervisor_user_id=ended[1], active=False)
+            publish(user_topic(*ended), "spy", supervisor_user_id=ended[1], active=False)
         elif isinstance(event, Resynced):
             self._resynced(event)
 
@@ -128,7 +128,7 @@ class Bridge:
             r.hset(SPY_KEY.format(tenant_id=tenant_id), str(supervisor), json.dumps(session))
         else:
             r.hdel(SPY_KEY.format(tenant_id=tenant_id), str(supervisor))
-        publish(tenant_topic(tenant_id), "spy", supervisor_user_id=supervisor, **session)
+        publish(user_topic(tenant_id, supervisor), "spy", supervisor_user_id=supervisor, **session)
 
     async def _hangup_quietly(self, channel: str) -> None:
         try:

@@ -1,7 +1,7 @@
 """Agent states (LOGGED_OUT, READY, RINGING, IN_CALL, WRAP_UP, PAUSED), shared in Redis.
 
 The pbx bridge and the agent's own actions write them; campaigns and supervision read
-them. Each change is also published live to the tenant's open pages.
+them. Each change is also published live to the supervisors' pages and the agent's own panel.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import time
 from redis.exceptions import WatchError
 
 from services.infra.redis import get_redis
-from services.live import publish, tenant_topic
+from services.live import publish, supervision_topic, user_topic
 
 
 class AgentState(str, enum.Enum):
@@ -34,10 +34,16 @@ class AgentStateConflict(RuntimeError):
         self.current = current
 
 
+def _announce(tenant_id: int, user_id: int, value: dict) -> None:
+    """To the supervisors' pages, and to the agent's own panel."""
+    for topic in (supervision_topic(tenant_id), user_topic(tenant_id, user_id)):
+        publish(topic, "agent_state", user_id=user_id, **value)
+
+
 def set_agent_state(tenant_id: int, user_id: int, state: AgentState, reason: str = "") -> None:
     value = {"state": state.value, "reason": reason, "since": time.time()}
     get_redis().hset(_key(tenant_id), str(user_id), json.dumps(value))
-    publish(tenant_topic(tenant_id), "agent_state", user_id=user_id, **value)
+    _announce(tenant_id, user_id, value)
 
 
 def claim_agent_state(tenant_id: int, user_id: int, state: AgentState, *, unless: set[AgentState],
@@ -60,7 +66,7 @@ def claim_agent_state(tenant_id: int, user_id: int, state: AgentState, *, unless
                 break
             except WatchError:      # another state of the tenant changed meanwhile: look again
                 continue
-    publish(tenant_topic(tenant_id), "agent_state", user_id=user_id, **json.loads(value))
+    _announce(tenant_id, user_id, json.loads(value))
     return current
 
 

@@ -36,3 +36,25 @@ def test_the_supervision_home_shows_the_team_and_live_campaigns_as_they_change(p
     expect(row.locator("td").nth(5)).to_have_text("1")                 # En communication
     row.get_by_role("link", name="Relance Avril").click()
     page.wait_for_url(f"**/campagnes/edition?id={campaign.id}")
+
+
+@pytest.mark.e2e
+def test_only_supervision_pages_follow_every_agent(new_page):
+    """An agent's tab hears of itself only, not of each colleague's every change."""
+    from services.infra.redis import get_redis
+    from services.live import supervision_topic, user_topic
+    from services.live.subscriptions import _key
+    from services.platform.users import find_user
+    from tests.support.waiting import wait_until
+
+    tenant = new_tenant()
+    agent_email = new_user(tenant, Role.AGENT)
+
+    def tabs(topic: str) -> int:
+        return get_redis().zcard(_key(topic))
+
+    log_in_and_land(new_page(), agent_email, PASSWORD, "/bandeau")
+    wait_until(lambda: tabs(user_topic(tenant.id, find_user(agent_email).id)) == 1, what="the agent's tab listening")
+    assert tabs(supervision_topic(tenant.id)) == 0
+    log_in_and_land(new_page(), new_user(tenant, Role.SUPERVISOR), PASSWORD, "/supervision")
+    wait_until(lambda: tabs(supervision_topic(tenant.id)) == 1, what="the supervisor's tab following the team")

@@ -10,7 +10,7 @@ from services.billing.wallet import (
 )
 from services.db.engine import platform_session
 from services.infra.redis import get_redis
-from services.live import tenant_topic
+from services.live import supervision_topic
 from services.live.events import STREAM, LiveEvent
 from tests.support.accounts import new_tenant
 
@@ -23,7 +23,7 @@ def _wallet(currency="XAF", threshold=0):
 
 def _wallet_events(tenant) -> int:
     return sum(1 for _, fields in get_redis().xrevrange(STREAM, count=500)
-               if (e := LiveEvent.from_fields(fields)).topic == tenant_topic(tenant.id) and e.kind == "wallet")
+               if (e := LiveEvent.from_fields(fields)).topic == supervision_topic(tenant.id) and e.kind == "wallet")
 
 
 def test_open_pages_are_told_of_committed_changes_once_per_burst():

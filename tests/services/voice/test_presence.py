@@ -4,15 +4,15 @@ import uuid
 import pytest
 
 from services.infra.redis import get_redis
-from services.live.events import STREAM
+from services.live import supervision_topic, user_topic
+from services.live.events import STREAM, LiveEvent
 from services.voice.presence import (
     AgentState, AgentStateConflict, agent_state, agent_states, agents_in_call, claim_agent_state, set_agent_state)
 
 
-def test_states_are_kept_per_tenant_and_published():
+def test_states_are_kept_per_tenant_and_told_to_supervisors_and_the_agent_only():
     tenant, other = uuid.uuid4().int % 10**6, uuid.uuid4().int % 10**6 + 10**6
     assert agent_state(tenant, 7) is AgentState.LOGGED_OUT
-    before = get_redis().xlen(STREAM)
     set_agent_state(tenant, 7, AgentState.IN_CALL)
     set_agent_state(tenant, 8, AgentState.PAUSED, reason="Déjeuner")
     set_agent_state(tenant, 9, AgentState.READY)
@@ -22,7 +22,11 @@ def test_states_are_kept_per_tenant_and_published():
     assert agent_states(tenant)[8]["reason"] == "Déjeuner"
     assert agents_in_call(tenant, [7, 8, 9, 10]) == {7}
     assert agents_in_call(other, [7]) == set()
-    assert get_redis().xlen(STREAM) == before + 4
+    told = [LiveEvent.from_fields(f) for _, f in reversed(get_redis().xrevrange(STREAM, count=8))]
+    assert [(e.topic, e.data["user_id"], e.data["state"]) for e in told] == [
+        (topic, user, state) for t, user, state in ((tenant, 7, "IN_CALL"), (tenant, 8, "PAUSED"),
+                                                    (tenant, 9, "READY"), (other, 7, "READY"))
+        for topic in (supervision_topic(t), user_topic(t, user))]
 
 
 def test_a_claim_checks_and_sets_in_one_step_while_other_states_change():
