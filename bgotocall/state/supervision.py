@@ -31,7 +31,7 @@ class StateShare:
     percent: float
 
 
-@receives("agent_state")
+@receives("agent_state", "campaign_status")
 class SupervisionState(SessionState):
     states: dict[str, str] = {}                  # agent user id -> state
     staffing: dict[str, list[str]] = {}          # campaign id -> its agents' ids
@@ -51,8 +51,13 @@ class SupervisionState(SessionState):
         self.loaded = True
 
     def _on_live(self, event) -> None:
+        if not self.loaded:
+            return
+        if event.kind == "campaign_status":        # launched, paused, restaffed: the list is read again
+            self.load()
+            return
         user = str(event.data.get("user_id"))
-        if self.loaded and user in self.states:
+        if user in self.states:
             self.states = {**self.states, user: event.data["state"]}
 
     @rx.var

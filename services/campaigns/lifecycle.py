@@ -13,7 +13,7 @@ from services.campaigns.store import CampaignError, PreflightRefused, load_campa
 from services.campaigns.versions import validated
 from services.db.tenancy import tenant_session
 from services.identity.access import AuthContext, access_area
-from services.live import campaign_topic, publish
+from services.live import campaign_topic, publish, supervision_topic
 from services.models.audience import ContactList
 from services.models.campaigns import Campaign, CampaignStatus, CampaignVersion
 from services.models.columns import utcnow
@@ -86,6 +86,7 @@ def _move(ctx: AuthContext, campaign_id: int, action: str) -> Campaign:
         session.add(campaign)
     publish(campaign_topic(ctx.tenant_id, campaign_id), "campaign_changed",
             campaign_id=campaign_id, version=campaign.version, status=campaign.status)
+    publish(supervision_topic(ctx.tenant_id), "campaign_status", campaign_id=campaign_id, status=campaign.status)
     return campaign
 
 

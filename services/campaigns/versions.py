@@ -18,7 +18,7 @@ from services.campaigns.store import CampaignError, ConfirmationNeeded, load_cam
 from services.campaigns.timebands import WEEKDAYS, validate_bands
 from services.db.tenancy import tenant_session
 from services.identity.access import AuthContext, access_area
-from services.live import campaign_topic, publish, user_topic
+from services.live import campaign_topic, publish, supervision_topic, user_topic
 from services.models.campaigns import Campaign, CampaignStatus, CampaignVersion, FormAnswer
 from services.models.columns import utcnow
 
@@ -154,6 +154,9 @@ def save_campaign(ctx: AuthContext, campaign_id: int, config: dict, *,
             campaign_id=campaign_id, version=campaign.version)
     for user_id in sorted(moved):  # agents added or removed: their pages learn it too
         publish(user_topic(ctx.tenant_id, user_id), "campaign_changed", campaign_id=campaign_id)
+    if moved:                      # who works on what: the supervision pages too
+        publish(supervision_topic(ctx.tenant_id), "campaign_status", campaign_id=campaign_id,
+                status=campaign.status)
     warnings = [IN_CALL_WARNING.format(n=len(busy))] if busy else []
     return SaveResult(campaign, campaign.version, changes, warnings)
 

@@ -2,7 +2,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from services.campaigns.lifecycle import create_campaign, launch_campaign
+from services.campaigns.lifecycle import create_campaign, launch_campaign, pause_campaign
 from services.models.platform import Role
 from services.voice.presence import AgentState, set_agent_state
 from tests.support.accounts import PASSWORD, context_for, new_tenant, new_user
@@ -34,6 +34,12 @@ def test_the_supervision_home_shows_the_team_and_live_campaigns_as_they_change(p
     expect(page.get_by_test_id("kpi-READY")).to_have_text("1")
     expect(row.locator("td").nth(4)).to_have_text("1")                 # Prêts
     expect(row.locator("td").nth(5)).to_have_text("1")                 # En communication
+    other = create_campaign(sup, {**launchable_config(ready_list(sup, "Clients Yaoundé"), bob, "Enquête Mai"),
+                                  "agents": [bob]})
+    launch_campaign(sup, other.id)                                     # launched from another tab
+    expect(page.get_by_test_id("live-campaign").filter(has_text="Enquête Mai")).to_be_visible()
+    pause_campaign(sup, other.id)
+    expect(page.get_by_test_id("live-campaign").filter(has_text="Enquête Mai")).to_have_count(0)
     row.get_by_role("link", name="Relance Avril").click()
     page.wait_for_url(f"**/campagnes/edition?id={campaign.id}")
 
