@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements-installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test chromium clean-data
+.PHONY: run test chromium clean-data demo-call
 
 run: $(STAMP)
 	$(PY) -m services.stack.run
@@ -27,3 +27,7 @@ chromium:
 
 clean-data:
 	rm -rf .data
+
+# With `make run` going: agent AGENT (default 2001) in a call with a simulated customer, to try coaching.
+demo-call: $(STAMP)
+	$(PY) -m services.sandbox.pbx.demo_call $(or $(AGENT),2001)
