@@ -1,16 +1,15 @@
 """Facturation and Documents pages of the tenant admin; the tenants list of the super admin."""
 from __future__ import annotations
 
-import dataclasses
 from typing import ClassVar
 
 import reflex as rx
 
 from services.billing.console import (
-    PAGE_SIZE, ConsoleError, list_tenants, resume_tenant, suspend_tenant,
+    PAGE_SIZE, ConsoleError, TenantRow, list_tenants, resume_tenant, suspend_tenant,
 )
-from services.billing.history import PAGE_SIZE as MOVEMENTS_PAGE, wallet_movements
-from services.billing.invoices import list_invoices
+from services.billing.history import PAGE_SIZE as MOVEMENTS_PAGE, Movement, wallet_movements
+from services.billing.invoices import InvoiceView, list_invoices
 from services.billing.money import format_money, minor_to_text, to_minor
 from services.billing.payments import PaymentError, start_checkout
 from services.billing.profile import billing_profile, save_billing_profile
@@ -20,50 +19,18 @@ from bgotocall.state.paging import SearchPagesMixin
 from bgotocall.state.session import SessionState
 
 
-@dataclasses.dataclass
-class InvoiceRow:
-    id: int
-    number: str
-    kind: str
-    issued_on: str
-    period: str
-    total: str
-    vat_label: str
-
-
-@dataclasses.dataclass
-class MovementRow:
-    date: str
-    label: str
-    quantity: int
-    amount: str
-    credit: bool
-    balance_after: str
-
-
-@dataclasses.dataclass
-class TenantLine:
-    id: int
-    name: str
-    slug: str
-    status: str
-    plan: str
-    balance: str
-    usage: str
-
-
 @receives("wallet")
 class BillingState(SessionState):
     balance: str = ""
     currency: str = ""
     is_low: bool = False
     is_empty: bool = False
-    invoices: list[InvoiceRow] = []
+    invoices: list[InvoiceView] = []
     profile: dict[str, str] = {}
     profile_missing: bool = False
     errors: dict[str, str] = {}
     threshold: str = ""
-    movements: list[MovementRow] = []
+    movements: list[Movement] = []
     movements_page: int = 0
     movements_total: int = 0
 
@@ -82,7 +49,7 @@ class BillingState(SessionState):
             self.is_low, self.is_empty = wallet.is_low, wallet.is_empty
             self.threshold = minor_to_text(wallet.low_threshold, wallet.currency)
         self._load_movements(ctx)
-        self.invoices = [InvoiceRow(**dataclasses.asdict(i)) for i in list_invoices(ctx)]
+        self.invoices = list_invoices(ctx)
         p = billing_profile(ctx)
         self.profile = {"legal_name": p.legal_name, "address": p.address, "city": p.city,
                         "vat_number": p.vat_number}
@@ -95,7 +62,7 @@ class BillingState(SessionState):
 
     def _load_movements(self, ctx) -> None:
         rows, self.movements_total = wallet_movements(ctx, self.movements_page)
-        self.movements = [MovementRow(**dataclasses.asdict(m)) for m in rows]
+        self.movements = rows
 
     @rx.event
     def go_movements(self, delta: int):
@@ -149,7 +116,7 @@ class BillingState(SessionState):
 
 class TenantsConsoleState(SearchPagesMixin, SessionState):
     _page_size: ClassVar[int] = PAGE_SIZE
-    rows: list[TenantLine] = []
+    rows: list[TenantRow] = []
 
     @rx.event
     def load(self):
@@ -157,7 +124,7 @@ class TenantsConsoleState(SearchPagesMixin, SessionState):
         if ctx is None:
             return
         rows, self.total = list_tenants(ctx, self.search, self.page)
-        self.rows = [TenantLine(**dataclasses.asdict(r)) for r in rows]
+        self.rows = rows
 
     @rx.event
     def change_status(self, tenant_id: int, suspend: bool):

@@ -1,7 +1,6 @@
 """The admin's home, and the Smart Wallet balance of the top bar (admin, supervisor)."""
 from __future__ import annotations
 
-import dataclasses
 
 import reflex as rx
 
@@ -10,7 +9,7 @@ from services.billing.wallet import wallet_status
 from services.voice.licences import licence_usage
 from services.identity.access import can_access
 from bgotocall.live import receives
-from bgotocall.state.billing import InvoiceRow
+from services.billing.invoices import InvoiceView
 from bgotocall.state.session import SessionState
 
 
@@ -19,7 +18,7 @@ class DashboardState(SessionState):
     pending_payment: bool = False
     balance: str = ""
     usage: list[dict[str, str | int]] = []  # the chart's rows
-    invoices: list[InvoiceRow] = []
+    invoices: list[InvoiceView] = []
     licences_used: int = 0
     licences: int = 0
 
@@ -33,7 +32,7 @@ class DashboardState(SessionState):
         self.balance = view.wallet.display if view.wallet else ""
         self.usage = [{"label": u.label, "quantity": u.quantity, "amount": u.amount,
                        "amount_display": u.amount_display} for u in view.usage]
-        self.invoices = [InvoiceRow(**dataclasses.asdict(i)) for i in view.invoices]
+        self.invoices = list(view.invoices)
         self.licences_used, self.licences = licence_usage(ctx.tenant_id)
 
     def _on_live(self, event) -> None:

@@ -1,7 +1,6 @@
 """The admin's settings: the tenant's supervisors."""
 from __future__ import annotations
 
-import dataclasses
 from typing import ClassVar
 
 import reflex as rx
@@ -9,23 +8,15 @@ import reflex as rx
 from bgotocall.state.enrolment import EnrolmentMixin
 from bgotocall.state.session import SessionState
 from services.voice.agents import SUPERVISORS, Membership
-from services.voice.supervisors import list_supervisors
-
-
-@dataclasses.dataclass
-class SupervisorLine:
-    user_id: int
-    full_name: str
-    email: str
-    extension: str
+from services.voice.supervisors import SupervisorRow, list_supervisors
 
 
 class SupervisorsState(EnrolmentMixin, SessionState):
     _kind: ClassVar[Membership] = SUPERVISORS
-    supervisors: list[SupervisorLine] = []
+    supervisors: list[SupervisorRow] = []
 
     def _refresh(self, ctx) -> None:
-        self.supervisors = [SupervisorLine(**dataclasses.asdict(r)) for r in list_supervisors(ctx)]
+        self.supervisors = list_supervisors(ctx)
 
     @rx.event
     def load(self):
