@@ -23,16 +23,18 @@ class CampaignGlance:
 @dataclass(frozen=True)
 class SupervisionOverview:
     states: dict[int, str]             # every agent of the tenant -> AgentState value
-    campaigns: list[CampaignGlance]
+    names: dict[int, str]              # every agent of the tenant -> full name, in name order
+    campaigns: list[CampaignGlance]    # the live ones, by name
 
 
 def supervision_overview(ctx: AuthContext) -> SupervisionOverview:
     access_area(ctx, "supervision")
     known = agent_states(ctx.tenant_id)
-    states = {a.user_id: known.get(a.user_id, {}).get("state", AgentState.LOGGED_OUT.value)
-              for a in tenant_agents(ctx)}
+    names = {a.user_id: a.name for a in tenant_agents(ctx)}
+    states = {u: known.get(u, {}).get("state", AgentState.LOGGED_OUT.value) for u in names}
+    live = sorted(list_campaigns(ctx, status=CampaignStatus.LIVE.value), key=lambda row: row.name)
     campaigns = [CampaignGlance(row.id, row.name, row.channels, row.progress, row.contacts,
                                 [a.user_id for a in campaign_agents(ctx, row.id)
                                  if not a.pending_removal and a.user_id in states])
-                 for row in list_campaigns(ctx, status=CampaignStatus.LIVE.value)]
-    return SupervisionOverview(states, campaigns)
+                 for row in live]
+    return SupervisionOverview(states, names, campaigns)

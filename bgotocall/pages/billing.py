@@ -70,15 +70,9 @@ def _movements() -> rx.Component:
             ("wallet.col.amount", "right"), ("wallet.col.balance", "right"))])),
         rx.table.body(rx.foreach(s.movements, _movement_row)), variant="ghost", width="100%",
         data_testid="movements-table")
-    pager = rx.hstack(
-        rx.button(t("sa.prev"), variant="soft", size="1", on_click=s.go_movements(-1), disabled=s.movements_page == 0),
-        rx.text(s.movements_page + 1, " / ", s.movements_last_page + 1, size="2"),
-        rx.button(t("sa.next"), variant="soft", size="1", on_click=s.go_movements(1),
-                  disabled=s.movements_page >= s.movements_last_page),
-        spacing="3", align="center", justify="end", width="100%")
     return rx.card(rx.vstack(
         rx.heading(t("wallet.history"), size="4"),
-        rx.cond(s.movements.length() > 0, rx.fragment(table, rx.cond(s.movements_last_page > 0, pager)),
+        rx.cond(s.movements.length() > 0, rx.fragment(table, rx.cond(s.last_page > 0, page_nav(s, "movements-pager"))),
                 rx.text(t("wallet.no_entries"), color=rx.color("gray", 11), size="2")),
         spacing="3", width="100%"), width="100%")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import reflex as rx
 
 from bgotocall.components.shell import page_header, role_shell
+from bgotocall.components.stats import stat_card
 from bgotocall.i18n import t
 from bgotocall.state.dashboard import DashboardState as D
 from bgotocall.state.supervision import SupervisionState as S
@@ -67,22 +68,13 @@ def _invoices_card() -> rx.Component:
         spacing="3", width="100%"), width="100%")
 
 
-def _team_card(icon: str, label_key: str, value, href: str, testid: str) -> rx.Component:
-    return rx.link(rx.card(rx.hstack(
-        rx.icon(icon, size=20, color=rx.color("indigo", 9)),
-        rx.vstack(rx.text(t(label_key), size="2", color=rx.color("gray", 11)),
-                  rx.text(value, size="5", weight="bold", color=rx.color("gray", 12), data_testid=testid),
-                  spacing="0"),
-        align="center", spacing="3"), width="100%", height="100%"), href=href, underline="none", width="100%")
-
-
 def _team_row() -> rx.Component:
     """The contact centre at a glance; the figures of agents and campaigns follow live."""
     return rx.grid(
-        _team_card("id-card", "dash.licences", D.licences_used.to_string() + " / " + D.licences.to_string(),
-                   "/agents", "dash-licences"),
-        _team_card("headset", "dash.ready_agents", S.ready_now, "/supervision/agents", "dash-ready"),
-        _team_card("megaphone", "dash.live_campaigns", S.campaigns.length(), "/supervision", "dash-live-campaigns"),
+        stat_card("id-card", "dash.licences", D.licences_used.to_string() + " / " + D.licences.to_string(),
+                  "dash-licences", "/agents"),
+        stat_card("headset", "dash.ready_agents", S.ready_now, "dash-ready", "/supervision/agents"),
+        stat_card("megaphone", "dash.live_campaigns", S.campaigns.length(), "dash-live-campaigns", "/supervision"),
         columns="3", spacing="4", width="100%")
 
 

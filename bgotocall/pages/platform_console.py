@@ -5,6 +5,7 @@ import reflex as rx
 
 from bgotocall.components.forms import submit_button
 from bgotocall.components.paging import page_nav
+from bgotocall.components.stats import stat_card
 from bgotocall.components.shell import empty_state, page_header, role_shell
 from bgotocall.i18n import t
 from bgotocall.state.platform_console import (
@@ -38,15 +39,6 @@ def options_card() -> rx.Component:
         spacing="4", width="100%"), width="100%", data_testid="platform-options")
 
 
-def _kpi(icon: str, label_key: str, value, testid: str, href: str = "", alert=False) -> rx.Component:
-    body = rx.card(rx.vstack(
-        rx.hstack(rx.icon(icon, size=16, color=rx.cond(alert, rx.color("red", 10), rx.color("indigo", 9))),
-                  rx.text(t(label_key), size="2", color=rx.color("gray", 11)), align="center"),
-        rx.text(value, size="7", weight="bold", color=rx.color("gray", 12), data_testid=testid),
-        spacing="1"), width="100%", height="100%")
-    return rx.link(body, href=href, underline="none", width="100%", height="100%") if href else body
-
-
 def _overview() -> rx.Component:
     h = PlatformHomeState
     signups = rx.recharts.bar_chart(
@@ -58,12 +50,12 @@ def _overview() -> rx.Component:
         data=h.signups, width="100%", height=220)
     return rx.vstack(
         rx.grid(
-            _kpi("building-2", "sa.home.active", h.tenants["ACTIVE"], "kpi-active", "/plateforme/instances"),
-            _kpi("clock", "sa.home.pending", h.tenants["PENDING_PAYMENT"], "kpi-pending", "/plateforme/instances"),
-            _kpi("ban", "sa.home.suspended", h.tenants["SUSPENDED"], "kpi-suspended", "/plateforme/instances"),
-            _kpi("server-crash", "sa.home.failed", h.failed_provisioning, "kpi-failed",
+            stat_card("building-2", "sa.home.active", h.tenants["ACTIVE"], "kpi-active", "/plateforme/instances"),
+            stat_card("clock", "sa.home.pending", h.tenants["PENDING_PAYMENT"], "kpi-pending", "/plateforme/instances"),
+            stat_card("ban", "sa.home.suspended", h.tenants["SUSPENDED"], "kpi-suspended", "/plateforme/instances"),
+            stat_card("server-crash", "sa.home.failed", h.failed_provisioning, "kpi-failed",
                  "/plateforme/provisionnement?echecs=1", alert=h.failed_provisioning > 0),
-            _kpi("wallet", "sa.home.low_balance", h.low_balance, "kpi-low-balance", "/plateforme/instances",
+            stat_card("wallet", "sa.home.low_balance", h.low_balance, "kpi-low-balance", "/plateforme/instances",
                  alert=h.low_balance > 0),
             columns="5", spacing="3", width="100%"),
         rx.grid(

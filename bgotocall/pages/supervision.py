@@ -6,18 +6,15 @@ import reflex as rx
 from bgotocall.components.shell import page_header, role_shell
 from bgotocall.i18n import t
 from bgotocall.pages.campaigns import channel_icons
-from bgotocall.pages.voice_parts import STATE_COLOURS, live_badge
+from bgotocall.pages.voice_parts import live_badge, state_colour, state_label
 from bgotocall.state.campaigns_editor import EDIT_PAGE
 from bgotocall.state.supervision import SupervisionState as S
 
 
 def _kpi(share) -> rx.Component:
     return rx.card(rx.vstack(
-        rx.hstack(rx.box(width="10px", height="10px", border_radius="50%",
-                         background=rx.match(share.state, *[(k, rx.color(c, 9)) for k, c in STATE_COLOURS.items()],
-                                             rx.color("gray", 9))),
-                  rx.text(rx.match(share.state, *[(k, t(f"voice.state.{k}")) for k in STATE_COLOURS], share.state),
-                          size="2", color=rx.color("gray", 11)), align="center"),
+        rx.hstack(rx.box(width="10px", height="10px", border_radius="50%", background=state_colour(share.state)),
+                  rx.text(state_label(share.state), size="2", color=rx.color("gray", 11)), align="center"),
         rx.text(share.agents, size="7", weight="bold", data_testid=rx.Var.create("kpi-") + share.state),
         spacing="1"), width="100%")
 
@@ -29,10 +26,8 @@ def _distribution() -> rx.Component:
                   rx.text(S.agents_total, " ", t("sup.agents"), size="2", color=rx.color("gray", 11)),
                   width="100%"),
         rx.hstack(rx.foreach(S.shares, lambda s: rx.cond(s.agents > 0, rx.tooltip(
-            rx.box(height="14px", width=s.percent.to_string() + "%",
-                   background=rx.match(s.state, *[(k, rx.color(c, 9 if k != "LOGGED_OUT" else 6))
-                                                  for k, c in STATE_COLOURS.items()], rx.color("gray", 6))),
-            content=rx.match(s.state, *[(k, t(f"voice.state.{k}")) for k in STATE_COLOURS], s.state)))),
+            rx.box(height="14px", width=s.percent.to_string() + "%", background=state_colour(s.state)),
+            content=state_label(s.state)))),
             spacing="0", width="100%", border_radius="7px", overflow="hidden",
             background=rx.color("gray", 4), data_testid="team-distribution"),
         spacing="3", width="100%"), width="100%")

@@ -9,6 +9,12 @@ STATE_COLOURS = {"READY": "green", "RINGING": "blue", "IN_CALL": "red", "WRAP_UP
                  "PAUSED": "gray", "LOGGED_OUT": "gray"}
 
 
+def state_colour(state, shade: int = 9) -> rx.Var:
+    """The colour of a state (a Var of the page); logged-out agents in a paler grey."""
+    return rx.match(state, *[(k, rx.color(c, shade if k != "LOGGED_OUT" else 6)) for k, c in STATE_COLOURS.items()],
+                    rx.color("gray", 6))
+
+
 def state_label(state) -> rx.Component:
     return rx.match(state, *[(s, t(f"voice.state.{s}")) for s in STATE_COLOURS], t("voice.state.LOGGED_OUT"))
 

@@ -15,12 +15,14 @@ from services.billing.payments import PaymentError, start_checkout
 from services.billing.profile import billing_profile, save_billing_profile
 from services.billing.wallet import WalletError, set_low_threshold, wallet_status
 from bgotocall.live import receives
-from bgotocall.state.paging import SearchPagesMixin
+from bgotocall.state.paging import PagesMixin, SearchPagesMixin
 from bgotocall.state.session import SessionState
 
 
 @receives("wallet")
-class BillingState(SessionState):
+class BillingState(PagesMixin, SessionState):
+    """The Facturation page; its pages are those of the wallet's movements."""
+    _page_size: ClassVar[int] = MOVEMENTS_PAGE
     balance: str = ""
     currency: str = ""
     is_low: bool = False
@@ -31,12 +33,6 @@ class BillingState(SessionState):
     errors: dict[str, str] = {}
     threshold: str = ""
     movements: list[Movement] = []
-    movements_page: int = 0
-    movements_total: int = 0
-
-    @rx.var
-    def movements_last_page(self) -> int:
-        return max(0, (self.movements_total - 1) // MOVEMENTS_PAGE)
 
     @rx.event
     def load(self):
@@ -48,7 +44,7 @@ class BillingState(SessionState):
             self.balance, self.currency = wallet.display, wallet.currency
             self.is_low, self.is_empty = wallet.is_low, wallet.is_empty
             self.threshold = minor_to_text(wallet.low_threshold, wallet.currency)
-        self._load_movements(ctx)
+        self.movements, self.total = wallet_movements(ctx, self.page)
         self.invoices = list_invoices(ctx)
         p = billing_profile(ctx)
         self.profile = {"legal_name": p.legal_name, "address": p.address, "city": p.city,
@@ -59,18 +55,6 @@ class BillingState(SessionState):
     def _on_live(self, event) -> None:
         if self.currency:            # only a tab that has shown the billing page follows the balance
             self.load()
-
-    def _load_movements(self, ctx) -> None:
-        rows, self.movements_total = wallet_movements(ctx, self.movements_page)
-        self.movements = rows
-
-    @rx.event
-    def go_movements(self, delta: int):
-        ctx = self._authorize("billing", "wallet_movements")
-        if ctx is None:
-            return
-        self.movements_page = min(max(0, self.movements_page + delta), self.movements_last_page)
-        self._load_movements(ctx)
 
     @rx.event
     def save_threshold(self, form: dict):

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from services.billing.documents import html_to_pdf, write_atomically
 from services.billing.invoice_html import invoice_html
+from services.billing.months import previous_month
 from services.billing.money import format_money
 from services.billing.prices import ITEM_LABELS
 from services.billing.receipts import PURPOSES
@@ -151,7 +152,7 @@ def issue_monthly_invoice(tenant_id: int, year: int, month: int) -> Invoice | No
 def issue_monthly_invoices(today: date | None = None) -> int:
     """The monthly tick: invoice the previous month of every active tenant."""
     today = today or utcnow().date()
-    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    year, month = previous_month(today.year, today.month)
     with platform_session() as s:
         tenants = s.exec(select(Tenant.id).where(Tenant.status == TenantStatus.ACTIVE.value)).all()
     return sum(1 for t in tenants if issue_monthly_invoice(t, year, month) is not None)

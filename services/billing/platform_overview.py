@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from services.billing.money import format_money
+from services.billing.months import previous_month
 from services.db.engine import platform_session
 from services.identity.access import AuthContext, access_area
 from services.models.billing import ProvisioningStep, Wallet, WalletEntry
@@ -37,7 +38,7 @@ def _month_starts(now: datetime, count: int) -> list[datetime]:
     starts = []
     for _ in range(count):
         starts.append(now.replace(year=year, month=month, day=1, hour=0, minute=0, second=0, microsecond=0))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        year, month = previous_month(year, month)
     return starts[::-1]
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from services.campaigns.assignment import campaign_agents, live_campaigns, move_agent, release_agent, tenant_agents
+from services.campaigns.assignment import campaign_agents, live_campaigns, move_agent, release_agent
+from services.supervision import supervision_overview
 from services.identity.access import AuthContext, access_area
 from services.notifications import notify_user
 from services.voice.commands import PbxUnavailable, pbx_command
 from services.voice.directory import extension_of
-from services.voice.presence import agent_states
 from services.voice.sip import endpoint_name
 
 FREE = "free"
@@ -41,21 +41,14 @@ class BoardColumn:
 
 def assignment_board(ctx: AuthContext) -> list[BoardColumn]:
     """The free agents (on no live campaign) first, the pool to draw from, then a column per live campaign."""
-    access_area(ctx, "supervision")
-    states = agent_states(ctx.tenant_id)
-    agents = {a.user_id: a.name for a in tenant_agents(ctx)}
-    placed: set[int] = set()
-    columns = []
-    for campaign in live_campaigns(ctx):
-        members = [a.user_id for a in campaign_agents(ctx, campaign.id)
-                   if a.user_id in agents and not a.pending_removal]
-        placed.update(members)
-        columns.append(BoardColumn(f"campaign-{campaign.id}", campaign.name,
-                                   [BoardAgent(u, agents[u], states.get(u, {}).get("state", "LOGGED_OUT"))
-                                    for u in members]))
-    free = [BoardAgent(u, name, states.get(u, {}).get("state", "LOGGED_OUT"))
-            for u, name in agents.items() if u not in placed]
-    return [BoardColumn(FREE, "", free)] + columns
+    overview = supervision_overview(ctx)
+
+    def card(user_id: int) -> BoardAgent:
+        return BoardAgent(user_id, overview.names[user_id], overview.states[user_id])
+
+    placed = {u for campaign in overview.campaigns for u in campaign.agents}
+    return [BoardColumn(FREE, "", [card(u) for u in overview.names if u not in placed])] + [
+        BoardColumn(f"campaign-{c.id}", c.name, [card(u) for u in c.agents]) for c in overview.campaigns]
 
 
 def reassign_agent(ctx: AuthContext, user_id: int, to_campaign_id: int) -> list[str]:
