@@ -14,6 +14,17 @@ def label(key: str, html_for: str, required: bool = False) -> rx.Component:
                    weight="medium")
 
 
+def field_kind_select(select_id: str) -> rx.Component:
+    """The type of a new custom field (services.audience.field_kinds), in a form as `kind`."""
+    return rx.vstack(
+        label("audience.fields.kind", select_id),
+        rx.select.root(rx.select.trigger(id=select_id, width="140px"),
+                       rx.select.content(*[rx.select.item(t(f"audience.kind.{kind}"), value=kind)
+                                           for kind in ("texte", "nombre", "date")]),
+                       name="kind", default_value="texte"),
+        spacing="1")
+
+
 def confirm_button(trigger_key: str, title_key: str, text_key: str, on_confirm, testid: str):
     """A destructive action behind a dialog that says what will be lost."""
     return rx.alert_dialog.root(
@@ -132,6 +143,7 @@ def _custom_fields() -> rx.Component:
             rx.vstack(label("audience.fields.name", "custom-field-name"),
                       rx.input(id="custom-field-name", name="name", max_length=60,
                                placeholder="Zone_Geographique"), spacing="1"),
+            field_kind_select("custom-field-kind"),
             submit_button(rx.icon("plus", size=16), t("audience.fields.add")),
             align="end", spacing="3"), on_submit=AudienceState.create_custom_field),
         rx.cond(AudienceState.field_error != "",

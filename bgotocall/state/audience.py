@@ -134,7 +134,7 @@ class AudienceState(SessionState):
         if ctx is None:
             return rx.toast.error("Action non autorisée.")
         try:
-            name = add_custom_field(ctx, str(form.get("name", "")))
+            name = add_custom_field(ctx, str(form.get("name", "")), str(form.get("kind", "texte")))
         except AudienceError as error:
             self.field_error = str(error)
             return None
