@@ -156,6 +156,8 @@ def test_a_column_no_field_reads_is_kept_in_a_field_created_on_the_spot(page, pr
     page.wait_for_url("**/audience")
     expect(page.get_by_test_id("list-row").filter(has_text="Relances").get_by_test_id("list-status")
            ).to_have_text("Prête")
+    expect(page.get_by_test_id("custom-field")).to_have_text(["{Solde_du} · Nombre", "{Ville} · Texte"])
+    _shot(page, "audience-custom-fields")
 
     ctx = context_for(tenant, Role.ADMIN)
     assert custom_field_kinds(ctx) == {"Solde_du": "nombre", "Ville": "texte"}
