@@ -14,8 +14,6 @@ class FieldKind(StrEnum):
     DATE = "date"
 
 
-KIND_LABELS = {FieldKind.TEXTE: "Texte", FieldKind.NOMBRE: "Nombre", FieldKind.DATE: "Date"}
-
 _NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
