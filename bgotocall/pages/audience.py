@@ -7,11 +7,26 @@ from bgotocall.components.shell import empty_state, page_header, role_shell
 from bgotocall.i18n import t
 from bgotocall.state.audience import AudienceState, ContactSearchState
 from bgotocall.components.forms import submit_button
+from services.audience.field_kinds import FieldKind
 
 
 def label(key: str, html_for: str, required: bool = False) -> rx.Component:
     return rx.text(t(key), " *" if required else "", as_="label", html_for=html_for, size="2",
                    weight="medium")
+
+
+KINDS = [kind.value for kind in FieldKind]
+
+
+def field_kind_select(select_id: str) -> rx.Component:
+    """The type of a new custom field (services.audience.field_kinds), in a form as `kind`."""
+    return rx.vstack(
+        label("audience.fields.kind", select_id),
+        rx.select.root(rx.select.trigger(id=select_id, width="140px"),
+                       rx.select.content(*[rx.select.item(t(f"audience.kind.{kind}"), value=kind)
+                                           for kind in KINDS]),
+                       name="kind", default_value="texte"),
+        spacing="1")
 
 
 def confirm_button(trigger_key: str, title_key: str, text_key: str, on_confirm, testid: str):
@@ -125,13 +140,16 @@ def _custom_fields() -> rx.Component:
     return rx.card(rx.vstack(
         rx.heading(t("audience.fields"), size="4"),
         rx.text(t("audience.fields.help"), size="2", color=rx.color("gray", 11)),
-        rx.hstack(rx.foreach(AudienceState.custom_fields,
-                             lambda name: rx.badge("{", name, "}", variant="surface")),
+        rx.hstack(rx.foreach(AudienceState.custom_fields, lambda field: rx.badge(
+                      "{", field[0], "} · ", rx.match(field[1], *[(kind, t(f"audience.kind.{kind}")) for kind in KINDS],
+                                                       field[1]),
+                      variant="surface", data_testid="custom-field")),
                   wrap="wrap", spacing="2"),
         rx.form(rx.hstack(
             rx.vstack(label("audience.fields.name", "custom-field-name"),
                       rx.input(id="custom-field-name", name="name", max_length=60,
                                placeholder="Zone_Geographique"), spacing="1"),
+            field_kind_select("custom-field-kind"),
             submit_button(rx.icon("plus", size=16), t("audience.fields.add")),
             align="end", spacing="3"), on_submit=AudienceState.create_custom_field),
         rx.cond(AudienceState.field_error != "",

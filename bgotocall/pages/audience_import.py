@@ -5,7 +5,7 @@ import reflex as rx
 
 from bgotocall.components.shell import page_header, role_shell
 from bgotocall.i18n import t
-from bgotocall.pages.audience import label
+from bgotocall.pages.audience import field_kind_select, label
 from bgotocall.state.audience_import import UPLOAD_ID, AudienceImportState as S
 from bgotocall.components.forms import submit_button
 
@@ -123,6 +123,50 @@ def _mapping_row(field) -> rx.Component:
     )
 
 
+def _unkept_column(option) -> rx.Component:
+    return rx.hstack(
+        rx.icon("eye-off", size=16, color=rx.color("amber", 11)),
+        rx.text(option, weight="medium", min_width="160px"),
+        rx.button(rx.icon("plus", size=14), t("audience.unkept.keep"), size="1", variant="soft",
+                  on_click=S.open_new_field(option), data_testid="keep-column"),
+        align="center", spacing="3", data_testid="unkept-column")
+
+
+def _unkept_columns() -> rx.Component:
+    """The columns that will not be imported, each with a way to keep it in a new custom field."""
+    return rx.cond(
+        S.unkept.length() > 0,
+        rx.callout.root(rx.vstack(
+            rx.text(t("audience.unkept.title"), weight="bold"),
+            rx.text(t("audience.unkept.help"), size="2"),
+            rx.foreach(S.unkept, _unkept_column), spacing="2"),
+            color_scheme="amber", width="100%", data_testid="unkept-columns"),
+        rx.text(rx.icon("circle-check", size=14, display="inline"), " ", t("audience.unkept.none"),
+                size="2", color=rx.color("green", 11), data_testid="all-columns-kept"))
+
+
+def _new_field_dialog() -> rx.Component:
+    return rx.dialog.root(rx.dialog.content(
+        rx.dialog.title(t("audience.newfield.title")),
+        rx.dialog.description(t("audience.newfield.text"), " « ", S.new_field_column, " ».", size="2"),
+        rx.form(rx.vstack(
+            rx.hstack(
+                rx.vstack(label("audience.fields.name", "new-field-name", required=True),
+                          rx.input(id="new-field-name", name="name", default_value=S.new_field_name,
+                                   max_length=60, required=True, width="240px"), spacing="1"),
+                field_kind_select("new-field-kind"), spacing="3", align="end"),
+            rx.text(t("audience.newfield.kinds"), size="1", color=rx.color("gray", 11)),
+            rx.cond(S.new_field_error != "", rx.text(S.new_field_error, color=rx.color("red", 11), size="2",
+                                                     data_testid="new-field-error")),
+            rx.hstack(rx.dialog.close(rx.button(t("audience.cancel"), variant="soft", color_scheme="gray",
+                                                type="button")),
+                      submit_button(rx.icon("plus", size=16), t("audience.newfield.create"),
+                                    data_testid="create-field"),
+                      justify="end", spacing="3", width="100%"),
+            spacing="3"), on_submit=S.create_field, reset_on_submit=False),
+        max_width="520px"), open=S.new_field_open, on_open_change=S.set_new_field_open)
+
+
 def _step_b() -> rx.Component:
     return rx.vstack(
         rx.text(t("audience.mapping.help"), size="2", color=rx.color("gray", 11)),
@@ -130,6 +174,7 @@ def _step_b() -> rx.Component:
             rx.table.header(rx.table.row(rx.table.column_header_cell(t("audience.mapping.field")),
                                          rx.table.column_header_cell(t("audience.mapping.column")))),
             rx.table.body(rx.foreach(S.fields, _mapping_row)), size="1", data_testid="mapping-table"),
+        _unkept_columns(), _new_field_dialog(),
         rx.heading(t("audience.mapping.sample"), size="3"),
         rx.box(rx.table.root(
             rx.table.header(rx.table.row(rx.foreach(S.sample_headers,
@@ -178,6 +223,10 @@ def _step_d() -> rx.Component:
                   _figure(S.blacklisted, "audience.summary.blacklisted", "gray", "count-blacklisted"),
                   wrap="wrap", spacing="3"),
         rx.text(rx.text.strong(S.accepted), " ", t("audience.summary.accepted"), data_testid="accepted"),
+        rx.cond(S.email_only > 0, rx.callout.root(
+            rx.callout.icon(rx.icon("mail")),
+            rx.callout.text(S.email_only, " ", t("audience.summary.email_only"), data_testid="email-only"),
+            color_scheme="blue")),
         rx.link(rx.hstack(rx.icon("download", size=16), t("audience.summary.report"), align="center"),
                 href=S.report_url, data_testid="report-link"),
         rx.form(rx.vstack(

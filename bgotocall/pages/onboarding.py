@@ -89,7 +89,8 @@ def signup_page() -> rx.Component:
         submit_button(t("signup.submit"), size="3", width="100%",
                   data_testid="signup-submit"),
         rx.link(t("signup.have_account"), href="/connexion", size="2"),
-        spacing="4", width="100%"), on_submit=SignupState.register, reset_on_submit=False)
+        spacing="4", width="100%"), on_submit=SignupState.register, reset_on_submit=False,
+        no_validate=True)  # the server reports every error at once, under each field
     return _frame(0, rx.vstack(
         rx.heading(t("signup.title"), size="7", data_testid="page-title"),
         rx.text(t("signup.subtitle"), color=rx.color("gray", 11)), spacing="1"),

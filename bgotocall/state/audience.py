@@ -7,7 +7,7 @@ import reflex as rx
 
 from bgotocall.state.session import SessionState
 from services.audience.imports import (
-    AudienceError, add_custom_field, custom_field_names, delete_contact_list, list_contact_lists,
+    AudienceError, add_custom_field, custom_field_kinds, delete_contact_list, list_contact_lists,
 )
 from services.audience.search import find_contacts
 from services.models.audience import ContactList
@@ -81,7 +81,7 @@ class AudienceState(SessionState):
     running: int = 0
     page: int = 1
     filter_text: str = ""
-    custom_fields: list[str] = []
+    custom_fields: list[list[str]] = []  # [name, kind]
     field_error: str = ""
 
     @rx.var
@@ -99,7 +99,7 @@ class AudienceState(SessionState):
             return
         result = list_contact_lists(ctx, self.page, PER_PAGE, self.filter_text)
         self.lists, self.total, self.running = [_row(i) for i in result.lists], result.total, result.running
-        self.custom_fields = custom_field_names(ctx)
+        self.custom_fields = [list(item) for item in custom_field_kinds(ctx).items()]
 
     @rx.event
     def refresh(self, _tick: str = ""):
@@ -134,10 +134,10 @@ class AudienceState(SessionState):
         if ctx is None:
             return rx.toast.error("Action non autorisée.")
         try:
-            name = add_custom_field(ctx, str(form.get("name", "")))
+            name = add_custom_field(ctx, str(form.get("name", "")), str(form.get("kind", "texte")))
         except AudienceError as error:
             self.field_error = str(error)
             return None
         self.field_error = ""
-        self.custom_fields = custom_field_names(ctx)
+        self.custom_fields = [list(item) for item in custom_field_kinds(ctx).items()]
         return [rx.set_value("custom-field-name", ""), rx.toast.success(f"Champ {{{name}}} ajouté.")]

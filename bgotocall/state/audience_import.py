@@ -8,10 +8,10 @@ import reflex as rx
 from bgotocall.state.session import SessionState
 from services.audience.errors import ImportFileError
 from services.audience.imports import (
-    AudienceError, SourcePreview, custom_field_names, inspect_source, mapping_problems, preview_contact_import,
-    save_database_source, start_contact_import, store_upload,
+    AudienceError, SourcePreview, add_custom_field, custom_field_names, inspect_source, mapping_problems,
+    preview_contact_import, save_database_source, start_contact_import, store_upload,
 )
-from services.audience.mapping import STANDARD_FIELDS, sample_rows
+from services.audience.mapping import STANDARD_FIELDS, custom_field_name, sample_rows, unkept_columns
 
 UPLOAD_ID = "audience-upload"
 NO_COLUMN = "—"
@@ -38,12 +38,18 @@ class AudienceImportState(SessionState):
     mapping: dict[str, str] = {}
     sample_headers: list[str] = []
     sample: list[list[str]] = []
+    unkept: list[str] = []  # options of the columns no field reads
+    new_field_open: bool = False
+    new_field_column: str = ""
+    new_field_name: str = ""
+    new_field_error: str = ""
     dedupe_on: str = "telephone"
     total: int = 0
     errors: int = 0
     duplicates: int = 0
     blacklisted: int = 0
     accepted: int = 0
+    email_only: int = 0
     report_url: str = ""
     error: str = ""
     busy: bool = False
@@ -63,8 +69,9 @@ class AudienceImportState(SessionState):
 
     def _reset_wizard(self) -> None:
         self.step, self.mode, self.file_name, self.error, self.busy = 0, "file", "", "", False
-        self.columns, self.options, self.mapping, self.sample = [], [], {}, []
-        self.total = self.errors = self.duplicates = self.blacklisted = self.accepted = 0
+        self.columns, self.options, self.mapping, self.sample, self.unkept = [], [], {}, [], []
+        self.total = self.errors = self.duplicates = self.blacklisted = self.accepted = self.email_only = 0
+        self.new_field_open = False
         self._source, self._raw_sample, self.report_url = {}, [], ""
 
     def _show_source(self, preview: SourcePreview, fields: list[str]) -> None:
@@ -88,6 +95,7 @@ class AudienceImportState(SessionState):
         rows = sample_rows(self._raw_sample, mapping)
         self.sample_headers = list(rows[0]) if rows else [f for f in self.fields if f in mapping]
         self.sample = [list(row.values()) for row in rows]
+        self.unkept = [self.options[index + 1] for index in unkept_columns(self.columns, mapping)]
 
     @rx.event
     def set_mode(self, mode: str | list[str]):
@@ -171,6 +179,37 @@ class AudienceImportState(SessionState):
         self._refresh_sample()
 
     @rx.event
+    def open_new_field(self, option: str):
+        """Keep a column no field reads: a new custom field, named after it by default."""
+        self.new_field_column, self.new_field_error = option, ""
+        self.new_field_name = custom_field_name(option.split(" · ", 1)[-1])
+        self.new_field_open = True
+
+    @rx.event
+    def set_new_field_open(self, value: bool):
+        self.new_field_open = value
+
+    @rx.event
+    def create_field(self, form: dict):
+        ctx = self._authorize("audience", "add_custom_field")
+        if ctx is None:
+            return rx.toast.error("Action non autorisée.")
+        if self.new_field_column not in self.unkept:
+            self.new_field_open = False
+            return None
+        try:
+            name = add_custom_field(ctx, str(form.get("name", "")), str(form.get("kind", "")))
+        except AudienceError as error:
+            self.new_field_error = str(error)
+            return None
+        self.fields = [*self.fields, name]
+        self.mapping = {**self.mapping, name: self.new_field_column}
+        self._refresh_sample()
+        self.new_field_open = False
+        column = self.new_field_column.split(" · ", 1)[-1]
+        return rx.toast.success(f"Champ {{{name}}} créé : la colonne « {column} » sera importée.")
+
+    @rx.event
     def to_rules(self):
         ctx = self._authorize("audience", "mapping_problems")
         if ctx is None:
@@ -203,6 +242,7 @@ class AudienceImportState(SessionState):
         summary = preview.summary
         self.total, self.errors, self.duplicates = summary.total, summary.errors, summary.duplicates
         self.blacklisted, self.accepted = summary.blacklisted, summary.accepted
+        self.email_only = summary.email_only
         self.report_url = f"/api/audience/rejets/{preview.report_id}"
         self.step = 3
 

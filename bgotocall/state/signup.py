@@ -6,7 +6,7 @@ import reflex as rx
 from services.onboarding.signup import register_signup, verify_signup
 from bgotocall.state.session import SessionState
 
-FIELDS = ("company_name", "country", "currency", "full_name", "email", "password")
+FIELDS = ("company_name", "country", "currency", "full_name", "email", "password", "confirm")
 
 
 class SignupState(SessionState):
@@ -22,9 +22,6 @@ class SignupState(SessionState):
     @rx.event
     def register(self, form: dict):
         values = {name: str(form.get(name, "")) for name in FIELDS}
-        if values["password"] != str(form.get("confirm", "")):
-            self.errors = {"confirm": "Les deux mots de passe ne sont pas identiques."}
-            return None
         result = register_signup(**values)
         self.errors = result.errors
         if not result.ok:

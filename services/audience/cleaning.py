@@ -6,10 +6,11 @@ occurrence of a contact is the one kept.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Iterable, Iterator, NamedTuple
+from typing import Iterable, Iterator, Mapping, NamedTuple
 
+from services.audience.field_kinds import FieldKind, typed_value
 from services.audience.mapping import ColumnMapping, Field, RowMapper
 from services.audience.phones import InvalidPhone, PhoneNormalizer
 
@@ -34,6 +35,7 @@ class Category(StrEnum):
 class CleaningRules:
     region: str  # the tenant's default region for national numbers, e.g. "CM"
     dedupe_on: DedupeOn = DedupeOn.TELEPHONE
+    field_kinds: Mapping[str, str] = field(default_factory=dict)  # custom field -> FieldKind
 
 
 @dataclass(frozen=True)
@@ -74,11 +76,13 @@ class ImportSummary:
     duplicates: int = 0
     blacklisted: int = 0
     accepted: int = 0
+    email_only: int = 0  # accepted without a phone: for e-mail campaigns only
 
-    def record(self, category: Category | None) -> None:
+    def record(self, category: Category | None, phone: str = "") -> None:
         self.total += 1
         if category is None:
             self.accepted += 1
+            self.email_only += not phone
         elif category is Category.ERROR:
             self.errors += 1
         elif category is Category.DUPLICATE:
@@ -105,6 +109,7 @@ class ContactCleaner:
         self._map = RowMapper(mapping)
         self._to_e164 = PhoneNormalizer(rules.region).to_e164
         self._needs_id = rules.dedupe_on is DedupeOn.IDENTIFIANT
+        self._kinds = rules.field_kinds
 
     def clean(self, line: int, cells: list[str]) -> Contact | str:
         row = self._map(cells)
@@ -121,9 +126,17 @@ class ContactCleaner:
             problems.append("Ni téléphone ni email")
         if self._needs_id and not row.identifiant:
             problems.append("Identifiant manquant")
+        extra = row.extra
+        if self._kinds and extra:
+            extra = {}
+            for name, value in row.extra.items():
+                try:
+                    extra[name] = typed_value(self._kinds.get(name, FieldKind.TEXTE), value)
+                except ValueError as error:
+                    problems.append(f"{name} : {error}")
         if problems:
             return "; ".join(problems)
-        return Contact(line, row.nom, row.prenom, phone, row.email, row.identifiant, row.extra)
+        return Contact(line, row.nom, row.prenom, phone, row.email, row.identifiant, extra)
 
 
 class ContactGate:
@@ -145,7 +158,10 @@ class ContactGate:
             verdict = Rejection(line, Category.ERROR, outcome, cells)
         else:
             verdict = self._admit(outcome, cells)
-        self.summary.record(verdict.category if type(verdict) is Rejection else None)
+        if type(verdict) is Rejection:
+            self.summary.record(verdict.category)
+        else:
+            self.summary.record(None, verdict.telephone)
         return verdict
 
     def _admit(self, contact: Contact, cells: list[str]) -> Contact | Rejection:

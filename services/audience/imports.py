@@ -30,6 +30,7 @@ from services.audience.cleaning import CleaningRules, DedupeOn, ImportSummary, c
 from services.audience.credentials import seal, unseal
 from services.audience.errors import ImportFileError
 from services.audience.export import RejectedRowsReport
+from services.audience.field_kinds import FieldKind, parse_kind
 from services.audience.mapping import STANDARD_FIELDS, suggest_mapping, validate_mapping
 from services.audience.partitions import drop_list_table
 from services.audience.pipeline import import_contacts
@@ -171,13 +172,18 @@ def inspect_source(ctx: AuthContext, source: dict) -> SourcePreview:
 
 # --- steps B-D ---------------------------------------------------------------------------
 
-def _checked_rules(ctx: AuthContext, columns: list[str], mapping: dict[str, int],
-                   dedupe_on: str) -> CleaningRules:
+def cleaning_rules(ctx: AuthContext, dedupe_on: str) -> CleaningRules:
+    """The tenant's rules for an import: its country, the dedupe key, its typed custom fields."""
     try:
-        rules = CleaningRules(tenant_country(ctx), DedupeOn(dedupe_on))
+        return CleaningRules(tenant_country(ctx), DedupeOn(dedupe_on), custom_field_kinds(ctx))
     except ValueError as error:
         raise AudienceError("Règle de dédoublonnage inconnue.") from error
-    problems = validate_mapping(mapping, columns, custom_field_names(ctx)) + check_rules(rules, mapping)
+
+
+def _checked_rules(ctx: AuthContext, columns: list[str], mapping: dict[str, int],
+                   dedupe_on: str) -> CleaningRules:
+    rules = cleaning_rules(ctx, dedupe_on)
+    problems = validate_mapping(mapping, columns, rules.field_kinds) + check_rules(rules, mapping)
     if problems:
         raise AudienceError(" ".join(problems))
     return rules
@@ -296,18 +302,28 @@ def delete_contact_list(ctx: AuthContext, list_id: int) -> str:
 # --- custom fields ---------------------------------------------------------------------
 
 def custom_field_names(ctx: AuthContext) -> list[str]:
+    return list(custom_field_kinds(ctx))
+
+
+def custom_field_kinds(ctx: AuthContext) -> dict[str, str]:
+    """The tenant's custom fields by name, with their type (FieldKind)."""
     with tenant_session(ctx) as session:
-        return list(session.exec(select(CustomField.name).order_by(CustomField.name)))
+        return dict(session.exec(select(CustomField.name, CustomField.kind).order_by(CustomField.name)).all())
 
 
-def add_custom_field(ctx: AuthContext, name: str) -> str:
+def add_custom_field(ctx: AuthContext, name: str, kind: str = FieldKind.TEXTE.value) -> str:
+    """A new field of the tenant's contacts ('Zone géographique' -> {Zone_géographique}); its name."""
     access_area(ctx, "audience")
     name = re.sub(r"\s+", "_", name.strip())
     if not re.match(r"^[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ0-9_]{0,59}$", name):
         raise AudienceError("Nom de champ invalide : lettres, chiffres et _ (ex. Zone_Geographique).")
+    try:
+        kind = parse_kind(kind)
+    except ValueError as error:
+        raise AudienceError(str(error)) from error
     existing = {field.lower() for field in (*STANDARD_FIELDS, *custom_field_names(ctx))}
     if name.lower() in existing:
         raise AudienceError(f"Le champ {{{name}}} existe déjà.")
     with tenant_session(ctx) as session:
-        session.add(CustomField(name=name))
+        session.add(CustomField(name=name, kind=kind.value))
     return name

@@ -17,16 +17,16 @@ from contextlib import ExitStack
 from sqlalchemy import select, text, update
 
 from services.audience.blacklist import load_blacklist
-from services.audience.cleaning import CleaningRules, Contact, DedupeOn, ImportSummary, Rejection
+from services.audience.cleaning import Contact, ImportSummary, Rejection
 from services.audience.errors import ImportFileError
 from services.audience.export import RejectedRowsReport
-from services.audience.imports import AudienceError, imports_dir, open_source
+from services.audience.imports import AudienceError, cleaning_rules, imports_dir, open_source
 from services.audience.partitions import attach_list_table, create_list_table
 from services.audience.pipeline import import_contacts
 from services.audience.search import name_keys
 from services.db.tenancy import tenant_session
 from services.identity.access import AuthContext
-from services.identity.system import system_context, tenant_country
+from services.identity.system import system_context
 from services.models.audience import ContactList, ListStatus
 from services.models.columns import utcnow
 
@@ -99,7 +99,7 @@ def run_contact_import(tenant_id: int, list_id: int, user_id: int | None) -> Imp
 
 
 def _inject(ctx: AuthContext, contact_list: ContactList) -> ImportSummary:
-    rules = CleaningRules(tenant_country(ctx), DedupeOn(contact_list.dedupe_on))
+    rules = cleaning_rules(ctx, contact_list.dedupe_on)
     blacklist = load_blacklist(ctx)
     progress = Progress(ctx, contact_list.id)
     final = imports_dir(ctx) / f"liste-{contact_list.id}.rejets.csv"

@@ -87,6 +87,18 @@ def validate_mapping(
     return errors
 
 
+def unkept_columns(columns: Sequence[str], mapping: ColumnMapping) -> list[int]:
+    """Indexes of the source columns no field reads: their values are not imported."""
+    kept = set(mapping.values())
+    return [index for index in range(len(columns)) if index not in kept]
+
+
+def custom_field_name(label: str) -> str:
+    """A custom field name for a column the user wants to keep: 'Zone géo.' -> 'Zone_géo'."""
+    name = re.sub(r"[^A-Za-zÀ-ÿ0-9]+", "_", label.strip()).strip("_")[:60]
+    return name if name[:1].isalpha() else f"Champ_{name}"[:60].rstrip("_")
+
+
 class MappedRow(NamedTuple):
     nom: str
     prenom: str

@@ -81,6 +81,7 @@ class CustomField(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(unique=True, max_length=60)
+    kind: str = Field(default="texte", max_length=10)  # services.audience.field_kinds.FieldKind
     created_at: datetime = timestamp()
 
 

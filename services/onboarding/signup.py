@@ -6,6 +6,7 @@ payment (UC-SA-01).
 """
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -75,8 +76,9 @@ def _email_taken(email: str) -> bool:
 
 
 def register_signup(company_name: str, country: str, currency: str, full_name: str,
-                    email: str, password: str) -> SignupResult:
-    """Check the form; when it is fine, email the verification link. Errors by field."""
+                    email: str, password: str, confirm: str) -> SignupResult:
+    """Check the whole form; when it is fine, email the verification link. Every error at once,
+    by field, so the person fixes them in one go."""
     company_name, full_name = company_name.strip(), full_name.strip()
     email, country, currency = normalise_email(email), country.upper(), currency.upper()
     errors: dict[str, str] = {}
@@ -98,6 +100,8 @@ def register_signup(company_name: str, country: str, currency: str, full_name: s
     problems = password_problems(password)
     if problems:
         errors["password"] = "Mot de passe : " + " ".join(problems)
+    if confirm != password:
+        errors["confirm"] = "Les deux mots de passe ne sont pas identiques."
     if errors:
         return SignupResult(errors)
     token = new_token()
@@ -107,14 +111,32 @@ def register_signup(company_name: str, country: str, currency: str, full_name: s
                      token_hash=token_hash(token),
                      expires_at=utcnow() + timedelta(hours=TOKEN_HOURS)))
     link = f"{get_settings().public_url}/inscription/verifier?token={token}"
-    send_email(EmailMessage(
-        to=email, subject="Vérifiez votre adresse pour créer votre instance B-GOTOCALL",
-        text=(f"Bonjour {full_name},\n\nPour confirmer votre adresse et créer l'instance "
-              f"{company_name}, ouvrez ce lien (valable {TOKEN_HOURS} heures) :\n{link}\n\n"
-              f"Votre code de vérification : {token}\n\n"
-              "Si vous n'êtes pas à l'origine de cette demande, ignorez cet email."),
-        tags={"kind": "signup_verification"}))
+    send_email(verification_email(email, full_name, company_name, link, token))
     return SignupResult()
+
+
+def verification_email(email: str, full_name: str, company_name: str, link: str,
+                       token: str) -> EmailMessage:
+    """The email of the link: plain text, and HTML where the link is a button to click."""
+    e = html.escape
+    text = (f"Bonjour {full_name},\n\nPour confirmer votre adresse et créer l'instance "
+            f"{company_name}, ouvrez ce lien (valable {TOKEN_HOURS} heures) :\n{link}\n\n"
+            f"Votre code de vérification : {token}\n\n"
+            "Si vous n'êtes pas à l'origine de cette demande, ignorez cet email.")
+    body = (f"<p>Bonjour {e(full_name)},</p>"
+            f"<p>Pour confirmer votre adresse et créer l'instance <b>{e(company_name)}</b>, cliquez sur "
+            f"le bouton ci-dessous (lien valable {TOKEN_HOURS} heures) :</p>"
+            f'<p><a href="{e(link)}" style="display:inline-block;padding:12px 20px;background:#3e63dd;'
+            f'color:#ffffff;border-radius:6px;text-decoration:none;font-weight:bold">'
+            f"Vérifier mon adresse</a></p>"
+            f'<p>Ou ouvrez ce lien : <a href="{e(link)}">{e(link)}</a></p>'
+            f"<p>Votre code de vérification : <b>{e(token)}</b></p>"
+            "<p style=\"color:#6b7280\">Si vous n'êtes pas à l'origine de cette demande, ignorez cet email.</p>")
+    return EmailMessage(
+        to=email, subject="Vérifiez votre adresse pour créer votre instance B-GOTOCALL", text=text,
+        html=f'<!doctype html><html><body style="font-family:Helvetica,Arial,sans-serif;color:#1f2937">'
+             f"{body}</body></html>",
+        tags={"kind": "signup_verification"})
 
 
 def slug_for(company_name: str) -> str:

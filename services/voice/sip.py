@@ -46,12 +46,16 @@ def unseal_secret(sealed: str) -> str:
 
 def connection_settings(tenant_slug: str, extension: str, secret: str) -> dict[str, str]:
     """What a softphone (the agent panel's WebRTC phone or a desk softphone) needs to register."""
+    return {**public_connection_settings(tenant_slug, extension), "secret": secret}
+
+
+def public_connection_settings(tenant_slug: str, extension: str) -> dict[str, str]:
+    """The same settings without the secret: what may be shown again on a screen."""
     domain = os.environ.get("BGC_SIP_DOMAIN", f"sip.{get_settings().platform_domain}")
     return {
         "webrtc": os.environ.get("BGC_WEBRTC_URL", f"wss://{domain}:8089/ws"),
         "domain": domain,
         "user": endpoint_name(tenant_slug, extension),
-        "secret": secret,
         "extension": extension,
         "softphone": f"SIP TLS {domain}:5061, SRTP, codecs Opus/G.711 A-law, DTMF RFC 4733",
     }

@@ -6,9 +6,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from sqlmodel import select
+
 from services.audience.blacklist import record_opt_out
+from services.audience.imports import custom_field_kinds
+from services.db.tenancy import tenant_session
+from services.models.audience import ContactRecord
 from services.models.platform import Role
-from tests.support.accounts import PASSWORD, new_tenant, new_user
+from tests.support.accounts import PASSWORD, context_for, new_tenant, new_user
 from tests.support.browser import log_in_and_land
 
 # A Windows-1252, semicolon-separated export from a French Excel: accents, a phone column
@@ -103,6 +108,63 @@ def test_import_a_windows_1252_csv_then_find_a_contact_by_national_number(page, 
     expect(page.get_by_role("alertdialog")).to_contain_text("supprimés définitivement")
     page.get_by_test_id("delete-list-confirm").click()
     expect(page.get_by_test_id("empty-state")).to_be_visible()
+
+
+@pytest.mark.e2e
+def test_a_column_no_field_reads_is_kept_in_a_field_created_on_the_spot(page, product):
+    """« Ville » matches no field: the mapping step says it will not be kept and creates the
+    field; the rows with an email but no phone are kept, and the summary says what for."""
+    tenant = new_tenant()
+    log_in_and_land(page, new_user(tenant, Role.SUPERVISOR), PASSWORD, "/supervision")
+    page.goto("/audience/import")
+    page.locator("input[type=file]").set_input_files({
+        "name": "relances.csv", "mimeType": "text/csv",
+        "buffer": ("Nom;Téléphone;Courriel;Ville;Solde\n"
+                   "Müller;671234567;;Douala;1 234,50\n"
+                   "Ngo;;ngo@exemple.cm;Yaoundé;12\n"
+                   "Eto;;eto@exemple.cm;Kribi;30\n").encode()})
+    page.get_by_test_id("to-mapping").click()
+
+    unkept = page.get_by_test_id("unkept-column")
+    expect(unkept).to_have_count(2)
+    expect(unkept.nth(0)).to_contain_text("4 · Ville")
+    expect(unkept.nth(1)).to_contain_text("5 · Solde")
+    _shot(page, "audience-b-unkept")
+    unkept.filter(has_text="Ville").get_by_test_id("keep-column").click()
+    expect(page.locator("#new-field-name")).to_have_value("Ville")
+    _shot(page, "audience-b-new-field")
+    page.get_by_test_id("create-field").click()
+    expect(_mapping(page, "Ville")).to_contain_text("4 · Ville")
+    expect(page.get_by_test_id("sample-table")).to_contain_text("Yaoundé")
+
+    unkept.filter(has_text="Solde").get_by_test_id("keep-column").click()
+    page.locator("#new-field-name").fill("Solde du")
+    _choose(page.locator("#new-field-kind"), "Nombre")
+    page.get_by_test_id("create-field").click()
+    expect(page.get_by_test_id("all-columns-kept")).to_be_visible()
+    expect(page.get_by_test_id("sample-table")).to_contain_text("1 234,50")  # as read; typed at import
+    page.get_by_test_id("to-rules").click()
+
+    page.get_by_test_id("analyse").click()
+    expect(page.get_by_test_id("summary")).to_have_text(
+        "3 contacts détectés, 0 erreurs de format, 0 doublons, 0 en liste noire")
+    expect(page.get_by_test_id("email-only")).to_have_text(
+        "2 contacts sans téléphone : utilisables pour l'email uniquement.")
+    _shot(page, "audience-d-email-only")
+    page.locator("#list-name").fill("Relances")
+    page.get_by_test_id("start-import").click()
+    page.wait_for_url("**/audience")
+    expect(page.get_by_test_id("list-row").filter(has_text="Relances").get_by_test_id("list-status")
+           ).to_have_text("Prête")
+    expect(page.get_by_test_id("custom-field")).to_have_text(["{Solde_du} · Nombre", "{Ville} · Texte"])
+    _shot(page, "audience-custom-fields")
+
+    ctx = context_for(tenant, Role.ADMIN)
+    assert custom_field_kinds(ctx) == {"Solde_du": "nombre", "Ville": "texte"}
+    with tenant_session(ctx) as session:
+        extras = session.exec(select(ContactRecord.extra).order_by(ContactRecord.line)).all()
+    assert extras == [{"Ville": "Douala", "Solde_du": "1234.50"}, {"Ville": "Yaoundé", "Solde_du": "12"},
+                      {"Ville": "Kribi", "Solde_du": "30"}]
 
 
 @pytest.mark.e2e

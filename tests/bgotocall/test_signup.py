@@ -20,6 +20,16 @@ def _sign_up(page: Page, sandbox_url: str) -> str:
     page.get_by_test_id("signup-link").click()
     page.wait_for_url("**/inscription")
     expect(page.get_by_test_id("stepper")).to_be_visible()
+    # A first try wrong everywhere: every error shows at once, each under its field.
+    page.locator("#company_name").fill("S")
+    page.locator("#email").fill("awa-pas-une-adresse")
+    page.locator("#password").fill("court")
+    page.locator("#confirm").fill("autre")
+    page.get_by_test_id("signup-submit").click()
+    for field in ("company_name", "full_name", "email", "password", "confirm"):
+        expect(page.get_by_test_id(f"error-{field}")).to_be_visible()
+    expect(page.get_by_test_id("error-confirm")).to_have_text("Les deux mots de passe ne sont pas identiques.")
+
     page.locator("#company_name").fill(f"Société {key}")
     page.select_option("#country", "CM")
     page.select_option("#currency", "XAF")
@@ -29,11 +39,15 @@ def _sign_up(page: Page, sandbox_url: str) -> str:
     page.locator("#confirm").fill("Secret-pass-2026")
     page.get_by_test_id("signup-submit").click()
     expect(page.get_by_test_id("error-email")).to_contain_text("professionnelle")
+    expect(page.get_by_test_id("error-confirm")).to_have_count(0)
     page.locator("#email").fill(email)
     page.get_by_test_id("signup-submit").click()
     expect(page.get_by_test_id("signup-sent")).to_be_visible()
 
-    page.goto(link_in(wait_for_message(sandbox_url, email)))
+    # The link is clicked in the sandbox inbox, as the person would in their mail client.
+    link = link_in(wait_for_message(sandbox_url, email))
+    page.goto(f"{sandbox_url}/inbox/?to={email}")
+    page.get_by_role("link", name=link).click()
     page.wait_for_url("**/configurateur")
     return email
 

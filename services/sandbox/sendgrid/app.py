@@ -5,6 +5,7 @@ import base64
 import binascii
 import html
 import json
+import re
 import secrets
 import threading
 from datetime import datetime, timezone
@@ -123,6 +124,19 @@ def sendgrid_app(mailbox: Mailbox, api_key: str) -> Starlette:
     return Starlette(routes=[Route("/v3/mail/send", mail_send, methods=["POST"])])
 
 
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def linkified(text: str) -> str:
+    """The text of an email as HTML, its web addresses clickable as a mail client shows them."""
+    parts, last = [], 0
+    for match in _URL.finditer(text):
+        url = html.escape(match.group(0))
+        parts += [html.escape(text[last:match.start()]), f'<a href="{url}">{url}</a>']
+        last = match.end()
+    return "".join(parts) + html.escape(text[last:])
+
+
 def inbox_app(mailbox: Mailbox) -> Starlette:
     async def api_messages(request: Request) -> JSONResponse:
         return JSONResponse(mailbox.messages(request.query_params.get("to", "")))
@@ -131,7 +145,7 @@ def inbox_app(mailbox: Mailbox) -> Starlette:
         rows = "".join(
             f"<article><h3>{html.escape(m['subject'])}</h3><p><b>À :</b> "
             f"{html.escape(', '.join(m['to']))} — {html.escape(m['received_at'])}</p>"
-            f"<pre>{html.escape(m['text'])}</pre>"
+            f"<pre>{linkified(m['text'])}</pre>"
             + "".join(f"<p>📎 <a href='{html.escape(a['url'])}'>{html.escape(a['filename'])}</a> "
                       f"({a['size']:,} octets)</p>" for a in m.get("attachments", []))
             + "</article>"

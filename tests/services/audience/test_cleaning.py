@@ -28,10 +28,31 @@ def test_valid_rows_become_contacts_with_e164_phones_and_custom_fields():
     assert summary == ImportSummary(total=1, accepted=1)
 
 
-def test_email_only_contact_is_accepted():
-    verdicts, _ = run([["C1", "Ngo", "", "ngo@exemple.cm", ""]])
+def test_email_only_contact_is_accepted_and_counted_apart():
+    verdicts, summary = run([["C1", "Ngo", "", "ngo@exemple.cm", ""], ["C2", "Eto", "671234567", "", ""],
+                             ["C3", "Mba", "", "", ""]])
 
-    assert [c.email for c in accepted(verdicts)] == ["ngo@exemple.cm"]
+    assert [c.email for c in accepted(verdicts) if not c.telephone] == ["ngo@exemple.cm"]
+    assert summary == ImportSummary(total=3, errors=1, accepted=2, email_only=1)
+
+
+def test_typed_custom_fields_are_written_one_way_and_a_wrong_value_is_a_format_error():
+    rules = CleaningRules("CM", field_kinds={"Ville": "texte", "Solde": "nombre", "Echeance": "date"})
+    mapping = {Field.TELEPHONE: 0, "Ville": 1, "Solde": 2, "Echeance": 3}
+    rows = [["671234567", "Douala", "1 234,50", "1/2/2027"],
+            ["699887766", "Kribi", "12", "2027-03-04T00:00:00"],   # a date cell of Excel
+            ["655112233", "Garoua", "beaucoup", "31/02/2027"],
+            ["677665544", "", "", ""]]                            # empty cells stay empty
+
+    verdicts = list(clean_rows(enumerate(rows, start=2), mapping, rules, ContactGate(rules)))
+
+    assert [c.extra for c in accepted(verdicts)] == [
+        {"Ville": "Douala", "Solde": "1234.50", "Echeance": "01/02/2027"},
+        {"Ville": "Kribi", "Solde": "12", "Echeance": "04/03/2027"},
+        {"Ville": "", "Solde": "", "Echeance": ""},
+    ]
+    assert rejected(verdicts) == [(4, Category.ERROR, "Solde : nombre attendu (« beaucoup »); "
+                                                     "Echeance : date impossible (« 31/02/2027 »)")]
 
 
 def test_format_errors_keep_the_source_row_and_every_reason():
@@ -52,7 +73,7 @@ def test_duplicates_on_the_phone_whatever_its_format():
 
     assert [c.identifiant for c in accepted(verdicts)] == ["C1", "C3"]
     assert [(line, category) for line, category, _ in rejected(verdicts)] == [(3, Category.DUPLICATE), (5, Category.DUPLICATE)]
-    assert summary == ImportSummary(total=4, duplicates=2, accepted=2)
+    assert summary == ImportSummary(total=4, duplicates=2, accepted=2, email_only=1)
 
 
 def test_duplicates_on_the_unique_id_keep_different_phones_apart():

@@ -8,9 +8,10 @@ from sqlmodel import select
 from services.audience.blacklist import record_opt_out
 from services.audience.errors import ImportFileError
 from services.audience.imports import (
-    AudienceError, add_custom_field, delete_contact_list, inspect_source, list_contact_lists,
-    preview_contact_import, record_contact_import, report_path, store_upload,
+    AudienceError, add_custom_field, custom_field_kinds, delete_contact_list, inspect_source,
+    list_contact_lists, preview_contact_import, record_contact_import, report_path, store_upload,
 )
+from services.audience.mapping import unkept_columns
 from services.audience.injection import run_contact_import
 from services.db.tenancy import tenant_session
 from services.identity.access import AccessDenied
@@ -114,6 +115,36 @@ def test_a_second_run_of_the_same_job_adds_nothing(admin):
 
     assert run_contact_import(admin.tenant_id, contact_list.id, admin.user_id) is None
     assert len(_contacts(admin, contact_list.id)) == 4
+
+
+def test_a_column_kept_in_a_new_typed_field_is_imported_and_email_only_rows_are_counted(admin):
+    """The wizard's "Créer un champ" on « Ville » and « Solde », which no field read; rows
+    without a phone but with an email are kept for email campaigns, and said so."""
+    data = ("Nom;Téléphone;Courriel;Ville;Solde\n"
+            "Müller;671234567;;Douala;1 234,50\n"
+            "Ngo;;ngo@exemple.cm;Yaoundé;12\n"
+            "Eto;;eto@exemple.cm;Kribi;beaucoup\n"      # not a number: a format error
+            "Mba;;mba@exemple.cm;Garoua;\n").encode()
+    source = _upload(admin, data)
+    inspected = inspect_source(admin, source)
+    assert unkept_columns(inspected.columns, inspected.suggested) == [3, 4]
+
+    assert add_custom_field(admin, "Ville") == "Ville"
+    assert add_custom_field(admin, " Solde ", "nombre") == "Solde"
+    with pytest.raises(AudienceError, match="Type de champ inconnu"):
+        add_custom_field(admin, "Naissance", "jour")
+    assert custom_field_kinds(admin) == {"Solde": "nombre", "Ville": "texte"}
+    mapping = {**inspected.suggested, "Ville": 3, "Solde": 4}
+
+    summary = preview_contact_import(admin, source, mapping).summary
+    assert (summary.total, summary.errors, summary.accepted, summary.email_only) == (4, 1, 3, 2)
+    contact_list = record_contact_import(admin, "Relances", source, mapping)
+    run_contact_import(admin.tenant_id, contact_list.id, admin.user_id)
+    assert [(c.nom, c.telephone, c.email, c.extra) for c in _contacts(admin, contact_list.id)] == [
+        ("Müller", "+237671234567", "", {"Ville": "Douala", "Solde": "1234.50"}),
+        ("Ngo", "", "ngo@exemple.cm", {"Ville": "Yaoundé", "Solde": "12"}),
+        ("Mba", "", "mba@exemple.cm", {"Ville": "Garoua", "Solde": ""}),
+    ]
 
 
 def test_mapping_and_rules_are_checked_before_the_job(admin):

@@ -1,6 +1,9 @@
 import pytest
 
-from services.audience.mapping import Field, RowMapper, normalize_label, sample_rows, suggest_mapping, validate_mapping
+from services.audience.mapping import (
+    Field, RowMapper, custom_field_name, normalize_label, sample_rows, suggest_mapping, unkept_columns,
+    validate_mapping,
+)
 
 
 @pytest.mark.parametrize(
@@ -24,6 +27,21 @@ def test_normalized_labels_ignore_accents_case_and_punctuation():
 
 def test_unknown_columns_are_left_for_the_user():
     assert suggest_mapping(["Ville", "Commentaire"]) == {}
+
+
+def test_columns_no_field_reads_are_the_ones_not_kept():
+    columns = ["Code client", "Nom", "Numéro portable", "Ville", "Commentaire"]
+
+    assert unkept_columns(columns, suggest_mapping(columns)) == [2, 3, 4]  # "Code client": {Identifiant}
+    assert unkept_columns(columns, {Field.NOM: 1, Field.TELEPHONE: 2, "Ville": 3}) == [0, 4]
+
+
+@pytest.mark.parametrize(("label", "name"), [
+    ("Ville", "Ville"), (" Zone géographique ", "Zone_géographique"), ("Date d'échéance", "Date_d_échéance"),
+    ("2e adresse", "Champ_2e_adresse"), ("N°", "N"),
+])
+def test_a_kept_column_suggests_a_valid_custom_field_name(label, name):
+    assert custom_field_name(label) == name
 
 
 def test_first_matching_column_wins_and_custom_fields_are_matched():
