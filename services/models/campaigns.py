@@ -48,6 +48,7 @@ class Campaign(SQLModel, table=True):
     launched_by: Optional[int] = None
     launched_by_name: str = Field(default="", max_length=200)
     launched_at: Optional[datetime] = timestamp(nullable=True, default_now=False)
+    pause_reason: str = Field(default="", max_length=500)  # set when the engine pauses it
 
 
 class CampaignVersion(SQLModel, table=True):
