@@ -1,9 +1,13 @@
 """The Stripe twin refuses what Stripe refuses: parameters its spec does not define, and an
 idempotency key reused with other parameters. Driven by the official stripe SDK."""
+import dataclasses
+import time
 import uuid
 
 import pytest
 import stripe
+
+from services.sandbox.stripe.store import IDEMPOTENCY_SECONDS, StripeStore
 
 
 def _session_params(amount: int = 15500, **extra) -> dict:
@@ -93,3 +97,12 @@ def test_the_same_key_with_other_parameters_is_an_idempotency_error(stripe_twin)
         "Keys for idempotent requests can only be used with the same parameters they were "
         f"first used with. Try using a key other than '{key}' if you meant to execute a "
         "different request.")
+
+
+def test_a_key_is_forgotten_after_24_hours():
+    store = StripeStore("http://127.0.0.1:9/no-webhooks", "whsec_twin", "http://twin")
+    store.remember("k", {"mode": "payment"}, {"id": "cs_test_1"})
+    assert store.first_result("k").body == {"id": "cs_test_1"}
+    store.idempotent["k"] = dataclasses.replace(
+        store.idempotent["k"], at=time.time() - IDEMPOTENCY_SECONDS - 1)
+    assert store.first_result("k") is None
