@@ -50,7 +50,7 @@ def stripe_app(store: StripeStore, api_key: str) -> Starlette:
         return JSONResponse({"status": await run_in_threadpool(store.deliver, event_id)})
 
     async def api_requests(request: Request):
-        return JSONResponse(store.requests)
+        return JSONResponse(list(store.requests))
 
     async def lose_next_response(request: Request):
         store.lose_next_response = True

@@ -65,7 +65,7 @@ def _check(schema: dict, value, name: str) -> ParamProblem | None:
                 return problem
         return None
     if not isinstance(value, str):
-        return ParamProblem("parameter_invalid_string", name,
+        return ParamProblem("parameter_invalid_string" if kind == "string" else None, name,
                             f"Invalid {kind}: {name} must be a {kind}, not a hash or an array")
     if "enum" in schema and value not in schema["enum"]:
         return ParamProblem(None, name, f"Invalid {name}: must be one of "

@@ -6,6 +6,7 @@ import json
 import queue
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 
 import httpx
@@ -43,7 +44,7 @@ class StripeStore:
     events: list[dict] = field(default_factory=list)
     deliveries: dict[str, Delivery] = field(default_factory=dict)
     idempotent: dict[str, IdempotentResult] = field(default_factory=dict)
-    requests: list[dict] = field(default_factory=list)  # API calls, for tests to read
+    requests: deque = field(default_factory=lambda: deque(maxlen=1000))  # recent API calls
     paused: bool = False
     lose_next_response: bool = False  # the next API answer is lost on the way (a 502)
 
