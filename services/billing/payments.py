@@ -99,6 +99,7 @@ def start_checkout(ctx: AuthContext, purpose: str = "onboarding", topup_net: int
             description=description, customer_email=ctx.email,
             success_url=f"{s.public_url}/paiement/confirmation?session_id={{CHECKOUT_SESSION_ID}}",
             cancel_url=f"{s.public_url}/paiement/annule?paiement={payment.id}",
+            idempotency_key=payment.idempotency_key,
             metadata={"tenant": tenant.slug, "purpose": purpose}))
     except PaymentGatewayError as exc:
         raise PaymentError("Le service de paiement ne répond pas. Réessayez dans un instant.") from exc

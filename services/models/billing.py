@@ -5,6 +5,7 @@ Money is always an integer of the currency's minor unit (XAF/XOF: whole francs).
 """
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 from typing import Optional
 
@@ -77,6 +78,12 @@ class WalletEntry(SQLModel, table=True):
     created_at: datetime = timestamp()
 
 
+def new_checkout_key() -> str:
+    """An idempotency key no other database can produce: payment ids restart in every
+    environment (CI, staging, a reset) while the Stripe account stays the same."""
+    return f"checkout-{secrets.token_hex(16)}"
+
+
 class Payment(SQLModel, table=True):
     __tablename__ = "payment"
     __table_args__ = _S
@@ -86,6 +93,8 @@ class Payment(SQLModel, table=True):
     purpose: str = Field(max_length=20)  # onboarding, topup
     gateway: str = Field(max_length=20)
     checkout_id: Optional[str] = Field(default=None, max_length=120, unique=True)
+    # Sent with every request that opens this payment's checkout, retries included.
+    idempotency_key: str = Field(default_factory=new_checkout_key, max_length=80, unique=True)
     transaction_id: str = Field(default="", max_length=120)
     currency: str = Field(max_length=3)
     net_amount: int = _money()

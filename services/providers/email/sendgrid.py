@@ -30,8 +30,10 @@ class SendGridGateway:
         for item in message.attachments:
             mail.add_attachment(Attachment(FileContent(item["content"]), FileName(item["filename"]),
                                            FileType(item["type"]), Disposition("attachment")))
+        # Our tags ride on the personalization's custom_args, as strings: SendGrid refuses any
+        # other value, and its published spec mistypes the message-level custom_args.
         for key, value in message.tags.items():
-            mail.add_custom_arg(CustomArg(key, value))
+            mail.add_custom_arg(CustomArg(key, str(value), p=0))
         try:
             response = self._client.send(mail)
         except HTTPError as exc:

@@ -19,6 +19,7 @@ class CheckoutRequest:
     customer_email: str
     success_url: str
     cancel_url: str
+    idempotency_key: str  # stored with the payment: a retry reuses it, no other payment has it
     metadata: dict[str, str] = field(default_factory=dict)
 
 

@@ -44,7 +44,7 @@ class StripeGateway:
                 "cancel_url": request.cancel_url,
                 "metadata": metadata,
                 "payment_intent_data": {"metadata": metadata},
-            }, options={"idempotency_key": f"checkout-{request.reference}"})
+            }, options={"idempotency_key": request.idempotency_key})
         except stripe_sdk.StripeError as exc:
             raise PaymentGatewayError(f"Stripe: {exc.user_message or exc}") from exc
         return Checkout(id=session.id, redirect_url=session.url)

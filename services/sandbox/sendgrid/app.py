@@ -70,13 +70,19 @@ def _is_base64(text: str) -> bool:
         return False
 
 
-def _validate(body: dict) -> tuple[str, str] | None:
+def _custom_args_ok(value) -> bool:
+    return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+
+
+def _validate(body: dict) -> tuple[str, str | None] | None:
     """(message, field) of the first problem SendGrid would report, or None."""
+    if not isinstance(body, dict):
+        return "Bad Request", None
     personalizations = body.get("personalizations")
     if not isinstance(personalizations, list) or not personalizations:
         return "The personalizations field is required and must have at least one personalization.", "personalizations"
     for p in personalizations:
-        if not p.get("to") or not all(isinstance(t, dict) and "@" in t.get("email", "") for t in p["to"]):
+        if not isinstance(p, dict) or not p.get("to") or not all(isinstance(t, dict) and "@" in t.get("email", "") for t in p["to"]):
             return "The to array is required for all personalization objects, and must have at least one email object with a valid email address.", "personalizations.0.to"
     if "@" not in (body.get("from") or {}).get("email", ""):
         return "The from object must be provided for every email send. It is an object that requires the email parameter, but may also contain a name parameter.", "from.email"
@@ -85,6 +91,11 @@ def _validate(body: dict) -> tuple[str, str] | None:
     content = body.get("content") or []
     if not body.get("template_id") and not any(c.get("value") for c in content):
         return "Unless a valid template_id is provided, the content parameter is required. There must be at least one defined content block.", "content"
+    # custom_args must be an object of strings, at the top level and in each personalization;
+    # SendGrid answers anything else with a bare "Bad Request" that names no field.
+    if not all(_custom_args_ok(holder.get("custom_args", {}))
+               for holder in (body, *personalizations)):
+        return "Bad Request", None
     for i, item in enumerate(body.get("attachments") or []):
         if not item.get("filename"):
             return "The attachment filename parameter is required.", f"attachments.{i}.filename"

@@ -49,6 +49,13 @@ def stripe_app(store: StripeStore, api_key: str) -> Starlette:
             return JSONResponse({"error": "unknown event"}, status_code=404)
         return JSONResponse({"status": await run_in_threadpool(store.deliver, event_id)})
 
+    async def api_requests(request: Request):
+        return JSONResponse(list(store.requests))
+
+    async def lose_next_response(request: Request):
+        store.lose_next_response = True
+        return JSONResponse({"lose_next_response": True})
+
     async def webhooks_mode(request: Request):
         store.paused = request.path_params["mode"] == "pause"
         return JSONResponse({"paused": store.paused})
@@ -60,4 +67,6 @@ def stripe_app(store: StripeStore, api_key: str) -> Starlette:
         Route("/_sandbox/events", events),
         Route("/_sandbox/events/{id}/deliver", deliver, methods=["POST"]),
         Route("/_sandbox/webhooks/{mode:str}", webhooks_mode, methods=["POST"]),
+        Route("/_sandbox/requests", api_requests),
+        Route("/_sandbox/faults/lose-next-response", lose_next_response, methods=["POST"]),
     ])

@@ -6,6 +6,7 @@ import json
 import queue
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 
 import httpx
@@ -14,6 +15,15 @@ from services.sandbox.stripe.wire import new_id, sign
 
 API_VERSION = "2023-10-16"
 RETRY_DELAYS = (0.5, 1, 2, 4, 8, 15)
+IDEMPOTENCY_SECONDS = 24 * 3600  # how long Stripe keeps a key's first result
+
+
+@dataclass(frozen=True)
+class IdempotentResult:
+    """The first request made with a key: what it asked, what it got, and when."""
+    params: dict
+    body: dict
+    at: float
 
 
 @dataclass
@@ -33,13 +43,28 @@ class StripeStore:
     intents: dict[str, dict] = field(default_factory=dict)
     events: list[dict] = field(default_factory=list)
     deliveries: dict[str, Delivery] = field(default_factory=dict)
-    idempotent: dict[str, dict] = field(default_factory=dict)
+    idempotent: dict[str, IdempotentResult] = field(default_factory=dict)
+    requests: deque = field(default_factory=lambda: deque(maxlen=1000))  # recent API calls
     paused: bool = False
+    lose_next_response: bool = False  # the next API answer is lost on the way (a 502)
 
     def __post_init__(self):
         self.lock = threading.RLock()
         self._queue: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._deliver_forever, daemon=True).start()
+
+    # --- idempotent requests -----------------------------------------------------------
+    def first_result(self, key: str) -> IdempotentResult | None:
+        with self.lock:
+            saved = self.idempotent.get(key)
+            if saved and time.time() - saved.at > IDEMPOTENCY_SECONDS:
+                del self.idempotent[key]
+                return None
+            return saved
+
+    def remember(self, key: str, params: dict, body: dict) -> None:
+        with self.lock:
+            self.idempotent[key] = IdempotentResult(copy.deepcopy(params), body, time.time())
 
     # --- objects ----------------------------------------------------------------------
     def create_session(self, params: dict) -> dict:
