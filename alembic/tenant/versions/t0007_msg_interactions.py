@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "t0007_msg"
-down_revision = "t0006"
+down_revision = "t0007_ux2"
 branch_labels = None
 depends_on = None
 
