@@ -93,7 +93,12 @@ def test_supervisor_edits_a_live_campaign_and_the_agent_page_follows(new_page, t
     supervisor = new_page()
     log_in_and_land(supervisor, supervisor_email, PASSWORD, "/supervision")
     _create_campaign(supervisor)
-    supervisor.get_by_test_id("launch-campaign").click()
+    supervisor.get_by_test_id("launch-campaign").click()            # says what it will do first
+    launch = supervisor.get_by_test_id("launch-dialog")
+    for told in ("2 contacts", "1 agent reçoit", "Voix", "SMS", "Email", "WhatsApp"):
+        expect(launch).to_contain_text(told)
+    expect(supervisor.get_by_test_id("campaign-status")).to_have_text("Brouillon")
+    supervisor.get_by_test_id("confirm-launch").click()
     expect(supervisor.get_by_test_id("campaign-status")).to_have_text("LIVE")
     expect(supervisor.get_by_test_id("campaign-launched")).to_contain_text("Test Supervisor")
 
@@ -119,7 +124,14 @@ def test_supervisor_edits_a_live_campaign_and_the_agent_page_follows(new_page, t
     expect(script).to_contain_text("-30% ce week-end", timeout=2_000)
     assert agent.evaluate("window.__sameDocument") is True  # no reload
 
-    supervisor.get_by_test_id("rollback-1").click()
+    supervisor.get_by_test_id("rollback-1").click()                 # says what it changes first
+    rollback = supervisor.get_by_test_id("rollback-dialog")
+    expect(rollback).to_contain_text("La campagne est LIVE")
+    expect(rollback).to_contain_text("Plages du lundi : 09:00-12:30, 14:00-20:00 → "
+                                     "09:00-12:30, 14:00-18:00.")
+    expect(rollback).to_contain_text("retiré « nouvelle promotion : -30% ce week-end »")
+    expect(supervisor.get_by_test_id("campaign-version")).to_contain_text("2")
+    supervisor.get_by_test_id("confirm-rollback").click()
     expect(supervisor.get_by_test_id("campaign-version")).to_contain_text("3")
     expect(script).to_contain_text("notre offre de Noël", timeout=2_000)
     expect(script).not_to_contain_text("-30%")
