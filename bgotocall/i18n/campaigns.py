@@ -1,12 +1,24 @@
 """Texts of the campaign pages (UC-CP-01..04) and of the agent's campaign section."""
 from __future__ import annotations
 
+from services.campaigns.presets import PRESETS
+
 _T: dict[str, tuple[str, str]] = {
     "campaigns.new": ("Nouvelle campagne", "New campaign"),
     "campaigns.new.context": ("Quatre étapes : cadre, canaux, formulaire agent, ressources.",
                               "Four steps: frame, channels, agent form, resources."),
     "campaigns.edit.context": ("La campagne continue de tourner pendant vos modifications.",
                                "The campaign keeps running while you edit it."),
+    "campaigns.edit.context.BROUILLON": ("Brouillon : rien n'est envoyé ni appelé avant « Propager "
+                                         "l'OS ».",
+                                         "Draft: nothing is sent or called before \"Propager "
+                                         "l'OS\" (go live)."),
+    "campaigns.edit.context.EN_PAUSE": ("Campagne en pause : vos modifications s'appliqueront à "
+                                        "la reprise.",
+                                        "Paused campaign: your changes apply when it resumes."),
+    "campaigns.edit.context.ARCHIVEE": ("Campagne archivée : elle ne se modifie plus.",
+                                        "Archived campaign: it can no longer be edited."),
+    "campaigns.date.placeholder": ("jj/mm/aaaa", "dd/mm/yyyy"),
     "campaigns.search": ("Rechercher une campagne", "Search a campaign"),
     "campaigns.filter.status": ("Tous les statuts", "All statuses"),
     "campaigns.filter.channel": ("Tous les canaux", "All channels"),
@@ -212,6 +224,13 @@ _T: dict[str, tuple[str, str]] = {
     "campaigns.agent.codes": ("Qualification", "Qualification"),
     "campaigns.agent.live": ("Mis à jour en direct", "Updated live"),
 }
+
+# The compliance presets' names: French from the preset's data, English here (one per preset).
+_PRESET_NAMES_EN = {"FR_CALLS": "France — telemarketing calls",
+                    "CM_SMS": "Cameroon — unsolicited SMS",
+                    "SN_SMS": "Senegal — promotional SMS"}
+_T.update({f"campaigns.preset.{key}": (preset.label, _PRESET_NAMES_EN[key])
+           for key, preset in PRESETS.items()})
 
 FR: dict[str, str] = {key: fr for key, (fr, _) in _T.items()}
 EN: dict[str, str] = {key: en for key, (_, en) in _T.items()}

@@ -39,8 +39,11 @@ def _header() -> rx.Component:
                           t("campaigns.version"), " ", S.version, variant="outline",
                           data_testid="campaign-version")),
                       align="center", spacing="3"),
-            rx.text(rx.cond(S.is_new, t("campaigns.new.context"), t("campaigns.edit.context")),
-                    size="2", color=rx.color("gray", 11)),
+            rx.text(rx.cond(S.is_new, t("campaigns.new.context"), rx.match(
+                S.status, *[(status, t(f"campaigns.edit.context.{status}"))
+                            for status in ("BROUILLON", "EN_PAUSE", "ARCHIVEE")],
+                t("campaigns.edit.context"))),
+                    size="2", color=rx.color("gray", 11), data_testid="campaign-context"),
             rx.cond(S.launched != "", rx.text(t("campaigns.launched"), " ", S.launched, size="1",
                                               color=rx.color("gray", 10),
                                               data_testid="campaign-launched")),

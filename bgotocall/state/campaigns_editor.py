@@ -9,6 +9,7 @@ import dataclasses
 
 import reflex as rx
 
+from bgotocall.i18n import EN, FR
 from bgotocall.state.campaigns_agent import AgentFieldRow
 from bgotocall.state.campaigns_document import CodeRow, FieldRow, document_of, widget_values
 from bgotocall.state.session import SessionState
@@ -219,7 +220,7 @@ class CampaignEditorState(SessionState):
     def use_preset(self, key: str):
         if key in PRESETS:
             self._fill({**self._config(), **apply_preset(self._config(), key)})
-            return rx.toast.info(PRESETS[key].label)
+            return rx.toast.info((EN if self.lang == "en" else FR)[f"campaigns.preset.{key}"])
 
     @rx.event
     def toggle_channel(self, channel: str, value: bool):

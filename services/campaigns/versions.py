@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func
 from sqlmodel import select
@@ -110,6 +111,13 @@ def diff_lines(old: dict, new: dict) -> list[str]:
     return lines or ["Aucun changement."]
 
 
+def _is_iso_day(value: str) -> bool:
+    try:
+        return date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False
+
+
 def validated(ctx: AuthContext, config: dict) -> dict:
     """The configuration cleaned for saving; raises CampaignError with every problem."""
     config = normalized(config)
@@ -120,6 +128,10 @@ def validated(ctx: AuthContext, config: dict) -> dict:
         config["form"] = clean_form(config["form"]["fields"])
     except FormError as exc:
         problems.append(str(exc))
+    for key in ("valid_from", "valid_until"):
+        if config[key] and not _is_iso_day(config[key]):
+            problems.append(f"{_FRAME_LABELS[key]} : saisissez une date jj/mm/aaaa.")
+            config[key] = ""
     if config["valid_from"] and config["valid_until"] and \
             config["valid_until"] < config["valid_from"]:
         problems.append("La fin de validité précède son début.")
