@@ -89,6 +89,14 @@ def test_a_text_change_is_quoted_as_written():
         "SMS, texte : retiré « ce mois », ajouté « jusqu'au 31/12 à 14:30 »."]
 
 
+def test_a_validity_date_that_is_not_a_day_is_refused_by_its_name(live):
+    _, ctx, campaign, _ = live
+    with pytest.raises(CampaignError, match="Fin de validité : saisissez une date jj/mm/aaaa."):
+        save_campaign(ctx, campaign.id, {**campaign.config, "valid_until": "12/31/2026"})
+    assert save_campaign(ctx, campaign.id, {**campaign.config, "valid_until": "2026-12-31"}) \
+        .campaign.config["valid_until"] == "2026-12-31"
+
+
 def test_the_launch_says_how_many_contacts_agents_and_channels_before_it_happens():
     tenant = new_tenant()
     ctx = context_for(tenant, Role.SUPERVISOR)
