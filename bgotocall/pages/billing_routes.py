@@ -30,7 +30,7 @@ def add_billing_pages(app: rx.App) -> None:
     app.add_page(onboarding.cancel_page, route="/paiement/annule", title="Paiement non abouti",
                  on_load=[SessionState.enter_billing, CheckoutState.watch])
     app.add_page(billing.billing_page, route="/facturation", title="Facturation",
-                 on_load=[SessionState.enter_billing, BillingState.load])
+                 on_load=[SessionState.enter_billing, BillingState.load, CheckoutState.watch])
     app.add_page(billing.documents_page, route="/documents", title="Documents",
                  on_load=[SessionState.enter_billing, BillingState.load])
     app.add_page(billing.tenants_page, route="/plateforme/instances", title="Instances",

@@ -97,8 +97,7 @@ def start_checkout(ctx: AuthContext, purpose: str = "onboarding", topup_net: int
         checkout = gateway.create_checkout(CheckoutRequest(
             reference=str(payment.id), amount=payment.total_amount, currency=tenant.currency,
             description=description, customer_email=ctx.email,
-            success_url=f"{s.public_url}/paiement/confirmation?session_id={{CHECKOUT_SESSION_ID}}",
-            cancel_url=f"{s.public_url}/paiement/annule?paiement={payment.id}",
+            **_return_urls(s.public_url, purpose, payment.id),
             idempotency_key=payment.idempotency_key,
             metadata={"tenant": tenant.slug, "purpose": purpose}))
     except PaymentGatewayError as exc:
@@ -108,6 +107,16 @@ def start_checkout(ctx: AuthContext, purpose: str = "onboarding", topup_net: int
             "UPDATE platform.payment SET checkout_id = :c WHERE id = :i"),
             {"c": checkout.id, "i": payment.id})
     return checkout.redirect_url
+
+
+def _return_urls(public_url: str, purpose: str, payment_id: int) -> dict[str, str]:
+    """Where the gateway sends the person back: a top-up returns to « Facturation », which
+    shows the new balance; the first payment follows the sign-up steps."""
+    if purpose == "topup":
+        return {"success_url": f"{public_url}/facturation?session_id={{CHECKOUT_SESSION_ID}}",
+                "cancel_url": f"{public_url}/facturation?paiement={payment_id}"}
+    return {"success_url": f"{public_url}/paiement/confirmation?session_id={{CHECKOUT_SESSION_ID}}",
+            "cancel_url": f"{public_url}/paiement/annule?paiement={payment_id}"}
 
 
 def handle_gateway_event(event: GatewayEvent, gateway_name: str = "stripe") -> str:

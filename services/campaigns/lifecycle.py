@@ -65,6 +65,31 @@ def check_campaign(ctx: AuthContext, campaign_id: int) -> list[str]:
                                   gather_facts(session, ctx.tenant_id, campaign.config, utcnow()))
 
 
+@dataclass(frozen=True)
+class LaunchPreview:
+    """What « Propager l'OS » will do, said before it is done."""
+    contacts: int
+    agents: int
+    channels: list[str]  # "voice", "sms", ...
+
+
+def launch_preview(ctx: AuthContext, campaign_id: int) -> LaunchPreview:
+    """The contacts, agents and channels a launch puts to work; PreflightRefused as the launch would."""
+    access_area(ctx, "campaigns")
+    with tenant_session(ctx) as session:
+        campaign = load_campaign(session, campaign_id)
+        facts = gather_facts(session, ctx.tenant_id, campaign.config, utcnow())
+    problems = preflight_problems(campaign.config, facts)
+    if problems:
+        raise PreflightRefused(problems)
+    return LaunchPreview(contacts=_contacts_of(campaign.config, facts), agents=facts.staffed_agents,
+                         channels=enabled_channels(campaign.config))
+
+
+def _contacts_of(config: dict, facts) -> int:
+    return sum(facts.ready_lists.get(i, 0) for i in config.get("lists", []))
+
+
 def _move(ctx: AuthContext, campaign_id: int, action: str) -> Campaign:
     access_area(ctx, "campaigns")
     allowed, target = _MOVES[action]
@@ -77,8 +102,7 @@ def _move(ctx: AuthContext, campaign_id: int, action: str) -> Campaign:
             problems = preflight_problems(campaign.config, facts)
             if problems:
                 raise PreflightRefused(problems)
-            campaign.contacts_total = sum(facts.ready_lists.get(i, 0)
-                                          for i in campaign.config.get("lists", []))
+            campaign.contacts_total = _contacts_of(campaign.config, facts)
         if action == "launch":
             campaign.launched_by, campaign.launched_at = ctx.user_id, utcnow()
             campaign.launched_by_name = ctx.full_name
