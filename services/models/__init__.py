@@ -19,3 +19,4 @@ from services.models.billing import (  # noqa: F401
 from services.models.campaigns import (  # noqa: F401
     Campaign, CampaignAgent, CampaignVersion, FormAnswer, FrequencyCap, WhatsAppTemplate,
 )
+from services.models.settings import PhoneNumber, SipTrunk, TenantSettings  # noqa: F401
