@@ -8,6 +8,7 @@ from bgotocall.components.shell import empty_state, page_header, role_shell
 from bgotocall.i18n import t
 from bgotocall.state.billing import BillingState, TenantsConsoleState
 from bgotocall.components.forms import submit_button
+from bgotocall.pages.plan import plan_card
 
 
 def _labelled(label_key: str, name: str, value, required: bool = True, **props) -> rx.Component:
@@ -90,7 +91,7 @@ def billing_page() -> rx.Component:
         rx.divider(),
         _threshold_form(),
         spacing="3", width="100%"), width="100%")
-    return role_shell(page_header("nav.billing", "billing.context"), wallet, _movements(),
+    return role_shell(page_header("nav.billing", "billing.context"), wallet, plan_card(), _movements(),
                       _fiscal_form())
 
 
