@@ -48,6 +48,7 @@ class PlanView:
 @dataclass(frozen=True)
 class PlanChange:
     """What a requested change does now, what it costs now, and what waits for next month."""
+    agents_before: int        # the licences it was priced on
     agents_now: int
     channels_now: list[str]
     added_agents: int
@@ -161,15 +162,19 @@ def price_change(ctx: AuthContext, agents: int, channels: list[str],
         raise PlanError("Rien ne change : modifiez le nombre de licences ou les canaux.")
     seat = price_list(tenant.currency).get(SEAT, 0)
     amount, left, days = prorated_amount(added_agents, seat, today)
-    return PlanChange(agents_now, channels_now, added_agents, added_channels, amount,
+    return PlanChange(have_agents, agents_now, channels_now, added_agents, added_channels, amount,
                       tenant.currency, left, days, scheduled)
 
 
-def apply_change(session: Session, tenant_id: int, change: PlanChange, *, reference: str) -> None:
+def apply_change(session: Session, tenant_id: int, change: PlanChange, *, reference: str,
+                 paid: bool = False) -> None:
     """Debit the prorated amount (once per reference) and grant the change, in the caller's
-    transaction; the plan row is locked so two changes queue up."""
+    transaction; the plan row is locked so two changes queue up. Unless it is already paid (card),
+    a change priced on a plan that has changed since is refused: two clicks pay once."""
     cart = session.exec(select(Cart).where(Cart.tenant_id == tenant_id).with_for_update()).first()
     cart = cart or Cart(tenant_id=tenant_id, agents=0, channels=[], traffic={})
+    if not paid and cart.agents != change.agents_before:
+        raise PlanError("L'abonnement vient de changer : vérifiez-le et confirmez de nouveau.")
     if change.amount:
         debit_wallet(tenant_id, change.amount, kind=PRORATED, quantity=change.added_agents,
                      reference=reference, session=session,
@@ -209,7 +214,7 @@ def settle_paid_change(session: Session, payment_id: int, tenant_id: int, snapsh
     """A card payment of a plan change has succeeded (its net is on the wallet): grant the change
     as the person confirmed it, once."""
     apply_change(session, tenant_id, PlanChange(**snapshot["change"]),
-                 reference=f"plan:payment:{payment_id}")
+                 reference=f"plan:payment:{payment_id}", paid=True)
 
 
 def apply_scheduled_reductions(today: date | None = None) -> int:

@@ -52,6 +52,7 @@ def test_a_did_and_a_trunk_set_in_parametres_reach_the_asterisk_include_and_the_
     page.goto("/parametres")
     expect(page.get_by_test_id("page-title")).to_have_text("Paramètres")
 
+    expect(page.locator("#legal_name")).to_have_value(tenant.name)    # the page has loaded its values
     page.locator("#niu").fill("12")                                    # company: clear messages
     page.get_by_test_id("company-form-save").click()
     expect(page.get_by_test_id("error-niu")).to_contain_text("NIU invalide")

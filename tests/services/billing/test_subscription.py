@@ -71,6 +71,17 @@ def test_two_licences_bought_from_the_wallet_let_the_refused_enrolment_through_a
     assert _spaced(format_money(amount, "XAF")) in _spaced(text)
 
 
+def test_a_change_confirmed_twice_is_paid_once(admin):
+    credit_wallet(admin.tenant_id, 100_000)
+    first, second = price_change(admin, 3, ["voice"]), price_change(admin, 3, ["voice"])
+    from services.billing.subscription import apply_change
+    with platform_session() as s:
+        apply_change(s, admin.tenant_id, first, reference="plan:test:1")
+    with pytest.raises(PlanError, match="vient de changer"), platform_session() as s:
+        apply_change(s, admin.tenant_id, second, reference="plan:test:2")
+    assert wallet_of(admin.tenant_id).balance == 100_000 - first.amount
+
+
 def test_a_short_wallet_grants_nothing(admin):
     credit_wallet(admin.tenant_id, 1000)
     with pytest.raises(InsufficientBalance):
