@@ -41,7 +41,7 @@ def plan_card() -> rx.Component:
         rx.text(t("plan.help"), size="2", color=rx.color("gray", 11)),
         rx.hstack(
             rx.vstack(rx.text(t("plan.agents"), as_="label", html_for="plan_agents", size="2", weight="medium"),
-                      rx.input(id="plan_agents", name="plan_agents", type="number", min=1, max=500,
+                      rx.input(id="plan_agents", name="plan_agents", inputmode="numeric",  # the server says what is wrong
                                default_value=P.agents.to_string(), key=P.agents.to_string(), width="120px"),
                       rx.text(P.in_use, " ", t("plan.in_use"), " · ", t("plan.seat_price"), " : ",
                               P.seat_price, size="1", color=rx.color("gray", 10),

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from services.billing.invoices import invoice_pdf, issue_monthly_invoice, list_invoices
+from services.billing.invoices import InvoiceError, invoice_pdf, issue_monthly_invoice, list_invoices
 from services.billing.payments import start_checkout
 from services.billing.profile import save_billing_profile
 from services.billing.seller import SELLER_KEY, save_seller, seller_missing
@@ -82,9 +82,12 @@ def test_a_missing_seller_identifier_is_left_out_not_replaced_by_a_placeholder(s
 def test_the_first_purchase_invoice_details_seats_and_prepaid_credit_per_channel(pending_admin, twin):
     url = start_checkout(pending_admin, "onboarding")
     assert twin.pay(url, "4242 4242 4242 4242").status_code == 303
-    invoice = wait_until(lambda: next(iter(list_invoices(pending_admin)), None), timeout=30,
-                         what="the purchase invoice")
-    text = _text(invoice_pdf(pending_admin, invoice.id))
+    def pdf():                      # the row is written first, then its PDF
+        try:
+            return invoice_pdf(pending_admin, list_invoices(pending_admin)[0].id)
+        except (IndexError, InvoiceError):
+            return None
+    text = _text(wait_until(pdf, timeout=30, what="the purchase invoice's PDF"))
     assert "Abonnement — Siège agent (par mois)" in text
     assert "Crédit de consommation prépayé — Minute voix" in text
     assert "Crédit de consommation prépayé — SMS" in text
