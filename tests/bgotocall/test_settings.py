@@ -108,3 +108,42 @@ def test_a_did_and_a_trunk_set_in_parametres_reach_the_asterisk_include_and_the_
         wait_until(lambda: "+237699000001" not in carrier(), what="DID gone from the PBX")
     finally:
         probe.close()
+
+
+@pytest.mark.e2e
+def test_pause_reasons_set_in_parametres_reach_the_agent_break_menu_without_restart(new_page, product):
+    from services.db.tenancy import tenant_session
+    from services.identity.login import log_in as service_log_in
+    from services.identity.sessions import resolve_session
+    from services.models.settings import TenantSettings
+
+    admin = new_page()
+    log_in_and_land(admin, "admin@demo-sarl.cm", "Demo-2026!", "/tableau-de-bord")
+    ctx = resolve_session(service_log_in("agent2@demo-sarl.cm", "Demo-2026!", "10.9.9.9").token)
+    try:
+        admin.goto("/parametres")
+        admin.get_by_test_id("tab-operations").click()
+        reasons = admin.locator("#pause_reasons")
+        expect(reasons).to_have_value("Déjeuner\nFormation\nRéunion\nPause courte")
+        reasons.fill("Déjeuner\nDéjeuner")
+        admin.get_by_test_id("operations-form-save").click()
+        expect(admin.get_by_test_id("error-pause_reasons")).to_contain_text("deux fois")
+        reasons.fill("Déjeuner\nPrière")
+        admin.get_by_test_id("operations-form-save").click()
+        expect(admin.get_by_test_id("error-pause_reasons")).to_have_count(0)
+
+        agent = new_page()
+        log_in_and_land(agent, "agent2@demo-sarl.cm", "Demo-2026!", "/bandeau")
+        expect(agent.get_by_test_id("agent-status")).to_have_text("Prêt")
+        agent.get_by_test_id("agent-pause").click()
+        expect(agent.get_by_role("menuitem", name="Prière")).to_be_visible()
+        expect(agent.get_by_role("menuitem", name="Formation")).to_have_count(0)
+        agent.get_by_role("menuitem", name="Prière").click()
+        expect(agent.get_by_test_id("agent-status")).to_have_text("Pause")
+        agent.keyboard.press("F2")
+        expect(agent.get_by_test_id("agent-status")).to_have_text("Prêt")
+    finally:
+        with tenant_session(ctx) as s:                 # the demo tenant's defaults for the other tests
+            row = s.get(TenantSettings, 1)
+            if row is not None:
+                s.delete(row)
