@@ -21,6 +21,7 @@ from bgotocall.state.blacklist import BlacklistState
 from bgotocall.state.password import PasswordState
 from bgotocall.state.session import SessionState
 from bgotocall.state.settings import SupervisorsState
+from bgotocall.state.tenant_settings import TenantSettingsState
 from bgotocall.state.teams import TeamsState
 
 app = rx.App(
@@ -54,4 +55,4 @@ app.add_page(contacts_page, route="/contacts", title="Recherche de contacts",
 app.add_page(blacklist_page, route="/liste-noire", title="Liste noire",
              on_load=[BlacklistState.enter_blacklist, BlacklistState.load])
 app.add_page(settings_page, route="/parametres", title="Paramètres",
-             on_load=[SessionState.enter_tenant_settings, SupervisorsState.load])
+             on_load=[SessionState.enter_tenant_settings, SupervisorsState.load, TenantSettingsState.load])

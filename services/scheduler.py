@@ -28,6 +28,13 @@ def tick_monthly_invoices(today: date | None = None) -> int:
     return issue_monthly_invoices(today)
 
 
+def tick_plan_reductions(today: date | None = None) -> int:
+    """Subscription reductions take effect on the first day of the month they were set for."""
+    from services.billing.subscription import apply_scheduled_reductions
+
+    return apply_scheduled_reductions(today)
+
+
 def tick_low_balances() -> int:
     from services.billing.wallet import check_low_balances
 
@@ -56,6 +63,7 @@ class Tick:
 
 TICKS = [
     Tick("monthly_invoices", 3600, tick_monthly_invoices),
+    Tick("plan_reductions", 3600, tick_plan_reductions),
     Tick("low_balances", 60, tick_low_balances),
     Tick("stale_imports", 120, tick_stale_imports),
     Tick("wallet_announcements", 1, tick_wallet_announcements),

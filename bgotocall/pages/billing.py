@@ -9,6 +9,7 @@ from bgotocall.i18n import t
 from bgotocall.state.billing import BillingState, TenantsConsoleState
 from bgotocall.state.checkout import CheckoutState
 from bgotocall.components.forms import submit_button
+from bgotocall.pages.plan import plan_card
 
 
 def _labelled(label_key: str, name: str, value, required: bool = True, **props) -> rx.Component:
@@ -104,7 +105,7 @@ def billing_page() -> rx.Component:
         rx.divider(),
         _threshold_form(),
         spacing="3", width="100%"), width="100%")
-    return role_shell(page_header("nav.billing", "billing.context"), _topup_return(), wallet, _movements(),
+    return role_shell(page_header("nav.billing", "billing.context"), _topup_return(), wallet, plan_card(), _movements(),
                       _fiscal_form())
 
 

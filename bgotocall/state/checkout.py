@@ -56,7 +56,7 @@ class CheckoutState(SessionState):
         ctx = self._authorize("billing", "start_checkout")
         if ctx is None:
             return rx.toast.error("Action non autorisée.")
-        if self.purpose == "topup":
+        if self.purpose in ("topup", "licences"):      # both are started again from Facturation
             return rx.redirect("/facturation")
         try:
             url = start_checkout(ctx, "onboarding")

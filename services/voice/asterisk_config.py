@@ -25,9 +25,10 @@ from services.models.voice import AgentProfile
 from services.settings import REPO_ROOT
 from services.voice.gateway import pbx_config
 from services.voice.sip import endpoint_name, unseal_secret
+from services.voice.tenant_lines import default_caller_id, dids_section, trunk_section
 
 TEMPLATE = REPO_ROOT / "asterisk" / "templates" / "tenant-extensions.conf"
-COMPANY_NUMBER = "+15550001000"   # until the tenant's numbers (DIDs) have their own table
+COMPANY_NUMBER = "+15550001000"   # the caller ID of a tenant with no DID shown by a campaign
 
 
 def _write(path: Path, text: str, secret: bool = False) -> None:
@@ -69,7 +70,7 @@ def queues_include(tenant: Tenant) -> str:
 def extensions_include(tenant: Tenant) -> str:
     text = TEMPLATE.read_text()
     for token, value in {"@SLUG@": tenant.slug, "@COMPANY_NAME@": tenant.name.replace(",", " "),
-                         "@COMPANY_NUMBER@": COMPANY_NUMBER}.items():
+                         "@COMPANY_NUMBER@": default_caller_id(tenant) or COMPANY_NUMBER}.items():
         text = text.replace(token, value)
     return text
 
@@ -83,8 +84,8 @@ def manager_include() -> str:
 
 
 def write_tenant_config(tenant: Tenant, out: Path) -> list[Path]:
-    files = {out / "pjsip.d" / f"{tenant.slug}.conf": (pjsip_include(tenant), True),
-             out / "extensions.d" / f"{tenant.slug}.conf": (extensions_include(tenant), False),
+    files = {out / "pjsip.d" / f"{tenant.slug}.conf": (pjsip_include(tenant) + trunk_section(tenant), True),
+             out / "extensions.d" / f"{tenant.slug}.conf": (extensions_include(tenant) + dids_section(tenant), False),
              out / "queues.d" / f"{tenant.slug}.conf": (queues_include(tenant), False)}
     for path, (text, secret) in files.items():
         _write(path, text, secret)

@@ -158,6 +158,10 @@ class Bridge:
             self.reload_owners()
             await self._rewrite_config(args.get("tenant_slug"))
             await gw.reload_endpoints()
+        elif kind == "lines_changed":          # Paramètres: the tenant's DIDs or trunk (tenant_lines)
+            await self._rewrite_config(args.get("tenant_slug"))
+            await gw.reload_endpoints()
+            await gw.action("Command", as_list=False, Command="dialplan reload")
         elif kind in ("agent_pause", "agent_ready"):
             await self._availability(args["endpoint"], kind == "agent_pause", args.get("reason", ""))
         elif kind == "disable_endpoint":

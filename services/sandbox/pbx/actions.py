@@ -5,7 +5,7 @@ import time
 from typing import TYPE_CHECKING, Awaitable, Callable
 
 from .originate import Originate
-from .pjsip_files import RELOAD_COMMANDS
+from .pjsip_files import DIALPLAN_RELOAD, RELOAD_COMMANDS
 from .queues import QueueError
 from .wire import Action, Fields
 
@@ -60,10 +60,26 @@ async def core_settings(session: "Session", act: Action) -> Fields:
 
 @action("Command")
 async def command(session: "Session", act: Action) -> Fields:
-    if act.get("Command") in RELOAD_COMMANDS:
+    command = act.get("Command") or ""
+    if command in RELOAD_COMMANDS:
         session.pbx.reload_pjsip()
-    output = "Asterisk 22.10.1 (B-GOTOCALL PBX simulator)" if act.get("Command") == "core show version" else ""
+    if command == DIALPLAN_RELOAD:
+        session.pbx.reload_dialplan()
+        return [("Message", "Command output follows"), ("Output", "Dialplan reloaded.")]
+    if command == "dialplan show from-carrier":
+        return [("Message", "Command output follows"),
+                *(("Output", line) for line in carrier_dialplan(session.pbx))]
+    output = "Asterisk 22.10.1 (B-GOTOCALL PBX simulator)" if command == "core show version" else ""
     return [("Message", "Command output follows"), ("Output", output)]
+
+
+def carrier_dialplan(pbx) -> list[str]:
+    """`dialplan show from-carrier` as Asterisk prints it, for the DIDs read from the includes."""
+    lines = ["[ Context 'from-carrier' created by 'pbx_config' ]"]
+    for did, (_, app) in sorted(pbx.dialplan_dids.items()):
+        lines.append(f"  '{did}' =>          1. {app}")
+    lines.append(f"-= {len(pbx.dialplan_dids)} extensions (1 priority) in 1 context. =-")
+    return lines
 
 
 # ---- channels ------------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ from pathlib import Path
 _SECTION = re.compile(r"^\[([^\]]+)\](?:\(([^)]*)\))?")
 _CALLERID = re.compile(r'"?([^"<]*)"?\s*<')
 RELOAD_COMMANDS = {"module reload res_pjsip.so", "pjsip reload"}
+DIALPLAN_RELOAD = "dialplan reload"
+_DID = re.compile(r"^exten\s*=>\s*(\+\d+)\s*,\s*1\s*,(.*)$")
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,8 @@ class EndpointConfig:
     context: str
     display_name: str
     password: str
+    trunk: bool = False
+    contact: str | None = None
 
 
 def _sections(text: str) -> list[tuple[str, str, dict[str, str]]]:
@@ -49,4 +53,30 @@ def read_endpoints(folder: Path) -> dict[str, EndpointConfig]:
                 found[name] = EndpointConfig(name, s.get("context", ""),
                                              caller.group(1).strip() if caller else name,
                                              passwords.get(name, ""))
+        found.update(_trunks(sections))
+    return found
+
+
+def _trunks(sections: list[tuple[str, str, dict[str, str]]]) -> dict[str, EndpointConfig]:
+    """A tenant's own trunk (services/voice/tenant_lines.py): objects named alike, by `type`."""
+    by_type = {(name, s.get("type")): s for name, template, s in sections if not template}
+    return {name: EndpointConfig(name, s.get("context", ""), name,
+                                 by_type.get((name, "auth"), {}).get("password", ""), trunk=True,
+                                 contact=by_type.get((name, "aor"), {}).get("contact"))
+            for (name, kind), s in by_type.items() if kind == "endpoint"}
+
+
+def read_dids(folder: Path) -> dict[str, tuple[str, str]]:
+    """DIDs the tenants' `extensions.d/*.conf` add to `[from-carrier](+)`: DID -> (file's tenant
+    slug, first priority's application)."""
+    found: dict[str, tuple[str, str]] = {}
+    for path in sorted((folder / "extensions.d").glob("*.conf")):
+        in_carrier = False
+        for raw in path.read_text(encoding="utf-8").splitlines():
+            line = raw.split(";", 1)[0].strip()
+            header = _SECTION.match(line)
+            if header:
+                in_carrier = header.group(1) == "from-carrier" and header.group(2) == "+"
+            elif in_carrier and (did := _DID.match(line)):
+                found[did.group(1)] = (path.stem, did.group(2).strip())
     return found
