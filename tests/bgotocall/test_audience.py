@@ -10,6 +10,7 @@ from services.audience.blacklist import record_opt_out
 from services.models.platform import Role
 from tests.support.accounts import PASSWORD, new_tenant, new_user
 from tests.support.browser import log_in_and_land
+from tests.support.workbooks import CONTACTS, xlsx_bytes
 
 # A Windows-1252, semicolon-separated export from a French Excel: accents, a phone column
 # whose name matches no alias (mapped by hand), a duplicate, a bad number, an opted-out one.
@@ -103,6 +104,39 @@ def test_import_a_windows_1252_csv_then_find_a_contact_by_national_number(page, 
     expect(page.get_by_role("alertdialog")).to_contain_text("supprimés définitivement")
     page.get_by_test_id("delete-list-confirm").click()
     expect(page.get_by_test_id("empty-state")).to_be_visible()
+
+
+@pytest.mark.e2e
+def test_import_an_excel_file_whose_phones_are_numbers(page, product):
+    log_in_and_land(page, new_user(new_tenant(), Role.ADMIN), PASSWORD, "/tableau-de-bord")
+    page.goto("/audience/import")
+    page.locator("input[type=file]").set_input_files({
+        "name": "contacts.xlsx", "buffer": xlsx_bytes(CONTACTS),
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+    expect(page.get_by_test_id("columns")).to_have_text(
+        "Colonnes trouvées : Nom · Prénom · Téléphone · Email")
+    page.get_by_test_id("to-mapping").click()
+    expect(page.get_by_test_id("sample-table")).to_contain_text("671234567")
+    page.get_by_test_id("to-rules").click()
+    page.get_by_test_id("analyse").click()
+    expect(page.get_by_test_id("summary")).to_have_text(
+        "3 contacts détectés, 0 erreurs de format, 0 doublons, 0 en liste noire")
+    page.locator("#list-name").fill("Classeur Excel")
+    page.get_by_test_id("start-import").click()
+    page.wait_for_url("**/audience")
+    row = page.get_by_test_id("list-row").filter(has_text="Classeur Excel")
+    expect(row.get_by_test_id("list-status")).to_have_text("Prête")
+    expect(row).to_contain_text("Fichier XLSX « contacts.xlsx »")
+
+
+@pytest.mark.e2e
+def test_a_file_of_another_type_is_refused_in_french(page, product):
+    log_in_and_land(page, new_user(new_tenant(), Role.ADMIN), PASSWORD, "/tableau-de-bord")
+    page.goto("/audience/import")
+    page.locator("input[type=file]").set_input_files(
+        {"name": "contrat.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n"})
+    expect(page.get_by_text("Fichier refusé : déposez un seul fichier")).to_be_visible()
+    expect(page.get_by_text("Files not Accepted")).to_have_count(0)
 
 
 @pytest.mark.e2e
