@@ -23,7 +23,9 @@ from services.settings import get_settings
 
 OPEN_ROUTE = "/api/session/ouvrir"
 CLOSE_ROUTE = "/api/session/sortie"
-LOGIN_PAGE = "/connexion"
+# The routes send the browser to the root page, which moves on inside the app: a full load
+# of /page would be redirected by the static files to /page/.
+ROOT_PAGE = "/"
 
 
 def session_token(cookie_header: str) -> str:
@@ -48,7 +50,7 @@ def leave():
     return rx.call_script(f"window.location.replace({json.dumps(CLOSE_ROUTE)})")
 
 
-def _local_page(path: str) -> str:
+def local_page(path: str) -> str:
     """Only a page of this site: never another host (//evil.example, /\\evil.example)."""
     if path.startswith("/") and not path.startswith(("//", "/\\")):
         return path
@@ -63,9 +65,10 @@ def _secure(request: Request) -> bool:
 async def open_session_route(request: Request) -> RedirectResponse:
     token = await run_in_threadpool(redeem_handoff_code, request.query_params.get("code", ""))
     if not token:
-        return RedirectResponse(LOGIN_PAGE, status_code=303)
-    response = RedirectResponse(_local_page(request.query_params.get("suite", "/")),
-                                status_code=303)
+        return RedirectResponse(ROOT_PAGE, status_code=303)
+    response = RedirectResponse(
+        ROOT_PAGE + "?" + urlencode({"suite": local_page(request.query_params.get("suite", "/"))}),
+        status_code=303)
     response.set_cookie(SESSION_COOKIE, token, max_age=get_settings().session_max_hours * 3600,
                         path="/", httponly=True, secure=_secure(request), samesite="lax")
     response.headers["Cache-Control"] = "no-store"
@@ -74,7 +77,7 @@ async def open_session_route(request: Request) -> RedirectResponse:
 
 async def close_session_route(request: Request) -> RedirectResponse:
     await run_in_threadpool(close_session, request.cookies.get(SESSION_COOKIE, ""))
-    response = RedirectResponse(LOGIN_PAGE, status_code=303)
+    response = RedirectResponse(ROOT_PAGE, status_code=303)  # which sends on to the login page
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, secure=_secure(request),
                            samesite="lax")
     return response

@@ -7,7 +7,7 @@ from services.identity.access import AuthContext, can_access, home_of
 from services.identity.audit import record_refusal
 from services.onboarding.hosts import host_scope, log_in_at_host
 from services.identity.sessions import close_session, resolve_session
-from bgotocall.session_cookie import hand_over, leave, session_token
+from bgotocall.session_cookie import hand_over, leave, local_page, session_token
 from services.live import subscribe, supervision_topic, tenant_topic, user_topic
 
 LOGIN_PAGE = "/connexion"
@@ -99,9 +99,11 @@ class SessionState(rx.State):
 
     @rx.event
     def go_home(self):
+        """The root page: the role's home, or the page a login was heading to (`suite`)."""
         ctx = self._context()
         self._show(ctx)
-        return rx.redirect(self.home)
+        heading_to = local_page(self.router.url.query_parameters.get("suite", "/"))
+        return rx.redirect(heading_to if ctx and heading_to != "/" else self.home)
 
     @rx.event
     def leave_login_page_if_signed_in(self):

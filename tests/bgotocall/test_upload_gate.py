@@ -48,6 +48,10 @@ def _status(sock: socket.socket) -> int:
     return int(answer.split(b" ", 2)[1])
 
 
+def _chunk(data: bytes) -> bytes:
+    return f"{len(data):x}\r\n".encode() + data + b"\r\n"
+
+
 def _token(role: Role) -> str:
     return log_in(new_user(new_tenant(), role), PASSWORD, "10.40.0.1").token
 
@@ -71,17 +75,18 @@ def test_an_announced_oversized_upload_is_refused_before_its_body_is_read(produc
 @pytest.mark.e2e
 def test_a_chunked_upload_is_cut_off_past_the_limit(product):
     port = product.web_port
-    chunk = b"x" * 2**20  # a multipart preamble: parsed, never stored
-    frame = f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n"
+    part = (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"files\"; "
+            f"filename=\"enorme.csv\"\r\nContent-Type: text/csv\r\n\r\n").encode()
+    chunk = b"6 71 23 45 67\n" * 75_000  # about 1 MB of phone numbers per chunk
     with socket.create_connection(("127.0.0.1", port), timeout=60) as sock:
-        sock.sendall(_head(port, _token(Role.ADMIN)))
+        sock.sendall(_head(port, _token(Role.ADMIN)) + _chunk(part))
         statuses: list[int] = []
         reader = threading.Thread(target=lambda: statuses.append(_status(sock)))
         reader.start()
         sent = 0
         try:
             while sent <= CAP + 4 * len(chunk) and reader.is_alive():
-                sock.sendall(frame)
+                sock.sendall(_chunk(chunk))
                 sent += len(chunk)
         except OSError:
             pass  # the server closed the connection after its answer
