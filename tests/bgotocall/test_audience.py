@@ -130,6 +130,18 @@ def test_import_an_excel_file_whose_phones_are_numbers(page, product):
 
 
 @pytest.mark.e2e
+def test_blacklist_import_of_an_excel_file(page, product):
+    log_in_and_land(page, new_user(new_tenant(), Role.ADMIN), PASSWORD, "/tableau-de-bord")
+    page.goto("/liste-noire")
+    expect(page.get_by_test_id("empty-state")).to_be_visible()
+    page.locator("input[type=file]").set_input_files({
+        "name": "stop.xlsx", "buffer": xlsx_bytes(CONTACTS),
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+    expect(page.get_by_text("4 ajout(s), 0 ligne(s) ignorée(s).")).to_be_visible()
+    expect(page.get_by_test_id("optout-table")).to_contain_text("+237699887766")
+
+
+@pytest.mark.e2e
 def test_a_file_of_another_type_is_refused_in_french(page, product):
     log_in_and_land(page, new_user(new_tenant(), Role.ADMIN), PASSWORD, "/tableau-de-bord")
     page.goto("/audience/import")
