@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from bgotocall.session_cookie import hand_over, leave, local_page, session_token
 from services.identity.access import AuthContext, can_access, home_of
 from services.identity.audit import record_refusal
 from services.onboarding.hosts import host_scope, log_in_at_host
 from services.identity.sessions import close_session, resolve_session
-from bgotocall.session_cookie import hand_over, leave, local_page, session_token
 from services.live import subscribe, supervision_topic, tenant_topic, user_topic
 
 LOGIN_PAGE = "/connexion"
