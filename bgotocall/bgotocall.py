@@ -4,6 +4,7 @@ from __future__ import annotations
 import reflex as rx
 
 from bgotocall.api import routes
+from bgotocall.upload_gate import UploadGate
 from bgotocall.live import live_listener
 from bgotocall.pages.agent import agent_page
 from bgotocall.pages.audience import audience_page, contacts_page
@@ -26,7 +27,7 @@ from bgotocall.state.teams import TeamsState
 
 app = rx.App(
     html_lang="fr",
-    api_transformer=routes,
+    api_transformer=[routes, UploadGate],
 )
 
 app.register_lifespan_task(live_listener(app))

@@ -31,3 +31,18 @@ def field(label: rx.Var | str, name: str, errors: rx.Var, *, value=None, require
                 rx.text(errors[name], color=rx.color("red", 11), size="1",
                         data_testid=f"error-{field_id}")),
         spacing="1", width="100%")
+
+
+# What the import zones take: CSV (some exports name it .txt) and Excel workbooks.
+SPREADSHEETS = {"text/csv": [".csv", ".txt"],
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": [".xlsx"]}
+
+
+def spreadsheet_upload(*children, upload_id: str, on_drop, **props) -> rx.Component:
+    """An upload zone for one CSV or Excel file; a refused file is explained in the page's
+    language (the component's own message is in English)."""
+    from bgotocall.i18n import t
+
+    return rx.upload(*children, id=upload_id, multiple=False, max_files=1, accept=SPREADSHEETS,
+                     on_drop=on_drop, on_drop_rejected=rx.toast.error(t("upload.refused")),
+                     **props)

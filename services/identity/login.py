@@ -48,7 +48,7 @@ def log_in(email: str, password: str, client_ip: str, previous_token: str = "",
     email = normalise_email(email)
     if not email or not password:
         return LoginResult(error="Saisissez votre email et votre mot de passe.")
-    blocked = throttle.check_login_allowed(email, client_ip)
+    blocked = throttle.count_login_attempt(email, client_ip)
     if blocked:
         minutes = math.ceil(blocked.retry_after_seconds / 60)
         record_security_event("login_throttled", client_ip=client_ip, email=email)
@@ -59,14 +59,13 @@ def log_in(email: str, password: str, client_ip: str, previous_token: str = "",
     elsewhere = only_tenant_id is not None and (user is None or user.tenant_id != only_tenant_id)
     if not verify_password(user.password_hash if user else None, password) or not user.is_active \
             or elsewhere:
-        throttle.record_login_failure(email, client_ip)
         record_security_event("login_failed", user_id=user.id if user else None,
                               client_ip=client_ip, email=email)
         return LoginResult(error=WRONG_CREDENTIALS)
+    throttle.forgive_login_attempt(email, client_ip)
     ctx = context_of(user, tenant, client_ip)
     if ctx.role.value != "SUPER_ADMIN" and tenant and tenant.status == "SUSPENDED":
         return LoginResult(error="Cette instance est suspendue. Contactez le support.")
-    throttle.clear_login_failures(email)
     token = open_session(user.id, client_ip, previous_token)
     record_security_event("login", user_id=user.id, tenant_id=ctx.tenant_id, client_ip=client_ip)
     return LoginResult(token=token, context=ctx)
