@@ -83,11 +83,60 @@ def _move(ctx: AuthContext, campaign_id: int, action: str) -> Campaign:
             campaign.launched_by, campaign.launched_at = ctx.user_id, utcnow()
             campaign.launched_by_name = ctx.full_name
         campaign.status, campaign.updated_at = target, utcnow()
+        campaign.pause_reason = ""
         session.add(campaign)
-    publish(campaign_topic(ctx.tenant_id, campaign_id), "campaign_changed",
-            campaign_id=campaign_id, version=campaign.version, status=campaign.status)
-    publish(supervision_topic(ctx.tenant_id), "campaign_status", campaign_id=campaign_id, status=campaign.status)
+    if target == S.LIVE.value:
+        _start_sending(ctx.tenant_id)
+    _announce(ctx.tenant_id, campaign)
     return campaign
+
+
+def _start_sending(tenant_id: int) -> None:
+    """LIVE starts the sending automata now rather than at the scheduler's next tick."""
+    from services.workers.messaging import sequence_and_send
+
+    sequence_and_send.send(tenant_id)
+
+
+def _announce(tenant_id: int, campaign: Campaign) -> None:
+    publish(campaign_topic(tenant_id, campaign.id), "campaign_changed",
+            campaign_id=campaign.id, version=campaign.version, status=campaign.status)
+    publish(supervision_topic(tenant_id), "campaign_status", campaign_id=campaign.id,
+            status=campaign.status)
+
+
+def pause_for_empty_wallet(ctx: AuthContext, campaign_id: int, reason: str) -> bool:
+    """The sending engine met an empty Smart Wallet: the campaign is paused with the reason
+    (shown on its page) and the admins are told once; False when it was no longer LIVE."""
+    with tenant_session(ctx) as session:
+        campaign = load_campaign(session, campaign_id, for_update=True)
+        if campaign.status != S.LIVE.value:
+            return False
+        campaign.status, campaign.updated_at = S.EN_PAUSE.value, utcnow()
+        campaign.pause_reason = f"Mise en pause automatique : {reason}"[:500]
+        session.add(campaign)
+    _announce(ctx.tenant_id, campaign)
+    _tell_admins(ctx.tenant_id, campaign)
+    return True
+
+
+def _tell_admins(tenant_id: int, campaign: Campaign) -> None:
+    from sqlmodel import select as select_platform
+
+    from services.db.engine import platform_session
+    from services.messaging.email import send_email
+    from services.models.platform import Role, User
+    from services.providers.email import EmailMessage
+
+    with platform_session() as s:
+        admins = list(s.exec(select_platform(User.email).where(
+            User.tenant_id == tenant_id, User.role == Role.ADMIN.value, User.is_active)))
+    for email in admins:
+        send_email(EmailMessage(
+            to=email, subject=f"Campagne « {campaign.name} » mise en pause",
+            text=(f"Bonjour,\n\nLa campagne « {campaign.name} » a été mise en pause : "
+                  f"{campaign.pause_reason}\nRechargez le Smart Wallet puis relancez-la "
+                  "depuis sa page.\n"), tags={"kind": "campaign_paused"}))
 
 
 def launch_campaign(ctx: AuthContext, campaign_id: int) -> Campaign:
