@@ -46,7 +46,7 @@ def advance(session: Session, attempt_id: int, status: str, *, provider: str = "
         setattr(row, column, now)
     if RANK.get(status, 0) > RANK.get(row.status, 0):
         row.status = status
-        if status == S.FAILED.value:
+        if status in (S.FAILED.value, S.CANCELLED.value):
             row.failure_class, row.failure_reason = failure_class, failure_reason[:500]
     if provider_id and not row.provider_id:
         row.provider, row.provider_id = provider, provider_id

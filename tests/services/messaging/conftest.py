@@ -2,7 +2,9 @@
 configured ports (reused when the whole product already runs), a campaign ready to send."""
 from __future__ import annotations
 
+import itertools
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -96,9 +98,12 @@ def contacts_csv(phones: list[str], names: list[str] | None = None) -> bytes:
     return ("\n".join(rows) + "\n").encode()
 
 
-def phones(count: int, start: int = 0) -> list[str]:
-    """Cameroonian mobiles the twin delivers (none ends in 00-03)."""
-    return [f"+23767{start + i:05d}55" for i in range(count)]
+_next_phone = itertools.count(random.randrange(0, 90_000, 1000))
+
+
+def phones(count: int) -> list[str]:
+    """Cameroonian mobiles the twin delivers (none ends in 00-03), new to this test run."""
+    return [f"+23767{next(_next_phone) % 100_000:05d}55" for _ in range(count)]
 
 
 class SmsCampaign:
