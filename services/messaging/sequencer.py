@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, literal, or_, select
+from sqlalchemy import and_, exists, func, literal, literal_column, or_, select
 from sqlalchemy.dialects.postgresql import distinct_on, insert
 
 from services.campaigns.config import enabled_channels, normalized
@@ -65,8 +65,10 @@ def _queue_slot(session, campaign: Campaign, config: dict, slot: str) -> int:
          "updated_at"], due,
     ).on_conflict_do_nothing(
         index_elements=["campaign_id", "contact_id", "slot", "step"],
+        # a literal, not a bind parameter: the generic plan of a prepared statement must still
+        # infer the partial unique index
         index_where=and_(attempt.c.campaign_id.is_not(None),
-                         attempt.c.direction == Direction.OUT.value),
+                         attempt.c.direction == literal_column(f"'{Direction.OUT.value}'")),
     ).returning(attempt.c.id)
     return len(session.execute(statement).all())
 

@@ -59,6 +59,7 @@ class TwilioStore:
         self.per_attempt: Counter[str] = Counter()
         self.throttled: set[str] = set()
         self.deliver_callbacks = True
+        self.http: httpx.AsyncClient | None = None
         self._lock = threading.Lock()
 
     def outcome(self, to: str) -> str:
@@ -120,14 +121,15 @@ def public(record: dict) -> dict:
 
 
 async def _post_signed(store: TwilioStore, url: str, params: dict) -> int:
-    async with httpx.AsyncClient(timeout=10) as client:
-        try:
-            r = await client.post(url, data=params,
+    if store.http is None:  # one client for all callbacks: making one per call costs ~100 ms
+        store.http = httpx.AsyncClient(timeout=10)
+    try:
+        r = await store.http.post(url, data=params,
                                   headers={"X-Twilio-Signature": store.sign(url, params),
                                            "User-Agent": "TwilioProxy/1.1"})
-            return r.status_code
-        except httpx.HTTPError:
-            return 0
+        return r.status_code
+    except httpx.HTTPError:
+        return 0
 
 
 async def _run_callbacks(store: TwilioStore, record: dict) -> None:
