@@ -22,7 +22,7 @@ from services.models.platform import Tenant, TenantStatus
 
 log = logging.getLogger("services.messaging.dispatch")
 
-SENDERS = 4
+SENDERS = 2  # runs at a time per tenant: the workers' other queues keep threads
 START_EVERY_SECONDS = 2
 
 

@@ -62,7 +62,7 @@ log = logging.getLogger("services.messaging.sending")
 
 BATCH_SIZE = 50
 MAX_TRIES = 6
-RUN_SECONDS = 20
+RUN_SECONDS = 5  # then the thread goes back to the pool; the next tick starts another run
 OUTSIDE_BAND_DELAY = timedelta(minutes=10)
 CAP_DELAY = timedelta(hours=1)
 CAP_STATUSES = (S.SENDING.value, S.SENT.value, S.DELIVERED.value, S.READ.value,
