@@ -87,6 +87,8 @@ def _move(ctx: AuthContext, campaign_id: int, action: str) -> Campaign:
         session.add(campaign)
     if target == S.LIVE.value:
         _start_sending(ctx.tenant_id)
+    if target == S.ARCHIVEE.value:
+        _cancel_queued(ctx, campaign_id)
     _announce(ctx.tenant_id, campaign)
     return campaign
 
@@ -96,6 +98,20 @@ def _start_sending(tenant_id: int) -> None:
     from services.workers.messaging import sequence_and_send
 
     sequence_and_send.send(tenant_id)
+
+
+def _cancel_queued(ctx: AuthContext, campaign_id: int) -> None:
+    """An archived campaign sends nothing more; what waited says why it never went out."""
+    from sqlalchemy import update
+
+    from services.models.interactions import Interaction, InteractionStatus
+
+    with tenant_session(ctx) as session:
+        session.execute(update(Interaction).where(
+            Interaction.campaign_id == campaign_id,
+            Interaction.status == InteractionStatus.QUEUED.value).values(
+            status=InteractionStatus.CANCELLED.value, updated_at=utcnow(),
+            failure_reason="Campagne archivée avant l'envoi."))
 
 
 def _announce(tenant_id: int, campaign: Campaign) -> None:

@@ -120,3 +120,30 @@ def test_a_dead_run_is_reconciled_at_the_provider_before_any_resend(sandbox):
     assert rows[c.phones[1]].status == rows[c.phones[2]].status == "QUEUED"
     assert send_due(c.tenant.id) == {"sent": 2}
     assert sandbox.attempts(c.tenant.id) == {r.id: 1 for r in rows.values()}
+
+
+def test_the_campaign_report_counts_and_says_why_some_did_not_go_out(sandbox):
+    from services.messaging.report import not_sent, sending_counters
+
+    c = SmsCampaign(numbers=phones(2) + ["+237671234500"], names=["Mbarga", "", "Eto"])
+    sequence_tenant(c.admin)
+    record_opt_out(c.tenant.id, c.phones[0], channel="SMS", source="MANUAL")
+    assert send_due(c.tenant.id) == {"blacklisted": 1, "personalisation": 1, "failed": 1}
+    [sms] = sending_counters(c.admin, c.id)
+    assert (sms.channel, sms.total, sms.sent, sms.failed, sms.opted_out, sms.progress) == (
+        "SMS", 3, 0, 2, 1, 100)
+    reasons = {r.address: r.reason for r in not_sent(c.admin, c.id)}
+    assert reasons[c.phones[0]] == "Contact dans la liste noire."
+    assert "{Nom}" in reasons[c.phones[1]] and "21211" in reasons[c.phones[2]]
+
+
+def test_archiving_cancels_what_was_still_queued(sandbox):
+    from services.campaigns.lifecycle import archive_campaign
+    from services.messaging.report import not_sent
+
+    c = SmsCampaign(count=2)
+    sequence_tenant(c.admin)
+    archive_campaign(c.admin, c.id)
+    assert send_due(c.tenant.id) == {}
+    assert [(r.status, r.reason) for r in not_sent(c.admin, c.id)] == [
+        ("CANCELLED", "Campagne archivée avant l'envoi.")] * 2

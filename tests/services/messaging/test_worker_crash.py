@@ -62,3 +62,16 @@ def test_every_attempt_reaches_the_twin_once_through_kill_9(sandbox, tmp_path):
     assert len(ids) == CONTACTS
     assert sum(statuses.values()) == CONTACTS and set(statuses) <= {"SENT", "DELIVERED"}
     assert counts == {i: 1 for i in ids}, {i: n for i, n in counts.items() if n != 1}
+
+
+def test_propager_l_os_starts_sending_with_no_scheduler_tick(sandbox, tmp_path):
+    worker = _start_worker(tmp_path / "workers.log")
+    try:
+        c = SmsCampaign(count=5)  # launched: "Propager l'OS"
+        wait_until(lambda: sandbox.attempts(c.tenant.id) and
+                   sum(sandbox.attempts(c.tenant.id).values()) == 5,
+                   timeout=90, what="the five SMS of the launched campaign")
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(10)
+    assert _statuses(c.admin).keys() <= {"SENT", "DELIVERED"}
