@@ -56,6 +56,9 @@ class Settings:
     twilio_auth_token: str = field(repr=False, default="sandbox-auth-token")
     twilio_api_base: str = ""
     sms_sender: str = "BGOTOCALL"
+    # Messages per second per provider account and sender (0 = no limit), shared by all workers.
+    sms_rate_per_sender: float = 0.0
+    email_rate_per_sender: float = 0.0
 
     @property
     def stripe_webhook_url(self) -> str:
@@ -112,4 +115,6 @@ def get_settings() -> Settings:
         twilio_auth_token=_env("TWILIO_AUTH_TOKEN", "sandbox-auth-token"),
         twilio_api_base=_env("TWILIO_API_BASE", f"http://127.0.0.1:{sandbox_port}/twilio"),
         sms_sender=_env("BGC_SMS_SENDER", "BGOTOCALL"),
+        sms_rate_per_sender=float(_env("BGC_SMS_RATE_PER_SENDER", "0")),
+        email_rate_per_sender=float(_env("BGC_EMAIL_RATE_PER_SENDER", "0")),
     )

@@ -24,6 +24,7 @@ log = logging.getLogger("services.messaging.dispatch")
 
 SENDERS = 2  # runs at a time per tenant: the workers' other queues keep threads
 START_EVERY_SECONDS = 2
+SEQUENCE_EVERY_SECONDS = 60
 
 
 def _something_due(ctx) -> bool:
@@ -45,10 +46,17 @@ def start_senders(tenant_id: int, force: bool = False) -> int:
     return SENDERS
 
 
-def dispatch_tenant(tenant_id: int) -> int:
+def _sequencing_due(tenant_id: int) -> bool:
+    """Sequencing reads every contact of the LIVE campaigns: once a minute is enough to pick
+    up contacts added to their lists; a launch or a resume sequences at once."""
+    return bool(get_redis().set(f"bgc:sequenced:{tenant_id}", 1, nx=True,
+                                ex=SEQUENCE_EVERY_SECONDS))
+
+
+def dispatch_tenant(tenant_id: int, launched: bool = False) -> int:
     ctx = system_context(tenant_id)
     settled = reconcile_in_flight(ctx)
-    queued = sequence_tenant(ctx)
+    queued = sequence_tenant(ctx) if launched or _sequencing_due(tenant_id) else 0
     if _something_due(ctx):
         start_senders(tenant_id, force=bool(queued))
     return settled + queued

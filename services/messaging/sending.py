@@ -36,7 +36,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select, update
 from sqlmodel import Session
 
-from services.audience.blacklist import normalize_keys, BlacklistError
 from services.billing.prices import CHANNEL_UNITS, price_list
 from services.billing.wallet import InsufficientBalance, credit_wallet, debit_wallet, wallet_of
 from services.campaigns.config import (
@@ -50,6 +49,7 @@ from services.identity.system import system_context
 from services.messaging.messengers import Outgoing, SendFailed, WIRED_CHANNELS, messenger_for
 from services.messaging.personalise import MissingValue, contact_values, personalise
 from services.messaging.progress import advance, provider_status
+from services.messaging.rate_limit import bucket_key, reserve
 from services.messaging.reconcile import worker_lock
 from services.models.audience import ContactRecord, OptOut
 from services.models.campaigns import Campaign, CampaignStatus, FrequencyCap
@@ -57,6 +57,7 @@ from services.models.columns import utcnow
 from services.models.interactions import (
     Direction, FailureClass, Interaction, InteractionStatus as S,
 )
+from services.settings import get_settings
 
 log = logging.getLogger("services.messaging.sending")
 
@@ -235,6 +236,7 @@ def process(ctx: AuthContext, attempt: Interaction, batch: Batch, now: datetime)
             failure_reason="", updated_at=func.now()))
     outgoing = Outgoing(ctx.tenant_id, attempt.id, attempt.address, attempt.sender, text,
                         subject, html)
+    _wait_for_rate_limit(attempt)
     try:
         accepted = messenger_for(attempt.channel).send(outgoing)
     except SendFailed as exc:
@@ -243,6 +245,19 @@ def process(ctx: AuthContext, attempt: Interaction, batch: Batch, now: datetime)
         advance(s, attempt.id, provider_status(accepted.status), provider=accepted.provider,
                 provider_id=accepted.provider_id, release_claim=True)
     return "sent"
+
+
+def _wait_for_rate_limit(attempt: Interaction) -> None:
+    """In flight already: waiting here holds one claim, never sends twice."""
+    s = get_settings()
+    if attempt.channel == "EMAIL":
+        per_second, key = s.email_rate_per_sender, bucket_key("sendgrid", "", attempt.sender)
+    else:
+        per_second = s.sms_rate_per_sender
+        key = bucket_key("twilio", s.twilio_account_sid, attempt.sender)
+    wait = reserve(key, per_second)
+    if wait:
+        time.sleep(wait)
 
 
 def _failed(ctx: AuthContext, attempt: Interaction, exc: SendFailed, amount: int,

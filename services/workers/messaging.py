@@ -19,4 +19,4 @@ def sequence_and_send(tenant_id: int) -> None:
     """"Propager l'OS": queue the due attempts of the tenant's LIVE campaigns, start senders."""
     from services.messaging.dispatch import dispatch_tenant
 
-    dispatch_tenant(tenant_id)
+    dispatch_tenant(tenant_id, launched=True)
