@@ -14,6 +14,7 @@ from services.campaigns.versions import validated
 from services.db.tenancy import tenant_session
 from services.identity.access import AuthContext, access_area
 from services.live import campaign_topic, publish, supervision_topic
+from services.messaging.report import settled_attempts
 from services.models.audience import ContactList
 from services.models.campaigns import Campaign, CampaignStatus, CampaignVersion
 from services.models.columns import utcnow
@@ -196,13 +197,17 @@ def list_campaigns(ctx: AuthContext, search: str = "", status: str = "",
     with tenant_session(ctx) as session:
         campaigns = list(session.exec(query))
         sizes = dict(session.exec(select(ContactList.id, ContactList.accepted)).all())
+        messages = settled_attempts(session, [c.id for c in campaigns])
     rows = []
     for c in campaigns:
         channels = enabled_channels(c.config) if c.config.get("channels") else []
         if channel and channel not in channels:
             continue
         total = c.contacts_total or sum(sizes.get(i, 0) for i in c.config.get("lists", []))
-        rows.append(CampaignRow(c.id, c.name, c.status, channels,
-                                min(100, 100 * c.contacts_done // total) if total else 0,
+        progress = min(100, 100 * c.contacts_done // total) if total else 0
+        if "voice" not in channels and c.id in messages:  # a messaging campaign: its attempts
+            settled, attempts = messages[c.id]
+            progress = 100 * settled // attempts
+        rows.append(CampaignRow(c.id, c.name, c.status, channels, progress,
                                 total, c.version, f"{c.updated_at:%d/%m/%Y %H:%M}"))
     return rows

@@ -49,6 +49,19 @@ class NotSent:
     updated_at: str
 
 
+def settled_attempts(session, campaign_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """campaign id -> (attempts settled, attempts) for the campaign list's progress."""
+    if not campaign_ids:
+        return {}
+    waiting = Interaction.status.in_((S.QUEUED.value, S.SENDING.value))
+    rows = session.execute(select(Interaction.campaign_id, func.count(),
+                                  func.count().filter(~waiting))
+                           .where(Interaction.campaign_id.in_(campaign_ids),
+                                  Interaction.direction == Direction.OUT.value)
+                           .group_by(Interaction.campaign_id)).all()
+    return {campaign_id: (settled, total) for campaign_id, total, settled in rows}
+
+
 def sending_counters(ctx: AuthContext, campaign_id: int) -> list[ChannelCounters]:
     access_area(ctx, "campaigns")
     with tenant_session(ctx) as s:

@@ -147,3 +147,18 @@ def test_archiving_cancels_what_was_still_queued(sandbox):
     assert send_due(c.tenant.id) == {}
     assert [(r.status, r.reason) for r in not_sent(c.admin, c.id)] == [
         ("CANCELLED", "Campagne archivée avant l'envoi.")] * 2
+
+
+def test_the_campaign_list_shows_the_sending_progress(sandbox):
+    from services.campaigns.lifecycle import list_campaigns
+
+    c = SmsCampaign(count=4)
+    sequence_tenant(c.admin)
+    assert [r.progress for r in list_campaigns(c.admin)] == [0]
+    with tenant_session(c.admin) as s:  # one of four settled
+        first = s.exec(select(Interaction).order_by(Interaction.id)).first()
+        first.status = "SENT"
+        s.add(first)
+    assert [r.progress for r in list_campaigns(c.admin)] == [25]
+    send_due(c.tenant.id)
+    assert [r.progress for r in list_campaigns(c.admin)] == [100]
