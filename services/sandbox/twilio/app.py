@@ -14,7 +14,8 @@
     anything else → accepted, `sent`, then `delivered`.
 - /_sandbox/...: the other side. `POST /_sandbox/inbound` (From, To, Body) makes the phone
   `From` text our number: the twin POSTs it, signed, to the product's SMS webhook.
-  `GET /_sandbox/messages` lists what was received; `GET /_sandbox/attempts` counts the
+  `GET /_sandbox/messages` lists what was received, `GET /_sandbox/requests` the raw API
+  requests (contract tests check them against Twilio's OpenAPI); `GET /_sandbox/attempts` counts the
   messages created per attempt id of the product (the `a` and `t` parameters of the
   StatusCallback URL), which is how tests prove that nothing was sent twice.
 """
@@ -24,7 +25,7 @@ import asyncio
 import base64
 import secrets
 import threading
-from collections import Counter
+from collections import Counter, deque
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from urllib.parse import parse_qs, urlsplit
@@ -60,6 +61,7 @@ class TwilioStore:
         self.throttled: set[str] = set()
         self.deliver_callbacks = True
         self.http: httpx.AsyncClient | None = None
+        self.requests: deque[dict] = deque(maxlen=10_000)  # raw API requests (contract tests)
         self._lock = threading.Lock()
 
     def outcome(self, to: str) -> str:
@@ -163,7 +165,18 @@ def twilio_app(store: TwilioStore) -> Starlette:
         return (user == request.path_params["account_sid"] == store.account_sid
                 and secrets.compare_digest(password, store.auth_token))
 
+    async def keep_request(request: Request) -> None:
+        path = request.url.path.removeprefix(request.scope.get("root_path", ""))  # the mount
+        store.requests.append({"method": request.method, "path": path,
+                               "query": request.url.query,
+                               "content_type": request.headers.get("content-type", ""),
+                               # the scheme only: the credentials are not kept
+                               "authorization": request.headers.get("authorization", "")
+                               .partition(" ")[0],
+                               "body": (await request.body()).decode("utf-8", "replace")})
+
     async def messages(request: Request) -> Response:
+        await keep_request(request)
         if not authorized(request):
             return _error(401, 20003, "Authenticate")
         if request.method == "POST":
@@ -188,6 +201,7 @@ def twilio_app(store: TwilioStore) -> Starlette:
                              "uri": base})
 
     async def message(request: Request) -> Response:
+        await keep_request(request)
         if not authorized(request):
             return _error(401, 20003, "Authenticate")
         record = store.messages.get(request.path_params["sid"])
@@ -209,6 +223,9 @@ def twilio_app(store: TwilioStore) -> Starlette:
     async def sandbox_messages(request: Request) -> Response:
         return JSONResponse([public(m) for m in store.messages.values()])
 
+    async def requests_received(request: Request) -> Response:
+        return JSONResponse(list(store.requests)[-int(request.query_params.get("last", 100)):])
+
     async def attempts(request: Request) -> Response:
         return JSONResponse(dict(store.per_attempt))
 
@@ -222,5 +239,6 @@ def twilio_app(store: TwilioStore) -> Starlette:
         Route("/_sandbox/inbound", inbound, methods=["POST"]),
         Route("/_sandbox/messages", sandbox_messages),
         Route("/_sandbox/attempts", attempts),
+        Route("/_sandbox/requests", requests_received),
         Route("/_sandbox/callbacks/{state}", callbacks_switch, methods=["POST"]),
     ])
