@@ -38,3 +38,10 @@ def reserve(key: str, per_second: float, burst: int = 1) -> float:
     if _script is None:
         _script = get_redis().register_script(_RESERVE)
     return int(_script(keys=[key], args=[per_second, max(burst, 1)])) / 1000
+
+
+def slow_down(key: str, per_second: float, seconds: float = 1.0) -> None:
+    """The provider answered 429: the bucket owes `seconds` worth of tokens, so every worker
+    sending through this account and sender pauses that long."""
+    if per_second > 0:
+        get_redis().hincrbyfloat(key, "tokens", -per_second * seconds)

@@ -49,7 +49,7 @@ from services.identity.system import system_context
 from services.messaging.messengers import Outgoing, SendFailed, WIRED_CHANNELS, messenger_for
 from services.messaging.personalise import MissingValue, contact_values, personalise
 from services.messaging.progress import advance, provider_status
-from services.messaging.rate_limit import bucket_key, reserve
+from services.messaging.rate_limit import bucket_key, reserve, slow_down
 from services.messaging.reconcile import worker_lock
 from services.models.audience import ContactRecord, OptOut
 from services.models.campaigns import Campaign, CampaignStatus, FrequencyCap
@@ -247,21 +247,25 @@ def process(ctx: AuthContext, attempt: Interaction, batch: Batch, now: datetime)
     return "sent"
 
 
-def _wait_for_rate_limit(attempt: Interaction) -> None:
-    """In flight already: waiting here holds one claim, never sends twice."""
+def _rate(attempt: Interaction) -> tuple[str, float]:
+    """(bucket key, messages per second) of the attempt's provider account and sender."""
     s = get_settings()
     if attempt.channel == "EMAIL":
-        per_second, key = s.email_rate_per_sender, bucket_key("sendgrid", "", attempt.sender)
-    else:
-        per_second = s.sms_rate_per_sender
-        key = bucket_key("twilio", s.twilio_account_sid, attempt.sender)
-    wait = reserve(key, per_second)
+        return bucket_key("sendgrid", "", attempt.sender), s.email_rate_per_sender
+    return bucket_key("twilio", s.twilio_account_sid, attempt.sender), s.sms_rate_per_sender
+
+
+def _wait_for_rate_limit(attempt: Interaction) -> None:
+    """In flight already: waiting here holds one claim, never sends twice."""
+    wait = reserve(*_rate(attempt))
     if wait:
         time.sleep(wait)
 
 
 def _failed(ctx: AuthContext, attempt: Interaction, exc: SendFailed, amount: int,
             reference: str) -> str:
+    if exc.code in ("429", "20429"):
+        slow_down(*_rate(attempt))
     if not exc.permanent and attempt.tries < MAX_TRIES:
         _release(ctx, attempt, after=backoff(attempt.tries), counts_as_try=True,
                  reason=f"Nouvel essai prévu : {exc.reason}")

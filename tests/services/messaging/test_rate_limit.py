@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from services.messaging.rate_limit import reserve
+from services.messaging.rate_limit import reserve, slow_down
 
 
 def test_tokens_beyond_the_burst_wait_their_turn_at_the_rate():
@@ -16,3 +16,10 @@ def test_tokens_beyond_the_burst_wait_their_turn_at_the_rate():
 def test_no_rate_means_no_limit():
     key = f"bgc:rate:test:{uuid.uuid4().hex}"
     assert {reserve(key, per_second=0) for _ in range(100)} == {0}
+
+
+def test_a_429_makes_every_sender_of_the_bucket_wait():
+    key = f"bgc:rate:test:{uuid.uuid4().hex}"
+    assert reserve(key, per_second=10, burst=1) == 0
+    slow_down(key, per_second=10, seconds=2)
+    assert 1.9 < reserve(key, per_second=10, burst=1) <= 2.1

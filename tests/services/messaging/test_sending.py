@@ -7,10 +7,12 @@ from sqlmodel import select
 
 from services.audience.blacklist import record_opt_out
 from services.billing.wallet import wallet_of
+from services.db.engine import platform_session
 from services.db.tenancy import tenant_session
 from services.messaging.reconcile import reconcile_in_flight, worker_lock
 from services.messaging.sending import Batch, claim_batch, process, send_due, _load_batch
 from services.messaging.sequencer import sequence_tenant
+from services.models.billing import WalletEntry
 from services.models.campaigns import Campaign
 from services.models.columns import utcnow
 from services.models.interactions import Interaction
@@ -42,6 +44,10 @@ def test_each_attempt_reaches_the_provider_once_personalised(sandbox):
     assert sandbox.messages_to(c.phones[0])[0]["body"] == "Bonjour Mbarga, -10% ce mois."
     assert (first.cost_amount, first.cost_currency) == (25, "XAF")
     assert wallet_of(c.tenant.id).balance == 1_000_000 - 4 * 25
+    with platform_session() as s:  # the usage lines the monthly invoice reads
+        usage = s.exec(select(WalletEntry.kind, WalletEntry.quantity, WalletEntry.amount).where(
+            WalletEntry.tenant_id == c.tenant.id, WalletEntry.amount < 0)).all()
+    assert sorted(usage) == [("sms", 1, -25)] * 4
 
 
 def test_blacklist_is_checked_again_at_send_time(sandbox):
