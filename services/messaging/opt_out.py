@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from services.audience.blacklist import record_opt_out
 from services.db.engine import platform_session
@@ -37,31 +37,35 @@ def is_stop(text: str) -> bool:
     return len(words) == 1 and words[0] in STOP_KEYWORDS
 
 
-def cancel_queued_to(ctx, phone: str, emails: set[str], reason: str) -> int:
+def cancel_queued_to(ctx, addresses: set[str], reason: str) -> int:
     """Cancel the queued attempts to these addresses, on every channel and campaign."""
-    addresses = {phone, *emails} - {""}
     with tenant_session(ctx) as s:
         return len(s.execute(update(Interaction).where(
             Interaction.status == S.QUEUED.value, Interaction.direction == Direction.OUT.value,
-            or_(Interaction.address.in_(addresses),
-                Interaction.address.in_({e.lower() for e in emails})))
+            Interaction.address.in_(addresses - {""}))
             .values(status=S.CANCELLED.value, failure_class=FailureClass.BLACKLIST.value,
                     failure_reason=reason[:500], updated_at=utcnow())
             .returning(Interaction.id)).all())
 
 
-def record_sms_opt_out(tenant_id: int, phone: str, message: str) -> int:
-    """Blacklist the phone (and the e-mails of the contacts with it), cancel their attempts."""
+def record_contact_opt_out(tenant_id: int, *, phone: str = "", email: str = "",
+                           channel: OptOutChannel, source: OptOutSource, note: str,
+                           reason: str) -> int:
+    """Blacklist the person behind a phone or an e-mail — with the other keys their contact
+    rows carry — and cancel their queued attempts; returns how many were cancelled."""
     ctx = system_context(tenant_id)
+    email = email.lower()
     with tenant_session(ctx) as s:
-        emails = {e.lower() for e in s.execute(select(ContactRecord.email).where(
-            ContactRecord.telephone == phone, ContactRecord.email != "")).scalars()}
-    record_opt_out(ctx, phone, None, channel=OptOutChannel.SMS, source=OptOutSource.STOP,
-                   note=f"SMS reçu : {message}"[:500])
-    for email in emails:
-        record_opt_out(ctx, None, email, channel=OptOutChannel.SMS, source=OptOutSource.STOP,
-                       note=f"STOP par SMS du {phone}")
-    return cancel_queued_to(ctx, phone, emails, "Désinscrit (STOP reçu par SMS).")
+        rows = s.execute(select(ContactRecord.telephone, ContactRecord.email).where(or_(
+            (ContactRecord.telephone == phone) if phone else False,
+            (func.lower(ContactRecord.email) == email) if email else False))).all()
+    phones = ({phone} | {p for p, _ in rows}) - {""}
+    emails = ({email} | {e.lower() for _, e in rows}) - {""}
+    for key in phones:
+        record_opt_out(ctx, key, None, channel=channel, source=source, note=note[:500])
+    for key in emails:
+        record_opt_out(ctx, None, key, channel=channel, source=source, note=note[:500])
+    return cancel_queued_to(ctx, phones | emails, reason)
 
 
 def _tenants_that_wrote_to(phone: str) -> list[int]:
@@ -96,5 +100,7 @@ def receive_sms(sender_phone: str, our_number: str, body: str, provider_id: str)
                               status=S.RECEIVED.value, provider="twilio",
                               provider_id=provider_id[:64]))
         if is_stop(body):
-            record_sms_opt_out(tenant_id, sender_phone, body)
+            record_contact_opt_out(tenant_id, phone=sender_phone, channel=OptOutChannel.SMS,
+                                   source=OptOutSource.STOP, note=f"SMS reçu : {body}",
+                                   reason="Désinscrit (STOP reçu par SMS).")
     return tenants

@@ -8,7 +8,7 @@ from __future__ import annotations
 from services.audience.mapping import Field
 from services.campaigns.config import render, variables_in
 
-LINK_VARIABLES = frozenset({"Lien_Desinscription"})  # filled by the channel, not the contact
+UNSUBSCRIBE_VARIABLE = "Lien_Desinscription"  # filled by the engine, not the contact
 
 
 class MissingValue(ValueError):
@@ -27,7 +27,7 @@ def contact_values(nom: str, prenom: str, telephone: str, email: str, identifian
 
 
 def personalise(text: str, values: dict[str, str]) -> str:
-    missing = [v for v in variables_in(text) if v not in values and v not in LINK_VARIABLES]
+    missing = [v for v in variables_in(text) if v not in values]
     if missing:
         raise MissingValue(missing)
     return render(text, values)

@@ -47,10 +47,13 @@ from services.db.tenancy import tenant_session
 from services.identity.access import AuthContext
 from services.identity.system import system_context
 from services.messaging.messengers import Outgoing, SendFailed, WIRED_CHANNELS, messenger_for
-from services.messaging.personalise import MissingValue, contact_values, personalise
+from services.messaging.personalise import (
+    UNSUBSCRIBE_VARIABLE, MissingValue, contact_values, personalise,
+)
 from services.messaging.progress import advance, provider_status
 from services.messaging.rate_limit import bucket_key, reserve, slow_down
 from services.messaging.reconcile import worker_lock
+from services.messaging.unsubscribe import unsubscribe_url
 from services.models.audience import ContactRecord, OptOut
 from services.models.campaigns import Campaign, CampaignStatus, FrequencyCap
 from services.models.columns import utcnow
@@ -209,6 +212,7 @@ def process(ctx: AuthContext, attempt: Interaction, batch: Batch, now: datetime)
         return "capped"
     values = contact_values(contact.nom, contact.prenom, contact.telephone, contact.email,
                             contact.identifiant, contact.extra)
+    values[UNSUBSCRIBE_VARIABLE] = unsubscribe_url(ctx.tenant_id, attempt.id)
     try:
         subject, text, html = _compose(config, attempt.slot, values)
     except MissingValue as exc:

@@ -79,7 +79,7 @@ def test_the_email_slot_goes_through_sendgrid_with_our_attempt_id(sandbox):
     assert len(inbox) == 1
     mail = inbox[0]
     assert mail["subject"] == "Offre pour Mbarga" and "Bonjour Mbarga" in mail["text"]
-    assert "Se désinscrire" in mail["html"]
+    assert "Se désinscrire" in mail["html"] and "{Lien_Desinscription}" not in mail["html"]
     assert mail["custom_args"]["attempt"] == f"{c.tenant.id}:{row.id}"
     assert all(isinstance(v, str) for v in mail["custom_args"].values())
     assert (row.status, row.provider, row.provider_id) == ("SENT", "sendgrid", mail["id"])
