@@ -6,7 +6,8 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from services.audience.blacklist import record_opt_out
-from services.billing.wallet import wallet_of
+from services.billing.wallet import credit_wallet, wallet_of
+from services.campaigns.lifecycle import resume_campaign
 from services.db.engine import platform_session
 from services.db.tenancy import tenant_session
 from services.messaging.reconcile import reconcile_in_flight, worker_lock
@@ -72,6 +73,13 @@ def test_an_empty_wallet_pauses_the_campaign_and_never_goes_negative(sandbox):
     statuses = sorted(r.status for r in _rows(c.admin).values())
     assert statuses == ["QUEUED", "QUEUED", "QUEUED", "SENT", "SENT"]
     assert send_due(c.tenant.id) == {}  # paused: nothing is claimed
+    credit_wallet(c.tenant.id, 1000, reference=f"topup-{c.tenant.id}")
+    resume_campaign(c.admin, c.id)
+    assert send_due(c.tenant.id) == {"sent": 3}
+    with tenant_session(c.admin) as s:
+        assert s.get(Campaign, c.id).pause_reason == ""
+    assert sandbox.attempts(c.tenant.id) == {r.id: 1 for r in _rows(c.admin).values()}
+    assert wallet_of(c.tenant.id).balance == 1000 - 3 * 25
 
 
 def test_a_missing_value_is_that_contact_error(sandbox):
