@@ -158,7 +158,7 @@ def _cap_reached(ctx: AuthContext, attempt: Interaction, cap: FrequencyCap | Non
     return count >= cap.max_contacts
 
 
-def _is_opted_out(ctx: AuthContext, batch: Batch, contact: ContactRecord) -> bool:
+def _is_opted_out(batch: Batch, contact: ContactRecord) -> bool:
     keys = {contact.telephone, contact.email.lower()} - {""}
     return bool(keys & batch.opted_out)
 
@@ -195,7 +195,7 @@ def process(ctx: AuthContext, attempt: Interaction, batch: Batch, now: datetime)
         _end(ctx, attempt, S.CANCELLED.value, FailureClass.PERMANENT.value,
              "Contact supprimé avant l'envoi.")
         return "no-contact"
-    if _is_opted_out(ctx, batch, contact):
+    if _is_opted_out(batch, contact):
         _end(ctx, attempt, S.CANCELLED.value, FailureClass.BLACKLIST.value,
              "Contact dans la liste noire.")
         return "blacklisted"
