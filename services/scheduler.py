@@ -1,5 +1,5 @@
 """The scheduler: periodic ticks (monthly invoices, low-balance alerts, abandoned imports, the
-last wallet change of a burst to the open pages).
+last wallet change of a burst to the open pages, campaign messaging).
 
 `python -m services.scheduler` runs a small loop; each tick is an ordinary function that is
 idempotent (an invoice per tenant and month, an alert per threshold crossing, a list failed
@@ -53,6 +53,13 @@ def tick_stale_imports() -> int:
     return fail_stale_imports()
 
 
+def tick_messaging() -> int:
+    """Campaign messaging: reconcile dead runs, queue due attempts, start sending runs."""
+    from services.messaging.dispatch import dispatch_all
+
+    return dispatch_all()
+
+
 @dataclass
 class Tick:
     name: str
@@ -67,6 +74,7 @@ TICKS = [
     Tick("low_balances", 60, tick_low_balances),
     Tick("stale_imports", 120, tick_stale_imports),
     Tick("wallet_announcements", 1, tick_wallet_announcements),
+    Tick("messaging", 2, tick_messaging),
 ]
 
 

@@ -55,11 +55,29 @@ class Settings:
     stripe_api_key: str = field(repr=False, default="sk_test_sandbox")
     stripe_api_base: str = ""
     stripe_webhook_secret: str = field(repr=False, default="")
+    # SMS (Twilio, or its sandbox twin at sandbox_url/twilio); the sender when a campaign has none.
+    twilio_account_sid: str = "AC00000000000000000000000000000000"
+    twilio_auth_token: str = field(repr=False, default="sandbox-auth-token")
+    twilio_api_base: str = ""
+    sms_sender: str = "BGOTOCALL"
+    # Messages per second per provider account and sender (0 = no limit), shared by all workers.
+    sms_rate_per_sender: float = 0.0
+    email_rate_per_sender: float = 0.0
 
     @property
     def stripe_webhook_url(self) -> str:
         """Where Stripe (or the twin) POSTs its events: an HTTP route of the web app."""
         return f"{self.public_url}/api/billing/stripe/webhook"
+
+    @property
+    def twilio_status_url(self) -> str:
+        """Where Twilio (or the twin) POSTs message status callbacks."""
+        return f"{self.public_url}/api/messaging/twilio/status"
+
+    @property
+    def twilio_inbound_url(self) -> str:
+        """The SMS webhook of our numbers: inbound messages ("STOP", a question)."""
+        return f"{self.public_url}/api/messaging/twilio/inbound"
 
     @property
     def sandbox_url(self) -> str:
@@ -115,4 +133,10 @@ def get_settings() -> Settings:
         stripe_api_key=_env("STRIPE_API_KEY", "sk_test_sandbox"),
         stripe_api_base=_env("STRIPE_API_BASE", _sandbox_stripe(sandbox_port)),
         stripe_webhook_secret=_stripe_webhook_secret(sandbox_port),
+        twilio_account_sid=_env("TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000000"),
+        twilio_auth_token=_env("TWILIO_AUTH_TOKEN", "sandbox-auth-token"),
+        twilio_api_base=_env("TWILIO_API_BASE", f"http://127.0.0.1:{sandbox_port}/twilio"),
+        sms_sender=_env("BGC_SMS_SENDER", "BGOTOCALL"),
+        sms_rate_per_sender=float(_env("BGC_SMS_RATE_PER_SENDER", "0")),
+        email_rate_per_sender=float(_env("BGC_EMAIL_RATE_PER_SENDER", "0")),
     )

@@ -11,8 +11,9 @@ from bgotocall.i18n import audience, billing, console, core
 from bgotocall.i18n import voice
 from bgotocall.i18n import campaigns
 from bgotocall.i18n import settings
+from bgotocall.i18n import messaging
 
-_MODULES = [core, audience, billing, console, voice, campaigns, settings]
+_MODULES = [core, audience, billing, console, voice, campaigns, settings, messaging]
 
 FR: dict[str, str] = {}
 EN: dict[str, str] = {}
