@@ -1,7 +1,6 @@
 """AMI actions: each handler gets the session and the action, and answers with the trace's exact texts."""
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Awaitable, Callable
 
 from .originate import Originate
@@ -41,7 +40,7 @@ def required(act: Action, key: str, error: str) -> str:
 
 @action("Ping")
 async def ping(session: "Session", act: Action) -> Fields:
-    return [("Ping", "Pong"), ("Timestamp", f"{time.time():.6f}")]
+    return [("Ping", "Pong"), ("Timestamp", f"{session.pbx.clock.time():.6f}")]
 
 
 @action("Logoff")

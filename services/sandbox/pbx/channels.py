@@ -187,8 +187,9 @@ class Channel:
             await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             stopper.cancel()
-        if task.done():
+        if task.done() and not self.stop.is_set():
             return task.result()
+        # a hang-up that lands on the same moment as the awaited thing wins, as in Asterisk
         task.cancel()
         raise ChannelHungup(self.name)
 

@@ -84,7 +84,7 @@ class Session:
 
     async def login(self, act: Action) -> None:
         if act.get("Username") != self.server.username or act.get("Secret") != self.server.secret:
-            await asyncio.sleep(self.server.auth_failure_delay)
+            await self.pbx.clock.sleep(self.server.auth_failure_delay)
             self.respond(act, [("Message", "Authentication failed")], "Error")
             await self.writer.drain()
             return self.close()
