@@ -266,3 +266,7 @@ class PbxGateway:
     async def reload_endpoints(self) -> Any:
         """Asterisk reads the regenerated per-tenant pjsip include (asterisk/README.md)."""
         return await self.action("Command", as_list=False, Command="module reload res_pjsip.so")
+
+    async def reload_queues(self) -> Any:
+        """Asterisk reads the regenerated queues includes; dynamic members stay."""
+        return await self.action("Command", as_list=False, Command="queue reload all")

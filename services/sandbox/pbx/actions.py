@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Awaitable, Callable
 
 from .originate import Originate
-from .pjsip_files import RELOAD_COMMANDS
+from .pjsip_files import QUEUE_RELOAD_COMMANDS, RELOAD_COMMANDS
 from .queues import QueueError
 from .wire import Action, Fields
 
@@ -61,6 +61,8 @@ async def core_settings(session: "Session", act: Action) -> Fields:
 async def command(session: "Session", act: Action) -> Fields:
     if act.get("Command") in RELOAD_COMMANDS:
         session.pbx.reload_pjsip()
+    if act.get("Command") in QUEUE_RELOAD_COMMANDS:
+        session.pbx.reload_queues()
     output = "Asterisk 22.10.1 (B-GOTOCALL PBX simulator)" if act.get("Command") == "core show version" else ""
     return [("Message", "Command output follows"), ("Output", output)]
 
@@ -170,8 +172,10 @@ async def queue_add(session: "Session", act: Action) -> Fields:
 async def queue_remove(session: "Session", act: Action) -> Fields:
     try:
         session.pbx.queues.remove(act.get("Queue"), required(act, "Interface", "'Interface' not specified."))
-    except QueueError as error:
-        raise AmiError(f"Unable to remove interface: {error}")
+    except QueueError as error:     # app_queue's own wording for each case (traces 10 and 17)
+        raise AmiError({"Not there": "Unable to remove interface: Not there",
+                        "No such queue": "Unable to remove interface from queue: No such queue"}
+                       .get(str(error), str(error)))
     return success("Removed interface from queue")
 
 

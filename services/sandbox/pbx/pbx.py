@@ -34,8 +34,10 @@ class Pbx:
         self._tasks: set[asyncio.Task] = set()
         self.config_dir = Path(config_dir) if config_dir else None
         self._from_config: set[str] = set()
+        self._queues_from_config: set[str] = set()
         self._provision()
         self.reload_pjsip()
+        self.reload_queues()
 
     # ---- set-up ------------------------------------------------------------------------------
     def _provision(self) -> None:
@@ -68,6 +70,16 @@ class Pbx:
             else:
                 known.password = cfg.password or known.password
         self._from_config = set(wanted)
+
+    def reload_queues(self) -> None:
+        """Queues of the generated includes (`queue reload all`)."""
+        if self.config_dir is None:
+            return
+        from .pjsip_files import read_queues
+
+        wanted = read_queues(self.config_dir)
+        self.queues.configure(wanted, self._queues_from_config)
+        self._queues_from_config = set(wanted)
 
     # ---- lookup ------------------------------------------------------------------------------
     def tenant_of_context(self, context: str) -> tuple[Tenant, str] | None:

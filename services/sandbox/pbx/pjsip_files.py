@@ -1,8 +1,8 @@
-"""Reading the generated per-tenant pjsip includes, as Asterisk does on a res_pjsip reload.
+"""Reading the generated per-tenant includes, as Asterisk does on a reload.
 
-The product writes `pjsip.d/<tenant>.conf` (services/voice/asterisk_config.py) and sends
-`Command: module reload res_pjsip.so`; the simulator, started with a config folder, then
-knows the endpoints that were added or removed there, like a real Asterisk would.
+The product writes `pjsip.d/<tenant>.conf` and `queues.d/<tenant>.conf` (services/voice/asterisk_config.py)
+and sends `Command: module reload res_pjsip.so` / `queue reload all`; the simulator, started with a config
+folder, then knows the endpoints and queues that were added or removed there, like a real Asterisk would.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pathlib import Path
 _SECTION = re.compile(r"^\[([^\]]+)\](?:\(([^)]*)\))?")
 _CALLERID = re.compile(r'"?([^"<]*)"?\s*<')
 RELOAD_COMMANDS = {"module reload res_pjsip.so", "pjsip reload"}
+QUEUE_RELOAD_COMMANDS = {"queue reload all", "module reload app_queue.so", "reload app_queue.so"}
 
 
 @dataclass(frozen=True)
@@ -49,4 +50,19 @@ def read_endpoints(folder: Path) -> dict[str, EndpointConfig]:
                 found[name] = EndpointConfig(name, s.get("context", ""),
                                              caller.group(1).strip() if caller else name,
                                              passwords.get(name, ""))
+    return found
+
+
+def read_queues(folder: Path) -> dict[str, list[str]]:
+    """Queues of every `queues.d/*.conf` in `folder` (not the `(!)` templates): name -> static members."""
+    found: dict[str, list[str]] = {}
+    for path in sorted((folder / "queues.d").glob("*.conf")):
+        members: list[str] | None = None
+        for raw in path.read_text(encoding="utf-8").splitlines():
+            line = raw.split(";", 1)[0].strip()
+            header = _SECTION.match(line)
+            if header:
+                members = None if header.group(2) == "!" else found.setdefault(header.group(1), [])
+            elif members is not None and line.startswith("member") and "=>" in line:
+                members.append(line.split("=>", 1)[1].split(",", 1)[0].strip())
     return found

@@ -9,6 +9,7 @@ from services.models.platform import Role
 from services.sandbox.pbx import PbxControl, VirtualClock
 from services.sandbox.pbx.tenants import demo_tenant
 from services.voice.agents import enroll_agent
+from services.voice.asterisk_config import write_all
 from services.voice.bridge import Bridge
 from services.voice.coaching import CHANNEL_ID, CoachingError, coaching_session, start_coaching, stop_coaching
 from services.voice.commands import pbx_command
@@ -40,11 +41,16 @@ async def world(tmp_path, monkeypatch):
     alice = enroll_agent(admin, "Agent", "Alice", "alice", f"alice-{tenant.slug}@example-corp.cm")
     bob = enroll_agent(admin, "Agent", "Bob", "bob", f"bob-{tenant.slug}@example-corp.cm")
     give_extensions(tenant.id)                      # the supervisor's phone: 2900
+    # the bridge runs on the PBX host: it writes the tenant's includes, the simulator reads them
+    monkeypatch.setenv("BGC_ASTERISK_CONFIG_DIR", str(tmp_path / "asterisk"))
+    write_all(tmp_path / "asterisk", tenant.slug)
     pbx = await PbxControl.start(port=0, recordings=tmp_path / "rec", clock=VirtualClock(),
-                                 tenants=[demo_tenant(tenant.slug)], auth_failure_delay=0.05)
+                                 tenants=[demo_tenant(tenant.slug)], auth_failure_delay=0.05,
+                                 config_dir=tmp_path / "asterisk")
     bridge = Bridge(PbxConfig("127.0.0.1", pbx.port, "amiuser", "amipass"))
     task = asyncio.ensure_future(bridge.run())
     await asyncio.wait_for(bridge.gateway.ready.wait(), 10)
+    await command("endpoints_changed", tenant_slug=tenant.slug)     # the agents join the sales queue
     yield type("World", (), dict(tenant=tenant, admin=admin, supervisor=supervisor, alice=alice, bob=bob, pbx=pbx,
                                  bridge=bridge, slug=tenant.slug))
     bridge.stop()
