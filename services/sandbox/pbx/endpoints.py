@@ -87,9 +87,13 @@ class Endpoints:
         return self.by_name.get(name)
 
     def register(self, name: str, password: str, port: int = 5082) -> bool:
-        """A softphone sends REGISTER: a challenge, then success or failure (trace 01)."""
-        endpoint = self.by_name[name]
+        """A softphone sends REGISTER: a challenge, then success or failure (trace 01). An endpoint that
+        is not (or no longer) configured is refused with res_pjsip's InvalidAccountID security event."""
         call_id = f"{self.pbx.naming.uniqueid()}@127.0.0.1"
+        endpoint = self.by_name.get(name)
+        if endpoint is None:
+            self._security("InvalidAccountID", "Error", Endpoint(name, "", name), call_id, [])
+            return False
         self._security("ChallengeSent", "Informational", endpoint, call_id, [("Challenge", "")])
         if password != endpoint.password:
             self._security("ChallengeResponseFailed", "Error", endpoint, call_id,
