@@ -54,6 +54,7 @@ class Bridge:
         self._stop = asyncio.Event()
         self._done = asyncio.Event()
         self.applied = 0                             # events turned into a state (bench)
+        self._joining: asyncio.Future | None = None
 
     # ---- who owns an endpoint -------------------------------------------------------------------
     def reload_owners(self) -> None:
@@ -113,6 +114,7 @@ class Bridge:
                 previous = self.states.get(endpoint, AgentState.LOGGED_OUT)
                 self._set(endpoint, state_for_device(device, previous, endpoint in self.paused))
         log.info("resynced %d endpoints, %d queues", len(event.endpoints), len(event.members))
+        self._joining = asyncio.ensure_future(self._join_every_sales_queue())
 
     def _spy(self, event: SpyStarted | SpyStopped) -> None:
         owner = self.owner(endpoint_of(event.spyer_channel))
@@ -208,7 +210,19 @@ class Bridge:
         present = {m["endpoint"] for m in (await self.gateway.snapshot()).members.get(queue, [])}
         for endpoint, name in (await asyncio.to_thread(sales_members, tenant_id, tenant_slug)).items():
             if endpoint not in present:
-                await self._queue_add(queue, endpoint, name)
+                try:
+                    await self._queue_add(queue, endpoint, name)
+                except PbxError as error:
+                    if "Already there" not in str(error):    # joined meanwhile by another path
+                        raise
+
+    async def _join_every_sales_queue(self) -> None:
+        """After a (re)login: Asterisk may have lost dynamic members (no astdb, a new machine)."""
+        for slug in sorted({split_endpoint(endpoint)[0] for endpoint in self.owners}):
+            try:
+                await self._join_sales_queue(slug)
+            except PbxError as error:
+                log.warning("sales queue of %s: %s", slug, error)
 
     def _tenant_id(self, tenant_slug: str) -> int | None:
         return next((tenant for endpoint, (tenant, _) in self.owners.items()

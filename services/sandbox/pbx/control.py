@@ -106,8 +106,12 @@ class PbxControl:
         self.pbx.find(channel_name).request_hangup(16)
 
     # ---- the server -----------------------------------------------------------------------------------
-    async def restart(self, boot_seconds: float = 0.0) -> None:
+    async def restart(self, boot_seconds: float | None = 0.0) -> None:
+        """`core restart now`; boot_seconds=None: Asterisk boots until `finish_boot()`."""
         await self.server.restart(boot_seconds)
+
+    def finish_boot(self) -> None:
+        self.server.finish_boot()
 
     async def close(self) -> None:
         await self.server.close()

@@ -173,21 +173,27 @@ class AmiServer:
             self._server = None
         await self.pbx.shutdown()
 
-    async def restart(self, boot_seconds: float = 0.0) -> None:
+    async def restart(self, boot_seconds: float | None = 0.0) -> None:
         """Like `core restart now`: `Shutdown` is announced, connections drop, calls vanish, configuration
-        stays; same port. For `boot_seconds` (virtual) after, logins work but actions are refused and no
-        FullyBooted is sent; then every session gets FullyBooted, as a booting Asterisk does."""
+        stays; same port. For `boot_seconds` (virtual; None: until `finish_boot()`) after, logins work but
+        actions are refused and no FullyBooted is sent; then every session gets FullyBooted, as a booting
+        Asterisk does."""
         for session in list(self.sessions):
             session.on_event([("Event", "Shutdown"), ("Privilege", "system,all"), ("Shutdown", "Cleanly"),
                               ("Restart", "True")])
         await self.stop()
-        self.booted = boot_seconds <= 0
+        self.booted = boot_seconds is not None and boot_seconds <= 0
         self._server = await asyncio.start_server(self._accept, self.host, self.port)
-        if not self.booted:
-            self.pbx.spawn(self._finish_boot(boot_seconds))
+        if boot_seconds is not None and boot_seconds > 0:
+            self.pbx.spawn(self._boot_for(boot_seconds))
 
-    async def _finish_boot(self, seconds: float) -> None:
+    async def _boot_for(self, seconds: float) -> None:
         await self.pbx.clock.sleep(seconds)
+        self.finish_boot()
+
+    def finish_boot(self) -> None:
+        if self.booted:
+            return
         self.booted = True
         self.pbx.started_at = self.pbx.clock.time()
         for session in list(self.sessions):

@@ -1,4 +1,6 @@
 """panoramisk (through PbxGateway) against the PBX simulator: every action the voice core uses."""
+import asyncio
+
 import pytest
 
 from services.voice.gateway import (
@@ -91,3 +93,33 @@ async def test_reconnects_and_resyncs_after_a_restart_mid_call(pbx, gateway):
     assert resynced.channels == []
     await gateway.queue_add("demo-sales", "demo-2900")      # actions work again on the new connection
     assert "demo-2900" in [m["endpoint"] for m in await gateway.queue_members("demo-sales")]
+
+
+async def test_a_login_during_the_boot_waits_for_fully_booted_then_resyncs(pbx, gateway):
+    """Issue 11 defect 3: logged in while Asterisk still boots, actions are refused; the gateway must
+    not give up: it resyncs once FullyBooted comes."""
+    await pbx.restart(boot_seconds=None)                     # Asterisk boots until we say so
+    await wait_until_async(lambda: gateway.logins == 2)
+    assert not gateway.ready.is_set()
+    pbx.finish_boot()
+    await asyncio.wait_for(gateway.ready.wait(), 5)
+    resynced = [e for e in gateway.seen.events if isinstance(e, Resynced)]
+    assert len(resynced) == 2 and "demo-2001" in resynced[-1].endpoints
+
+
+async def test_a_refused_list_action_is_an_error_not_a_time_out(pbx, gateway):
+    await pbx.restart(boot_seconds=None)
+    await wait_until_async(lambda: gateway.logins == 2)
+    started = asyncio.get_running_loop().time()
+    with pytest.raises(PbxError, match="Invalid/unknown command: PJSIPShowEndpoints"):
+        await gateway.listing("PJSIPShowEndpoints", "EndpointList")
+    with pytest.raises(PbxError, match="Permission denied"):
+        await gateway.action("Originate", as_list=False, Channel="PJSIP/demo-2001", Application="Wait")
+    assert asyncio.get_running_loop().time() - started < gateway.timeout
+
+
+async def wait_until_async(condition, timeout: float = 5.0):
+    async def poll():
+        while not condition():
+            await asyncio.sleep(0.01)
+    await asyncio.wait_for(poll(), timeout)

@@ -6,12 +6,17 @@ from panoramisk import Manager
 from services.sandbox.pbx import PbxControl, VirtualClock, demo_tenant
 
 
-async def login(port: int) -> Manager:
-    manager = Manager(loop=asyncio.get_running_loop(), host="127.0.0.1", port=port, username="amiuser",
-                      secret="amipass", ping_delay=0, reconnect_timeout=0)
+async def login(port: int, username: str = "amiuser", secret: str = "amipass") -> Manager:
+    manager = Manager(loop=asyncio.get_running_loop(), host="127.0.0.1", port=port, username=username,
+                      secret=secret, ping_delay=0, reconnect_timeout=0)
     await manager.connect()
     await asyncio.wait_for(manager.authenticated_future, 5)
     return manager
+
+
+async def until(condition) -> None:
+    while not condition():
+        await asyncio.sleep(0.01)
 
 
 async def ask(manager: Manager, **fields):
@@ -50,3 +55,46 @@ async def test_queues_come_from_the_include_and_a_reload(tmp_path):
     finally:
         manager.close()
         await control.close()
+
+
+async def test_restart_says_shutdown_and_a_booting_pbx_refuses_actions_until_fully_booted(pbx, ami):
+    await pbx.restart(boot_seconds=None)
+    shutdown = next(e for e in ami.recorder.events if e.get("Event") == "Shutdown")
+    assert (shutdown["Shutdown"], shutdown["Restart"]) == ("Cleanly", "True")
+    pbx.server.users["observer"] = "observerpass"     # `ami` logs in again at once: one login per user
+    manager = await login(pbx.port, "observer", "observerpass")
+    seen = []
+    manager.register_event("*", lambda _, message: seen.append(message.get("Event")))
+    try:
+        unknown = await ask(manager, Action="QueueStatus")
+        assert unknown.message == "Invalid/unknown command: QueueStatus. Use Action: ListCommands to show " \
+                                  "available commands."
+        denied = await ask(manager, Action="Originate", Channel="PJSIP/2001", Application="Wait", Data="1")
+        assert (denied.response, denied.message) == ("Error", "Permission denied")
+        assert "FullyBooted" not in seen
+        pbx.finish_boot()
+        await asyncio.wait_for(until(lambda: "FullyBooted" in seen), 5)
+        assert (await ask(manager, Action="Ping")).response == "Success"
+        listing = await asyncio.wait_for(manager.send_action({"Action": "QueueStatus"}), 5)
+        assert listing[-1]["Event"] == "QueueStatusComplete"
+    finally:
+        manager.close()
+
+
+async def test_a_second_login_with_the_same_user_is_refused(pbx, ami):
+    limits = asyncio.ensure_future(pbx.wait_for("SessionLimit"))
+    second = Manager(loop=asyncio.get_running_loop(), host="127.0.0.1", port=pbx.port, username="amiuser",
+                     secret="amipass", ping_delay=0, reconnect_timeout=0)
+    refused = []
+    second.on_login = lambda m: refused.append("logged in")
+    try:
+        await second.connect()
+        with_reply = await asyncio.wait_for(second.authenticated_future, 5)
+        assert with_reply is None or with_reply.message == "Login Already In Use"
+    except Exception as error:                  # panoramisk raises on a refused login
+        assert "Login Already In Use" in str(error)
+    finally:
+        second.close()
+    limit = dict(await limits)
+    assert (limit["Severity"], limit["AccountID"], limit["SessionTV"]) == ("Error", "", "1970-01-01T00:00:00.000+0000")
+    assert refused == []
