@@ -9,9 +9,10 @@ from .wire import Fields
 if TYPE_CHECKING:
     from .pbx import Pbx
 
-NOT_INUSE, INUSE, RINGING, UNAVAILABLE = "NOT_INUSE", "INUSE", "RINGING", "UNAVAILABLE"
-DEVICE_LABEL = {NOT_INUSE: "Not in use", INUSE: "In use", RINGING: "Ringing", UNAVAILABLE: "Unavailable"}
-QUEUE_STATUS = {NOT_INUSE: 1, INUSE: 2, UNAVAILABLE: 5, RINGING: 6}
+NOT_INUSE, INUSE, RINGING, UNAVAILABLE, BUSY = "NOT_INUSE", "INUSE", "RINGING", "UNAVAILABLE", "BUSY"
+DEVICE_LABEL = {NOT_INUSE: "Not in use", INUSE: "In use", RINGING: "Ringing", UNAVAILABLE: "Unavailable",
+                BUSY: "Busy"}
+QUEUE_STATUS = {NOT_INUSE: 1, INUSE: 2, BUSY: 3, UNAVAILABLE: 5, RINGING: 6}
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Endpoint:
     contact: str | None = None
     policy: PhonePolicy = field(default_factory=PhonePolicy)
     is_trunk: bool = False
+    busy_at: int = 0      # pjsip device_state_busy_at: BUSY from that many ringing/up channels (trace 17)
 
     @property
     def device(self) -> str:
@@ -138,11 +140,13 @@ class DeviceStates:
 
     def state_of(self, device: str) -> str:
         channels = [c for c in self.pbx.channels.values() if c.device == device]
+        endpoint = self.pbx.endpoints.get(device.removeprefix("PJSIP/"))
+        if endpoint and endpoint.busy_at and sum(1 for c in channels if c.state in (4, 5, 6)) >= endpoint.busy_at:
+            return BUSY                 # even while the phone still rings
         if any(c.state == 6 for c in channels):
             return INUSE
         if any(c.state == 5 for c in channels):
             return RINGING
-        endpoint = self.pbx.endpoints.get(device.removeprefix("PJSIP/"))
         if device.startswith("PJSIP/") and (endpoint is None or (not endpoint.contact and not endpoint.is_trunk)):
             return UNAVAILABLE
         return NOT_INUSE

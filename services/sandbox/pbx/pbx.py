@@ -65,10 +65,11 @@ class Pbx:
         for name, cfg in wanted.items():
             known = self.endpoints.get(name)
             if known is None:
-                self.endpoints.add(Endpoint(name, cfg.context, cfg.display_name, cfg.password))
+                self.endpoints.add(Endpoint(name, cfg.context, cfg.display_name, cfg.password, busy_at=cfg.busy_at))
                 self.devices.refresh(f"PJSIP/{name}")
             else:
                 known.password = cfg.password or known.password
+                known.busy_at = cfg.busy_at
         self._from_config = set(wanted)
 
     def reload_queues(self) -> None:

@@ -22,6 +22,19 @@ class EndpointConfig:
     context: str
     display_name: str
     password: str
+    busy_at: int = 0
+
+
+STATIC_PJSIP = Path(__file__).resolve().parents[3] / "asterisk" / "pjsip.conf"
+
+
+def template_options(folder: Path, template: str) -> dict[str, str]:
+    """A `(!)` template of pjsip.conf: the one beside the includes if any, else the repository's own."""
+    path = folder / "pjsip.conf" if (folder / "pjsip.conf").exists() else STATIC_PJSIP
+    if not path.exists():
+        return {}
+    return next((s for name, kind, s in _sections(path.read_text(encoding="utf-8"))
+                 if name == template and kind == "!"), {})
 
 
 def _sections(text: str) -> list[tuple[str, str, dict[str, str]]]:
@@ -40,6 +53,7 @@ def _sections(text: str) -> list[tuple[str, str, dict[str, str]]]:
 def read_endpoints(folder: Path) -> dict[str, EndpointConfig]:
     """Agent endpoints of every `pjsip.d/*.conf` in `folder`, by name."""
     found: dict[str, EndpointConfig] = {}
+    busy_at = int(template_options(folder, "agent-endpoint").get("device_state_busy_at", "0") or 0)
     for path in sorted((folder / "pjsip.d").glob("*.conf")):
         sections = _sections(path.read_text(encoding="utf-8"))
         passwords = {name: s.get("password", "") for name, template, s in sections
@@ -49,7 +63,7 @@ def read_endpoints(folder: Path) -> dict[str, EndpointConfig]:
                 caller = _CALLERID.match(s.get("callerid", ""))
                 found[name] = EndpointConfig(name, s.get("context", ""),
                                              caller.group(1).strip() if caller else name,
-                                             passwords.get(name, ""))
+                                             passwords.get(name, ""), busy_at)
     return found
 
 

@@ -98,3 +98,28 @@ async def test_a_second_login_with_the_same_user_is_refused(pbx, ami):
     limit = dict(await limits)
     assert (limit["Severity"], limit["AccountID"], limit["SessionTV"]) == ("Error", "", "1970-01-01T00:00:00.000+0000")
     assert refused == []
+
+
+async def test_a_ringing_phone_is_busy_with_device_state_busy_at(tmp_path):
+    """Trace 17: `device_state_busy_at = 1` turned the device BUSY as soon as the agent's phone rang."""
+    config = tmp_path / "asterisk"
+    (config / "pjsip.d").mkdir(parents=True)
+    (config / "pjsip.conf").write_text("[agent-endpoint](!)\ntype = endpoint\ndevice_state_busy_at = 1\n")
+    (config / "pjsip.d" / "acme.conf").write_text(
+        "[acme-2001](agent-endpoint)\ncontext = t-acme-agents\ncallerid = \"Ann\" <2001>\n\n"
+        "[acme-2001](agent-auth)\nusername = acme-2001\npassword = s3cret\n")
+    control = await PbxControl.start(recordings=tmp_path / "rec", clock=VirtualClock(), tenants=[demo_tenant("acme")],
+                                     config_dir=config)
+    manager = await login(control.port)
+    try:
+        assert control.register_phone("acme-2001", "s3cret")
+        control.set_phone("acme-2001", "manual")
+        busy = asyncio.ensure_future(control.wait_for("DeviceStateChange", Device="PJSIP/acme-2001", State="BUSY"))
+        await asyncio.wait_for(manager.send_action({"Action": "Originate", "Channel": "PJSIP/acme-2001",
+                                                    "Context": "t-acme-outbound-agent-first", "Exten": "+15557654301",
+                                                    "Priority": "1", "Async": "true"}, as_list=False), 5)
+        await busy
+        assert [c.state for c in control.pbx.channels_of("acme-2001")] == [5]     # still Ringing
+    finally:
+        manager.close()
+        await control.close()
