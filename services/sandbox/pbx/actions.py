@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Awaitable, Callable
 
+from .channels import UP
 from .originate import Originate
 from .pjsip_files import QUEUE_RELOAD_COMMANDS, RELOAD_COMMANDS
 from .queues import QueueError
@@ -93,7 +94,9 @@ def channel_of(session: "Session", act: Action, missing: str, unknown: str):
 @action("Hangup")
 async def hangup(session: "Session", act: Action) -> Fields:
     channel = channel_of(session, act, "No channel specified", "No such channel")
-    channel.soft_hangup(int(act.get("Cause") or 16))
+    # without a Cause, a coaching channel (in ChanSpy, or still ringing) ends with Cause 0 (trace 17)
+    unset = channel.state != UP or channel.application == "ChanSpy"
+    channel.soft_hangup(int(act.get("Cause") or (0 if unset else 16)))
     return success("Channel Hungup")
 
 

@@ -103,11 +103,12 @@ async def test_whisper_starts_a_spy_channel_and_stops_cleanly(world):
                   context=f"t-{world.slug}-outbound-agent-first", exten=CUSTOMER)
     await until(lambda: agent_state(tid, alice) is AgentState.IN_CALL)
     spy_started = asyncio.ensure_future(world.pbx.wait_for("ChanSpyStart", timeout=10))
+    spying = asyncio.ensure_future(world.pbx.wait_for("Newexten", timeout=10, Application="ChanSpy"))
     await asyncio.to_thread(start_coaching, sup, alice, "whisper")
     started = dict(await spy_started)
+    assert dict(await spying)["AppData"].endswith(",qw")
     session = await until(lambda: (coaching_session(sup) or {}).get("channel") and coaching_session(sup))
     assert session["channel"] == started["SpyerChannel"] and session["mode"] == "whisper"
-    assert world.pbx.pbx.find(session["channel"]).variables["SPY_MODE"] == "qw"
     spy_stopped = asyncio.ensure_future(world.pbx.wait_for("ChanSpyStop", timeout=10))
     await asyncio.to_thread(stop_coaching, sup)
     assert dict(await spy_stopped)["SpyerChannel"] == session["channel"]

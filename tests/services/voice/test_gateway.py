@@ -63,14 +63,18 @@ async def test_spy_modes_start_and_stop_cleanly(pbx, gateway, prefix, mode):
     pbx.register_phone("demo-2900")
     await gateway.originate("PJSIP/demo-2001", "t-demo-outbound-agent-first", CUSTOMER)
     await gateway.seen.wait(lambda e: e == DeviceChanged("demo-2001", "INUSE"))
+    spying = asyncio.ensure_future(pbx.wait_for("Newexten", timeout=10, Application="ChanSpy"))
     await gateway.originate("PJSIP/demo-2900", "t-demo-spy", f"{prefix}2001")
     started = await gateway.seen.wait(lambda e: isinstance(e, SpyStarted))
     assert endpoint_of(started.spyer_channel) == "demo-2900"
     assert endpoint_of(started.spyee_channel) == "demo-2001"
-    assert pbx.pbx.find(started.spyer_channel).variables["SPY_MODE"] == mode
+    assert dict(await spying)["AppData"] == f"PJSIP/demo-2001,{mode}"     # the mode shows only there
+    assert "SPY_MODE" not in pbx.pbx.find(started.spyer_channel).variables
     await gateway.hangup(started.spyer_channel)
     stopped = await gateway.seen.wait(lambda e: isinstance(e, SpyStopped))
     assert stopped.spyer_channel == started.spyer_channel
+    ended = await gateway.seen.wait(lambda e: isinstance(e, ChannelHungUp) and e.channel == started.spyer_channel)
+    assert ended.cause == "0"                                             # trace 17
     assert pbx.pbx.channels_of("demo-2001"), "the agent's call goes on"
 
 

@@ -123,3 +123,13 @@ async def test_a_ringing_phone_is_busy_with_device_state_busy_at(tmp_path):
     finally:
         manager.close()
         await control.close()
+
+
+async def test_a_failed_originate_names_the_chosen_channel_id(pbx, ami):
+    """Trace 17: OriginateResponse Failure, Reason 0, Uniqueid = the ChannelId the product chose."""
+    reply = await asyncio.wait_for(ami.send_action({
+        "Action": "Originate", "Channel": "PJSIP/9999", "Context": "spy", "Exten": "*2222001", "Priority": "1",
+        "Async": "true", "ChannelId": "bgc-spy-1-9-deadbeef"}), 5)
+    failed = reply[1]
+    assert (failed.response, failed.reason, failed.uniqueid) == ("Failure", "0", "bgc-spy-1-9-deadbeef")
+    assert (failed.channel, failed.calleridnum) == ("PJSIP/9999", "<unknown>")
