@@ -9,7 +9,7 @@ from services.voice.gateway import (
 CUSTOMER = "+15557654301"   # answers after 1.5 s and stays until someone hangs up
 
 
-async def test_login_resync_lists_endpoints_and_queue_members(gateway):
+async def test_login_resync_lists_endpoints_and_queue_members(pbx, gateway):
     first = gateway.seen.events[0]
     assert isinstance(first, Resynced)
     assert first.endpoints["demo-2001"] == "UNAVAILABLE"
