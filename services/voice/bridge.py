@@ -235,8 +235,10 @@ class Bridge:
         except PbxError as error:
             if "No such queue" not in str(error) or "-campaign-" not in queue:
                 raise
-            await self._rewrite_config(queue.rpartition("-campaign-")[0])
+            slug = queue.rpartition("-campaign-")[0]
+            await self._rewrite_config(slug)
             await self.gateway.reload_queues()
+            await self._join_sales_queue(slug)    # a reload drops static members the include no longer has
             await self.gateway.queue_add(queue, endpoint, member_name, penalty)
 
     async def _disable(self, endpoint: str, tenant_slug: str | None = None) -> None:
