@@ -133,3 +133,32 @@ async def test_a_failed_originate_names_the_chosen_channel_id(pbx, ami):
     failed = reply[1]
     assert (failed.response, failed.reason, failed.uniqueid) == ("Failure", "0", "bgc-spy-1-9-deadbeef")
     assert (failed.channel, failed.calleridnum) == ("PJSIP/9999", "<unknown>")
+
+
+async def test_an_originated_agent_leg_starts_in_its_endpoints_context(tmp_path):
+    """Trace 17: Newchannel in t-<slug>-agents (Exten s), Newexten AppDial2, DialBegin, Newstate Ringing,
+    the device and QueueMemberStatus, DialState RINGING, then OriginateResponse once answered."""
+    control = await PbxControl.start(recordings=tmp_path / "rec", clock=VirtualClock(), tenants=[demo_tenant()])
+    manager = await login(control.port)
+    seen: list[dict] = []
+    try:
+        control.register_phone("demo-2001")
+        control.bus.subscribe(lambda message: seen.append(dict(message)))
+        reply = await asyncio.wait_for(manager.send_action({
+            "Action": "Originate", "Channel": "PJSIP/demo-2001", "Context": "t-demo-outbound-agent-first",
+            "Exten": "+15550001291", "Priority": "1", "Async": "true"}), 30)
+        mine = [e for e in seen if "demo-2001" in (e.get("Channel") or e.get("DestChannel") or e.get("Device")
+                                                    or e.get("Interface") or "")]
+        story = [(e["Event"], e.get("Context") or e.get("State") or e.get("Status") or e.get("DialStatus") or "")
+                 for e in mine if e["Event"] not in ("NewCallerid", "NewConnectedLine")]
+        assert story[:7] == [("Newchannel", "t-demo-agents"), ("Newexten", "t-demo-agents"), ("DialBegin", ""),
+                             ("Newstate", "t-demo-agents"), ("DeviceStateChange", "RINGING"),
+                             ("QueueMemberStatus", "6"), ("DialState", "RINGING")], story
+        newexten = next(e for e in mine if e["Event"] == "Newexten")
+        assert (newexten["Application"], newexten["Exten"]) == ("AppDial2", "s")
+        answered = reply[1]
+        assert (answered.response, answered.reason) == ("Success", "4")
+        assert answered.channel.startswith("PJSIP/demo-2001-")          # the full channel name on success
+    finally:
+        manager.close()
+        await control.close()
