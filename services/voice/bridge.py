@@ -114,7 +114,7 @@ class Bridge:
                 previous = self.states.get(endpoint, AgentState.LOGGED_OUT)
                 self._set(endpoint, state_for_device(device, previous, endpoint in self.paused))
         log.info("resynced %d endpoints, %d queues", len(event.endpoints), len(event.members))
-        self._joining = asyncio.ensure_future(self._join_every_sales_queue())
+        self._joining = asyncio.ensure_future(self._join_every_sales_queue(event.members))
 
     def _spy(self, event: SpyStarted | SpyStopped) -> None:
         owner = self.owner(endpoint_of(event.spyer_channel))
@@ -198,8 +198,9 @@ class Bridge:
         await self.gateway.reload_endpoints()
         await self.gateway.reload_queues()
 
-    async def _join_sales_queue(self, tenant_slug: str | None) -> None:
-        """Every active agent of the tenant is a dynamic member of its sales queue (QueueAdd)."""
+    async def _join_sales_queue(self, tenant_slug: str | None, members: dict[str, list[dict]] | None = None) -> None:
+        """Every active agent of the tenant is a dynamic member of its sales queue (QueueAdd); `members`:
+        the queues' members when the caller has them already."""
         if not tenant_slug:
             return
         from services.voice.asterisk_config import sales_members
@@ -207,7 +208,9 @@ class Bridge:
         if tenant_id is None:
             return
         queue = sales_queue(tenant_slug)
-        present = {m["endpoint"] for m in (await self.gateway.snapshot()).members.get(queue, [])}
+        if members is None:
+            members = (await self.gateway.snapshot()).members
+        present = {m["endpoint"] for m in members.get(queue, [])}
         for endpoint, name in (await asyncio.to_thread(sales_members, tenant_id, tenant_slug)).items():
             if endpoint not in present:
                 try:
@@ -216,11 +219,11 @@ class Bridge:
                     if "Already there" not in str(error):    # joined meanwhile by another path
                         raise
 
-    async def _join_every_sales_queue(self) -> None:
+    async def _join_every_sales_queue(self, members: dict[str, list[dict]]) -> None:
         """After a (re)login: Asterisk may have lost dynamic members (no astdb, a new machine)."""
         for slug in sorted({split_endpoint(endpoint)[0] for endpoint in self.owners}):
             try:
-                await self._join_sales_queue(slug)
+                await self._join_sales_queue(slug, members)
             except PbxError as error:
                 log.warning("sales queue of %s: %s", slug, error)
 
