@@ -34,6 +34,7 @@ class Endpoint:
     policy: PhonePolicy = field(default_factory=PhonePolicy)
     is_trunk: bool = False
     busy_at: int = 0      # pjsip device_state_busy_at: BUSY from that many ringing/up channels (trace 17)
+    transport: str = "transport-udp"
 
     @property
     def device(self) -> str:
@@ -45,7 +46,7 @@ class Endpoint:
 
     def list_item(self, state: str) -> Fields:
         contacts = f"{self.name}/{self.contact}," if self.contact else ""
-        return [("ObjectType", "endpoint"), ("ObjectName", self.name), ("Transport", "transport-udp"),
+        return [("ObjectType", "endpoint"), ("ObjectName", self.name), ("Transport", self.transport),
                 ("Aor", self.name), ("Auths", "" if self.is_trunk else self.name), ("OutboundAuths", ""),
                 ("Contacts", contacts), ("DeviceState", DEVICE_LABEL[state]), ("ActiveChannels", "0")]
 
@@ -53,7 +54,7 @@ class Endpoint:
         """The objects PJSIPShowEndpoint lists (a subset of Asterisk's many fields)."""
         base = [("ObjectType", "endpoint"), ("ObjectName", self.name), ("Context", self.context),
                 ("Callerid", f'"{self.display_name}" <{self.name}>'), ("Aors", self.name),
-                ("Auth", "" if self.is_trunk else self.name), ("Transport", "transport-udp"),
+                ("Auth", "" if self.is_trunk else self.name), ("Transport", self.transport),
                 ("Webrtc", "no"), ("DirectMedia", "false"), ("DtmfMode", "rfc4733"), ("Allow", "(ulaw)"),
                 ("DeviceState", DEVICE_LABEL[state]), ("ActiveChannels", "0")]
         items = [("EndpointDetail", base)]

@@ -65,11 +65,12 @@ class Pbx:
         for name, cfg in wanted.items():
             known = self.endpoints.get(name)
             if known is None:
-                self.endpoints.add(Endpoint(name, cfg.context, cfg.display_name, cfg.password, busy_at=cfg.busy_at))
+                self.endpoints.add(Endpoint(name, cfg.context, cfg.display_name, cfg.password, busy_at=cfg.busy_at,
+                                            transport=cfg.transport))
                 self.devices.refresh(f"PJSIP/{name}")
             else:
                 known.password = cfg.password or known.password
-                known.busy_at = cfg.busy_at
+                known.busy_at, known.transport = cfg.busy_at, cfg.transport
         self._from_config = set(wanted)
 
     def reload_queues(self) -> None:

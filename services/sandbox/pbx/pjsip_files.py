@@ -23,6 +23,7 @@ class EndpointConfig:
     display_name: str
     password: str
     busy_at: int = 0
+    transport: str = "transport-udp"
 
 
 STATIC_PJSIP = Path(__file__).resolve().parents[3] / "asterisk" / "pjsip.conf"
@@ -53,7 +54,8 @@ def _sections(text: str) -> list[tuple[str, str, dict[str, str]]]:
 def read_endpoints(folder: Path) -> dict[str, EndpointConfig]:
     """Agent endpoints of every `pjsip.d/*.conf` in `folder`, by name."""
     found: dict[str, EndpointConfig] = {}
-    busy_at = int(template_options(folder, "agent-endpoint").get("device_state_busy_at", "0") or 0)
+    defaults = template_options(folder, "agent-endpoint")
+    busy_at = int(defaults.get("device_state_busy_at", "0") or 0)
     for path in sorted((folder / "pjsip.d").glob("*.conf")):
         sections = _sections(path.read_text(encoding="utf-8"))
         passwords = {name: s.get("password", "") for name, template, s in sections
@@ -63,7 +65,8 @@ def read_endpoints(folder: Path) -> dict[str, EndpointConfig]:
                 caller = _CALLERID.match(s.get("callerid", ""))
                 found[name] = EndpointConfig(name, s.get("context", ""),
                                              caller.group(1).strip() if caller else name,
-                                             passwords.get(name, ""), busy_at)
+                                             passwords.get(name, ""), busy_at,
+                                             s.get("transport") or defaults.get("transport") or "transport-udp")
     return found
 
 

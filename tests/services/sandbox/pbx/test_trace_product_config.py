@@ -162,3 +162,21 @@ async def test_an_originated_agent_leg_starts_in_its_endpoints_context(tmp_path)
     finally:
         manager.close()
         await control.close()
+
+
+async def test_the_endpoint_listing_shows_each_endpoints_transport(tmp_path):
+    """Trace 17's configuration: agents on the template's WSS transport, the carrier trunk on UDP."""
+    config = tmp_path / "asterisk"
+    (config / "pjsip.d").mkdir(parents=True)
+    (config / "pjsip.d" / "acme.conf").write_text(
+        "[acme-2001](agent-endpoint)\ncontext = t-acme-agents\ncallerid = \"Ann\" <2001>\n")
+    control = await PbxControl.start(recordings=tmp_path / "rec", clock=VirtualClock(), tenants=[demo_tenant("acme")],
+                                     config_dir=config)      # the template is asterisk/pjsip.conf's
+    manager = await login(control.port)
+    try:
+        listing = await asyncio.wait_for(manager.send_action({"Action": "PJSIPShowEndpoints"}), 5)
+        transports = {item["ObjectName"]: item["Transport"] for item in listing if item.get("Event") == "EndpointList"}
+        assert (transports["acme-2001"], transports["carrier"]) == ("transport-wss", "transport-udp")
+    finally:
+        manager.close()
+        await control.close()
