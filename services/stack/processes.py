@@ -13,6 +13,8 @@ from pathlib import Path
 
 from services.settings import REPO_ROOT, get_settings
 
+OBSERVER = "observer:observerpass"   # a second AMI user of the simulator (one login per user)
+
 
 class StackError(RuntimeError):
     pass
@@ -45,6 +47,7 @@ class Stack:
                     "--backend-port", str(self.ports.web), "--loglevel", "warning"],
             "pbx": [py, "-m", "services.sandbox.pbx", "--port", str(self.ports.pbx), "--tenant", "demo",
                     "--registered", "--recordings", str(self.log_dir.parent / "recordings"),
+                    "--extra-user", OBSERVER,        # tests watch the PBX beside the bridge's own login
                     "--config-dir", self.env["BGC_ASTERISK_CONFIG_DIR"]],
             "pbx-bridge": [py, "-m", "services.voice.bridge", "--port", str(self.ports.pbx)],
         }

@@ -1,11 +1,11 @@
 """AMI actions: each handler gets the session and the action, and answers with the trace's exact texts."""
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Awaitable, Callable
 
+from .channels import UP
 from .originate import Originate
-from .pjsip_files import DIALPLAN_RELOAD, RELOAD_COMMANDS
+from .pjsip_files import DIALPLAN_RELOAD, QUEUE_RELOAD_COMMANDS, RELOAD_COMMANDS
 from .queues import QueueError
 from .wire import Action, Fields
 
@@ -41,7 +41,7 @@ def required(act: Action, key: str, error: str) -> str:
 
 @action("Ping")
 async def ping(session: "Session", act: Action) -> Fields:
-    return [("Ping", "Pong"), ("Timestamp", f"{time.time():.6f}")]
+    return [("Ping", "Pong"), ("Timestamp", f"{session.pbx.clock.time():.6f}")]
 
 
 @action("Logoff")
@@ -63,6 +63,8 @@ async def command(session: "Session", act: Action) -> Fields:
     command = act.get("Command") or ""
     if command in RELOAD_COMMANDS:
         session.pbx.reload_pjsip()
+    if command in QUEUE_RELOAD_COMMANDS:
+        session.pbx.reload_queues()
     if command == DIALPLAN_RELOAD:
         session.pbx.reload_dialplan()
         return [("Message", "Command output follows"), ("Output", "Dialplan reloaded.")]
@@ -108,7 +110,9 @@ def channel_of(session: "Session", act: Action, missing: str, unknown: str):
 @action("Hangup")
 async def hangup(session: "Session", act: Action) -> Fields:
     channel = channel_of(session, act, "No channel specified", "No such channel")
-    channel.soft_hangup(int(act.get("Cause") or 16))
+    # without a Cause, a coaching channel (in ChanSpy, or still ringing) ends with Cause 0 (trace 17)
+    unset = channel.state != UP or channel.application == "ChanSpy"
+    channel.soft_hangup(int(act.get("Cause") or (0 if unset else 16)))
     return success("Channel Hungup")
 
 
@@ -187,8 +191,10 @@ async def queue_add(session: "Session", act: Action) -> Fields:
 async def queue_remove(session: "Session", act: Action) -> Fields:
     try:
         session.pbx.queues.remove(act.get("Queue"), required(act, "Interface", "'Interface' not specified."))
-    except QueueError as error:
-        raise AmiError(f"Unable to remove interface: {error}")
+    except QueueError as error:     # app_queue's own wording for each case (traces 10 and 17)
+        raise AmiError({"Not there": "Unable to remove interface: Not there",
+                        "No such queue": "Unable to remove interface from queue: No such queue"}
+                       .get(str(error), str(error)))
     return success("Removed interface from queue")
 
 

@@ -36,8 +36,10 @@ class Pbx:
         self._from_config: set[str] = set()
         self._dids_from_config: set[str] = set()
         self.dialplan_dids: dict[str, tuple[str, str]] = {}
+        self._queues_from_config: set[str] = set()
         self._provision()
         self.reload_pjsip()
+        self.reload_queues()
         self.reload_dialplan()
 
     # ---- set-up ------------------------------------------------------------------------------
@@ -66,11 +68,12 @@ class Pbx:
         for name, cfg in wanted.items():
             known = self.endpoints.get(name)
             if known is None:
-                self.endpoints.add(Endpoint(name, cfg.context, cfg.display_name, cfg.password,
-                                            contact=cfg.contact, is_trunk=cfg.trunk))
+                self.endpoints.add(Endpoint(name, cfg.context, cfg.display_name, cfg.password, busy_at=cfg.busy_at,
+                                            transport=cfg.transport, contact=cfg.contact, is_trunk=cfg.trunk))
                 self.devices.refresh(f"PJSIP/{name}")
             else:
                 known.password = cfg.password or known.password
+                known.busy_at, known.transport = cfg.busy_at, cfg.transport
         self._from_config = set(wanted)
 
     def reload_dialplan(self) -> None:
@@ -92,6 +95,16 @@ class Pbx:
             tenant.dids.setdefault(did, 60)
         self._dids_from_config = set(wanted)
         self.dialplan_dids = wanted
+
+    def reload_queues(self) -> None:
+        """Queues of the generated includes (`queue reload all`)."""
+        if self.config_dir is None:
+            return
+        from .pjsip_files import read_queues
+
+        wanted = read_queues(self.config_dir)
+        self.queues.configure(wanted, self._queues_from_config)
+        self._queues_from_config = set(wanted)
 
     # ---- lookup ------------------------------------------------------------------------------
     def tenant_of_context(self, context: str) -> tuple[Tenant, str] | None:
