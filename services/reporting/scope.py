@@ -23,7 +23,8 @@ from services.reporting.periods import Period, checked_zone, zone_of_country
 
 DEFAULT_SUCCESS_CODES = ("VENTE",)
 COMMENT_KEY = "comment"  # the agent's free comment, kept in the interaction's form answers
-I = Interaction.__table__.c
+T = Interaction.__table__
+I = T.c
 
 
 class ReportNotFound(LookupError):

@@ -44,7 +44,8 @@ def production_day(campaign_id: int, agents: list[int], day_start: datetime, cou
     rows = []
     for n in range(count):
         at = day_start + timedelta(seconds=rnd.randrange(0, 20 * 3600))
-        row = dict(campaign_id=campaign_id, contact_id=n + 1, list_id=None, queued_at=at,
+        # ids far above the imported contacts' (the fake ones have no contact row)
+        row = dict(campaign_id=campaign_id, contact_id=10_000_000 + n, list_id=None, queued_at=at,
                    address=f"+2376{n:08d}", step=0)
         kind = rnd.random()
         if kind < 0.55:
