@@ -6,6 +6,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bgotocall.api_audience import AUDIENCE_ROUTES
+from bgotocall.api_reports import REPORT_ROUTES
 from services.billing.webhooks import routes as billing_routes
 
 
@@ -13,4 +14,5 @@ async def health(request):
     return JSONResponse({"status": "ok"})
 
 
-routes = Starlette(routes=[Route("/api/health", health), *billing_routes, *AUDIENCE_ROUTES])
+routes = Starlette(routes=[Route("/api/health", health), *billing_routes, *AUDIENCE_ROUTES,
+                                 *REPORT_ROUTES])

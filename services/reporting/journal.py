@@ -138,13 +138,16 @@ def chosen(scope: Scope, keys) -> list[Column]:
 
 
 def rows_query(scope: Scope, columns: list[Column], filters: JournalFilter,
-               sort: str = "date", descending: bool = True):
-    """SELECT id, the columns' texts FROM the campaign's interactions, filtered and sorted."""
+               sort: str = "date", descending: bool = True, with_id: bool = True,
+               cell=lambda expr: expr):
+    """SELECT [id,] the columns' texts FROM the campaign's interactions, filtered and sorted;
+    `cell` wraps each column's expression (the exports escape formulas there)."""
     sort_column = {c.key: c.sort for c in columns_of(scope) if c.sort is not None}.get(sort)
     if sort_column is None:
         raise JournalError("Tri impossible sur cette colonne.")
     order = sort_column.desc().nulls_last() if descending else sort_column.asc().nulls_first()
-    return (select(I.id, *(c.expr.label(c.key) for c in columns))
+    cells = [cell(c.expr).label(c.key) for c in columns]
+    return (select(*([I.id] if with_id else []), *cells)
             .select_from(T.outerjoin(ContactRecord.__table__, and_(C.id == I.contact_id, C.list_id == I.list_id))
                          .outerjoin(User.__table__, U.id == I.agent_id))
             .where(filters.where(scope))
