@@ -101,13 +101,3 @@ def comments(session, scope: Scope, period: Period, limit: int = COMMENTS_SHOWN)
     rows = session.execute(query).all()
     names = agent_names(r[2] for r in rows)
     return [Comment(i, code, names.get(agent, ""), body, at) for i, code, agent, body, at in rows]
-
-
-def campaign_breakdowns(ctx, campaign_id: int | None, period_of) -> dict:
-    """Agents, hours, codes and the latest comments of a campaign (None: the tenant)."""
-    with report_scope(ctx, campaign_id) as (session, scope):
-        period = period_of(scope.zone)
-        return {"agents": agent_rows(session, scope, period),
-                "hours": hour_rows(session, scope, period),
-                "codes": code_rows(session, scope, period),
-                "comments": comments(session, scope, period)}

@@ -10,7 +10,7 @@ import pytest
 
 from services.identity.access import AccessDenied
 from services.models.platform import Role
-from services.reporting.breakdowns import campaign_breakdowns
+from services.reporting.dashboard import campaign_dashboard
 from services.reporting.figures import campaign_figures, tenant_figures
 from services.reporting.periods import period
 from services.reporting.scope import ReportNotFound
@@ -145,11 +145,11 @@ def test_a_seven_day_period_counts_both_days(production):
 
 def test_breakdowns_per_agent_hour_and_code(production):
     rows = on_day(production["rows_first"])
-    found = campaign_breakdowns(production["ctx"], production["first"], the_day)
+    found = campaign_dashboard(production["ctx"], production["first"], the_day)
     calls = [r for r in rows if r["channel"] == "VOIX"]
     per_agent = Counter(r["agent_id"] for r in calls)
-    assert {a.agent_id: a.calls for a in found["agents"]} == dict(per_agent)
-    for agent in found["agents"]:
+    assert {a.agent_id: a.calls for a in found.agents} == dict(per_agent)
+    for agent in found.agents:
         talked = [r for r in calls if r["agent_id"] == agent.agent_id
                   and r.get("answered_at") and r.get("ended_at")]
         assert agent.talked == len(talked)
@@ -158,12 +158,12 @@ def test_breakdowns_per_agent_hour_and_code(production):
         assert agent.name.startswith("Test Agent")
     hours = Counter((r["queued_at"].astimezone(ZoneInfo(ZONE)).hour, r["channel"] == "VOIX")
                     for r in rows)
-    assert [(h.calls, h.messages) for h in found["hours"]] == [
+    assert [(h.calls, h.messages) for h in found.hours] == [
         (hours[(h, True)], hours[(h, False)]) for h in range(24)]
     codes = Counter(r["qualification"] for r in rows if r.get("qualification"))
-    assert {c.code: c.count for c in found["codes"]} == dict(codes)
+    assert {c.code: c.count for c in found.codes} == dict(codes)
     commented = [r for r in rows if (r.get("form_answers") or {}).get("comment")]
-    assert len(found["comments"]) == len(commented)
+    assert len(found.comments) == len(commented)
 
 
 def test_another_tenants_campaign_is_not_found(production):
