@@ -136,6 +136,8 @@ class ReportsState(SessionState):
         self.comments = [CommentView(c.interaction_id, c.code, c.agent, c.text,
                                      f"{c.at.astimezone(ZoneInfo(board.zone)):%d/%m/%Y %H:%M}")
                          for c in board.comments]
+        self.code_options = board.filter_codes
+        self.agent_options = [[str(i), name] for i, name in board.filter_agents]
         return self._load_journal(ctx)
 
     def _filters(self) -> JournalFilter:
@@ -157,8 +159,6 @@ class ReportsState(SessionState):
             return rx.toast.error(str(exc))
         self.rows = [{k: str(v) for k, v in row.items()} for row in found.rows]
         self.total, self.page, self.pages = found.total, found.page, found.pages
-        self.code_options = found.codes
-        self.agent_options = [[str(i), name] for i, name in found.agents]
         return None
 
     @rx.event

@@ -27,7 +27,7 @@ class ReportExport(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     token: str = Field(max_length=40, unique=True)  # the download link's secret part
-    campaign_id: int
+    campaign_id: Optional[int] = None  # None: every campaign of the tenant
     requested_by: Optional[int] = None
     format: str = Field(max_length=4)  # csv, xlsx
     columns: list = Field(default_factory=list, sa_type=JSON)

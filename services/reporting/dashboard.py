@@ -1,5 +1,6 @@
-"""Everything the campaign data page shows at the top, read in one tenant session: the
-figures, the per-agent table, the hours, the codes and the latest comments."""
+"""Everything the campaign data page reads when it opens or changes period, in one tenant
+session: the figures, the per-agent table, the hours, the codes, the latest comments and
+the journal filters' choices."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,6 +9,7 @@ from services.reporting.breakdowns import (
     AgentRow, CodeRow, Comment, HourRow, agent_rows, code_rows, comments, hour_rows,
 )
 from services.reporting.figures import Figures, figures_of
+from services.reporting.journal import filter_choices
 from services.reporting.scope import report_scope
 
 
@@ -19,6 +21,8 @@ class Dashboard:
     codes: list[CodeRow]
     comments: list[Comment]
     zone: str
+    filter_codes: list[str]  # the journal's filter choices
+    filter_agents: list[tuple[int, str]]
 
 
 def campaign_dashboard(ctx, campaign_id: int | None, period_of) -> Dashboard:
@@ -27,4 +31,5 @@ def campaign_dashboard(ctx, campaign_id: int | None, period_of) -> Dashboard:
         period = period_of(scope.zone)
         return Dashboard(figures_of(session, scope, period), agent_rows(session, scope, period),
                          hour_rows(session, scope, period), code_rows(session, scope, period),
-                         comments(session, scope, period), scope.zone)
+                         comments(session, scope, period), scope.zone,
+                         *filter_choices(session, scope))

@@ -62,9 +62,10 @@ def _file_stem(title: str) -> str:
     return (re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-").lower() or "campagne")[:60]
 
 
-def record_export(ctx: AuthContext, campaign_id: int, keys: list[str], fmt: str,
+def record_export(ctx: AuthContext, campaign_id: int | None, keys: list[str], fmt: str,
                   filters: JournalFilter = JournalFilter()) -> ReportExport:
-    """Check the request and record it "En attente" (the worker takes it from there)."""
+    """Check the request and record it "En attente" (the worker takes it from there);
+    `campaign_id` None exports every campaign of the tenant."""
     if fmt not in FORMATS:
         raise ExportError("Format inconnu : choisissez CSV ou Excel.")
     with report_scope(ctx, campaign_id) as (session, scope):
@@ -81,7 +82,7 @@ def record_export(ctx: AuthContext, campaign_id: int, keys: list[str], fmt: str,
         return export
 
 
-def start_export(ctx: AuthContext, campaign_id: int, keys: list[str], fmt: str,
+def start_export(ctx: AuthContext, campaign_id: int | None, keys: list[str], fmt: str,
                  filters: JournalFilter = JournalFilter()) -> ReportExport:
     export = record_export(ctx, campaign_id, keys, fmt, filters)
     from services.workers.reporting import export_campaign_data

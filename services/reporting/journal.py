@@ -7,7 +7,7 @@ definition. Filters hit the (campaign, agent | code, time) indexes of t0008_repo
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import String, and_, case, cast, func, literal, select
@@ -161,8 +161,6 @@ class JournalPage:
     total: int
     page: int
     size: int
-    codes: list[str] = field(default_factory=list)  # the filters' choices
-    agents: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -180,14 +178,17 @@ def journal_page(ctx, campaign_id: int, filters: JournalFilter, sort: str = "dat
         query = rows_query(scope, columns, filters, sort, descending)
         rows = [dict(r) for r in session.execute(
             query.limit(size).offset((page - 1) * size)).mappings()]
-        codes = session.execute(select(I.qualification).distinct()
-                                .where(scope.where(), I.qualification != "")
-                                .order_by(I.qualification)).scalars().all()
-        agent_ids = session.execute(select(I.agent_id).distinct()
-                                    .where(scope.where(), I.agent_id.isnot(None))).scalars()
-        agents = sorted(agent_names(agent_ids).items(), key=lambda a: a[1])
-        return JournalPage([(c.key, c.label) for c in columns], rows, total, page, size,
-                           codes, agents)
+        return JournalPage([(c.key, c.label) for c in columns], rows, total, page, size)
+
+
+def filter_choices(session, scope: Scope) -> tuple[list[str], list[tuple[int, str]]]:
+    """The codes and agents the journal's filters offer: those of the campaign, any time."""
+    codes = session.execute(select(I.qualification).distinct()
+                            .where(scope.where(), I.qualification != "")
+                            .order_by(I.qualification)).scalars().all()
+    agent_ids = session.execute(select(I.agent_id).distinct()
+                                .where(scope.where(), I.agent_id.isnot(None))).scalars()
+    return list(codes), sorted(agent_names(agent_ids).items(), key=lambda a: a[1])
 
 
 def export_columns(ctx, campaign_id: int) -> list[tuple[str, str]]:

@@ -23,7 +23,7 @@ def upgrade() -> None:
         "report_export",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("token", sa.String(40), nullable=False, unique=True),
-        sa.Column("campaign_id", sa.Integer, nullable=False),
+        sa.Column("campaign_id", sa.Integer),  # NULL: the whole tenant
         sa.Column("requested_by", sa.Integer),
         sa.Column("format", sa.String(4), nullable=False),
         sa.Column("columns", sa.JSON, nullable=False),

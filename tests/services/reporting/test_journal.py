@@ -10,7 +10,9 @@ from sqlmodel import select
 from services.db.tenancy import tenant_session
 from services.models.audience import ContactRecord
 from services.models.platform import Role
+from services.reporting.dashboard import campaign_dashboard
 from services.reporting.journal import JournalError, JournalFilter, journal_page
+from services.reporting.periods import period
 from services.reporting.scope import ReportNotFound
 from tests.support.accounts import context_for, new_tenant
 from tests.support.campaigns import new_agent, ready_list
@@ -68,9 +70,14 @@ def test_pages_cover_every_row_once_newest_first(journal):
     assert ids == [r["id"] for r in newest_first]
     assert page.rows[0]["date"] == newest_first[0]["queued_at"].astimezone(ZONE).strftime(
         "%d/%m/%Y %H:%M:%S")
-    assert set(page.codes) == {r["qualification"] for r in journal["rows"]
-                               if r.get("qualification")}
-    assert [a for a, _ in page.agents] and set(dict(page.agents)) == set(journal["agents"])
+
+
+def test_the_filters_offer_the_campaigns_codes_and_agents(journal):
+    board = campaign_dashboard(journal["ctx"], journal["campaign"],
+                               lambda zone: period("today", zone))
+    assert board.filter_codes == sorted({r["qualification"] for r in journal["rows"]
+                                         if r.get("qualification")})
+    assert {a for a, _ in board.filter_agents} == set(journal["agents"])
 
 
 def test_sorts_by_talk_time(journal):
