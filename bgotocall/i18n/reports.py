@@ -64,6 +64,7 @@ _T: dict[str, tuple[str, str]] = {
     "reports.comments.none": ("Aucun commentaire sur cette période.",
                               "No comment in this period."),
     "reports.export": ("Exporter", "Export"),
+    "reports.synthesis": ("Synthèse PDF", "PDF summary"),
     "reports.export.title": ("Exporter les données", "Export the data"),
     "reports.export.text": ("Choisissez les colonnes (réponses du formulaire comprises). "
                             "Les filtres du journal s'appliquent.",

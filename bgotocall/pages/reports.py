@@ -122,6 +122,8 @@ def _actions() -> rx.Component:
     return rx.hstack(
         rx.link(rx.button(rx.icon("arrow-left", size=16), t("reports.back"), variant="soft"),
                 href="/campagnes"),
+        rx.link(rx.button(rx.icon("file-text", size=16), t("reports.synthesis"), variant="soft"),
+                href=S.synthesis_url, is_external=True, data_testid="synthesis-pdf"),
         rx.button(rx.icon("download", size=16), t("reports.export"),
                   on_click=ReportExportState.open_export, data_testid="open-export"),
         spacing="2")

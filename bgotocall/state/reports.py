@@ -89,6 +89,12 @@ class ReportsState(SessionState):
     code_options: list[str] = []
     agent_options: list[list[str]] = []  # [id, name]
 
+    @rx.var
+    def synthesis_url(self) -> str:
+        dates = (f"&du={self.custom_from}&au={self.custom_to}"
+                 if self.period_kind == "custom" else "")
+        return f"/api/rapports/synthese/{self.campaign_id}?periode={self.period_kind}{dates}"
+
     @rx.event
     def open_reports(self):
         redirect = self._enter("campaigns")

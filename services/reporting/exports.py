@@ -57,7 +57,7 @@ def exports_dir(schema: str) -> Path:
     return folder
 
 
-def _file_stem(title: str) -> str:
+def file_stem(title: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     return (re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-").lower() or "campagne")[:60]
 
@@ -76,7 +76,7 @@ def record_export(ctx: AuthContext, campaign_id: int | None, keys: list[str], fm
         export = ReportExport(token=secrets.token_urlsafe(24), campaign_id=campaign_id,
                               requested_by=ctx.user_id, format=fmt, columns=list(keys),
                               filters=filters.as_dict(),
-                              file_name=f"{_file_stem(scope.title)}-{utcnow():%Y%m%d-%H%M}.{fmt}")
+                              file_name=f"{file_stem(scope.title)}-{utcnow():%Y%m%d-%H%M}.{fmt}")
         session.add(export)
         session.flush()
         return export

@@ -31,7 +31,8 @@ def export():
                                 status="SENT", queued_at=datetime.now(timezone.utc))])
     job = record_export(ctx, campaign, ["date", "statut"], "csv")
     run_export(ctx.tenant_id, ctx.user_id, job.id)
-    return dict(tenant=tenant, session=token, link=f"/api/rapports/exports/{job.token}")
+    return dict(tenant=tenant, session=token, link=f"/api/rapports/exports/{job.token}",
+                synthesis=f"/api/rapports/synthese/{campaign}?periode=7d")
 
 
 def get(link, session):
@@ -56,3 +57,11 @@ def test_an_agent_or_a_stranger_is_refused(export):
     agent, _ = signed_in(export["tenant"], Role.AGENT)
     assert get(export["link"], agent).status_code == 403
     assert get(export["link"], "").status_code == 403
+
+
+def test_the_synthesis_pdf_for_its_tenant_only(export):
+    response = get(export["synthesis"], export["session"])
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    token, _ = signed_in(new_tenant(), Role.SUPERVISOR)
+    assert get(export["synthesis"], token).status_code == 404
+    assert get(export["synthesis"] + "x", export["session"]).status_code == 400
