@@ -69,7 +69,8 @@ def _row(rnd: random.Random, campaign: int, contact: int, agents: list[int], sta
         direction = "IN" if rnd.random() < 0.2 else "OUT"
         fate = rnd.random()
         if fate < 0.3:
-            status, ended, outcome = "ENDED", at + timedelta(seconds=30), rnd.choice(("busy", "no-answer"))
+            status, ended = "ENDED", at + timedelta(seconds=30)
+            outcome = rnd.choice(("busy", "no-answer"))
         else:
             answered = at + timedelta(seconds=rnd.randint(1, 40))
             ended = answered + timedelta(seconds=rnd.randint(20, 600))

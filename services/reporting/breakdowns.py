@@ -10,7 +10,7 @@ from services.db.engine import platform_session
 from services.models.platform import User
 from services.reporting.figures import _count, _success, is_call, percent, talk, talked, wrap_up
 from services.reporting.periods import Period
-from services.reporting.scope import COMMENT_KEY, I, Scope, report_scope
+from services.reporting.scope import COMMENT_KEY, I, Scope
 
 COMMENTS_SHOWN = 200
 
@@ -80,7 +80,8 @@ def hour_rows(session, scope: Scope, period: Period) -> list[HourRow]:
     hour = func.extract("hour", func.timezone(scope.zone, I.queued_at))
     query = (select(hour, _count(is_call), _count(~is_call))
              .where(scope.where(period)).group_by(hour))
-    found = {int(h): HourRow(int(h), calls, messages) for h, calls, messages in session.execute(query)}
+    found = {int(h): HourRow(int(h), calls, messages)
+             for h, calls, messages in session.execute(query)}
     return [found.get(h, HourRow(h)) for h in range(24)]
 
 

@@ -166,6 +166,7 @@ def _write_csv(session: Session, schema: str, query, header, path: Path, progres
     sql = f"COPY ({compiled}) TO STDOUT WITH (FORMAT csv, DELIMITER ';', FORCE_QUOTE *)"
     raw = session.connection().connection.driver_connection  # psycopg's own connection
     with path.open("wb") as out, raw.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '64MB'")  # sort the rows in memory, not on disk
         out.write(_csv_header(header))
         with cursor.copy(sql, compiled.params) as copy:
             for chunk in copy:

@@ -87,6 +87,7 @@ class Column:
     label: str
     expr: object  # SQL text expression
     sort: object = None  # typed expression to sort on, when sortable
+    typed_in: bool = True  # text someone typed (names, comments...): may look like a formula
 
 
 def _label(column, labels: dict[str, str]):
@@ -102,20 +103,23 @@ def columns_of(scope: Scope) -> list[Column]:
     local = func.timezone(scope.zone, I.queued_at)
     duration = _seconds(I.ended_at, I.answered_at)
     standard = [
-        Column("date", "Date", func.to_char(local, "DD/MM/YYYY HH24:MI:SS"), I.queued_at),
-        Column("canal", "Canal", _label(I.channel, CHANNEL_LABELS), I.channel),
-        Column("sens", "Sens", case({"IN": "Entrant"}, value=I.direction, else_="Sortant")),
+        Column("date", "Date", func.to_char(local, "DD/MM/YYYY HH24:MI:SS"), I.queued_at,
+               typed_in=False),
+        Column("canal", "Canal", _label(I.channel, CHANNEL_LABELS), I.channel, typed_in=False),
+        Column("sens", "Sens", case({"IN": "Entrant"}, value=I.direction, else_="Sortant"),
+               typed_in=False),
         Column("contact", "Contact", func.trim(func.coalesce(C.nom, "") + literal(" ")
                                                + func.coalesce(C.prenom, ""))),
         Column("coordonnees", "Coordonnées", I.address),
         Column("agent", "Agent", func.coalesce(U.full_name, ""), U.full_name),
-        Column("statut", "Statut", _label(I.status, STATUS_LABELS), I.status),
+        Column("statut", "Statut", _label(I.status, STATUS_LABELS), I.status, typed_in=False),
         Column("resultat", "Résultat", I.outcome),
         Column("qualification", "Qualification", I.qualification, I.qualification),
-        Column("duree", "Durée (s)", func.coalesce(cast(duration, String), ""), duration),
+        Column("duree", "Durée (s)", func.coalesce(cast(duration, String), ""), duration,
+               typed_in=False),
         Column("motif", "Motif d'échec", I.failure_reason),
-        Column("cout", "Coût", cast(I.cost_amount, String), I.cost_amount),
-        Column("devise", "Devise", I.cost_currency),
+        Column("cout", "Coût", cast(I.cost_amount, String), I.cost_amount, typed_in=False),
+        Column("devise", "Devise", I.cost_currency, typed_in=False),
         Column("commentaire", "Commentaire",
                func.coalesce(I.form_answers[COMMENT_KEY].astext, "")),
     ]
@@ -141,14 +145,16 @@ def rows_query(scope: Scope, columns: list[Column], filters: JournalFilter,
                sort: str = "date", descending: bool = True, with_id: bool = True,
                cell=lambda expr: expr):
     """SELECT [id,] the columns' texts FROM the campaign's interactions, filtered and sorted;
-    `cell` wraps each column's expression (the exports escape formulas there)."""
+    `cell` wraps the expression of each column someone typed (the exports escape formulas
+    there; dates, statuses and numbers the product writes never start with = + - @)."""
     sort_column = {c.key: c.sort for c in columns_of(scope) if c.sort is not None}.get(sort)
     if sort_column is None:
         raise JournalError("Tri impossible sur cette colonne.")
     order = sort_column.desc().nulls_last() if descending else sort_column.asc().nulls_first()
-    cells = [cell(c.expr).label(c.key) for c in columns]
+    cells = [(cell(c.expr) if c.typed_in else c.expr).label(c.key) for c in columns]
     return (select(*([I.id] if with_id else []), *cells)
-            .select_from(T.outerjoin(ContactRecord.__table__, and_(C.id == I.contact_id, C.list_id == I.list_id))
+            .select_from(T.outerjoin(ContactRecord.__table__,
+                                     and_(C.id == I.contact_id, C.list_id == I.list_id))
                          .outerjoin(User.__table__, U.id == I.agent_id))
             .where(filters.where(scope))
             .order_by(order, I.id.desc() if descending else I.id.asc()))

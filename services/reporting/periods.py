@@ -31,7 +31,8 @@ class Period:
 
     @property
     def start(self) -> datetime:
-        return datetime.combine(self.first_day, time(), ZoneInfo(self.zone)).astimezone(timezone.utc)
+        return datetime.combine(self.first_day, time(),
+                                ZoneInfo(self.zone)).astimezone(timezone.utc)
 
     @property
     def end(self) -> datetime:

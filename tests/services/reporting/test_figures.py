@@ -45,7 +45,8 @@ def production():
     rows_first = production_day(first, agents, DAY_START, 300, seed=1)
     # the next day, outside the period, but counted in the progress
     rows_first += [dict(r, contact_id=r["contact_id"] + 1000)
-                   for r in production_day(first, agents, DAY_START + timedelta(days=1), 40, seed=2)]
+                   for r in production_day(first, agents, DAY_START + timedelta(days=1), 40,
+                                           seed=2)]
     rows_second = production_day(second, agents, DAY_START, 80, seed=3)
     add_interactions(ctx, rows_first + rows_second)
     return dict(ctx=ctx, tenant=tenant, first=first, second=second, agents=agents,
