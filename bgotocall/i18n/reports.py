@@ -77,6 +77,14 @@ _T: dict[str, tuple[str, str]] = {
     "reports.export.download": ("Télécharger", "Download"),
     "reports.export.failed": ("L'export a échoué :", "The export failed:"),
     "reports.close": ("Fermer", "Close"),
+    "reports.recycle": ("Recycler des contacts", "Recycle contacts"),
+    "reports.recycle.text": ("Remettre en file les contacts dont le dernier essai a fini ainsi "
+                             "(jamais ceux de la liste noire).",
+                             "Re-queue the contacts whose last try ended this way (never "
+                             "blacklisted ones)."),
+    "reports.recycle.failed": ("Messages en échec", "Failed messages"),
+    "reports.recycle.preview": ("contact(s) seront retentés.", "contact(s) will be re-tried."),
+    "reports.recycle.run": ("Recycler", "Recycle"),
     "reports.previous": ("Précédent", "Previous"),
     "reports.next": ("Suivant", "Next"),
     "reports.page": ("Page", "Page"),

@@ -7,6 +7,8 @@ import reflex as rx
 from bgotocall.i18n import t
 from bgotocall.state.reports import ReportsState as S
 from bgotocall.state.reports_export import ReportExportState as E
+from bgotocall.state.reports_recycle import RecycleState as R
+from services.reporting.recycling import CALL_OUTCOMES
 
 PERIODS = ("today", "7d", "month", "custom")
 PALETTE = ("#4f46e5", "#16a34a", "#ea580c", "#dc2626", "#0891b2", "#9333ea", "#ca8a04",
@@ -119,3 +121,40 @@ def export_dialog() -> rx.Component:
                       disabled=E.chosen.length() == 0),
             justify="end", spacing="3", margin_top="1rem"),
         max_width="720px"), open=E.export_open)
+
+
+def recycle_card() -> rx.Component:
+    outcomes = [rx.checkbox(label, checked=R.recycle_outcomes.contains(key),
+                            on_change=lambda checked, k=key: R.toggle_outcome(k, checked),
+                            data_testid=f"recycle-{key}")
+                for key, label in CALL_OUTCOMES.items()]
+    codes = rx.foreach(S.code_options, lambda code: rx.checkbox(
+        code, checked=R.recycle_codes.contains(code),
+        on_change=lambda checked: R.toggle_code(code, checked)))
+    return rx.card(rx.vstack(
+        rx.heading(t("reports.recycle"), size="4"),
+        rx.text(t("reports.recycle.text"), size="2", color=rx.color("gray", 11)),
+        rx.hstack(*outcomes, rx.checkbox(t("reports.recycle.failed"), checked=R.recycle_failed,
+                                         on_change=R.toggle_failed), codes,
+                  wrap="wrap", spacing="4"),
+        rx.hstack(
+            rx.cond(R.recycle_count >= 0, rx.text(
+                R.recycle_count, " ", t("reports.recycle.preview"), size="2",
+                data_testid="recycle-preview")),
+            rx.spacer(),
+            rx.alert_dialog.root(
+                rx.alert_dialog.trigger(rx.button(t("reports.recycle.run"),
+                                                  disabled=R.recycle_count <= 0,
+                                                  data_testid="recycle-run")),
+                rx.alert_dialog.content(
+                    rx.alert_dialog.title(t("reports.recycle")),
+                    rx.alert_dialog.description(R.recycle_count, " ",
+                                                t("reports.recycle.preview")),
+                    rx.hstack(rx.alert_dialog.cancel(rx.button(t("reports.close"),
+                                                               variant="soft")),
+                              rx.alert_dialog.action(rx.button(
+                                  t("reports.recycle.run"), on_click=R.run_recycle,
+                                  data_testid="recycle-confirm")),
+                              justify="end", spacing="3", margin_top="1rem"))),
+            width="100%", align="center"),
+        width="100%", spacing="3"), width="100%")

@@ -65,11 +65,11 @@ def recycle(ctx, campaign_id: int, rule: RecycleRule) -> int:
         c = _candidates(campaign_id, rule).c
         now = func.now()
         rows = select(c.channel, c.direction, c.campaign_id, c.campaign_version, c.contact_id,
-                      c.list_id, c.address, c.sender, c.agent_id, c.slot, c.step + 1,
+                      c.list_id, c.address, c.sender, c.slot, c.step + 1,
                       literal(S.QUEUED.value), now, now, now)
         statement = insert(T).from_select(
             ["channel", "direction", "campaign_id", "campaign_version", "contact_id", "list_id",
-             "address", "sender", "agent_id", "slot", "step", "status", "queued_at",
+             "address", "sender", "slot", "step", "status", "queued_at",
              "next_try_at", "updated_at"], rows,
         ).on_conflict_do_nothing(
             index_elements=["campaign_id", "contact_id", "slot", "step"],

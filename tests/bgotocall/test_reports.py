@@ -1,6 +1,7 @@
 """UC-CP-06 in Chromium: from the campaign list's « Détails / Rapports », a supervisor reads an
 archived campaign's figures (equal to those recomputed from the raw rows), sees the charts,
-filters the journal by agent and code, and exports those rows to Excel."""
+filters the journal by agent and code, recycles the busy contacts and exports the filtered
+rows to Excel."""
 from __future__ import annotations
 
 import io
@@ -11,7 +12,11 @@ from zoneinfo import ZoneInfo
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
+from sqlmodel import select
+
 from services.campaigns.lifecycle import archive_campaign
+from services.db.tenancy import tenant_session
+from services.models.interactions import Interaction
 from services.models.platform import Role
 from services.platform.users import create_user, find_user
 from tests.support.accounts import PASSWORD, context_for, new_tenant, new_user
@@ -66,6 +71,18 @@ def test_campaign_data_page(page: Page):
     expect(page.get_by_test_id("journal-row")).to_have_count(len(awa_sales))
     for cells in page.get_by_test_id("journal-row").all():
         expect(cells).to_contain_text("Awa Ndiaye")
+
+    busy = {r["contact_id"] for r in rows if r["direction"] == "OUT" and r.get("outcome") == "busy"}
+    assert busy
+    page.get_by_test_id("recycle-busy").click()
+    expect(page.get_by_test_id("recycle-preview")).to_contain_text(f"{len(busy)} contact")
+    page.get_by_test_id("recycle-run").click()
+    page.get_by_test_id("recycle-confirm").click()
+    expect(page.get_by_test_id("recycle-preview")).to_contain_text("0 contact")
+    with tenant_session(ctx) as session:
+        requeued = session.exec(select(Interaction.contact_id).where(
+            Interaction.campaign_id == campaign, Interaction.step == 1)).all()
+    assert sorted(requeued) == sorted(busy)
 
     page.get_by_test_id("open-export").click()
     page.get_by_role("radio").nth(1).click()  # Excel
