@@ -110,7 +110,7 @@ def _qualifications() -> rx.Component:
             width="100%", size="1"),
         rx.heading(t("reports.comments"), size="3"),
         rx.cond(S.comments.length() > 0, rx.vstack(rx.foreach(S.comments, lambda c: rx.hstack(
-            rx.badge(c.code), rx.text(c.text, size="2"), rx.spacer(),
+            rx.badge(rx.cond(c.code != "", c.code, "—")), rx.text(c.text, size="2"), rx.spacer(),
             rx.text(c.agent, " · ", c.at, " · #", c.interaction_id, size="1",
                     color=rx.color("gray", 10)),
             width="100%", data_testid="comment")), width="100%"),

@@ -70,11 +70,12 @@ def _funnel() -> rx.Component:
         width="100%", size="1")
     chart = rx.recharts.funnel_chart(
         rx.recharts.funnel(
-            rx.recharts.label_list(position="right", fill="#111", stroke="none",
-                                   data_key="etape"),
-            data=S.funnel_chart, data_key="valeur", name_key="etape", is_animation_active=False,
-            fill=PALETTE[0]),
-        rx.recharts.graphing_tooltip(), width="100%", height=220)
+            rx.foreach(S.funnel_chart, lambda _, i: rx.recharts.cell(
+                fill=rx.Var.create(list(PALETTE))[i % len(PALETTE)])),
+            rx.recharts.label_list(position="center", fill="#fff", stroke="none",
+                                   data_key="libelle"),
+            data=S.funnel_chart, data_key="valeur", name_key="etape", is_animation_active=False),
+        rx.recharts.graphing_tooltip(), width="100%", height=200)
     return rx.vstack(chart, table, width="100%")
 
 
@@ -100,8 +101,9 @@ def export_dialog() -> rx.Component:
         rx.grid(rx.foreach(E.column_choices, _column_choice), columns="3", spacing="2",
                 margin_y="1rem"),
         rx.radio_group.root(
-            rx.hstack(rx.radio_group.item(value="csv"), rx.text(t("reports.export.csv"), size="2"),
-                      rx.radio_group.item(value="xlsx"),
+            rx.hstack(rx.radio_group.item(value="csv", data_testid="export-csv"),
+                      rx.text(t("reports.export.csv"), size="2"),
+                      rx.radio_group.item(value="xlsx", data_testid="export-xlsx"),
                       rx.text(t("reports.export.xlsx"), size="2"), align="center"),
             value=E.export_format, on_change=E.set_export_format),
         rx.cond(E.export_error != "", rx.callout(

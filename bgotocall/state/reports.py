@@ -14,7 +14,7 @@ import reflex as rx
 from bgotocall.state.session import SessionState
 from services.reporting import text
 from services.reporting.dashboard import campaign_dashboard
-from services.reporting.journal import JournalError, JournalFilter, journal_page
+from services.reporting.journal import CHANNEL_LABELS, JournalError, JournalFilter, journal_page
 from services.reporting.periods import PeriodError, period
 from services.reporting.scope import ReportNotFound
 
@@ -131,11 +131,14 @@ class ReportsState(SessionState):
                       for h in board.hours]
         self.codes = [{"code": c.code, "nombre": c.count, "part": text.pct(c.share)}
                       for c in board.codes]
-        self.funnel = [FunnelView(**dataclasses.asdict(x)) for x in f.funnel]
+        self.funnel = [FunnelView(**{**dataclasses.asdict(x),
+                                     "channel": CHANNEL_LABELS.get(x.channel, x.channel)})
+                       for x in f.funnel]
         stages = (("Envoyés", "sent"), ("Délivrés", "delivered"), ("Lus", "read"),
                   ("Cliqués", "clicked"))
-        self.funnel_chart = [{"etape": label, "valeur": sum(getattr(x, key) for x in f.funnel)}
-                             for label, key in stages]
+        totals = [(label, sum(getattr(x, key) for x in f.funnel)) for label, key in stages]
+        self.funnel_chart = [{"etape": label, "valeur": n, "libelle": f"{label} : {n}"}
+                             for label, n in totals]
         self.agents = [AgentView(a.name, a.calls, a.talked, text.duration(a.talk_seconds),
                                  text.duration(a.dmt_seconds), text.pct(a.success_rate))
                        for a in board.agents]

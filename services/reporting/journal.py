@@ -29,6 +29,10 @@ STATUS_LABELS = {
 }
 CHANNEL_LABELS = {Channel.VOIX.value: "Voix", Channel.SMS.value: "SMS",
                   Channel.EMAIL.value: "Email", Channel.WHATSAPP.value: "WhatsApp"}
+# what the PBX or the provider said, as the journal shows it
+OUTCOME_LABELS = {"busy": "Occupé", "no-answer": "Pas de réponse", "machine": "Répondeur",
+                  "failed": "Échec", "invalid": "Numéro invalide", "delivered": "Délivré",
+                  "undelivered": "Non délivré", "sent": "Envoyé", "read": "Lu"}
 FORM_PREFIX = "form:"
 C = ContactRecord.__table__.c
 U = User.__table__.c
@@ -113,7 +117,7 @@ def columns_of(scope: Scope) -> list[Column]:
         Column("coordonnees", "Coordonnées", I.address),
         Column("agent", "Agent", func.coalesce(U.full_name, ""), U.full_name),
         Column("statut", "Statut", _label(I.status, STATUS_LABELS), I.status, typed_in=False),
-        Column("resultat", "Résultat", I.outcome),
+        Column("resultat", "Résultat", _label(I.outcome, OUTCOME_LABELS)),
         Column("qualification", "Qualification", I.qualification, I.qualification),
         Column("duree", "Durée (s)", func.coalesce(cast(duration, String), ""), duration,
                typed_in=False),

@@ -15,9 +15,10 @@ from sqlalchemy.dialects.postgresql import distinct_on, insert
 
 from services.models.audience import OptOut
 from services.models.interactions import Direction, FailureClass, InteractionStatus as S
+from services.reporting.journal import OUTCOME_LABELS
 from services.reporting.scope import T, report_scope
 
-CALL_OUTCOMES = {"busy": "Occupé", "no-answer": "Pas de réponse", "machine": "Répondeur"}
+CALL_OUTCOMES = {key: OUTCOME_LABELS[key] for key in ("busy", "no-answer", "machine")}
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,7 @@ def test_campaign_data_page(page: Page):
     assert sorted(requeued) == sorted(busy)
 
     page.get_by_test_id("open-export").click()
-    page.get_by_role("radio").nth(1).click()  # Excel
+    page.get_by_test_id("export-xlsx").click()
     page.get_by_test_id("export-start").click()
     link = page.get_by_test_id("export-download")
     expect(link).to_be_visible(timeout=60_000)

@@ -108,3 +108,11 @@ def test_another_tenant_reads_no_journal(journal):
     stranger = context_for(new_tenant(), Role.SUPERVISOR)
     with pytest.raises(ReportNotFound):
         journal_page(stranger, journal["campaign"], JournalFilter())
+
+
+def test_the_pbx_outcome_reads_in_french(journal):
+    busy = {r["id"] for r in journal["rows"] if r.get("outcome") == "busy"}
+    page = journal_page(journal["ctx"], journal["campaign"], JournalFilter(channel="VOIX"),
+                        size=100)
+    shown = {r["id"]: r["resultat"] for r in page.rows}
+    assert busy and {shown[i] for i in busy if i in shown} == {"Occupé"}
