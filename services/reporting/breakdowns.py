@@ -62,14 +62,15 @@ def agent_names(ids) -> dict[int, str]:
         return {uid: name for uid, name in rows}
 
 
-def agent_rows(session, scope: Scope, period: Period) -> list[AgentRow]:
+def agent_rows(session, scope: Scope, period: Period,
+               names: dict[int, str] | None = None) -> list[AgentRow]:
     query = select(
         I.agent_id, func.count(), _count(talked),
         func.coalesce(func.sum(talk).filter(talked), 0),
         func.avg(talk + wrap_up).filter(talked), _count(_success(scope)),
     ).where(scope.where(period), is_call, I.agent_id.isnot(None)).group_by(I.agent_id)
     rows = session.execute(query).all()
-    names = agent_names(r[0] for r in rows)
+    names = agent_names(r[0] for r in rows) if names is None else names
     result = [AgentRow(agent, names.get(agent, f"Agent {agent}"), calls, n_talked,
                        float(total), None if dmt is None else float(dmt), successes)
               for agent, calls, n_talked, total, dmt, successes in rows]
@@ -94,11 +95,12 @@ def code_rows(session, scope: Scope, period: Period) -> list[CodeRow]:
                   key=lambda r: (-r.count, r.code))
 
 
-def comments(session, scope: Scope, period: Period, limit: int = COMMENTS_SHOWN) -> list[Comment]:
+def comments(session, scope: Scope, period: Period, names: dict[int, str] | None = None,
+             limit: int = COMMENTS_SHOWN) -> list[Comment]:
     text = I.form_answers[COMMENT_KEY].astext
     query = (select(I.id, I.qualification, I.agent_id, text, I.queued_at)
              .where(scope.where(period), and_(text.isnot(None), text != ""))
              .order_by(I.queued_at.desc(), I.id.desc()).limit(limit))
     rows = session.execute(query).all()
-    names = agent_names(r[2] for r in rows)
+    names = agent_names(r[2] for r in rows) if names is None else names
     return [Comment(i, code, names.get(agent, ""), body, at) for i, code, agent, body, at in rows]

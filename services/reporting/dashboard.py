@@ -29,7 +29,9 @@ def campaign_dashboard(ctx, campaign_id: int | None, period_of) -> Dashboard:
     """`campaign_id` None: the whole tenant. `period_of(zone)` gives the period."""
     with report_scope(ctx, campaign_id) as (session, scope):
         period = period_of(scope.zone)
-        return Dashboard(figures_of(session, scope, period), agent_rows(session, scope, period),
+        codes, agents = filter_choices(session, scope)  # every agent of the campaign, named
+        names = dict(agents)
+        return Dashboard(figures_of(session, scope, period),
+                         agent_rows(session, scope, period, names),
                          hour_rows(session, scope, period), code_rows(session, scope, period),
-                         comments(session, scope, period), scope.zone,
-                         *filter_choices(session, scope))
+                         comments(session, scope, period, names), scope.zone, codes, agents)
