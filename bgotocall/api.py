@@ -7,6 +7,7 @@ from starlette.routing import Route
 
 from bgotocall.api_audience import AUDIENCE_ROUTES
 from bgotocall.session_cookie import SESSION_ROUTES
+from bgotocall.api_reports import REPORT_ROUTES
 from services.billing.webhooks import routes as billing_routes
 from services.messaging.webhooks import routes as messaging_routes
 
@@ -16,4 +17,4 @@ async def health(request):
 
 
 routes = Starlette(routes=[Route("/api/health", health), *billing_routes, *messaging_routes,
-                               *AUDIENCE_ROUTES, *SESSION_ROUTES])
+                               *AUDIENCE_ROUTES, *SESSION_ROUTES, *REPORT_ROUTES])

@@ -12,8 +12,9 @@ from bgotocall.i18n import voice
 from bgotocall.i18n import campaigns
 from bgotocall.i18n import settings
 from bgotocall.i18n import messaging
+from bgotocall.i18n import reports
 
-_MODULES = [core, audience, billing, console, voice, campaigns, settings, messaging]
+_MODULES = [core, audience, billing, console, voice, campaigns, settings, messaging, reports]
 
 FR: dict[str, str] = {}
 EN: dict[str, str] = {}

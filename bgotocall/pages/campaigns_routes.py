@@ -9,6 +9,8 @@ from bgotocall.pages.campaigns_sending import campaign_sending_page
 from bgotocall.state.campaigns import CampaignsState
 from bgotocall.state.campaigns_editor import EDIT_PAGE, CampaignEditorState
 from bgotocall.state.campaigns_sending import SENDING_PAGE, CampaignSendingState
+from bgotocall.pages.reports import reports_page
+from bgotocall.state.reports import REPORTS_PAGE, ReportsState
 
 
 def add_campaign_pages(app: rx.App) -> None:
@@ -20,3 +22,5 @@ def add_campaign_pages(app: rx.App) -> None:
                  on_load=CampaignEditorState.open_existing)
     app.add_page(campaign_sending_page, route=SENDING_PAGE, title="Envois de la campagne",
                  on_load=CampaignSendingState.open_sending)
+    app.add_page(reports_page, route=REPORTS_PAGE, title="Données de la campagne",
+                 on_load=ReportsState.open_reports)

@@ -1,0 +1,37 @@
+"""Everything the campaign data page reads when it opens or changes period, in one tenant
+session: the figures, the per-agent table, the hours, the codes, the latest comments and
+the journal filters' choices."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.reporting.breakdowns import (
+    AgentRow, CodeRow, Comment, HourRow, agent_rows, code_rows, comments, hour_rows,
+)
+from services.reporting.figures import Figures, figures_of
+from services.reporting.journal import filter_choices
+from services.reporting.scope import report_scope
+
+
+@dataclass
+class Dashboard:
+    figures: Figures
+    agents: list[AgentRow]
+    hours: list[HourRow]
+    codes: list[CodeRow]
+    comments: list[Comment]
+    zone: str
+    filter_codes: list[str]  # the journal's filter choices
+    filter_agents: list[tuple[int, str]]
+
+
+def campaign_dashboard(ctx, campaign_id: int | None, period_of) -> Dashboard:
+    """`campaign_id` None: the whole tenant. `period_of(zone)` gives the period."""
+    with report_scope(ctx, campaign_id) as (session, scope):
+        period = period_of(scope.zone)
+        codes, agents = filter_choices(session, scope)  # every agent of the campaign, named
+        names = dict(agents)
+        return Dashboard(figures_of(session, scope, period),
+                         agent_rows(session, scope, period, names),
+                         hour_rows(session, scope, period), code_rows(session, scope, period),
+                         comments(session, scope, period, names), scope.zone, codes, agents)
