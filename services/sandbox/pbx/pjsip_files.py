@@ -70,7 +70,7 @@ def read_endpoints(folder: Path) -> dict[str, EndpointConfig]:
                 found[name] = EndpointConfig(name, s.get("context", ""),
                                              caller.group(1).strip() if caller else name,
                                              passwords.get(name, ""), busy_at,
-                                             s.get("transport") or defaults.get("transport") or "transport-udp")
+                                             s.get("transport") or defaults.get("transport") or "")   # unset: Asterisk lists ""
         found.update(_trunks(sections))
     return found
 

@@ -165,7 +165,8 @@ async def test_an_originated_agent_leg_starts_in_its_endpoints_context(tmp_path)
 
 
 async def test_the_endpoint_listing_shows_each_endpoints_transport(tmp_path):
-    """Trace 17's configuration: agents on the template's WSS transport, the carrier trunk on UDP."""
+    """The real PBX's listing: agents with no transport of their own (the template sets none, so each phone is
+    answered on the transport it registered with) list "", the carrier trunk its UDP transport."""
     config = tmp_path / "asterisk"
     (config / "pjsip.d").mkdir(parents=True)
     (config / "pjsip.d" / "acme.conf").write_text(
@@ -176,7 +177,7 @@ async def test_the_endpoint_listing_shows_each_endpoints_transport(tmp_path):
     try:
         listing = await asyncio.wait_for(manager.send_action({"Action": "PJSIPShowEndpoints"}), 5)
         transports = {item["ObjectName"]: item["Transport"] for item in listing if item.get("Event") == "EndpointList"}
-        assert (transports["acme-2001"], transports["carrier"]) == ("transport-wss", "transport-udp")
+        assert (transports["acme-2001"], transports["carrier"]) == ("", "transport-udp")
     finally:
         manager.close()
         await control.close()
