@@ -6,7 +6,8 @@
   "contact_local_time": bool, "holidays": ["2026-12-25"], "holiday_country": "CM",
   "preset": "",                                               # compliance preset applied
   "channels": {
-    "voice":    {"enabled", "mode": "PREVIEW"|"PROGRESSIVE", "script"},
+    "voice":    {"enabled", "mode": "PREVIEW"|"PROGRESSIVE", "script",
+                 "busy_retry_minutes": 15|30, "retry_minutes", "max_attempts", "amd"},
     "sms":      {"enabled", "sender", "text"},
     "email":    {"enabled", "sender", "subject", "html", "text"},
     "whatsapp": {"enabled", "template_id", "variables": {"1": "Nom"}, "media_url"},
@@ -44,7 +45,8 @@ def default_config(name: str = "") -> dict:
         "bands": {str(d): ("09:00-12:30, 14:00-18:00" if d < 5 else "") for d in range(7)},
         "contact_local_time": False, "holidays": [], "holiday_country": "", "preset": "",
         "channels": {
-            "voice": {"enabled": False, "mode": "PREVIEW", "script": ""},
+            "voice": {"enabled": False, "mode": "PREVIEW", "script": "",
+                      "busy_retry_minutes": 15, "retry_minutes": 60, "max_attempts": 3, "amd": False},
             "sms": {"enabled": False, "sender": "", "text": ""},
             "email": {"enabled": False, "sender": "", "subject": "", "html": "", "text": ""},
             "whatsapp": {"enabled": False, "template_id": None, "variables": {},

@@ -25,7 +25,9 @@ from services.live import publish, user_topic
 from services.settings import get_settings
 from services.voice import commands
 from services.voice.agent_states import state_for_device, state_for_pause
+from services.voice.call_outcomes import CallTracker
 from services.voice.coaching import SPY_KEY, end_spy_channel, unwanted_spy_channel
+from services.voice.dialer import Dialer
 from services.voice.directory import endpoint_owners
 from services.voice.gateway import (
     ChannelCreated, ChannelHungUp, DeviceChanged, MemberPaused, PbxConfig, PbxError, PbxGateway, Resynced,
@@ -53,6 +55,10 @@ class Bridge:
         self._stop = asyncio.Event()
         self._done = asyncio.Event()
         self.applied = 0                             # events turned into a state (bench)
+        self.calls = CallTracker(self._call_over)    # the dialer's calls: outcomes, screen pop
+        self.dialer = Dialer(self.gateway, self.calls)
+        self.gateway.on_raw(self.calls.on_ami)
+        self.auto_ready: set[str] = set()            # an unanswered call ends: no post-call work
 
     # ---- who owns an endpoint -------------------------------------------------------------------
     def reload_owners(self) -> None:
@@ -96,12 +102,29 @@ class Bridge:
 
     def _set(self, endpoint: str, state: AgentState) -> None:
         owner = self.owner(endpoint)
+        if state == AgentState.WRAP_UP and endpoint in self.auto_ready:
+            self.auto_ready.discard(endpoint)
+            state = AgentState.READY
         if owner is None or self.states.get(endpoint) == state:
             return
         self.states[endpoint] = state
         reason = self.paused.get(endpoint, "") if state == AgentState.PAUSED else ""
         set_agent_state(owner[0], owner[1], state, reason=reason)
         self.applied += 1
+        self.dialer.agent_state(endpoint, owner, state == AgentState.READY)
+
+    def _call_over(self, endpoint: str, answered: bool) -> None:
+        """A dialled call ended: answered -> post-call work (the device says it); otherwise the agent is
+        ready for the next contact at once."""
+        if answered:
+            return
+        current = self.states.get(endpoint)
+        if current == AgentState.WRAP_UP:
+            self._set(endpoint, AgentState.READY)
+        elif current == AgentState.READY and (owner := self.owner(endpoint)):
+            self.dialer.agent_state(endpoint, owner, True)
+        elif current in (AgentState.RINGING, AgentState.IN_CALL):
+            self.auto_ready.add(endpoint)
 
     def _resynced(self, event: Resynced) -> None:
         self.reload_owners()
@@ -238,8 +261,11 @@ class Bridge:
     async def run(self) -> None:
         self.reload_owners()
         await self.gateway.start(wait=None)
-        tasks = [asyncio.ensure_future(self.consume_commands()), asyncio.ensure_future(self.heartbeat())]
+        tasks = [asyncio.ensure_future(self.consume_commands()), asyncio.ensure_future(self.heartbeat()),
+                 asyncio.ensure_future(self.dialer.run()), asyncio.ensure_future(self.calls.run())]
         await self._stop.wait()
+        self.dialer.stop()
+        tasks[-1].cancel()
         self.gateway.close()
         await asyncio.gather(*tasks, return_exceptions=True)
         get_redis().delete(READY_KEY.format(port=self.gateway.config.port))
