@@ -276,6 +276,7 @@ class CallTracker:
 
     async def _over(self, facts: CallFacts) -> None:
         call, outcome = facts.call, outcome_of(facts)
+        log.info("call %s over: %s (%s)", call.channel_id, outcome, facts)
         await asyncio.to_thread(settle, call.tenant_id, call.interaction_id, outcome, facts.answered_at)
         release_agent(call.tenant_id, call.agent_id)
         if facts.rang or outcome == ANSWERED:

@@ -36,9 +36,10 @@ from tests.support.accounts import context_for, new_tenant
 from tests.support.campaigns import fund
 from tests.support.platform_options import restored_prices
 
-# +237 6 71 23 4x yz: z = the simulator's outcome, y = how long an answering customer talks (y * 5 s)
+# +237 6 71 23 4x yz: z = the simulator's outcome, y = how long an answering customer talks (y * 5 s, 0 = stays).
+# The machine stays on the line: a hang-up timer would race the AMD on the simulator's virtual clock.
 ANSWERS_TALKS_5S, ANSWERS_AND_STAYS, BUSY, INVALID, MACHINE = (
-    "+237671234511", "+237671234501", "+237671234524", "+237671234525", "+237671234527")
+    "+237671234511", "+237671234501", "+237671234524", "+237671234525", "+237671234507")
 PRICE = 25
 
 
@@ -176,8 +177,8 @@ async def test_answering_machine_is_recycled_and_never_reaches_the_agent(world):
 
 
 async def test_a_blacklisted_contact_is_never_dialled_and_the_reason_is_kept(world):
-    record_opt_out(world.tenant.id, phone=INVALID, channel="TOUS", source="MANUAL")
     campaign = campaign_calling(world, INVALID, ANSWERS_AND_STAYS)
+    record_opt_out(world.tenant.id, phone=INVALID, channel="TOUS", source="MANUAL")   # after the import
     await ready(world)
     await until(lambda: attempt(world, campaign, ANSWERS_AND_STAYS))
     skipped = attempt(world, campaign, INVALID)
