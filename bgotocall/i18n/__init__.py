@@ -10,8 +10,9 @@ import reflex as rx
 from bgotocall.i18n import audience, billing, console, core
 from bgotocall.i18n import voice
 from bgotocall.i18n import campaigns
+from bgotocall.i18n import calls
 
-_MODULES = [core, audience, billing, console, voice, campaigns]
+_MODULES = [core, audience, billing, console, voice, campaigns, calls]
 
 FR: dict[str, str] = {}
 EN: dict[str, str] = {}

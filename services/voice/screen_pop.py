@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from services.campaigns.config import normalized, render, safe_html
 from services.db.tenancy import tenant_session
+from services.identity.access import AuthContext, access_area
 from services.identity.system import system_context
 from services.models.audience import ContactRecord
 from services.models.campaigns import Campaign
@@ -53,4 +54,19 @@ def screen_pop(tenant_id: int, interaction_id: int) -> dict:
         "script": safe_html(render(config["channels"]["voice"]["script"], values)),
         "fields": config["form"]["fields"],
         "codes": [{"code": c["code"], "label": c["label"]} for c in config["codes"]],
+        "timezone": config["timezone"],
     }
+
+
+def agent_current_call(ctx: AuthContext) -> dict | None:
+    """The agent's call in progress or waiting for its qualification (a reloaded panel shows it again)."""
+    access_area(ctx, "agent_panel")
+    with tenant_session(ctx) as session:
+        row = session.execute(select(Interaction).where(
+            Interaction.agent_id == ctx.user_id, Interaction.channel == "VOIX",
+            Interaction.status.in_(["RINGING", "ANSWERED", "ENDED"]))
+            .order_by(Interaction.id.desc()).limit(1)).scalars().first()
+    if row is None or (row.status == "ENDED" and not row.answered_at):
+        return None
+    phase = {"RINGING": "ringing", "ANSWERED": "answered", "ENDED": "ended"}[row.status]
+    return {**screen_pop(ctx.tenant_id, row.id), "phase": phase}
