@@ -25,7 +25,7 @@ from services.live import publish, user_topic
 from services.settings import get_settings
 from services.voice import commands
 from services.voice.agent_states import state_for_device, state_for_pause
-from services.voice.call_outcomes import CallTracker
+from services.voice.call_outcomes import ANSWERED, AGENT_UNREACHABLE, AWAY, CallTracker
 from services.voice.coaching import SPY_KEY, end_spy_channel, unwanted_spy_channel
 from services.voice.dialer import Dialer
 from services.voice.directory import endpoint_owners
@@ -113,10 +113,14 @@ class Bridge:
         self.applied += 1
         self.dialer.agent_state(endpoint, owner, state == AgentState.READY)
 
-    def _call_over(self, endpoint: str, answered: bool) -> None:
-        """A dialled call ended: answered -> post-call work (the device says it); otherwise the agent is
-        ready for the next contact at once."""
-        if answered:
+    def _call_over(self, endpoint: str, outcome: str) -> None:
+        """A dialled call ended: answered -> post-call work (the device says it); an agent whose phone did
+        not answer is paused (no more calls until they say « Prêt »); otherwise the agent is ready for the
+        next contact at once."""
+        if outcome == ANSWERED:
+            return
+        if outcome == AGENT_UNREACHABLE:
+            asyncio.ensure_future(self._availability(endpoint, True, AWAY))
             return
         current = self.states.get(endpoint)
         if current == AgentState.WRAP_UP:

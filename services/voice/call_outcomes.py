@@ -40,6 +40,7 @@ I = InteractionStatus
 ANSWERED, BUSY, INVALID, NO_ANSWER, CONGESTION, MACHINE, AGENT_UNREACHABLE = (
     "answered", "busy", "invalid", "no-answer", "congestion", "machine", "agent-unreachable")
 TELECOM_ERROR = "Erreur Télécom"
+AWAY = "Appel non décroché"              # the pause reason of an agent whose phone did not answer
 OUTCOME_LABELS = {ANSWERED: "Répondu", BUSY: "Occupé", INVALID: TELECOM_ERROR, NO_ANSWER: "Pas de réponse",
                   CONGESTION: "Réseau saturé", MACHINE: "Répondeur", AGENT_UNREACHABLE: "Agent injoignable"}
 INVALID_CAUSES = {1, 3, 22, 28}          # unallocated number, no route, number changed, invalid format
@@ -187,9 +188,9 @@ def give_back(call: PlannedCall) -> None:
 # ---- the tracker inside the pbx bridge ------------------------------------------------------------
 class CallTracker:
     """Follows the dialer's calls on the raw AMI stream. Database work runs in order, off the event loop;
-    `on_over(endpoint, answered)` tells the bridge when an agent's call is over."""
+    `on_over(endpoint, outcome)` tells the bridge when an agent's call is over."""
 
-    def __init__(self, on_over: Callable[[str, bool], None] = lambda endpoint, answered: None,
+    def __init__(self, on_over: Callable[[str, str], None] = lambda endpoint, outcome: None,
                  failure_grace: float = 1.0) -> None:
         self.calls: dict[str, CallFacts] = {}
         self.on_over, self.failure_grace = on_over, failure_grace
@@ -283,5 +284,5 @@ class CallTracker:
             publish(user_topic(call.tenant_id, call.agent_id), "call", phase="ended",
                     interaction_id=call.interaction_id, outcome=outcome, answered=outcome == ANSWERED,
                     label=OUTCOME_LABELS[outcome])
-        self.on_over(facts.endpoint, outcome == ANSWERED)
+        self.on_over(facts.endpoint, outcome)
 

@@ -183,3 +183,27 @@ async def test_a_blacklisted_contact_is_never_dialled_and_the_reason_is_kept(wor
     await until(lambda: attempt(world, campaign, ANSWERS_AND_STAYS))
     skipped = attempt(world, campaign, INVALID)
     assert (skipped.status, skipped.failure_reason, skipped.failure_class) == ("CANCELLED", BLACKLISTED, "BLACKLIST")
+
+
+async def test_an_agent_whose_phone_does_not_answer_is_paused_and_the_contact_is_due_again(world):
+    campaign = campaign_calling(world, ANSWERS_AND_STAYS)
+    world.pbx.set_phone(world.endpoint, "ignore")
+    await ready(world)
+    missed = await until(lambda: (a := attempt(world, campaign, ANSWERS_AND_STAYS)) and a.status == "FAILED" and a)
+    assert (missed.outcome, missed.failure_class) == ("agent-unreachable", "TRANSIENT")
+    await until(lambda: agent_state(world.tenant.id, world.alice.user_id) is AgentState.PAUSED)
+    again = attempt(world, campaign, ANSWERS_AND_STAYS, step=1)
+    assert again.status == "QUEUED" and again.next_try_at <= missed.ended_at     # nobody else lost it
+
+
+def test_a_wallet_too_low_to_call_pauses_the_campaign_with_the_reason(world):
+    from services.billing.wallet import debit_wallet
+    from services.campaigns.lifecycle import get_campaign
+    from services.voice.dialer import LOW_WALLET
+
+    campaign = campaign_calling(world, ANSWERS_AND_STAYS)
+    debit_wallet(world.tenant.id, wallet_of(world.tenant.id).balance - PRICE + 1, kind="adjustment")
+    assert next_call(world.tenant.id, world.alice.user_id) is None
+    paused = get_campaign(world.supervisor, campaign)
+    assert (paused.status, paused.pause_reason) == ("EN_PAUSE", LOW_WALLET)
+    assert attempts(world, campaign) == []
