@@ -138,7 +138,7 @@ def settle(tenant_id: int, interaction_id: int, outcome: str, answered_at: datet
         session.refresh(row)
     if outcome == AGENT_UNREACHABLE:
         schedule_attempt(tenant_id, row, now)
-    elif outcome != INVALID:
+    elif outcome not in (ANSWERED, INVALID):
         _retry(tenant_id, row, outcome, settings, now)
     return row
 

@@ -75,7 +75,7 @@ async def world(tmp_path, monkeypatch):
     await pbx.close()
 
 
-def campaign_calling(world, *phones: str, amd: bool = False, busy_retry: int = 15) -> int:
+def campaign_calling(world, *phones: str, amd: bool = False, busy_retry: int = 15, codes: list | None = None) -> int:
     """A LIVE progressive campaign, open all week, with Alice and a list of these numbers (in order)."""
     rows = "".join(f"Client{i};Paul{i};{phone};\n" for i, phone in enumerate(phones))
     list_id = import_file(world.supervisor, f"Liste {uuid.uuid4().hex[:6]}", f"Nom;Prénom;Téléphone;Email\n{rows}".encode())
@@ -85,6 +85,7 @@ def campaign_calling(world, *phones: str, amd: bool = False, busy_retry: int = 1
                                        amd=amd, busy_retry_minutes=busy_retry, retry_minutes=60, max_attempts=3)
     config["form"] = clean_form([{"label": "Budget", "type": "text", "required": True}])
     config.update(agents=[world.alice.user_id], lists=[list_id])
+    config["codes"] += codes or []
     campaign = create_campaign(world.supervisor, config)
     launch_campaign(world.supervisor, campaign.id)
     return campaign.id
@@ -124,6 +125,7 @@ async def test_answered_call_pops_is_rated_then_qualified_and_the_next_contact_i
     first = await until(lambda: (a := attempt(world, campaign, ANSWERS_TALKS_5S)) and a.status == "ENDED" and a)
     assert first.outcome == "answered" and first.answered_at and first.ringing_at and first.agent_id == world.alice.user_id
     assert (first.cost_amount, first.cost_currency) == (PRICE, "XAF")          # one started minute
+    assert attempt(world, campaign, ANSWERS_TALKS_5S, step=1) is None          # reached: no retry
     assert wallet_of(world.tenant.id).balance == balance - PRICE
     await until(lambda: agent_state(world.tenant.id, world.alice.user_id) is AgentState.WRAP_UP)
     assert attempt(world, campaign, ANSWERS_AND_STAYS) is None                # nothing dialled in post-call work
@@ -207,3 +209,43 @@ def test_a_wallet_too_low_to_call_pauses_the_campaign_with_the_reason(world):
     paused = get_campaign(world.supervisor, campaign)
     assert (paused.status, paused.pause_reason) == ("EN_PAUSE", LOW_WALLET)
     assert attempts(world, campaign) == []
+
+
+async def test_rappel_schedules_the_callback_and_ne_plus_appeler_blacklists(world):
+    from datetime import datetime, timezone
+    from services.audience.blacklist import is_opted_out
+
+    second = "+237671234512"                      # answers after 3 s, hangs up 5 s later
+    campaign = campaign_calling(world, ANSWERS_TALKS_5S, second, codes=[
+        {"code": "NE_PLUS_APPELER", "label": "Ne plus appeler", "action": "blacklist", "template": ""}])
+    await ready(world)
+    first = await until(lambda: (a := attempt(world, campaign, ANSWERS_TALKS_5S)) and a.status == "ENDED" and a)
+    with pytest.raises(QualificationError) as refused:
+        await asyncio.to_thread(qualify, world.agent, first.id, "RAPPEL", {"Budget": "1000"})
+    assert refused.value.errors == {"_callback": "Choisissez la date et l'heure du rappel."}
+    at = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(hours=2)
+    await asyncio.to_thread(qualify, world.agent, first.id, "RAPPEL", {"Budget": "1000"}, "", at)
+    callback = attempt(world, campaign, ANSWERS_TALKS_5S, step=1)
+    assert (callback.status, callback.next_try_at, callback.agent_id) == ("QUEUED", at, world.alice.user_id)
+
+    called = await until(lambda: (a := attempt(world, campaign, second)) and a.status == "ENDED" and a)
+    await asyncio.to_thread(qualify, world.agent, called.id, "NE_PLUS_APPELER", {"Budget": "0"})
+    assert is_opted_out(world.tenant.id, phone=second)
+    assert attempt(world, campaign, second, step=1) is None
+
+
+def test_a_contact_over_the_frequency_cap_is_postponed_with_the_reason(world):
+    from services.campaigns.presets import Cap, set_frequency_cap
+    from services.models.columns import utcnow
+    from services.voice.dialer import OVER_CAP
+
+    set_frequency_cap(world.supervisor, Cap("VOIX", 1, 30))
+    earlier = utcnow() - timedelta(days=3)
+    with tenant_session(world.supervisor) as session:              # called 3 days ago (another campaign)
+        session.add(Interaction(channel="VOIX", address=BUSY, status="ENDED", queued_at=earlier, ended_at=earlier))
+        session.commit()
+    campaign = campaign_calling(world, BUSY)
+    assert next_call(world.tenant.id, world.alice.user_id) is None
+    postponed = attempt(world, campaign, BUSY)
+    assert (postponed.status, postponed.failure_reason) == ("QUEUED", OVER_CAP.format(n=1, days=30))
+    assert postponed.next_try_at == earlier + timedelta(days=30)
