@@ -40,6 +40,7 @@ I = InteractionStatus
 ANSWERED, BUSY, INVALID, NO_ANSWER, CONGESTION, MACHINE, AGENT_UNREACHABLE = (
     "answered", "busy", "invalid", "no-answer", "congestion", "machine", "agent-unreachable")
 TELECOM_ERROR = "Erreur Télécom"
+INTERRUPTED_REASON = "Appel interrompu : le suivi de l'appel a été perdu (redémarrage)."
 AWAY = "Appel non décroché"              # the pause reason of an agent whose phone did not answer
 OUTCOME_LABELS = {ANSWERED: "Répondu", BUSY: "Occupé", INVALID: TELECOM_ERROR, NO_ANSWER: "Pas de réponse",
                   CONGESTION: "Réseau saturé", MACHINE: "Répondeur", AGENT_UNREACHABLE: "Agent injoignable"}
@@ -185,6 +186,22 @@ def give_back(call: PlannedCall) -> None:
             session.commit()
 
 
+def interrupted(tenant_id: int, interaction_id: int) -> None:
+    """A call lost with the bridge that followed it: closed as INTERRUPTED; unanswered, the contact is due again."""
+    now = utcnow()
+    with tenant_session(system_context(tenant_id)) as session:
+        row = session.get(Interaction, interaction_id, with_for_update=True)
+        if row is None or row.status not in (I.SENDING.value, I.RINGING.value, I.ANSWERED.value):
+            return
+        row.status, row.failed_at, row.ended_at, row.updated_at = I.FAILED.value, now, now, now
+        row.failure_class, row.failure_reason = FailureClass.INTERRUPTED.value, INTERRUPTED_REASON
+        session.add(row)
+        session.commit()
+        session.refresh(row)
+    if not row.answered_at:
+        schedule_attempt(tenant_id, row, now)
+
+
 # ---- the tracker inside the pbx bridge ------------------------------------------------------------
 class CallTracker:
     """Follows the dialer's calls on the raw AMI stream. Database work runs in order, off the event loop;
@@ -202,6 +219,9 @@ class CallTracker:
     def give_back(self, call: PlannedCall) -> None:
         self.calls.pop(call.channel_id, None)
         give_back(call)
+
+    def interrupted(self, tenant_id: int, interaction_id: int) -> None:
+        interrupted(tenant_id, interaction_id)
 
     def _find(self, message) -> tuple[CallFacts | None, bool]:
         """(the call this message is about, whether it is the call's own channel)."""
@@ -223,7 +243,7 @@ class CallTracker:
         if kind not in ("Newstate", "UserEvent", "Hangup"):
             return
         facts, own = self._find(message)
-        if facts is None:
+        if facts is None or facts.settled:
             return
         if kind == "Newstate":
             state, channel = message.get("ChannelStateDesc"), message.get("Channel", "")
@@ -246,8 +266,7 @@ class CallTracker:
     def _finish(self, facts: CallFacts) -> None:
         if facts.settled:
             return
-        facts.settled = True
-        self.calls.pop(facts.call.channel_id, None)
+        facts.settled = True          # followed until the agent is released (see Dialer._forget_lost_call)
         self._queue(self._over, facts)
 
     def _queue(self, job, facts: CallFacts) -> None:
@@ -280,6 +299,7 @@ class CallTracker:
         log.info("call %s over: %s (%s)", call.channel_id, outcome, facts)
         await asyncio.to_thread(settle, call.tenant_id, call.interaction_id, outcome, facts.answered_at)
         release_agent(call.tenant_id, call.agent_id)
+        self.calls.pop(call.channel_id, None)
         if facts.rang or outcome == ANSWERED:
             publish(user_topic(call.tenant_id, call.agent_id), "call", phase="ended",
                     interaction_id=call.interaction_id, outcome=outcome, answered=outcome == ANSWERED,

@@ -109,7 +109,13 @@ def agent_busy(tenant_id: int, user_id: int) -> bool:
 def hold_agent(tenant_id: int, user_id: int) -> bool:
     """Reserve the agent for one call; False when a call of theirs is already in progress."""
     return bool(get_redis().set(ACTIVE_CALL.format(tenant_id=tenant_id, user_id=user_id), "dialing",
-                                nx=True, ex=ACTIVE_TTL))
+                                nx=True, ex=60))
+
+
+def held_call(tenant_id: int, user_id: int) -> int | None:
+    """The interaction the agent is held for (None while still choosing it, or free)."""
+    value = get_redis().get(ACTIVE_CALL.format(tenant_id=tenant_id, user_id=user_id))
+    return int(value) if value and value.isdigit() else None
 
 
 def release_agent(tenant_id: int, user_id: int) -> None:
@@ -319,7 +325,9 @@ class Dialer:
 
     async def dial_for(self, endpoint: str, owner: tuple[int, int]) -> None:
         tenant_id, user_id = owner
-        if not await self._dialled(tenant_id, user_id) or not hold_agent(tenant_id, user_id):
+        if not await self._dialled(tenant_id, user_id):
+            return
+        if not hold_agent(tenant_id, user_id) and not await self._forget_lost_call(tenant_id, user_id):
             return
         try:
             call = await asyncio.to_thread(next_call, tenant_id, user_id)
@@ -343,6 +351,16 @@ class Dialer:
             log.warning("originate for %s refused: %s", endpoint, error)
             await asyncio.to_thread(self.tracker.give_back, call)
             release_agent(tenant_id, user_id)
+
+    async def _forget_lost_call(self, tenant_id: int, user_id: int) -> bool:
+        """A ready agent held for a call this bridge does not follow (it restarted meanwhile): that call is
+        over. Its attempt is closed as interrupted, the agent freed and held again for the next one."""
+        lost = held_call(tenant_id, user_id)
+        if lost is None or CHANNEL_ID.format(tenant_id=tenant_id, interaction_id=lost) in self.tracker.calls:
+            return False
+        await asyncio.to_thread(self.tracker.interrupted, tenant_id, lost)
+        release_agent(tenant_id, user_id)
+        return hold_agent(tenant_id, user_id)
 
     async def run(self) -> None:
         while not self._stop.is_set():

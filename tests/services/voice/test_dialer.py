@@ -249,3 +249,17 @@ def test_a_contact_over_the_frequency_cap_is_postponed_with_the_reason(world):
     postponed = attempt(world, campaign, BUSY)
     assert (postponed.status, postponed.failure_reason) == ("QUEUED", OVER_CAP.format(n=1, days=30))
     assert postponed.next_try_at == earlier + timedelta(days=30)
+
+
+async def test_a_call_lost_with_a_bridge_restart_is_closed_and_the_agent_dialled_again(world):
+    from services.voice.call_outcomes import INTERRUPTED_REASON
+    from services.voice.dialer import ACTIVE_CALL
+
+    campaign = campaign_calling(world, ANSWERS_AND_STAYS)
+    lost = await asyncio.to_thread(next_call, world.tenant.id, world.alice.user_id)   # claimed by a bridge now gone
+    get_redis().set(ACTIVE_CALL.format(tenant_id=world.tenant.id, user_id=world.alice.user_id), lost.interaction_id)
+    await ready(world)
+    again = await until(lambda: (a := attempt(world, campaign, ANSWERS_AND_STAYS, step=1)) and a.status != "QUEUED" and a)
+    assert again.agent_id == world.alice.user_id
+    closed = attempt(world, campaign, ANSWERS_AND_STAYS)
+    assert (closed.status, closed.failure_class, closed.failure_reason) == ("FAILED", "INTERRUPTED", INTERRUPTED_REASON)
