@@ -73,6 +73,23 @@ def normalized(config: dict) -> dict:
     return result
 
 
+BUSY_RETRY_CHOICES = (15, 30)
+MAX_ATTEMPTS_LIMIT = 10
+
+
+def dialing_problems(config: dict) -> list[str]:
+    """The voice slot's retry rules (UC-VO-01): busy again after 15 or 30 minutes, a bounded number of
+    attempts, a positive delay before another try after no answer, congestion or a machine."""
+    voice, problems = config["channels"]["voice"], []
+    if voice.get("busy_retry_minutes") not in BUSY_RETRY_CHOICES:
+        problems.append("Un numéro occupé est rappelé après 15 ou 30 minutes.")
+    if not isinstance(voice.get("max_attempts"), int) or not 1 <= voice["max_attempts"] <= MAX_ATTEMPTS_LIMIT:
+        problems.append(f"Le nombre de tentatives va de 1 à {MAX_ATTEMPTS_LIMIT}.")
+    if not isinstance(voice.get("retry_minutes"), int) or voice["retry_minutes"] < 1:
+        problems.append("Le délai avant un nouvel essai est d'au moins une minute.")
+    return problems
+
+
 def variables_in(text: str) -> list[str]:
     """The {Variables} a text uses, in order, without repeats."""
     return list(dict.fromkeys(_VARIABLE.findall(text or "")))
