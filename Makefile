@@ -30,4 +30,4 @@ clean-data:
 
 # With `make run` going: agent AGENT (default 2001) in a call with a simulated customer, to try coaching.
 demo-call: $(STAMP)
-	$(PY) -m services.sandbox.pbx.demo_call $(or $(AGENT),2001)
+	$(PY) -m services.voice.demo_call $(or $(AGENT),2001)

@@ -6,11 +6,14 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bgotocall.api_audience import AUDIENCE_ROUTES
+from bgotocall.session_cookie import SESSION_ROUTES
 from services.billing.webhooks import routes as billing_routes
+from services.messaging.webhooks import routes as messaging_routes
 
 
 async def health(request):
     return JSONResponse({"status": "ok"})
 
 
-routes = Starlette(routes=[Route("/api/health", health), *billing_routes, *AUDIENCE_ROUTES])
+routes = Starlette(routes=[Route("/api/health", health), *billing_routes, *messaging_routes,
+                               *AUDIENCE_ROUTES, *SESSION_ROUTES])

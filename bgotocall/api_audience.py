@@ -16,14 +16,14 @@ from services.audience.blacklist import export_opt_outs
 from services.audience.imports import report_path
 from services.identity.access import can_access
 from services.identity.audit import record_refusal
-from services.identity.sessions import resolve_session
+from services.identity.sessions import SESSION_COOKIE, resolve_session
 
 CSV = "text/csv; charset=utf-8"
 
 
 def _context(request: Request, action: str):
     ip = request.client.host if request.client else ""
-    ctx = resolve_session(request.cookies.get("bgc_session", ""), ip)
+    ctx = resolve_session(request.cookies.get(SESSION_COOKIE, ""), ip)
     if ctx is None or not can_access(ctx, "audience"):
         record_refusal(ctx, "audience", action, ip)
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 import reflex as rx
 
 from bgotocall.api import routes
+from bgotocall.upload_gate import UploadGate
 from bgotocall.live import live_listener
 from bgotocall.pages.agent import agent_page
 from bgotocall.pages.audience import audience_page, contacts_page
@@ -21,11 +22,12 @@ from bgotocall.state.blacklist import BlacklistState
 from bgotocall.state.password import PasswordState
 from bgotocall.state.session import SessionState
 from bgotocall.state.settings import SupervisorsState
+from bgotocall.state.tenant_settings import TenantSettingsState
 from bgotocall.state.teams import TeamsState
 
 app = rx.App(
     html_lang="fr",
-    api_transformer=routes,
+    api_transformer=[routes, UploadGate],
 )
 
 app.register_lifespan_task(live_listener(app))
@@ -54,4 +56,4 @@ app.add_page(contacts_page, route="/contacts", title="Recherche de contacts",
 app.add_page(blacklist_page, route="/liste-noire", title="Liste noire",
              on_load=[BlacklistState.enter_blacklist, BlacklistState.load])
 app.add_page(settings_page, route="/parametres", title="Paramètres",
-             on_load=[SessionState.enter_tenant_settings, SupervisorsState.load])
+             on_load=[SessionState.enter_tenant_settings, SupervisorsState.load, TenantSettingsState.load])

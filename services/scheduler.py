@@ -1,5 +1,5 @@
 """The scheduler: periodic ticks (monthly invoices, low-balance alerts, abandoned imports, the
-last wallet change of a burst to the open pages).
+last wallet change of a burst to the open pages, campaign messaging).
 
 `python -m services.scheduler` runs a small loop; each tick is an ordinary function that is
 idempotent (an invoice per tenant and month, an alert per threshold crossing, a list failed
@@ -28,6 +28,13 @@ def tick_monthly_invoices(today: date | None = None) -> int:
     return issue_monthly_invoices(today)
 
 
+def tick_plan_reductions(today: date | None = None) -> int:
+    """Subscription reductions take effect on the first day of the month they were set for."""
+    from services.billing.subscription import apply_scheduled_reductions
+
+    return apply_scheduled_reductions(today)
+
+
 def tick_low_balances() -> int:
     from services.billing.wallet import check_low_balances
 
@@ -46,6 +53,13 @@ def tick_stale_imports() -> int:
     return fail_stale_imports()
 
 
+def tick_messaging() -> int:
+    """Campaign messaging: reconcile dead runs, queue due attempts, start sending runs."""
+    from services.messaging.dispatch import dispatch_all
+
+    return dispatch_all()
+
+
 @dataclass
 class Tick:
     name: str
@@ -56,9 +70,11 @@ class Tick:
 
 TICKS = [
     Tick("monthly_invoices", 3600, tick_monthly_invoices),
+    Tick("plan_reductions", 3600, tick_plan_reductions),
     Tick("low_balances", 60, tick_low_balances),
     Tick("stale_imports", 120, tick_stale_imports),
     Tick("wallet_announcements", 1, tick_wallet_announcements),
+    Tick("messaging", 2, tick_messaging),
 ]
 
 

@@ -17,6 +17,10 @@ def _env(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+class SettingsError(RuntimeError):
+    """A setting the product cannot run without; the message says which and why."""
+
+
 def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
@@ -50,7 +54,15 @@ class Settings:
     # Payments (Stripe, or its sandbox twin at sandbox_url/stripe).
     stripe_api_key: str = field(repr=False, default="sk_test_sandbox")
     stripe_api_base: str = ""
-    stripe_webhook_secret: str = field(repr=False, default="whsec_sandbox")
+    stripe_webhook_secret: str = field(repr=False, default="")
+    # SMS (Twilio, or its sandbox twin at sandbox_url/twilio); the sender when a campaign has none.
+    twilio_account_sid: str = "AC00000000000000000000000000000000"
+    twilio_auth_token: str = field(repr=False, default="sandbox-auth-token")
+    twilio_api_base: str = ""
+    sms_sender: str = "BGOTOCALL"
+    # Messages per second per provider account and sender (0 = no limit), shared by all workers.
+    sms_rate_per_sender: float = 0.0
+    email_rate_per_sender: float = 0.0
 
     @property
     def stripe_webhook_url(self) -> str:
@@ -58,8 +70,36 @@ class Settings:
         return f"{self.public_url}/api/billing/stripe/webhook"
 
     @property
+    def twilio_status_url(self) -> str:
+        """Where Twilio (or the twin) POSTs message status callbacks."""
+        return f"{self.public_url}/api/messaging/twilio/status"
+
+    @property
+    def twilio_inbound_url(self) -> str:
+        """The SMS webhook of our numbers: inbound messages ("STOP", a question)."""
+        return f"{self.public_url}/api/messaging/twilio/inbound"
+
+    @property
     def sandbox_url(self) -> str:
         return f"http://127.0.0.1:{self.sandbox_port}"
+
+
+def _stripe_webhook_secret(sandbox_port: int) -> str:
+    """The secret Stripe signs its webhooks with. Only the sandbox twin (STRIPE_API_BASE
+    unset or pointing at it) may use the well-known default: with real Stripe, a default
+    anyone can read would let forged payment events in."""
+    secret = _env("STRIPE_WEBHOOK_SECRET")
+    sandbox = _env("STRIPE_API_BASE", _sandbox_stripe(sandbox_port)) == _sandbox_stripe(sandbox_port)
+    if sandbox:
+        return secret or "whsec_sandbox"
+    if not secret or secret == "whsec_sandbox":
+        raise SettingsError("STRIPE_WEBHOOK_SECRET is not set while STRIPE_API_BASE points at a "
+                            "real Stripe API: set it to the signing secret of the webhook endpoint.")
+    return secret
+
+
+def _sandbox_stripe(sandbox_port: int) -> str:
+    return f"http://127.0.0.1:{sandbox_port}/stripe"
 
 
 @lru_cache(maxsize=1)
@@ -91,6 +131,12 @@ def get_settings() -> Settings:
         allow_private_db_sources=_env("BGC_ALLOW_PRIVATE_DB_SOURCES").lower() in ("1", "true", "yes"),
         db_source_timeout_seconds=_env_int("BGC_DB_SOURCE_TIMEOUT_SECONDS", 10),
         stripe_api_key=_env("STRIPE_API_KEY", "sk_test_sandbox"),
-        stripe_api_base=_env("STRIPE_API_BASE", f"http://127.0.0.1:{sandbox_port}/stripe"),
-        stripe_webhook_secret=_env("STRIPE_WEBHOOK_SECRET", "whsec_sandbox"),
+        stripe_api_base=_env("STRIPE_API_BASE", _sandbox_stripe(sandbox_port)),
+        stripe_webhook_secret=_stripe_webhook_secret(sandbox_port),
+        twilio_account_sid=_env("TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000000"),
+        twilio_auth_token=_env("TWILIO_AUTH_TOKEN", "sandbox-auth-token"),
+        twilio_api_base=_env("TWILIO_API_BASE", f"http://127.0.0.1:{sandbox_port}/twilio"),
+        sms_sender=_env("BGC_SMS_SENDER", "BGOTOCALL"),
+        sms_rate_per_sender=float(_env("BGC_SMS_RATE_PER_SENDER", "0")),
+        email_rate_per_sender=float(_env("BGC_EMAIL_RATE_PER_SENDER", "0")),
     )

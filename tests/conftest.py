@@ -58,7 +58,15 @@ def demo_data(migrated_database):
 
 
 @pytest.fixture(scope="session")
-def product(demo_data):
+def tracked_files_before_start():
+    """The repository's tracked files just before the product starts (see tests/services/stack)."""
+    from tests.support.repository import tracked_files
+
+    return tracked_files()
+
+
+@pytest.fixture(scope="session")
+def product(demo_data, tracked_files_before_start):
     """The web app, workers and sandbox, started by the same code as `make run`."""
     from services.settings import get_settings
     from services.stack.environment import stack_environment

@@ -10,9 +10,11 @@ import reflex as rx
 from bgotocall.i18n import audience, billing, console, core
 from bgotocall.i18n import voice
 from bgotocall.i18n import campaigns
+from bgotocall.i18n import settings
+from bgotocall.i18n import messaging
 from bgotocall.i18n import calls
 
-_MODULES = [core, audience, billing, console, voice, campaigns, calls]
+_MODULES = [core, audience, billing, console, voice, campaigns, settings, messaging, calls]
 
 FR: dict[str, str] = {}
 EN: dict[str, str] = {}

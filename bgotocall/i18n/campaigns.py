@@ -1,12 +1,24 @@
 """Texts of the campaign pages (UC-CP-01..04) and of the agent's campaign section."""
 from __future__ import annotations
 
+from services.campaigns.presets import PRESETS
+
 _T: dict[str, tuple[str, str]] = {
     "campaigns.new": ("Nouvelle campagne", "New campaign"),
     "campaigns.new.context": ("Quatre étapes : cadre, canaux, formulaire agent, ressources.",
                               "Four steps: frame, channels, agent form, resources."),
     "campaigns.edit.context": ("La campagne continue de tourner pendant vos modifications.",
                                "The campaign keeps running while you edit it."),
+    "campaigns.edit.context.BROUILLON": ("Brouillon : rien n'est envoyé ni appelé avant « Propager "
+                                         "l'OS ».",
+                                         "Draft: nothing is sent or called before \"Propager "
+                                         "l'OS\" (go live)."),
+    "campaigns.edit.context.EN_PAUSE": ("Campagne en pause : vos modifications s'appliqueront à "
+                                        "la reprise.",
+                                        "Paused campaign: your changes apply when it resumes."),
+    "campaigns.edit.context.ARCHIVEE": ("Campagne archivée : elle ne se modifie plus.",
+                                        "Archived campaign: it can no longer be edited."),
+    "campaigns.date.placeholder": ("jj/mm/aaaa", "dd/mm/yyyy"),
     "campaigns.search": ("Rechercher une campagne", "Search a campaign"),
     "campaigns.filter.status": ("Tous les statuts", "All statuses"),
     "campaigns.filter.channel": ("Tous les canaux", "All channels"),
@@ -54,6 +66,26 @@ _T: dict[str, tuple[str, str]] = {
     "campaigns.apply": ("Appliquer les modifications", "Apply changes"),
     "campaigns.launched": ("Propagée le", "Launched on"),
     "campaigns.launch": ("Propager l'OS", "Propager l'OS (go live)"),
+    "campaigns.launch.confirm.title": ("Propager l'OS ?", "Go live?"),
+    "campaigns.launch.confirm.text": ("La campagne passe LIVE dès votre confirmation :",
+                                      "The campaign goes LIVE as soon as you confirm:"),
+    "campaigns.launch.confirm.contact": ("contact des listes choisies sera sollicité",
+                                         "contact of the chosen lists will be reached"),
+    "campaigns.launch.confirm.contacts": ("contacts des listes choisies seront sollicités",
+                                          "contacts of the chosen lists will be reached"),
+    "campaigns.launch.confirm.agent": ("agent reçoit ses appels et son formulaire",
+                                       "agent receives its calls and its form"),
+    "campaigns.launch.confirm.agents": ("agents reçoivent ses appels et son formulaire",
+                                        "agents receive its calls and its form"),
+    "campaigns.launch.confirm.channels": ("Canaux :", "Channels:"),
+    "campaigns.rollback.confirm.title": ("Revenir à la version", "Roll back to version"),
+    "campaigns.rollback.confirm.live": ("La campagne est LIVE : ces changements s'appliquent "
+                                        "immédiatement, aux pages ouvertes des agents aussi.",
+                                        "The campaign is LIVE: these changes apply at once, to "
+                                        "the agents' open pages too."),
+    "campaigns.rollback.confirm.text": ("Ces changements seront enregistrés comme une nouvelle "
+                                        "version :",
+                                        "These changes will be saved as a new version:"),
     "campaigns.preflight": ("Vérification avant lancement", "Pre-flight check"),
     "campaigns.preflight.ok": ("Tout est prêt : la campagne peut être lancée.",
                                "All set: the campaign can go live."),
@@ -192,6 +224,13 @@ _T: dict[str, tuple[str, str]] = {
     "campaigns.agent.codes": ("Qualification", "Qualification"),
     "campaigns.agent.live": ("Mis à jour en direct", "Updated live"),
 }
+
+# The compliance presets' names: French from the preset's data, English here (one per preset).
+_PRESET_NAMES_EN = {"FR_CALLS": "France — telemarketing calls",
+                    "CM_SMS": "Cameroon — unsolicited SMS",
+                    "SN_SMS": "Senegal — promotional SMS"}
+_T.update({f"campaigns.preset.{key}": (preset.label, _PRESET_NAMES_EN[key])
+           for key, preset in PRESETS.items()})
 
 FR: dict[str, str] = {key: fr for key, (fr, _) in _T.items()}
 EN: dict[str, str] = {key: en for key, (_, en) in _T.items()}

@@ -7,7 +7,7 @@ from bgotocall.components.shell import page_header, role_shell
 from bgotocall.i18n import t
 from bgotocall.pages.audience import field_kind_select, label
 from bgotocall.state.audience_import import UPLOAD_ID, AudienceImportState as S
-from bgotocall.components.forms import submit_button
+from bgotocall.components.forms import spreadsheet_upload, submit_button
 
 STEPS = [("A", "audience.step.a"), ("B", "audience.step.b"), ("C", "audience.step.c"),
          ("D", "audience.step.d")]
@@ -64,15 +64,12 @@ def _columns_found() -> rx.Component:
 
 def _file_source() -> rx.Component:
     return rx.vstack(
-        rx.upload(
+        spreadsheet_upload(
             rx.vstack(rx.icon("file-up", size=32, color=rx.color("indigo", 9)),
                       rx.text(t("audience.upload.drop"), weight="medium"),
                       rx.text(t("audience.upload.limit"), size="1", color=rx.color("gray", 11)),
                       align="center", spacing="2"),
-            id=UPLOAD_ID, multiple=False, max_files=1,
-            accept={"text/csv": [".csv", ".txt"],
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": [".xlsx"]},
-            on_drop=S.receive_file(rx.upload_files(upload_id=UPLOAD_ID)),
+            upload_id=UPLOAD_ID, on_drop=S.receive_file(rx.upload_files(upload_id=UPLOAD_ID)),
             border=f"2px dashed {rx.color('indigo', 7)}", border_radius="12px", padding="2rem",
             width="100%", cursor="pointer", data_testid="upload-zone"),
         rx.cond(S.busy, rx.hstack(rx.spinner(), rx.text("…"))),

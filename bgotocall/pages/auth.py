@@ -49,7 +49,8 @@ def login_page() -> rx.Component:
             data_testid="login-tenant")),
         _error(SessionState.login_error),
         rx.form(rx.vstack(
-            _field("login.email", "email", "email", autofocus=True, autocomplete="username"),
+            # an agent's login (j.ekambi) or an email: both name the account
+            _field("login.identifier", "email", "text", autofocus=True, autocomplete="username"),
             _field("login.password", "password", "password",
                    autocomplete="current-password"),
             submit_button(t("login.submit"), size="3", width="100%",

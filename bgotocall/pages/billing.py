@@ -7,7 +7,9 @@ from bgotocall.components.paging import page_nav
 from bgotocall.components.shell import empty_state, page_header, role_shell
 from bgotocall.i18n import t
 from bgotocall.state.billing import BillingState, TenantsConsoleState
+from bgotocall.state.checkout import CheckoutState
 from bgotocall.components.forms import submit_button
+from bgotocall.pages.plan import plan_card
 
 
 def _labelled(label_key: str, name: str, value, required: bool = True, **props) -> rx.Component:
@@ -77,6 +79,19 @@ def _movements() -> rx.Component:
         spacing="3", width="100%"), width="100%")
 
 
+def _topup_return() -> rx.Component:
+    """Back from the payment page of a top-up: its outcome, then the balance it gave."""
+    c = CheckoutState
+    return rx.cond(c.payment_id != 0, rx.cond(
+        c.status == "succeeded",
+        rx.callout(rx.hstack(rx.text(t("wallet.topup_done")), rx.text(c.balance, weight="bold")),
+                   icon="circle-check", color_scheme="green", data_testid="topup-confirmed"),
+        rx.cond((c.status == "failed") | c.cancelled,
+                rx.callout(rx.cond(c.failure_message != "", c.failure_message, t("pay.cancelled")),
+                           icon="triangle-alert", color_scheme="red", data_testid="payment-failure"),
+                rx.callout(t("pay.waiting"), icon="loader", data_testid="waiting"))))
+
+
 def billing_page() -> rx.Component:
     wallet = rx.card(rx.vstack(
         rx.hstack(rx.icon("wallet", color=rx.color("indigo", 9)),
@@ -90,7 +105,7 @@ def billing_page() -> rx.Component:
         rx.divider(),
         _threshold_form(),
         spacing="3", width="100%"), width="100%")
-    return role_shell(page_header("nav.billing", "billing.context"), wallet, _movements(),
+    return role_shell(page_header("nav.billing", "billing.context"), _topup_return(), wallet, plan_card(), _movements(),
                       _fiscal_form())
 
 

@@ -9,8 +9,9 @@ from bgotocall.state.checkout import CheckoutState
 from bgotocall.state.configurator import ConfiguratorState
 from bgotocall.state.dashboard import DashboardState
 from bgotocall.state.platform_console import (
-    PlatformHomeState, PlatformOptionsState, PricesState, ProvisioningState,
+    PlatformHomeState, PlatformOptionsState, PricesState, ProvisioningState, SellerState,
 )
+from bgotocall.state.plan import PlanState
 from bgotocall.state.session import SessionState
 from bgotocall.state.supervision import SupervisionState
 from bgotocall.state.signup import SignupState
@@ -30,13 +31,14 @@ def add_billing_pages(app: rx.App) -> None:
     app.add_page(onboarding.cancel_page, route="/paiement/annule", title="Paiement non abouti",
                  on_load=[SessionState.enter_billing, CheckoutState.watch])
     app.add_page(billing.billing_page, route="/facturation", title="Facturation",
-                 on_load=[SessionState.enter_billing, BillingState.load])
+                 on_load=[SessionState.enter_billing, BillingState.load, PlanState.load, CheckoutState.watch])
     app.add_page(billing.documents_page, route="/documents", title="Documents",
                  on_load=[SessionState.enter_billing, BillingState.load])
     app.add_page(billing.tenants_page, route="/plateforme/instances", title="Instances",
                  on_load=[SessionState.enter_platform, TenantsConsoleState.load])
     app.add_page(platform_console.platform_home, route="/plateforme", title="Plateforme",
-                 on_load=[SessionState.enter_platform, PlatformHomeState.load, PlatformOptionsState.load])
+                 on_load=[SessionState.enter_platform, PlatformHomeState.load, PlatformOptionsState.load,
+                          SellerState.load])
     app.add_page(platform_console.prices_page, route="/plateforme/tarifs",
                  title="Grille tarifaire",
                  on_load=[SessionState.enter_platform, PricesState.load])

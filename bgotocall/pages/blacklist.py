@@ -7,7 +7,7 @@ from bgotocall.components.shell import empty_state, page_header, role_shell
 from bgotocall.i18n import t
 from bgotocall.pages.audience import confirm_button, label, pager
 from bgotocall.state.blacklist import BlacklistState as B
-from bgotocall.components.forms import submit_button
+from bgotocall.components.forms import spreadsheet_upload, submit_button
 
 UPLOAD_ID = "blacklist-upload"
 CHANNELS = ["TOUS", "SMS", "EMAIL", "WHATSAPP", "VOIX"]
@@ -43,9 +43,9 @@ def _import_card() -> rx.Component:
         rx.vstack(rx.heading(t("blacklist.import"), size="3"),
                   rx.text(t("blacklist.import.help"), size="1", color=rx.color("gray", 11)), spacing="1"),
         rx.spacer(),
-        rx.upload(rx.button(rx.icon("upload", size=16), t("blacklist.import"), variant="soft"),
-                  id=UPLOAD_ID, multiple=False, max_files=1,
-                  on_drop=B.import_file(rx.upload_files(upload_id=UPLOAD_ID)), border="none", padding="0"),
+        spreadsheet_upload(rx.button(rx.icon("upload", size=16), t("blacklist.import"), variant="soft"),
+                           upload_id=UPLOAD_ID, on_drop=B.import_file(rx.upload_files(upload_id=UPLOAD_ID)),
+                           border="none", padding="0"),
         align="center", width="100%"), width="100%")
 
 

@@ -37,6 +37,9 @@ def _row_menu(row) -> rx.Component:
             rx.menu.item(rx.icon("pencil", size=14), t("campaigns.action.edit"),
                          on_select=rx.redirect(f"/campagnes/edition?id={row.id}"),
                          data_testid="action-edit"),
+            rx.menu.item(rx.icon("send", size=14), t("sending.action"),
+                         on_select=rx.redirect(f"/campagnes/envois?id={row.id}"),
+                         data_testid="action-sending"),
             rx.cond(row.status == "LIVE", rx.menu.item(
                 rx.icon("pause", size=14), t("campaigns.action.pause"),
                 on_select=act("pause", row.id), data_testid="action-pause")),

@@ -1,6 +1,7 @@
 """The campaign wizard (/campagnes/nouvelle) and the editor of an existing campaign
 (/campagnes/edition?id=N): stepper A-D, "Propager l'OS" with its pre-flight, "Appliquer les
-modifications" on a LIVE campaign, the version history with one-click rollback."""
+modifications" on a LIVE campaign, the version history with its rollback; the launch and the
+rollback each say what they will do and wait for a confirmation."""
 from __future__ import annotations
 
 import reflex as rx
@@ -38,8 +39,11 @@ def _header() -> rx.Component:
                           t("campaigns.version"), " ", S.version, variant="outline",
                           data_testid="campaign-version")),
                       align="center", spacing="3"),
-            rx.text(rx.cond(S.is_new, t("campaigns.new.context"), t("campaigns.edit.context")),
-                    size="2", color=rx.color("gray", 11)),
+            rx.text(rx.cond(S.is_new, t("campaigns.new.context"), rx.match(
+                S.status, *[(status, t(f"campaigns.edit.context.{status}"))
+                            for status in ("BROUILLON", "EN_PAUSE", "ARCHIVEE")],
+                t("campaigns.edit.context"))),
+                    size="2", color=rx.color("gray", 11), data_testid="campaign-context"),
             rx.cond(S.launched != "", rx.text(t("campaigns.launched"), " ", S.launched, size="1",
                                               color=rx.color("gray", 10),
                                               data_testid="campaign-launched")),
@@ -52,7 +56,7 @@ def _header() -> rx.Component:
                   data_testid="save-campaign"),
         rx.cond(~S.is_new & (S.status == "BROUILLON"), rx.button(
             rx.icon("rocket", size=16), t("campaigns.launch"), color_scheme="green",
-            on_click=S.launch, data_testid="launch-campaign")),
+            on_click=S.ask_launch, data_testid="launch-campaign")),
         width="100%", align="end", spacing="3")
 
 
@@ -95,7 +99,7 @@ def _history() -> rx.Component:
                               rx.badge(t("campaigns.history.current"), color_scheme="green"),
                               rx.button(rx.icon("undo-2", size=12),
                                         t("campaigns.history.rollback"), size="1",
-                                        variant="soft", on_click=S.rollback(v.number),
+                                        variant="soft", on_click=S.ask_rollback(v.number),
                                         data_testid=f"rollback-{v.number}")),
                       width="100%", align="center"),
             rx.text(v.author, " · ", v.when, size="1", color=rx.color("gray", 10)),
@@ -126,6 +130,54 @@ def _confirm_dialog() -> rx.Component:
         open=S.confirm_sentences.length() > 0)
 
 
+def _confirm(title, body: rx.Component, ok_key: str, on_ok, open_, test_id: str) -> rx.Component:
+    return rx.alert_dialog.root(rx.alert_dialog.content(
+        rx.alert_dialog.title(title),
+        body,
+        rx.hstack(
+            rx.alert_dialog.cancel(rx.button(t("campaigns.cancel"), variant="soft",
+                                             color_scheme="gray", on_click=S.cancel_confirm)),
+            rx.alert_dialog.action(rx.button(t(ok_key), color_scheme="green", on_click=on_ok,
+                                             data_testid=f"confirm-{test_id}")),
+            spacing="3", justify="end", margin_top="1rem"),
+        data_testid=f"{test_id}-dialog"), open=open_)
+
+
+def _channel_name(channel) -> rx.Component:
+    return rx.badge(rx.match(channel, *[(c, t(f"campaigns.channel.{c}"))
+                                        for c in ("voice", "sms", "email", "whatsapp")], channel))
+
+
+def _count(number, key: str) -> rx.Component:
+    return rx.list_item(rx.text(rx.text(number, as_="span", weight="bold"), " ",
+                                rx.cond(number == 1, t(key), t(key + "s")), size="2"))
+
+
+def _launch_dialog() -> rx.Component:
+    body = rx.vstack(
+        rx.text(t("campaigns.launch.confirm.text"), size="2"),
+        rx.unordered_list(
+            _count(S.launch_contacts, "campaigns.launch.confirm.contact"),
+            _count(S.launch_agents, "campaigns.launch.confirm.agent"),
+            rx.list_item(rx.hstack(rx.text(t("campaigns.launch.confirm.channels"), size="2"),
+                                   rx.foreach(S.launch_channels, _channel_name), spacing="1",
+                                   align="center"))),
+        spacing="2")
+    return _confirm(t("campaigns.launch.confirm.title"), body, "campaigns.launch", S.launch,
+                    S.confirm_launch, "launch")
+
+
+def _rollback_dialog() -> rx.Component:
+    body = rx.vstack(
+        rx.text(rx.cond(S.status == "LIVE", t("campaigns.rollback.confirm.live"),
+                        t("campaigns.rollback.confirm.text")), size="2"),
+        rx.unordered_list(rx.foreach(S.rollback_changes, lambda line: rx.list_item(
+            rx.text(line, size="2")))),
+        spacing="2")
+    return _confirm(rx.fragment(t("campaigns.rollback.confirm.title"), " ", S.rollback_to, " ?"),
+                    body, "campaigns.history.rollback", S.rollback, S.rollback_to != 0, "rollback")
+
+
 def campaign_editor_page() -> rx.Component:
     body = rx.vstack(
         _stepper(),
@@ -135,5 +187,5 @@ def campaign_editor_page() -> rx.Component:
         _header(), _error(), _preflight(),
         rx.cond(S.is_new, body, rx.grid(body, _history(), columns="minmax(0, 1fr) 300px", spacing="4",
                                         width="100%")),
-        _confirm_dialog(),
+        _confirm_dialog(), _launch_dialog(), _rollback_dialog(),
     )

@@ -76,7 +76,7 @@ def frequency_caps_card() -> rx.Component:
                 rx.table.cell(rx.text(c.source, size="1"))))),
             width="100%", variant="surface", data_testid="caps-table")),
         rx.hstack(rx.text(t("campaigns.preset"), size="2"), *[rx.button(
-            p.label, size="1", variant="soft", on_click=R.use_preset_caps(key))
+            t(f"campaigns.preset.{key}"), size="1", variant="soft", on_click=R.use_preset_caps(key))
             for key, p in PRESETS.items() if p.caps], spacing="2", align="center"),
         rx.form(rx.hstack(
             _labelled("campaigns.caps.channel", rx.select(list(CAP_CHANNELS), name="channel",

@@ -5,8 +5,10 @@ import reflex as rx
 
 from bgotocall.pages.campaigns import campaigns_page
 from bgotocall.pages.campaigns_editor import campaign_editor_page
+from bgotocall.pages.campaigns_sending import campaign_sending_page
 from bgotocall.state.campaigns import CampaignsState
 from bgotocall.state.campaigns_editor import EDIT_PAGE, CampaignEditorState
+from bgotocall.state.campaigns_sending import SENDING_PAGE, CampaignSendingState
 
 
 def add_campaign_pages(app: rx.App) -> None:
@@ -16,3 +18,5 @@ def add_campaign_pages(app: rx.App) -> None:
                  on_load=CampaignEditorState.open_new)
     app.add_page(campaign_editor_page, route=EDIT_PAGE, title="Campagne",
                  on_load=CampaignEditorState.open_existing)
+    app.add_page(campaign_sending_page, route=SENDING_PAGE, title="Envois de la campagne",
+                 on_load=CampaignSendingState.open_sending)

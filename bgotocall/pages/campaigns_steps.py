@@ -33,6 +33,15 @@ def _card(title_key: str, *children, **props) -> rx.Component:
 
 
 # --- A. frame ---------------------------------------------------------------------------
+def _day_input(key: str, value, id_: str) -> rx.Component:
+    """A day typed as the page's language writes it (jj/mm/aaaa), not as the browser's locale
+    would show a native date picker (mm/dd/yyyy in an English browser)."""
+    return rx.input(value=value, on_change=lambda v: S.set_frame(key, v), id=id_,
+                    placeholder=t("campaigns.date.placeholder"), input_mode="numeric",
+                    max_length=10, width="100%")
+
+
+
 def step_a() -> rx.Component:
     frame = S.set_frame
     return rx.vstack(
@@ -42,19 +51,17 @@ def step_a() -> rx.Component:
                                                    id="campaign-name", width="100%"), True),
                   field("campaigns.timezone", rx.select(list(TIMEZONES), value=S.timezone,
                                                         on_change=lambda v: frame("timezone", v))),
-                  field("campaigns.valid_from", rx.input(type="date", value=S.valid_from,
-                                                         on_change=lambda v: frame("valid_from", v))),
-                  field("campaigns.valid_until", rx.input(
-                      type="date", value=S.valid_until, id="valid-until",
-                      on_change=lambda v: frame("valid_until", v))),
+                  field("campaigns.valid_from", _day_input("valid_from", S.valid_from, "valid-from")),
+                  field("campaigns.valid_until", _day_input("valid_until", S.valid_until,
+                                                            "valid-until")),
                   columns="2", spacing="4", width="100%"),
               field("campaigns.description", rx.text_area(
                   value=S.description, on_change=lambda v: frame("description", v),
                   width="100%", rows="2"))),
         _card("campaigns.bands",
               rx.hstack(rx.text(t("campaigns.preset"), size="2"), *[rx.button(
-                  p.label, size="1", variant="soft", on_click=S.use_preset(key),
-                  data_testid=f"preset-{key}") for key, p in PRESETS.items()],
+                  t(f"campaigns.preset.{key}"), size="1", variant="soft", on_click=S.use_preset(key),
+                  data_testid=f"preset-{key}") for key in PRESETS],
                   wrap="wrap", spacing="2", align="center"),
               rx.text(t("campaigns.bands.help"), size="1", color=rx.color("gray", 10)),
               rx.grid(*[rx.fragment(
@@ -223,12 +230,12 @@ def step_c() -> rx.Component:
 # --- D. resources -----------------------------------------------------------------------
 def _checklist(kind: str, options, empty_key: str, test_id: str) -> rx.Component:
     chosen = getattr(S, kind)
-    return rx.cond(options.length() > 0, rx.flex(rx.foreach(options, lambda o: rx.text(
-        rx.hstack(rx.checkbox(checked=chosen.contains(o.id),
-                              on_change=lambda v: S.toggle_choice(kind, o.id, v)),
-                  o.label, rx.cond(o.detail != "", rx.text.span(" · ", o.detail,
-                                                                 color="gray"), ""),
-                  spacing="2", align="center"), as_="label", size="2")),
+    # One label per choice, the box kept at its size beside a name that may wrap.
+    return rx.cond(options.length() > 0, rx.flex(rx.foreach(options, lambda o: rx.checkbox(
+        rx.text(rx.text.span(o.label), rx.cond(o.detail != "", rx.text.span(
+            " · ", o.detail, color=rx.color("gray", 10)), ""), size="2"),
+        checked=chosen.contains(o.id), on_change=lambda v: S.toggle_choice(kind, o.id, v),
+        flex_shrink="0", margin_top="2px")),
         wrap="wrap", gap="4", data_testid=test_id),
         rx.text(t(empty_key), size="2", color=rx.color("gray", 10)))
 

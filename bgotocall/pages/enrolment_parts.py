@@ -36,6 +36,10 @@ def enroll_dialog(state, texts: str, who: str, header: rx.Component | None = Non
                 rx.cond(state.errors.contains("form"),
                         rx.callout(state.errors["form"], icon="triangle-alert", color_scheme="red",
                                    width="100%", data_testid="enroll-error")),
+                # the licence refusal sends the admin where more licences are bought
+                rx.cond(state.errors.contains("form") & state.errors["form"].to(str).contains("Facturation"),
+                        rx.link(rx.icon("shopping-cart", size=14), t("plan.buy"), href="/facturation#abonnement",
+                                on_click=state.set_enroll_open(False), data_testid="buy-licences")),
                 rx.hstack(rx.dialog.close(rx.button(t("voice.cancel"), variant="soft", color_scheme="gray",
                                                     type="button")),
                           submit_button(t(f"{texts}.form.submit"), data_testid="enroll-submit"),

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from bgotocall.components.forms import submit_button
+from bgotocall.components.forms import field, submit_button
 from bgotocall.components.paging import page_nav
 from bgotocall.components.stats import stat_card
 from bgotocall.components.shell import empty_state, page_header, role_shell
 from bgotocall.i18n import t
 from bgotocall.state.platform_console import (
-    PlatformHomeState, PlatformOptionsState, PricesState, ProvisioningState,
+    PlatformHomeState, PlatformOptionsState, PricesState, ProvisioningState, SellerState,
 )
 from services.billing.money import CURRENCIES
 from services.billing.prices import ITEMS
@@ -71,8 +71,27 @@ def _overview() -> rx.Component:
         spacing="3", width="100%")
 
 
+def seller_card() -> rx.Component:
+    """The seller's legal mentions printed on every invoice (no placeholder is ever printed)."""
+    s = SellerState
+    value = lambda k: field(t(f"sa.seller.{k}"), k, s.errors, value=s.seller[k],  # noqa: E731
+                            required=k not in ("vat_number", "email"), prefix="seller-")
+    return rx.card(rx.form(rx.vstack(
+        rx.hstack(rx.icon("scale", color=rx.color("indigo", 9)),
+                  rx.heading(t("sa.seller"), size="4"), align="center"),
+        rx.cond(s.missing != "", rx.callout(rx.text(t("sa.seller_missing"), " ", s.missing),
+                                            icon="triangle-alert", color_scheme="orange",
+                                            data_testid="seller-missing")),
+        rx.grid(*[value(k) for k in ("name", "address", "niu", "rccm", "vat_number", "email")],
+                columns="2", spacing="3", width="100%"),
+        submit_button(t("set.save"), data_testid="seller-save"),
+        spacing="3", width="100%"), on_submit=s.save, reset_on_submit=False),
+        width="100%", data_testid="seller-card")
+
+
 def platform_home() -> rx.Component:
-    return role_shell(page_header("nav.platform", "platform.context"), _overview(), options_card())
+    return role_shell(page_header("nav.platform", "platform.context"), _overview(), options_card(),
+                      seller_card())
 
 
 def _price_field(currency: str, item: str) -> rx.Component:

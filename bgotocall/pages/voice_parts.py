@@ -81,7 +81,7 @@ elapsed = Elapsed.create
 def agent_status() -> rx.Component:
     """The agent's state on their panel, live, with "Je suis prêt" (F2) and a break with its reason."""
     from bgotocall.state.voice import VoiceState
-    from services.voice.availability import PAUSE_REASONS
+    from services.tenant_settings import DEFAULT_PAUSE_REASONS
 
     state = VoiceState.my_state
     return rx.hstack(
@@ -97,7 +97,10 @@ def agent_status() -> rx.Component:
                 rx.menu.root(rx.menu.trigger(rx.button(rx.icon("coffee", size=14), t("voice.status.pause"), size="1",
                                                        variant="soft", color_scheme="gray",
                                                        data_testid="agent-pause")),
-                             rx.menu.content(*[rx.menu.item(t(f"voice.pause.{r}"), on_click=VoiceState.take_break(r))
-                                               for r in PAUSE_REASONS]))),
+                             rx.menu.content(rx.foreach(VoiceState.pause_reasons, lambda r: rx.menu.item(
+                                 # the default reasons follow the language; the tenant's own as written
+                                 rx.match(r, *[(d, t(f"voice.pause.{d}")) for d in DEFAULT_PAUSE_REASONS], r),
+                                 on_click=VoiceState.take_break(r), data_testid="pause-reason"))),
+                             on_open_change=VoiceState.load_pause_reasons)),
         KeyShortcut.create(key="F2", target="agent-ready"),
         spacing="3", align="center", on_mount=VoiceState.load_my_state)

@@ -8,8 +8,8 @@ import reflex as rx
 from bgotocall.state.session import SessionState
 from services.audience.errors import ImportFileError
 from services.audience.imports import (
-    AudienceError, SourcePreview, add_custom_field, custom_field_names, inspect_source, mapping_problems,
-    preview_contact_import, save_database_source, start_contact_import, store_upload,
+    AudienceError, SourcePreview, add_custom_field, custom_field_names, inspect_source, inspect_upload,
+    mapping_problems, preview_contact_import, save_database_source, start_contact_import,
 )
 from services.audience.mapping import STANDARD_FIELDS, custom_field_name, sample_rows, unkept_columns
 
@@ -109,9 +109,7 @@ class AudienceImportState(SessionState):
             return rx.toast.error("Action non autorisée.") if ctx is None else None
         self.busy = True
         try:
-            self._source = {"kind": "file",
-                            "upload": await asyncio.to_thread(store_upload, ctx, files[0].file)}
-            preview = await asyncio.to_thread(inspect_source, ctx, self._source)
+            self._source, preview = await asyncio.to_thread(inspect_upload, ctx, files[0].file)
         except _FAILURES as error:
             self.error, self.busy, self.columns = _message(error), False, []
             return None

@@ -8,10 +8,10 @@ import reflex as rx
 
 from bgotocall.state.session import SessionState
 from services.audience.blacklist import (
-    BlacklistError, add_opt_out, import_opt_outs, list_opt_outs, opt_out_history, remove_opt_out,
+    BlacklistError, add_opt_out, list_opt_outs, opt_out_history, remove_opt_out,
 )
 from services.audience.errors import ImportFileError
-from services.audience.imports import AudienceError, store_upload, upload_path
+from services.audience.imports import AudienceError, import_opt_outs_upload
 
 PER_PAGE = 20
 
@@ -107,8 +107,7 @@ class BlacklistState(SessionState):
         if ctx is None or not files:
             return rx.toast.error("Action non autorisée.") if ctx is None else None
         try:
-            upload_id = await asyncio.to_thread(store_upload, ctx, files[0].file)
-            added, rejected = await asyncio.to_thread(import_opt_outs, ctx, upload_path(ctx, upload_id))
+            added, rejected = await asyncio.to_thread(import_opt_outs_upload, ctx, files[0].file)
         except (ImportFileError, AudienceError) as error:
             return rx.toast.error(getattr(error, "message", None) or str(error))
         self.load()

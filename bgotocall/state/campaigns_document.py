@@ -5,8 +5,28 @@ Form reading only: no rule here; the services validate what is saved.
 from __future__ import annotations
 
 import dataclasses
+from datetime import date, datetime
 
 from services.campaigns.config import normalized
+
+DAY_FORMAT = "%d/%m/%Y"  # what the date fields show and take, whatever the browser's locale
+
+
+def day_text(iso: str) -> str:
+    """A document's ISO day as the field shows it (31/12/2026)."""
+    try:
+        return date.fromisoformat(iso).strftime(DAY_FORMAT)
+    except ValueError:
+        return iso
+
+
+def iso_day(typed: str) -> str:
+    """What was typed in a date field as an ISO day; left as typed when it is not a date, for
+    the services' validation to refuse it."""
+    try:
+        return datetime.strptime(typed.strip(), DAY_FORMAT).date().isoformat()
+    except ValueError:
+        return typed.strip()
 
 
 @dataclasses.dataclass
@@ -34,7 +54,7 @@ def widget_values(config: dict) -> dict:
     fallback = (c["fallbacks"] or [{"from": "none", "to": "none"}])[0]
     return {
         "name": c["name"], "description": c["description"], "timezone": c["timezone"],
-        "valid_from": c["valid_from"], "valid_until": c["valid_until"],
+        "valid_from": day_text(c["valid_from"]), "valid_until": day_text(c["valid_until"]),
         "bands": [c["bands"].get(str(d), "") for d in range(7)],
         "contact_local_time": c["contact_local_time"],
         "holidays": ", ".join(c["holidays"]),
@@ -62,7 +82,7 @@ def document_of(s) -> dict:
     enabled = s.enabled
     return {
         "name": s.name, "description": s.description, "timezone": s.timezone,
-        "valid_from": s.valid_from, "valid_until": s.valid_until,
+        "valid_from": iso_day(s.valid_from), "valid_until": iso_day(s.valid_until),
         "bands": {str(d): s.bands[d] for d in range(7)},
         "contact_local_time": s.contact_local_time,
         "holidays": [h.strip() for h in s.holidays.split(",") if h.strip()],

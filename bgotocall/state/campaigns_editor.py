@@ -9,17 +9,19 @@ import dataclasses
 
 import reflex as rx
 
+from bgotocall.i18n import EN, FR
 from bgotocall.state.campaigns_agent import AgentFieldRow
 from bgotocall.state.campaigns_document import CodeRow, FieldRow, document_of, widget_values
 from bgotocall.state.session import SessionState
 from services.campaigns.choices import wizard_choices
 from services.campaigns.config import default_config, variables_in
 from services.campaigns.forms import FIELD_TYPES
-from services.campaigns.lifecycle import create_campaign, get_campaign, launch_campaign
+from services.campaigns.lifecycle import create_campaign, get_campaign, launch_campaign, launch_preview
 from services.campaigns.presets import PRESETS, apply_preset
 from services.campaigns.sms import sms_length
 from services.campaigns.store import CampaignError, ConfirmationNeeded, PreflightRefused
-from services.campaigns.versions import campaign_history, rollback_campaign, save_campaign
+from services.campaigns.versions import (
+    campaign_history, rollback_campaign, rollback_preview, save_campaign)
 
 EDIT_PAGE = "/campagnes/edition"
 
@@ -87,6 +89,13 @@ class CampaignEditorState(SessionState):
     preflight: list[str] = []
     preflight_done: bool = False
     confirm_sentences: list[str] = []
+    # what « Propager l'OS » and a rollback will do, shown before they are done
+    confirm_launch: bool = False
+    launch_contacts: int = 0
+    launch_agents: int = 0
+    launch_channels: list[str] = []
+    rollback_to: int = 0
+    rollback_changes: list[str] = []
     history: list[VersionRow] = []
     busy: bool = False
 
@@ -125,6 +134,7 @@ class CampaignEditorState(SessionState):
         self._load_choices(ctx)
         self._load_history(ctx)
         self.preflight, self.preflight_done = [], False
+        self.confirm_launch, self.rollback_to = False, 0
 
     def _load_choices(self, ctx) -> None:
         choices = wizard_choices(ctx)
@@ -210,7 +220,7 @@ class CampaignEditorState(SessionState):
     def use_preset(self, key: str):
         if key in PRESETS:
             self._fill({**self._config(), **apply_preset(self._config(), key)})
-            return rx.toast.info(PRESETS[key].label)
+            return rx.toast.info((EN if self.lang == "en" else FR)[f"campaigns.preset.{key}"])
 
     @rx.event
     def toggle_channel(self, channel: str, value: bool):
@@ -301,11 +311,28 @@ class CampaignEditorState(SessionState):
 
     @rx.event
     def cancel_confirm(self):
-        self.confirm_sentences = []
+        self.confirm_sentences, self.confirm_launch, self.rollback_to = [], False, 0
+
+    @rx.event
+    def ask_launch(self):
+        ctx = self._authorize("campaigns", "launch_campaign")
+        if ctx is None or not self.campaign_id:
+            return rx.toast.error("Action non autorisée.")
+        try:
+            preview = launch_preview(ctx, self.campaign_id)
+        except PreflightRefused as exc:
+            self.preflight, self.preflight_done = exc.reasons, True
+            return rx.toast.error("Lancement refusé : voir la vérification.")
+        except CampaignError as exc:
+            return rx.toast.error(str(exc))
+        self.launch_contacts, self.launch_agents = preview.contacts, preview.agents
+        self.launch_channels, self.confirm_launch = preview.channels, True
+        return None
 
     @rx.event
     def launch(self):
         ctx = self._authorize("campaigns", "launch_campaign")
+        self.confirm_launch = False
         if ctx is None or not self.campaign_id:
             return rx.toast.error("Action non autorisée.")
         try:
@@ -320,12 +347,25 @@ class CampaignEditorState(SessionState):
         return rx.toast.success("Campagne propagée : elle est LIVE.")
 
     @rx.event
-    def rollback(self, number: int):
+    def ask_rollback(self, number: int):
         ctx = self._authorize("campaigns", "rollback_campaign")
         if ctx is None:
             return rx.toast.error("Action non autorisée.")
         try:
-            result = rollback_campaign(ctx, self.campaign_id, int(number))
+            self.rollback_changes = rollback_preview(ctx, self.campaign_id, int(number))
+        except CampaignError as exc:
+            return rx.toast.error(str(exc))
+        self.rollback_to = int(number)
+        return None
+
+    @rx.event
+    def rollback(self):
+        ctx = self._authorize("campaigns", "rollback_campaign")
+        number, self.rollback_to = self.rollback_to, 0
+        if ctx is None or not number:
+            return rx.toast.error("Action non autorisée.")
+        try:
+            result = rollback_campaign(ctx, self.campaign_id, number)
         except CampaignError as exc:
             return rx.toast.error(str(exc))
         self._fill(result.campaign.config)

@@ -20,6 +20,7 @@ class CheckoutState(SessionState):
     balance: str = ""
     tenant_status: str = ""
     found: bool = True
+    cancelled: bool = False     # back from the gateway's cancel link, not from its success link
 
     def _refresh(self) -> bool:
         """Update from the server's records; True when there is nothing more to wait for."""
@@ -28,6 +29,7 @@ class CheckoutState(SessionState):
             return True
         params = self.router.url.query_parameters
         paid = str(params.get("paiement", ""))
+        self.cancelled = bool(paid) and not params.get("session_id")
         view = payment_progress(ctx, checkout_id=str(params.get("session_id", "")),
                                 payment_id=int(paid) if paid.isdigit() else 0)
         self.found = view is not None
@@ -54,7 +56,7 @@ class CheckoutState(SessionState):
         ctx = self._authorize("billing", "start_checkout")
         if ctx is None:
             return rx.toast.error("Action non autorisée.")
-        if self.purpose == "topup":
+        if self.purpose in ("topup", "licences"):      # both are started again from Facturation
             return rx.redirect("/facturation")
         try:
             url = start_checkout(ctx, "onboarding")

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 import reflex as rx
 
+from services.billing.seller import save_seller, seller_details, seller_missing
 from services.billing.money import CURRENCIES
 from services.billing.platform_overview import platform_overview
 from services.billing.prices import ITEMS, PriceError, price_grid, save_price_list
@@ -125,3 +126,27 @@ class PlatformOptionsState(SessionState):
         set_platform_switch(ctx, key, on)
         self.switches = platform_switches(ctx)
         return rx.toast.success("Paramètre plateforme enregistré.")
+
+
+class SellerState(SessionState):
+    """The seller's legal mentions printed on every invoice."""
+    seller: dict[str, str] = {}
+    missing: str = ""
+    errors: dict[str, str] = {}
+
+    @rx.event
+    def load(self):
+        ctx = self._authorize("platform", "load_seller")
+        if ctx is not None:
+            self.seller, self.missing = seller_details(), ", ".join(seller_missing())
+
+    @rx.event
+    def save(self, form: dict):
+        ctx = self._authorize("platform", "save_seller")
+        if ctx is None:
+            return rx.toast.error("Action non autorisée.")
+        self.errors = save_seller(ctx, {k: str(v) for k, v in form.items()})
+        if self.errors:
+            return rx.toast.error("Vérifiez les champs signalés.")
+        self.load()
+        return rx.toast.success("Mentions légales enregistrées : elles figurent sur les prochaines factures.")

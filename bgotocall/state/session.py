@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from bgotocall.session_cookie import hand_over, leave, local_page, session_token
 from services.identity.access import AuthContext, can_access, home_of
 from services.identity.audit import record_refusal
 from services.onboarding.hosts import host_scope, log_in_at_host
@@ -14,10 +15,6 @@ FORBIDDEN_PAGE = "/interdit"
 
 
 class SessionState(rx.State):
-    # The session token lives in an HttpOnly-less cookie because Reflex reads cookies
-    # from the browser; it is only a random bearer: the server holds the session.
-    token: str = rx.Cookie("", name="bgc_session", same_site="strict", path="/",
-                           max_age=12 * 3600)
     lang: str = rx.LocalStorage("fr", name="bgc_lang")
     user_name: str = ""
     user_email: str = ""
@@ -29,8 +26,12 @@ class SessionState(rx.State):
     login_busy: bool = False
 
     # --- checks used by every page and handler -------------------------------------
+    def _session_token(self) -> str:
+        """From the HttpOnly cookie, as the browser sent it when this page's websocket opened."""
+        return session_token(self.router.headers.cookie)
+
     def _context(self) -> AuthContext | None:
-        return resolve_session(self.token, self.router.session.client_ip)
+        return resolve_session(self._session_token(), self.router.session.client_ip)
 
     def _authorize(self, area: str, action: str) -> AuthContext | None:
         """The caller's context when its role may do `action` in `area`; else None, logged."""
@@ -51,7 +52,6 @@ class SessionState(rx.State):
         ctx = self._context()
         self._show(ctx)
         if ctx is None:
-            self.token = ""
             return rx.redirect(LOGIN_PAGE)
         if not can_access(ctx, area):
             record_refusal(ctx, area, f"open page {self.router.url.path}",
@@ -99,9 +99,11 @@ class SessionState(rx.State):
 
     @rx.event
     def go_home(self):
+        """The root page: the role's home, or the page a login was heading to (`suite`)."""
         ctx = self._context()
         self._show(ctx)
-        return rx.redirect(self.home)
+        heading_to = local_page(self.router.url.query_parameters.get("suite", "/"))
+        return rx.redirect(heading_to if ctx and heading_to != "/" else self.home)
 
     @rx.event
     def leave_login_page_if_signed_in(self):
@@ -116,23 +118,21 @@ class SessionState(rx.State):
     def log_in(self, form: dict):
         result = log_in_at_host(self.router.headers.host, str(form.get("email", "")),
                                 str(form.get("password", "")), self.router.session.client_ip,
-                                previous_token=self.token)
+                                previous_token=self._session_token())
         if result.error:
             self.login_error = result.error
             return None
         self.login_error = ""
-        self.token = result.token
         self._show(result.context)
         if self.lang == "fr" and result.context.language == "en":
             self.lang = "en"
-        return rx.redirect(self.home)
+        return hand_over(result.token, self.home)
 
     @rx.event
     def log_out(self):
-        close_session(self.token)
-        self.token = ""
+        close_session(self._session_token())
         self._show(None)
-        return rx.redirect(LOGIN_PAGE)
+        return leave()
 
     @rx.event
     def set_language(self, lang: str | list[str]):

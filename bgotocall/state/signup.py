@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from services.onboarding.signup import register_signup, verify_signup
+from bgotocall.session_cookie import hand_over
 from bgotocall.state.session import SessionState
+from services.onboarding.signup import register_signup, verify_signup
 
 FIELDS = ("company_name", "country", "currency", "full_name", "email", "password", "confirm")
 
@@ -37,5 +38,4 @@ class SignupState(SessionState):
             self.verify_failed = True
             return None
         self.verify_failed = False
-        self.token = verified.session_token
-        return rx.redirect("/configurateur")
+        return hand_over(verified.session_token, "/configurateur")

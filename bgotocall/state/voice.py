@@ -8,6 +8,7 @@ import reflex as rx
 from bgotocall.live import receives
 from bgotocall.state.enrolment import EnrolmentMixin
 from bgotocall.state.session import SessionState
+from services.tenant_settings import pause_reasons
 from services.voice.availability import become_ready, take_break
 from services.voice.coaching import CoachingError, coaching_session, start_coaching, stop_coaching
 from services.voice.commands import PbxUnavailable
@@ -58,6 +59,7 @@ class VoiceState(EnrolmentMixin, SessionState):
     me: int = 0
     my_state: str = "LOGGED_OUT"
     my_since: float = 0.0
+    pause_reasons: list[str] = []
     coaching_mode: str = ""
     coaching_agent: str = ""
     coaching_live: bool = False
@@ -148,6 +150,14 @@ class VoiceState(EnrolmentMixin, SessionState):
             self.me = ctx.user_id
             mine = agent_states(ctx.tenant_id).get(ctx.user_id, {})
             self.my_state, self.my_since = mine.get("state", "LOGGED_OUT"), mine.get("since", 0.0)
+            self.pause_reasons = pause_reasons(ctx)
+
+    @rx.event
+    def load_pause_reasons(self, opened: bool):
+        """Read again each time the break menu opens: Paramètres may have changed them."""
+        ctx = self._authorize("agent_panel", "pause_reasons")
+        if ctx and opened:
+            self.pause_reasons = pause_reasons(ctx)
 
     @rx.event
     def take_break(self, reason: str):

@@ -25,7 +25,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
-from services.audience.blacklist import load_blacklist
+from services.audience.blacklist import import_opt_outs, load_blacklist
 from services.audience.cleaning import CleaningRules, DedupeOn, ImportSummary, check_rules
 from services.audience.credentials import seal, unseal
 from services.audience.errors import ImportFileError
@@ -168,6 +168,31 @@ def inspect_source(ctx: AuthContext, source: dict) -> SourcePreview:
         encoding=layout.encoding if layout else "", delimiter=layout.delimiter if layout else "",
         confident=layout.confident if layout else True,
         has_header=layout.has_header if layout else True)
+
+
+def inspect_upload(ctx: AuthContext, stream: BinaryIO) -> tuple[dict, SourcePreview]:
+    """Step A of the wizard for a file: store it, then read its columns. A file refused
+    here is not kept."""
+    source = {"kind": "file", "upload": store_upload(ctx, stream)}
+    try:
+        return source, inspect_source(ctx, source)
+    except BaseException:
+        discard_upload(ctx, source["upload"])
+        raise
+
+
+def import_opt_outs_upload(ctx: AuthContext, stream: BinaryIO) -> tuple[int, int]:
+    """The blacklist's file import: (added, rejected rows); the file is not kept."""
+    upload_id = store_upload(ctx, stream)
+    try:
+        return import_opt_outs(ctx, upload_path(ctx, upload_id))
+    finally:
+        discard_upload(ctx, upload_id)
+
+
+def discard_upload(ctx: AuthContext, upload_id: str) -> None:
+    if _HEX.match(upload_id or ""):
+        (imports_dir(ctx) / f"{upload_id}.upload").unlink(missing_ok=True)
 
 
 # --- steps B-D ---------------------------------------------------------------------------

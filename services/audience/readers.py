@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from itertools import chain, islice
 from pathlib import Path
-from typing import Iterator
+from typing import BinaryIO, Iterator
 
 import openpyxl
 
@@ -181,8 +181,15 @@ def _csv_error(number: int, detail: str, limits: Limits) -> ImportFileError:
 
 def _xlsx_rows(path: str | Path, limits: Limits) -> Iterator[Row]:
     _check_archive(path, limits)
+    # Opened as a file object: openpyxl refuses a path whose name does not end in .xlsx,
+    # and uploads are stored under a generated name.
+    with open(path, "rb") as file:
+        yield from _workbook_rows(file, limits)
+
+
+def _workbook_rows(file: BinaryIO, limits: Limits) -> Iterator[Row]:
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        workbook = openpyxl.load_workbook(file, read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many types for a damaged file
         raise _unreadable_workbook() from error
     try:

@@ -1,8 +1,8 @@
 """Step A, connector mode (the seed's "JDBC"): read contacts from a customer's database.
 
 A SQLAlchemy URL (PostgreSQL or MySQL/MariaDB), a login, a password, and a table or one
-read-only SELECT. The host is resolved once and checked (no loopback, private, link-local
-or platform address unless the platform allows it), then the connection goes to that very
+read-only SELECT. The host is resolved once and checked (only globally routable addresses,
+never the platform's, unless the platform allows internal ones), then the connection goes to that very
 address (no DNS rebinding between check and use). The rows are streamed from a server-side
 cursor inside a read-only transaction, within the configured connection timeout (flow A1).
 """
@@ -102,9 +102,9 @@ def checked_address(host: str, port: int, allow_private: bool | None = None) -> 
     if not allow:
         own = _platform_addresses()
         for address in addresses:
-            if (address.is_loopback or address.is_private or address.is_link_local
-                    or address.is_reserved or address.is_multicast or address.is_unspecified
-                    or address in own):
+            # Only globally routable addresses: this also refuses carrier-grade NAT
+            # (100.64.0.0/10, where some clouds put their metadata service).
+            if not address.is_global or address.is_multicast or address in own:
                 raise RemoteSourceError(
                     f"L'adresse {address} est interne (réseau privé ou serveur de la plateforme) : "
                     "elle est refusée. Le Super Admin peut autoriser les adresses internes.")
@@ -234,6 +234,11 @@ def _first_line(error: Exception) -> str:
     return (str(original).strip().splitlines() or ["erreur inconnue"])[0][:300]
 
 
+def _mysql_code(error: DBAPIError) -> int | None:
+    args = getattr(getattr(error, "orig", None), "args", ())
+    return args[0] if args and isinstance(args[0], int) else None
+
+
 def _connection_error(error: DBAPIError, timeout: int) -> RemoteSourceError:
     detail = _first_line(error).lower()
     if "timeout" in detail or "timed out" in detail:
@@ -241,8 +246,13 @@ def _connection_error(error: DBAPIError, timeout: int) -> RemoteSourceError:
     if "refused" in detail or "can't connect" in detail:
         return RemoteSourceError("Connexion refusée par le serveur : vérifiez l'adresse et le port, "
                                  "et que la base accepte les connexions distantes.")
-    if "password" in detail or "access denied" in detail or "authentication" in detail:
+    code = _mysql_code(error)
+    # MySQL answers 1044 for a database the account may not use, whether it exists or not.
+    if code in (1044, 1049) or "unknown database" in detail \
+            or ("database" in detail and "does not exist" in detail):
+        return RemoteSourceError("Cette base de données n'existe pas sur le serveur, ou ce compte "
+                                 "n'y a pas accès : vérifiez le nom de la base dans l'URL.")
+    if "password" in detail or "access denied" in detail or "authentication" in detail \
+            or ("role" in detail and "does not exist" in detail):
         return RemoteSourceError("Identifiant ou mot de passe refusé par la base de données.")
-    if "does not exist" in detail or "unknown database" in detail:
-        return RemoteSourceError("Cette base de données n'existe pas sur le serveur.")
     return RemoteSourceError(f"Connexion impossible : {_first_line(error)}")

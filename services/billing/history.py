@@ -12,7 +12,8 @@ from services.identity.access import AuthContext, access_area
 from services.models.billing import Wallet, WalletEntry
 
 PAGE_SIZE = 15
-LABELS = {**CHANNEL_LABELS, "topup": "Recharge", "seat": "Sièges agent"}
+LABELS = {**CHANNEL_LABELS, "topup": "Recharge", "seat": "Sièges agent",
+          "seat_prorata": "Licences supplémentaires (prorata)"}
 
 
 @dataclass(frozen=True)

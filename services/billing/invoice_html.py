@@ -4,16 +4,18 @@ from __future__ import annotations
 import html
 
 from services.billing.money import format_money
+from services.billing.seller import legal_mentions, seller_details
 from services.billing.vat import REVERSE_CHARGE_MENTION, VatRule
 from services.models.billing import Invoice
-
-# The seller's legal details printed on every invoice.
-SELLER = {"name": "BIAR GROUP", "address": "Douala, Cameroun",
-          "tax_id": "NIU : voir contrat", "email": "facturation@b-gotocall.com"}
 
 
 def invoice_html(invoice: Invoice, number: str) -> str:
     e = html.escape
+    seller = seller_details()
+    seller_block = "<br/>".join(e(x) for x in [seller["name"], seller["address"],
+                                               *legal_mentions(seller), seller["email"]] if x)
+    buyer_ids = "".join(f"<br/>{e(label)} : {e(invoice.buyer[key])}" for key, label in
+                        (("niu", "NIU"), ("rccm", "RCCM")) if invoice.buyer.get(key))
     cur = invoice.currency
     buyer = invoice.buyer
     rows = "".join(
@@ -34,11 +36,11 @@ table.lines td, table.lines th {{ padding: 4px; border-bottom: 0.5px solid #d1d5
 <td><h1>Facture {number}</h1>
 Date d'émission : {invoice.issued_at:%d/%m/%Y}<br/>
 Période : {invoice.period_start:%d/%m/%Y} – {invoice.period_end:%d/%m/%Y}</td>
-<td class="r"><b>{e(SELLER['name'])}</b><br/>{e(SELLER['address'])}<br/>{e(SELLER['tax_id'])}<br/>{e(SELLER['email'])}</td>
+<td class="r">{seller_block}</td>
 </tr></table>
 <p><b>Facturé à :</b><br/>{e(buyer.get('name', ''))}<br/>{e(buyer.get('address', ''))}
 {e(buyer.get('city', ''))} ({e(buyer.get('country', ''))})<br/>
-N° TVA : {e(buyer.get('vat_number') or 'non renseigné')}</p>
+N° TVA : {e(buyer.get('vat_number') or 'non renseigné')}{buyer_ids}</p>
 <table class="lines" width="100%">
 <tr><th align="left">Désignation</th><th class="r">Qté</th><th class="r">Prix unitaire HT</th><th class="r">Montant HT</th></tr>
 {rows}</table>

@@ -18,6 +18,7 @@ from services.billing.months import previous_month
 from services.billing.money import format_money
 from services.billing.prices import ITEM_LABELS
 from services.billing.receipts import PURPOSES
+from services.billing.subscription import PRORATED
 from services.billing.vat import VatRule, vat_amount, vat_rule
 from services.db.engine import platform_session
 from services.identity.access import AuthContext, access_area
@@ -59,7 +60,8 @@ def _buyer(session: Session, tenant: Tenant) -> tuple[dict, str]:
     profile = session.get(BillingProfile, tenant.id)
     buyer = {"name": (profile.legal_name if profile and profile.legal_name else tenant.name),
              "address": profile.address if profile else "", "city": profile.city if profile else "",
-             "country": tenant.country, "vat_number": profile.vat_number if profile else ""}
+             "country": tenant.country, "vat_number": profile.vat_number if profile else "",
+             "niu": profile.niu if profile else "", "rccm": profile.rccm if profile else ""}
     return buyer, buyer["vat_number"]
 
 
@@ -113,19 +115,35 @@ def issue_purchase_invoice(payment_id: int) -> Invoice:
     if payment is None or payment.status != "succeeded":
         raise InvoiceError(payment_id)
     day = payment.completed_at.date()
-    line = {"label": PURPOSES.get(payment.purpose, payment.purpose), "quantity": 1,
-            "unit_amount": payment.net_amount, "amount": payment.net_amount,
-            "detail": f"Transaction {payment.transaction_id}"}
+    lines = payment.cart.get("lines") or [
+        {"label": PURPOSES.get(payment.purpose, payment.purpose), "quantity": 1,
+         "unit_amount": payment.net_amount, "amount": payment.net_amount, "detail": ""}]
+    lines = [{**line, "detail": "; ".join(x for x in (line["detail"],
+                                                       f"Transaction {payment.transaction_id}") if x)}
+             for line in lines]
     with platform_session() as s:
         _, vat_number = _buyer(s, s.get(Tenant, payment.tenant_id))
     rule = VatRule(payment.vat_rate_bp, payment.vat_rate_bp == 0 and bool(vat_number))
-    return _issue(payment.tenant_id, "purchase", f"payment:{payment.id}", day, day, [line], rule)
+    return _issue(payment.tenant_id, "purchase", f"payment:{payment.id}", day, day, lines, rule)
 
 
 def _month_bounds(year: int, month: int) -> tuple[date, date]:
     start = date(year, month, 1)
     end = (date(year + month // 12, month % 12 + 1, 1)) - timedelta(days=1)
     return start, end
+
+
+SUBSCRIPTION_KINDS = ("seat", PRORATED)
+SUBSCRIPTION_LABELS = {"seat": "Abonnement — licences agent du mois",
+                       PRORATED: "Licences agent supplémentaires (prorata)"}
+
+
+def _entry_line(entry: WalletEntry) -> dict:
+    qty = max(1, entry.quantity)
+    return {"label": SUBSCRIPTION_LABELS[entry.kind], "quantity": qty,
+            "unit_amount": -entry.amount // qty, "amount": -entry.amount,
+            "detail": f"{entry.description} — prélevé sur le Smart Wallet le "
+                      f"{entry.created_at:%d/%m/%Y}"}
 
 
 def issue_monthly_invoice(tenant_id: int, year: int, month: int) -> Invoice | None:
@@ -139,10 +157,18 @@ def issue_monthly_invoice(tenant_id: int, year: int, month: int) -> Invoice | No
                       .where(WalletEntry.tenant_id == tenant_id, WalletEntry.amount < 0,
                              WalletEntry.created_at >= lo, WalletEntry.created_at < hi)
                       .group_by(WalletEntry.kind).order_by(WalletEntry.kind)).all()
-    lines = [{"label": ITEM_LABELS.get(kind, kind), "quantity": int(qty or 0),
-              "unit_amount": int(amount) // int(qty) if qty else int(amount),
-              "amount": int(amount), "detail": "Prélevé sur le Smart Wallet"}
-             for kind, qty, amount in rows]
+        subscription = s.exec(select(WalletEntry).where(
+            WalletEntry.tenant_id == tenant_id, WalletEntry.amount < 0,
+            WalletEntry.kind.in_(SUBSCRIPTION_KINDS),
+            WalletEntry.created_at >= lo, WalletEntry.created_at < hi)
+            .order_by(WalletEntry.id)).all()
+    # The subscription one line per purchase (its seats and, when prorated, its days);
+    # consumption one line per kind.
+    lines = [_entry_line(entry) for entry in subscription]
+    lines += [{"label": ITEM_LABELS.get(kind, kind), "quantity": int(qty or 0),
+               "unit_amount": int(amount) // int(qty) if qty else int(amount),
+               "amount": int(amount), "detail": "Prélevé sur le Smart Wallet"}
+              for kind, qty, amount in rows if kind not in SUBSCRIPTION_KINDS]
     if not lines:
         return None
     return _issue(tenant_id, "monthly", f"monthly:{tenant_id}:{year}-{month:02d}", start, end,

@@ -61,17 +61,16 @@ class PaymentView:
 def start_checkout(ctx: AuthContext, purpose: str = "onboarding", topup_net: int = 0) -> str:
     """Record a pending payment and open a checkout; returns the URL to send the person to."""
     access_area(ctx, "billing")
-    s = get_settings()
     with platform_session() as session:
         tenant = session.get(Tenant, ctx.tenant_id)
-        profile = session.get(BillingProfile, ctx.tenant_id)
     if purpose == "onboarding":
         if tenant.status != TenantStatus.PENDING_PAYMENT.value:
             raise PaymentError("Cette instance est déjà active : utilisez la recharge du Smart Wallet.")
         cart = load_cart(ctx)
         net, snapshot = cart.quote.net, {"channels": cart.channels, "agents": cart.agents,
                                          "traffic": cart.traffic,
-                                         "seats": cart.quote.subscription_total}
+                                         "seats": cart.quote.subscription_total,
+                                         "lines": quote_lines(cart.quote)}
         description = f"Instance B-GOTOCALL — {tenant.name}"
     elif purpose == "topup":
         if tenant.status != TenantStatus.ACTIVE.value:
@@ -85,6 +84,31 @@ def start_checkout(ctx: AuthContext, purpose: str = "onboarding", topup_net: int
         raise PaymentError("Type de paiement inconnu.")
     if net <= 0:
         raise PaymentError("Le panier est vide : choisissez au moins un agent.")
+    return open_checkout(ctx, purpose, net, snapshot, description)
+
+
+def quote_lines(quote) -> list[dict]:
+    """The invoice lines of a first purchase: the month's subscription per seat, each channel
+    chosen, and the consumption credit prepaid on the Smart Wallet per channel."""
+    lines = [{"label": f"Abonnement — {line.label}", "quantity": line.quantity,
+              "unit_amount": line.unit_amount, "amount": line.amount,
+              "detail": "Licences agent du mois en cours"} for line in quote.subscription]
+    for line in quote.consumption:
+        lines.append({"label": f"Crédit de consommation prépayé — {line.label}",
+                      "quantity": line.quantity, "unit_amount": line.unit_amount,
+                      "amount": line.amount,
+                      "detail": "Canal activé ; crédité sur le Smart Wallet, prélevé à l'usage"})
+    return lines
+
+
+def open_checkout(ctx: AuthContext, purpose: str, net: int, snapshot: dict,
+                  description: str) -> str:
+    """Record a pending payment of `net` (plus VAT) and open the gateway's checkout."""
+    access_area(ctx, "billing")
+    s = get_settings()
+    with platform_session() as session:
+        tenant = session.get(Tenant, ctx.tenant_id)
+        profile = session.get(BillingProfile, ctx.tenant_id)
     rule = vat_rule(tenant.country, profile.vat_number if profile else "")
     tax = vat_amount(net, rule.rate_bp)
     gateway = get_payment_gateway(tenant.currency)
@@ -97,8 +121,7 @@ def start_checkout(ctx: AuthContext, purpose: str = "onboarding", topup_net: int
         checkout = gateway.create_checkout(CheckoutRequest(
             reference=str(payment.id), amount=payment.total_amount, currency=tenant.currency,
             description=description, customer_email=ctx.email,
-            success_url=f"{s.public_url}/paiement/confirmation?session_id={{CHECKOUT_SESSION_ID}}",
-            cancel_url=f"{s.public_url}/paiement/annule?paiement={payment.id}",
+            **_return_urls(s.public_url, purpose, payment.id),
             idempotency_key=payment.idempotency_key,
             metadata={"tenant": tenant.slug, "purpose": purpose}))
     except PaymentGatewayError as exc:
@@ -108,6 +131,16 @@ def start_checkout(ctx: AuthContext, purpose: str = "onboarding", topup_net: int
             "UPDATE platform.payment SET checkout_id = :c WHERE id = :i"),
             {"c": checkout.id, "i": payment.id})
     return checkout.redirect_url
+
+
+def _return_urls(public_url: str, purpose: str, payment_id: int) -> dict[str, str]:
+    """Where the gateway sends the person back: a top-up or a licence purchase returns to
+    « Facturation », which shows the new balance; the first payment follows the sign-up steps."""
+    if purpose in ("topup", "licences"):
+        return {"success_url": f"{public_url}/facturation?session_id={{CHECKOUT_SESSION_ID}}",
+                "cancel_url": f"{public_url}/facturation?paiement={payment_id}"}
+    return {"success_url": f"{public_url}/paiement/confirmation?session_id={{CHECKOUT_SESSION_ID}}",
+            "cancel_url": f"{public_url}/paiement/annule?paiement={payment_id}"}
 
 
 def handle_gateway_event(event: GatewayEvent, gateway_name: str = "stripe") -> str:
@@ -183,6 +216,10 @@ def _complete(payment_id: int, transaction_id: str) -> bool:
                          quantity=int(payment.cart.get("agents", 1)), session=session,
                          reference=f"seats:{payment.tenant_id}:{month}",
                          description=f"Abonnement {month} ({payment.cart.get('agents')} agents)")
+        if payment.purpose == "licences":
+            from services.billing.subscription import settle_paid_change
+
+            settle_paid_change(session, payment.id, payment.tenant_id, payment.cart)
     return True
 
 

@@ -12,6 +12,8 @@ from services.models.columns import utcnow
 from services.models.platform import Tenant
 
 _VAT_NUMBER = re.compile(r"^[A-Z]{2}[0-9A-Z]{2,13}$")
+NIU = re.compile(r"^[A-Z0-9]{8,20}$")
+RCCM = re.compile(r"^[A-Z]{2}[A-Z0-9/ -]{3,58}$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,8 @@ class ProfileView:
     city: str
     vat_number: str
     country: str
+    niu: str = ""
+    rccm: str = ""
 
     @property
     def missing(self) -> bool:
@@ -34,15 +38,24 @@ def billing_profile(ctx: AuthContext) -> ProfileView:
         p = s.get(BillingProfile, ctx.tenant_id)
     if p is None:
         return ProfileView(tenant.name, "", "", "", tenant.country)
-    return ProfileView(p.legal_name, p.address, p.city, p.vat_number, tenant.country)
+    return ProfileView(p.legal_name, p.address, p.city, p.vat_number, tenant.country, p.niu, p.rccm)
 
 
 def save_billing_profile(ctx: AuthContext, legal_name: str, address: str, city: str,
-                         vat_number: str) -> dict[str, str]:
-    """Save; returns errors by field (empty when saved)."""
+                         vat_number: str, niu: str | None = None,
+                         rccm: str | None = None) -> dict[str, str]:
+    """Save; returns errors by field (empty when saved). NIU and RCCM are kept when not given."""
     access_area(ctx, "billing")
     vat_number = vat_number.replace(" ", "").upper()
     errors = {}
+    if niu is not None:
+        niu = niu.replace(" ", "").upper()
+        if niu and not NIU.match(niu):
+            errors["niu"] = "NIU invalide : 8 à 20 lettres ou chiffres (ex. M012345678901A)."
+    if rccm is not None:
+        rccm = " ".join(rccm.split())
+        if rccm and not RCCM.match(rccm):
+            errors["rccm"] = "RCCM invalide (ex. RC/DLA/2019/B/1234)."
     if len(legal_name.strip()) < 2:
         errors["legal_name"] = "Indiquez la raison sociale."
     if len(address.strip()) < 4:
@@ -60,5 +73,7 @@ def save_billing_profile(ctx: AuthContext, legal_name: str, address: str, city: 
         p = s.get(BillingProfile, ctx.tenant_id) or BillingProfile(tenant_id=ctx.tenant_id)
         p.legal_name, p.address, p.city = legal_name.strip(), address.strip(), city.strip()
         p.vat_number, p.updated_at = vat_number, utcnow()
+        p.niu = p.niu if niu is None else niu
+        p.rccm = p.rccm if rccm is None else rccm
         s.add(p)
     return {}

@@ -13,7 +13,8 @@ from services.models.billing import Payment
 from services.models.platform import Tenant
 from services.onboarding.provisioning import tenant_storage
 
-PURPOSES = {"onboarding": "Création de l'instance", "topup": "Recharge du Smart Wallet"}
+PURPOSES = {"onboarding": "Création de l'instance", "topup": "Recharge du Smart Wallet",
+            "licences": "Licences et canaux supplémentaires"}
 
 
 class ReceiptNotFound(LookupError):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func
 from sqlmodel import select
@@ -26,7 +27,7 @@ _FRAME_LABELS = {"name": "Nom", "description": "Description", "timezone": "Fusea
                  "valid_from": "Début de validité", "valid_until": "Fin de validité",
                  "contact_local_time": "Heure locale du contact", "holidays": "Jours fériés",
                  "holiday_country": "Jours fériés du pays", "preset": "Préréglage"}
-_TOKEN = re.compile(r"[\w{}%'’€$-]+|[^\w\s]")
+_TOKEN = re.compile(r"[\w{}%'’€$/-]+|[^\w\s]")  # a date 31/12 stays one word
 _SLOT_LABELS = {"enabled": "activé", "mode": "mode", "script": "script", "sender": "expéditeur",
                 "text": "texte", "subject": "objet", "html": "contenu",
                 "template_id": "modèle", "variables": "variables", "media_url": "média"}
@@ -46,23 +47,29 @@ def _short(value) -> str:
     return (text[:60] + "…") if len(text) > 60 else (text or "(vide)")
 
 
-def _words(html: str) -> list[str]:
-    return _TOKEN.findall(plain_text_of(html or ""))
+class _Words:
+    """A text cut into words, each remembering where it stands so a run of them is quoted
+    exactly as written (« 31/12 », « 14:30 », « Noël ! »), not re-spaced."""
 
+    def __init__(self, html: str) -> None:
+        self.text = plain_text_of(html or "")
+        self.matches = list(_TOKEN.finditer(self.text))
+        self.tokens = [m.group() for m in self.matches]
 
-def _joined(tokens: list[str]) -> str:
-    return re.sub(r" ([,.)])", r"\1", " ".join(tokens)).strip(" ,.;:")  # French keeps " :"
+    def quote(self, start: int, end: int) -> str:
+        return self.text[self.matches[start].start():self.matches[end - 1].end()].strip(" ,.;:")
 
 
 def _text_change(label: str, old: str, new: str) -> str:
     """A word-level summary of a text edit: what was removed and what was added."""
-    a, b = _words(old), _words(new)
+    a, b = _Words(old), _Words(new)
     removed, added = [], []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a.tokens, b=b.tokens,
+                                                       autojunk=False).get_opcodes():
         if tag in ("replace", "delete"):
-            removed.append(_joined(a[i1:i2]))
+            removed.append(a.quote(i1, i2))
         if tag in ("replace", "insert"):
-            added.append(_joined(b[j1:j2]))
+            added.append(b.quote(j1, j2))
     parts = ([f"retiré « {_short(' … '.join(removed))} »"] if removed else []) + (
         [f"ajouté « {_short(' … '.join(added))} »"] if added else [])
     return f"{label} : " + (", ".join(parts) or "mise en forme modifiée") + "."
@@ -104,6 +111,13 @@ def diff_lines(old: dict, new: dict) -> list[str]:
     return lines or ["Aucun changement."]
 
 
+def _is_iso_day(value: str) -> bool:
+    try:
+        return date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False
+
+
 def validated(ctx: AuthContext, config: dict) -> dict:
     """The configuration cleaned for saving; raises CampaignError with every problem."""
     config = normalized(config)
@@ -114,6 +128,10 @@ def validated(ctx: AuthContext, config: dict) -> dict:
         config["form"] = clean_form(config["form"]["fields"])
     except FormError as exc:
         problems.append(str(exc))
+    for key in ("valid_from", "valid_until"):
+        if config[key] and not _is_iso_day(config[key]):
+            problems.append(f"{_FRAME_LABELS[key]} : saisissez une date jj/mm/aaaa.")
+            config[key] = ""
     if config["valid_from"] and config["valid_until"] and \
             config["valid_until"] < config["valid_from"]:
         problems.append("La fin de validité précède son début.")
@@ -161,14 +179,27 @@ def save_campaign(ctx: AuthContext, campaign_id: int, config: dict, *,
     return SaveResult(campaign, campaign.version, changes, warnings)
 
 
-def rollback_campaign(ctx: AuthContext, campaign_id: int, number: int) -> SaveResult:
-    """One click: a new version equal to version `number` (answers are never deleted)."""
-    access_area(ctx, "campaigns")
+def _version(ctx: AuthContext, campaign_id: int, number: int) -> tuple[Campaign, CampaignVersion]:
     with tenant_session(ctx) as session:
+        campaign = load_campaign(session, campaign_id)
         old = session.exec(select(CampaignVersion).where(
             CampaignVersion.campaign_id == campaign_id, CampaignVersion.number == number)).first()
     if old is None:
         raise CampaignError("Version introuvable.")
+    return campaign, old
+
+
+def rollback_preview(ctx: AuthContext, campaign_id: int, number: int) -> list[str]:
+    """What going back to version `number` changes in the campaign as it runs now."""
+    access_area(ctx, "campaigns")
+    campaign, old = _version(ctx, campaign_id, number)
+    return diff_lines(campaign.config, old.config)
+
+
+def rollback_campaign(ctx: AuthContext, campaign_id: int, number: int) -> SaveResult:
+    """After confirmation: a new version equal to version `number` (answers are never deleted)."""
+    access_area(ctx, "campaigns")
+    _, old = _version(ctx, campaign_id, number)
     return save_campaign(ctx, campaign_id, old.config, confirm_breaking=True,
                          note=f"Retour à la version {number}")
 

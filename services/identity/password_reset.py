@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import select
+from sqlmodel import select, update
 
 from services.db.engine import platform_session
 from services.identity.audit import record_security_event
@@ -29,6 +29,7 @@ def request_password_reset(email: str, client_ip: str = "") -> None:
         user = session.exec(select(User).where(User.email == email, User.is_active)).first()
         if user is None:
             return
+        _void_outstanding_tokens(session, user.id)  # only the latest link works
         session.add(PasswordResetToken(
             token_hash=token_hash(token), user_id=user.id,
             expires_at=utcnow() + timedelta(minutes=s.reset_token_minutes)))
@@ -55,11 +56,17 @@ def reset_password(token: str, new_password: str) -> list[str]:
             .with_for_update()).first()
         if reset is None or reset.used_at or reset.expires_at <= now:
             return [INVALID_LINK]
-        reset.used_at = now
+        _void_outstanding_tokens(session, reset.user_id)  # this one and any other link
         user = session.get(User, reset.user_id)
         user.password_hash = hash_password(new_password)
-        session.add_all([reset, user])
+        session.add(user)
         user_id = user.id
     revoke_all_sessions(user_id)
     record_security_event("password_reset", user_id=user_id)
     return []
+
+
+def _void_outstanding_tokens(session, user_id: int) -> None:
+    session.exec(update(PasswordResetToken)
+                 .where(PasswordResetToken.user_id == user_id, PasswordResetToken.used_at.is_(None))
+                 .values(used_at=utcnow()))

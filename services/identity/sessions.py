@@ -12,6 +12,8 @@ from services.models.columns import utcnow
 from services.models.platform import AuthSession, Role, Tenant, TenantStatus, User
 from services.settings import get_settings
 
+# The cookie that carries a browser's session token (HttpOnly: page scripts never see it).
+SESSION_COOKIE = "bgc_session"
 # last_seen_at is written at most this often, to keep reads cheap.
 _TOUCH_EVERY = timedelta(minutes=1)
 

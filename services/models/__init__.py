@@ -20,3 +20,4 @@ from services.models.campaigns import (  # noqa: F401
     Campaign, CampaignAgent, CampaignVersion, FormAnswer, FrequencyCap, WhatsAppTemplate,
 )
 from services.models.interactions import Interaction  # noqa: F401
+from services.models.settings import PhoneNumber, SipTrunk, TenantSettings  # noqa: F401

@@ -44,6 +44,8 @@ class Cart(SQLModel, table=True):
     channels: list = Field(default_factory=list, sa_type=JSON)
     agents: int = 1
     traffic: dict = Field(default_factory=dict, sa_type=JSON)
+    # A reduction waiting for the next month: {"agents", "channels", "from": "YYYY-MM"}.
+    scheduled: Optional[dict] = Field(default=None, sa_type=JSON, nullable=True)
     updated_at: datetime = timestamp()
 
 
@@ -132,6 +134,8 @@ class BillingProfile(SQLModel, table=True):
     address: str = Field(default="", max_length=300)
     city: str = Field(default="", max_length=120)
     vat_number: str = Field(default="", max_length=40)
+    niu: str = Field(default="", max_length=40)     # Numéro d'Identifiant Unique (tax id, CEMAC)
+    rccm: str = Field(default="", max_length=60)    # trade register number (OHADA)
     updated_at: datetime = timestamp()
 
 

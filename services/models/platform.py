@@ -44,6 +44,7 @@ class User(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     email: str = Field(unique=True, index=True, max_length=254)
+    login: Optional[str] = Field(default=None, max_length=40)  # unique per tenant; set at enrolment
     password_hash: str
     full_name: str = Field(max_length=200)
     role: str = Field(max_length=20)

@@ -11,6 +11,7 @@ from starlette.routing import Mount, Route
 from services.sandbox.sendgrid.app import Mailbox, inbox_app, sendgrid_app
 from services.sandbox.stripe.app import stripe_app
 from services.sandbox.stripe.store import StripeStore
+from services.sandbox.twilio.app import TwilioStore, twilio_app
 from services.settings import get_settings
 
 
@@ -27,6 +28,8 @@ def build_app() -> Starlette:
         Mount("/inbox", inbox_app(mailbox)),
         Mount("/stripe", stripe_app(StripeStore(s.stripe_webhook_url, s.stripe_webhook_secret,
                                                 f"{s.sandbox_url}/stripe"), s.stripe_api_key)),
+        Mount("/twilio", twilio_app(TwilioStore(s.twilio_account_sid, s.twilio_auth_token,
+                                                s.twilio_inbound_url))),
     ])
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from services.settings import REPO_ROOT, get_settings
 
+OBSERVER = "observer:observerpass"   # a second AMI user of the simulator (one login per user)
+
 
 class StackError(RuntimeError):
     pass
@@ -40,11 +42,12 @@ class Stack:
                         "--threads", "4"],
             "scheduler": [py, "-m", "services.scheduler", "--ready-file",
                           str(self.log_dir / "scheduler.ready")],
-            "web": [py, "-m", "reflex", "run", "--env", "prod", "--single-port",
+            "web": [py, "-m", "services.stack.web", "run", "--env", "prod", "--single-port",
                     "--frontend-port", str(self.ports.web),
                     "--backend-port", str(self.ports.web), "--loglevel", "warning"],
             "pbx": [py, "-m", "services.sandbox.pbx", "--port", str(self.ports.pbx), "--tenant", "demo",
                     "--registered", "--recordings", str(self.log_dir.parent / "recordings"),
+                    "--extra-user", OBSERVER,        # tests watch the PBX beside the bridge's own login
                     "--config-dir", self.env["BGC_ASTERISK_CONFIG_DIR"]],
             "pbx-bridge": [py, "-m", "services.voice.bridge", "--port", str(self.ports.pbx)],
         }

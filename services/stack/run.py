@@ -65,6 +65,7 @@ def main() -> None:
     if load_demo_data():
         print("Demo data loaded.")
     s = get_settings()
+    (s.data_dir / "redis.url").write_text(s.redis_url)   # for `make demo-call` from another terminal
     stack = Stack(stack_environment(s.data_dir, s.database_url, s.redis_url),
                   Ports(web=s.web_port, sandbox=s.sandbox_port), s.data_dir / "logs")
     print("Starting the web app, workers and sandbox...", flush=True)

@@ -121,8 +121,8 @@ def enroll_member(ctx: AuthContext, kind: Membership, last_name: str, first_name
             extension = next_free_extension(set(session.exec(select(AgentProfile.extension))), kind.extensions)
             if extension is None:
                 raise EnrolmentError("Plus aucune extension libre dans la plage de l'instance.")
-            user = User(email=email, password_hash=hash_password(new_token()), full_name=full_name,
-                        role=kind.role.value, tenant_id=ctx.tenant_id)
+            user = User(email=email, login=login, password_hash=hash_password(new_token()),
+                        full_name=full_name, role=kind.role.value, tenant_id=ctx.tenant_id)
             session.add(user)
             session.flush()
             session.add(AgentProfile(user_id=user.id, extension=extension, login=login,

@@ -4,8 +4,11 @@
 
 Per active tenant: pjsip.d/<slug>.conf (endpoint/auth/aor of each enrolled agent and supervisor,
 secrets decrypted here only), extensions.d/<slug>.conf (the tenant's contexts from
-asterisk/templates/tenant-extensions.conf), queues.d/<slug>.conf (its static queue), and
-manager.d/bgotocall.conf (the bridge's AMI user). Files holding secrets are written mode 0600.
+asterisk/templates/tenant-extensions.conf), queues.d/<slug>.conf (its sales queue and one queue per live or
+paused campaign, `<slug>-campaign-<id>`, all without static members: agents are dynamic members the
+bridge adds and removes with QueueAdd/QueueRemove, so an unenrolment never meets « Member not dynamic »),
+and manager.d/bgotocall.conf (the bridge's AMI user). Files holding secrets are written mode 0600.
+Each include is a list of sections (`Section`), so another module can add its own to a tenant's file.
 Then reload: `asterisk -rx "module reload res_pjsip.so"` / `dialplan reload` / `queue reload all`
 (the bridge sends the first one itself after an enrolment).
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlmodel import select
@@ -20,14 +24,16 @@ from sqlmodel import select
 from services.db.engine import platform_session
 from services.db.tenancy import tenant_session
 from services.identity.system import system_context
+from services.models.campaigns import Campaign, CampaignStatus
 from services.models.platform import Role, Tenant, User
 from services.models.voice import AgentProfile
 from services.settings import REPO_ROOT
 from services.voice.gateway import pbx_config
-from services.voice.sip import endpoint_name, unseal_secret
+from services.voice.sip import campaign_queue, endpoint_name, sales_queue, unseal_secret
+from services.voice.tenant_lines import default_caller_id, dids_section, trunk_section
 
 TEMPLATE = REPO_ROOT / "asterisk" / "templates" / "tenant-extensions.conf"
-COMPANY_NUMBER = "+15550001000"   # until the tenant's numbers (DIDs) have their own table
+COMPANY_NUMBER = "+15550001000"   # the caller ID of a tenant with no DID shown by a campaign
 
 
 def _write(path: Path, text: str, secret: bool = False) -> None:
@@ -57,19 +63,48 @@ def pjsip_include(tenant: Tenant) -> str:
     return "\n".join(blocks)
 
 
-def queues_include(tenant: Tenant) -> str:
+@dataclass(frozen=True)
+class Section:
+    """One `[name](template)` block of an Asterisk configuration file."""
+    name: str
+    template: str = ""
+    options: list[tuple[str, str]] = field(default_factory=list)
+
+    def render(self) -> str:
+        head = f"[{self.name}]" + (f"({self.template})" if self.template else "")
+        return "\n".join([head] + [f"{key} = {value}" for key, value in self.options]) + "\n"
+
+
+def render_include(title: str, sections: list[Section]) -> str:
+    return f"; {title}: generated, do not edit.\n\n" + "\n".join(s.render() for s in sections)
+
+
+def queue_sections(tenant: Tenant) -> list[Section]:
+    """The tenant's queues: sales, and one per campaign that may take calls (live or paused)."""
     with tenant_session(system_context(tenant.id)) as session:
-        agents = session.exec(select(AgentProfile.extension).join(User, User.id == AgentProfile.user_id)
-                              .where(User.is_active, User.role == Role.AGENT.value)
-                              .order_by(AgentProfile.extension)).all()
-    members = "".join(f"member => PJSIP/{endpoint_name(tenant.slug, ext)}\n" for ext in agents)
-    return f"; Tenant {tenant.slug}: generated.\n[{tenant.slug}-sales](queue-template)\n{members}"
+        campaigns = session.exec(select(Campaign.id).where(Campaign.status.in_(
+            [CampaignStatus.LIVE.value, CampaignStatus.EN_PAUSE.value])).order_by(Campaign.id)).all()
+    return [Section(sales_queue(tenant.slug), "queue-template")] + [
+        Section(campaign_queue(tenant.slug, c), "queue-template") for c in campaigns]
+
+
+def queues_include(tenant: Tenant) -> str:
+    return render_include(f"Tenant {tenant.slug}", queue_sections(tenant))
+
+
+def sales_members(tenant_id: int, tenant_slug: str) -> dict[str, str]:
+    """The tenant's active agents, members of its sales queue: endpoint -> display name."""
+    with tenant_session(system_context(tenant_id)) as session:
+        rows = session.exec(select(AgentProfile.extension, User.full_name).join(User, User.id == AgentProfile.user_id)
+                            .where(User.is_active, User.role == Role.AGENT.value)
+                            .order_by(AgentProfile.extension)).all()
+    return {endpoint_name(tenant_slug, ext): name for ext, name in rows}
 
 
 def extensions_include(tenant: Tenant) -> str:
     text = TEMPLATE.read_text()
     for token, value in {"@SLUG@": tenant.slug, "@COMPANY_NAME@": tenant.name.replace(",", " "),
-                         "@COMPANY_NUMBER@": COMPANY_NUMBER}.items():
+                         "@COMPANY_NUMBER@": default_caller_id(tenant) or COMPANY_NUMBER}.items():
         text = text.replace(token, value)
     return text
 
@@ -83,8 +118,8 @@ def manager_include() -> str:
 
 
 def write_tenant_config(tenant: Tenant, out: Path) -> list[Path]:
-    files = {out / "pjsip.d" / f"{tenant.slug}.conf": (pjsip_include(tenant), True),
-             out / "extensions.d" / f"{tenant.slug}.conf": (extensions_include(tenant), False),
+    files = {out / "pjsip.d" / f"{tenant.slug}.conf": (pjsip_include(tenant) + trunk_section(tenant), True),
+             out / "extensions.d" / f"{tenant.slug}.conf": (extensions_include(tenant) + dids_section(tenant), False),
              out / "queues.d" / f"{tenant.slug}.conf": (queues_include(tenant), False)}
     for path, (text, secret) in files.items():
         _write(path, text, secret)

@@ -6,11 +6,12 @@ Both go through the bridge, the one writer of agent states: a break pauses the a
 from __future__ import annotations
 
 from services.identity.access import AuthContext, access_area
+from services.tenant_settings import DEFAULT_PAUSE_REASONS, pause_reasons
 from services.voice.commands import pbx_command
 from services.voice.directory import extension_of
 from services.voice.sip import endpoint_name
 
-PAUSE_REASONS = ("Déjeuner", "Formation", "Réunion", "Pause courte")
+PAUSE_REASONS = DEFAULT_PAUSE_REASONS      # a tenant's own list is set in Paramètres
 
 
 def _endpoint(ctx: AuthContext) -> str:
@@ -22,7 +23,7 @@ def _endpoint(ctx: AuthContext) -> str:
 
 def take_break(ctx: AuthContext, reason: str) -> None:
     access_area(ctx, "agent_panel")
-    if reason not in PAUSE_REASONS:
+    if reason not in pause_reasons(ctx):
         raise ValueError("Motif de pause inconnu.")
     pbx_command("agent_pause", endpoint=_endpoint(ctx), reason=reason)
 

@@ -33,6 +33,7 @@ from services.voice.gateway import (
     ChannelCreated, ChannelHungUp, DeviceChanged, MemberPaused, PbxConfig, PbxError, PbxGateway, Resynced,
     SpyStarted, SpyStopped, endpoint_of, pbx_config)
 from services.voice.presence import AgentState, agent_states, set_agent_state
+from services.voice.sip import sales_queue, split_endpoint
 
 log = logging.getLogger("pbx-bridge")
 READY_KEY = "bgc:pbx-bridge:ready:{port}"
@@ -55,6 +56,7 @@ class Bridge:
         self._stop = asyncio.Event()
         self._done = asyncio.Event()
         self.applied = 0                             # events turned into a state (bench)
+        self._joining: asyncio.Future | None = None
         self.calls = CallTracker(self._call_over)    # the dialer's calls: outcomes, screen pop
         self.dialer = Dialer(self.gateway, self.calls)
         self.gateway.on_raw(self.calls.on_ami)
@@ -139,6 +141,7 @@ class Bridge:
                 previous = self.states.get(endpoint, AgentState.LOGGED_OUT)
                 self._set(endpoint, state_for_device(device, previous, endpoint in self.paused))
         log.info("resynced %d endpoints, %d queues", len(event.endpoints), len(event.members))
+        self._joining = asyncio.ensure_future(self._join_every_sales_queue(event.members))
 
     def _spy(self, event: SpyStarted | SpyStopped) -> None:
         owner = self.owner(endpoint_of(event.spyer_channel))
@@ -172,8 +175,8 @@ class Bridge:
         elif kind == "hangup":
             await gw.hangup(args["channel"])
         elif kind == "queue_add":
-            await gw.queue_add(args["queue"], args["endpoint"], args.get("member_name", ""),
-                               int(args.get("penalty", 0)))
+            await self._queue_add(args["queue"], args["endpoint"], args.get("member_name", ""),
+                                  int(args.get("penalty", 0)))
         elif kind == "queue_remove":
             await gw.queue_remove(args["queue"], args["endpoint"])
         elif kind == "queue_pause":
@@ -183,8 +186,11 @@ class Bridge:
             return {"members": (await gw.snapshot()).members}
         elif kind == "endpoints_changed":
             self.reload_owners()
-            await self._rewrite_config(args.get("tenant_slug"))
-            await gw.reload_endpoints()
+            await self._apply_config(args.get("tenant_slug"))
+            await self._join_sales_queue(args.get("tenant_slug"))
+        elif kind == "lines_changed":          # Paramètres: the tenant's DIDs or trunk (tenant_lines)
+            await self._apply_config(args.get("tenant_slug"))
+            await gw.action("Command", as_list=False, Command="dialplan reload")
         elif kind in ("agent_pause", "agent_ready"):
             await self._availability(args["endpoint"], kind == "agent_pause", args.get("reason", ""))
         elif kind == "disable_endpoint":
@@ -216,15 +222,75 @@ class Bridge:
             from services.voice.asterisk_config import write_all
             await asyncio.to_thread(write_all, Path(out), tenant_slug)
 
+    async def _apply_config(self, tenant_slug: str | None) -> None:
+        """The tenant's includes rewritten, then Asterisk reads them: endpoints first, then queues."""
+        await self._rewrite_config(tenant_slug)
+        await self.gateway.reload_endpoints()
+        await self.gateway.reload_queues()
+
+    async def _join_sales_queue(self, tenant_slug: str | None, members: dict[str, list[dict]] | None = None) -> None:
+        """Every active agent of the tenant is a dynamic member of its sales queue (QueueAdd); `members`:
+        the queues' members when the caller has them already."""
+        if not tenant_slug:
+            return
+        from services.voice.asterisk_config import sales_members
+        tenant_id = self._tenant_id(tenant_slug)
+        if tenant_id is None:
+            return
+        queue = sales_queue(tenant_slug)
+        if members is None:
+            members = (await self.gateway.snapshot()).members
+        present = {m["endpoint"] for m in members.get(queue, [])}
+        for endpoint, name in (await asyncio.to_thread(sales_members, tenant_id, tenant_slug)).items():
+            if endpoint not in present:
+                try:
+                    await self._queue_add(queue, endpoint, name)
+                except PbxError as error:
+                    if "Already there" not in str(error):    # joined meanwhile by another path
+                        raise
+
+    async def _join_every_sales_queue(self, members: dict[str, list[dict]]) -> None:
+        """After a (re)login: Asterisk may have lost dynamic members (no astdb, a new machine)."""
+        for slug in sorted({split_endpoint(endpoint)[0] for endpoint in self.owners}):
+            try:
+                await self._join_sales_queue(slug, members)
+            except PbxError as error:
+                log.warning("sales queue of %s: %s", slug, error)
+
+    def _tenant_id(self, tenant_slug: str) -> int | None:
+        return next((tenant for endpoint, (tenant, _) in self.owners.items()
+                     if split_endpoint(endpoint)[0] == tenant_slug), None)
+
+    async def _queue_add(self, queue: str, endpoint: str, member_name: str = "", penalty: int = 0) -> None:
+        """QueueAdd; a campaign queue Asterisk does not know yet is generated and loaded, then joined."""
+        try:
+            await self.gateway.queue_add(queue, endpoint, member_name, penalty)
+        except PbxError as error:
+            if "No such queue" not in str(error) or "-campaign-" not in queue:
+                raise
+            slug = queue.rpartition("-campaign-")[0]
+            await self._rewrite_config(slug)
+            await self.gateway.reload_queues()
+            await self._join_sales_queue(slug)    # a reload drops static members the include no longer has
+            await self.gateway.queue_add(queue, endpoint, member_name, penalty)
+
     async def _disable(self, endpoint: str, tenant_slug: str | None = None) -> None:
-        """UC-RH-02 on the PBX: out of every queue, then the endpoint is dropped from the configuration."""
-        for queue, members in (await self.gateway.snapshot()).members.items():
-            if endpoint in [m["endpoint"] for m in members]:
-                await self.gateway.queue_remove(queue, endpoint)
+        """UC-RH-02 on the PBX. The endpoint leaves the configuration and Asterisk reloads it FIRST, so its
+        SIP credentials are dead whatever happens next; then it leaves every queue it is in (a queue that
+        refuses, e.g. « Member not dynamic », is logged and the others still run)."""
         self.owners.pop(endpoint, None)
         self.states.pop(endpoint, None)
         await self._rewrite_config(tenant_slug)
         await self.gateway.reload_endpoints()
+        refused = []
+        for queue, members in (await self.gateway.snapshot()).members.items():
+            if endpoint in [m["endpoint"] for m in members]:
+                try:
+                    await self.gateway.queue_remove(queue, endpoint)
+                except PbxError as error:
+                    refused.append(f"{queue}: {error}")
+        if refused:
+            raise PbxError(f"{endpoint} is disabled but stays listed in " + "; ".join(refused))
 
     async def _run_one(self, r: aioredis.Redis, entry_id: str, fields: dict) -> None:
         try:
@@ -236,12 +302,13 @@ class Bridge:
         finally:
             await r.xack(self.stream, commands.GROUP, entry_id)
 
-    async def consume_commands(self) -> None:
-        r = aioredis.Redis.from_url(get_settings().redis_url, decode_responses=True)
+    async def _command_group(self, r: aioredis.Redis) -> None:
         try:
             await r.xgroup_create(self.stream, commands.GROUP, id="$", mkstream=True)
         except aioredis.ResponseError:
             pass   # the group exists
+
+    async def consume_commands(self, r: aioredis.Redis) -> None:
         pending = "0"                                       # first what this consumer left unacknowledged
         while not self._stop.is_set():
             got = await r.xreadgroup(commands.GROUP, self.consumer, {self.stream: pending}, count=50,
@@ -264,8 +331,10 @@ class Bridge:
 
     async def run(self) -> None:
         self.reload_owners()
+        r = aioredis.Redis.from_url(get_settings().redis_url, decode_responses=True)
+        await self._command_group(r)      # before "ready": no command sent after it can be missed
         await self.gateway.start(wait=None)
-        tasks = [asyncio.ensure_future(self.consume_commands()), asyncio.ensure_future(self.heartbeat()),
+        tasks = [asyncio.ensure_future(self.consume_commands(r)), asyncio.ensure_future(self.heartbeat()),
                  asyncio.ensure_future(self.dialer.run()), asyncio.ensure_future(self.calls.run())]
         await self._stop.wait()
         self.dialer.stop()

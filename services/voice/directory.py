@@ -89,7 +89,9 @@ def _give(session: Session, ctx: AuthContext) -> None:
         numbers = AGENT_RANGE if user.role == Role.AGENT.value else SUPERVISOR_RANGE
         extension = next_free_extension(taken, numbers)
         taken.add(extension)
-        session.add(AgentProfile(user_id=user.id, extension=extension, login=user.email.split("@")[0][:40],
+        user.login = user.login or user.email.split("@")[0][:40]
+        session.add(user)
+        session.add(AgentProfile(user_id=user.id, extension=extension, login=user.login,
                                  sip_secret_sealed=seal_secret(new_sip_secret())))
 
 

@@ -1,9 +1,11 @@
 """The PBX gateway: one AMI connection (panoramisk) with back-off reconnect, resync and typed events.
 
-`PbxGateway.start()` connects and logs in; after every (re)login it resynchronises what it must know
-(endpoint device states, queue members, active channels) and hands a `Resynced` event to `on_event`
-before any other event, so a consumer rebuilds its view after a PBX restart. Actions are sent with
-`action()` and answered or refused (`PbxError`) within a timeout.
+`PbxGateway.start()` connects and logs in; after every (re)login, once Asterisk says `FullyBooted` (a
+booting Asterisk accepts the login but refuses actions until then), it resynchronises what it must know
+(endpoint device states, queue members, active channels), retrying with back-off until it succeeds, and
+hands a `Resynced` event to `on_event`, so a consumer rebuilds its view after a PBX restart. Actions are
+sent with `action()` and answered or refused (`PbxError`) within a timeout; a refused list action is
+refused at once (panoramisk 1.4 waits for a list that never comes when told `as_list=True`).
 """
 from __future__ import annotations
 
@@ -144,6 +146,8 @@ class PbxGateway:
                  backoff: tuple[float, float] = (0.2, 10.0), timeout: float = 10.0) -> None:
         self.config, self.on_event, self.timeout = config, on_event or (lambda event: None), timeout
         self.ready = asyncio.Event()
+        self.booted = asyncio.Event()            # FullyBooted seen on the current connection
+        self._resyncing: asyncio.Future | None = None
         self.logins = 0
         self._backoff = backoff
         self._manager: _BackoffManager | None = None
@@ -174,19 +178,30 @@ class PbxGateway:
     def _logged_in(self, manager: Manager) -> None:
         manager.reconnect_timeout = self._backoff[0]
         self.logins += 1
-        asyncio.ensure_future(self._resync())
+        self._resyncing = asyncio.ensure_future(self._resync(self.logins))
 
     def _lost(self, manager: Manager, exc: Exception | None) -> None:
         self.ready.clear()
+        self.booted.clear()
         log.warning("AMI connection lost (%s); reconnecting with back-off", exc)
 
-    async def _resync(self) -> None:
-        try:
-            self.on_event(await self.snapshot())
-        except PbxError:
-            log.exception("resync failed")
+    async def _resync(self, login: int) -> None:
+        """After FullyBooted, the snapshot; a failure is retried with back-off while this login lasts."""
+        delay = self._backoff[0]
+        await self.booted.wait()
+        while login == self.logins and self._manager is not None:
+            try:
+                snapshot = await self.snapshot()
+            except PbxError as error:
+                log.warning("resync failed (%s); again in %.1f s", error, delay)
+                await asyncio.sleep(delay)
+                delay = min(self._backoff[1], delay * 2)
+                await self.booted.wait()
+                continue
+            if login == self.logins:
+                self.on_event(snapshot)
+                self.ready.set()
             return
-        self.ready.set()
 
     async def snapshot(self) -> Resynced:
         endpoints = {item["ObjectName"]: _LABELS.get(item.get("DeviceState", ""), "UNKNOWN")
@@ -201,6 +216,11 @@ class PbxGateway:
         return Resynced(endpoints, members, channels)
 
     def _dispatch(self, manager: Manager, message: Any) -> None:
+        if message.get("Event") == "FullyBooted":
+            self.booted.set()
+        elif message.get("Event") == "Shutdown":
+            self.ready.clear()
+            self.booted.clear()
         for callback in self._raw:
             callback(message)
         event = to_domain(message)
@@ -222,7 +242,11 @@ class PbxGateway:
         return response
 
     async def listing(self, name: str, item_event: str, **fields: str) -> list[Any]:
-        response = await self.action(name, as_list=True, **fields)
+        """A list action's items. panoramisk sees the list from `EventList: start`, and an error reply
+        stays a single message (so `action()` raises it) instead of a list that never completes."""
+        response = await self.action(name, as_list=None, **fields)
+        if not isinstance(response, list):
+            return []
         return [item for item in response if item.get("Event") == item_event]
 
     async def originate(self, channel: str, context: str, exten: str, *, caller_id: str = "",
@@ -266,3 +290,7 @@ class PbxGateway:
     async def reload_endpoints(self) -> Any:
         """Asterisk reads the regenerated per-tenant pjsip include (asterisk/README.md)."""
         return await self.action("Command", as_list=False, Command="module reload res_pjsip.so")
+
+    async def reload_queues(self) -> Any:
+        """Asterisk reads the regenerated queues includes; dynamic members stay."""
+        return await self.action("Command", as_list=False, Command="queue reload all")

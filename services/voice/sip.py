@@ -22,6 +22,16 @@ def tenant_context(tenant_slug: str, flow: str) -> str:
     return f"t-{tenant_slug}-{flow}"
 
 
+def sales_queue(tenant_slug: str) -> str:
+    """The tenant's inbound queue; every active agent is a dynamic member of it."""
+    return f"{tenant_slug}-sales"
+
+
+def campaign_queue(tenant_slug: str, campaign_id: int) -> str:
+    """A campaign's queue, generated into the tenant's queues include while the campaign runs."""
+    return f"{tenant_slug}-campaign-{campaign_id}"
+
+
 def split_endpoint(endpoint: str) -> tuple[str, str]:
     """'demo-2001' -> ('demo', '2001')."""
     slug, _, extension = endpoint.rpartition("-")

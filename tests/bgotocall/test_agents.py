@@ -1,4 +1,5 @@
 """Agents in Chromium: enrolment with the emailed credentials and the licence limit (UC-RH-01),
+signing in with the login of the enrolment email,
 deletion refused in a call then confirmed (UC-RH-02), whisper on a simulated call (UC-RH-04)."""
 import re
 
@@ -6,12 +7,13 @@ import pytest
 from playwright.sync_api import expect
 
 from services.models.platform import Role
+from services.voice.agents import enroll_agent
 from services.voice.licences import grant_licences
 from services.teams import create_team
 from tests.support.accounts import PASSWORD, context_for, new_tenant, new_user
 from tests.support.ami import AmiProbe
 from tests.support.browser import log_in_and_land
-from tests.support.inbox import wait_for_message
+from tests.support.inbox import link_in, wait_for_message
 
 CUSTOMER = "+15557654301"   # the simulator's customer: answers after 1.5 s, stays on the line
 
@@ -78,6 +80,23 @@ def test_enroll_emails_credentials_and_the_licence_limit_refuses_one_more(page, 
     page.get_by_test_id("confirm-delete").click()
     expect(page.get_by_test_id("agent-row")).to_have_count(0)
     expect(page.get_by_test_id("licence-counter").first).to_have_text("0 / 1 licences")
+
+
+@pytest.mark.e2e
+def test_an_enrolled_agent_signs_in_with_the_login_of_the_enrolment_email(page, product):
+    tenant = new_tenant()
+    grant_licences(tenant.id, 1)
+    email = f"jean-{tenant.slug}@example-corp.cm"
+    login = f"j.ekambi-{tenant.slug}"
+    enroll_agent(context_for(tenant, Role.ADMIN), "Ekambi", "Jean", login, email)
+    message = wait_for_message(product.sandbox_url, email)
+    assert f"identifiant {login}" in message["text"]
+    page.goto(link_in(message))                                   # 1. choose a password
+    page.locator("#password").fill("Agent-password-7")
+    page.locator("#confirm").fill("Agent-password-7")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_test_id("reset-done")).to_be_visible()
+    log_in_and_land(page, login, "Agent-password-7", "/bandeau")
 
 
 @pytest.mark.e2e

@@ -15,6 +15,7 @@ from services.models.audience import ContactRecord
 from services.models.platform import Role
 from tests.support.accounts import PASSWORD, context_for, new_tenant, new_user
 from tests.support.browser import log_in_and_land
+from tests.support.workbooks import CONTACTS, xlsx_bytes
 
 # A Windows-1252, semicolon-separated export from a French Excel: accents, a phone column
 # whose name matches no alias (mapped by hand), a duplicate, a bad number, an opted-out one.
@@ -168,6 +169,51 @@ def test_a_column_no_field_reads_is_kept_in_a_field_created_on_the_spot(page, pr
 
 
 @pytest.mark.e2e
+def test_import_an_excel_file_whose_phones_are_numbers(page, product):
+    log_in_and_land(page, new_user(new_tenant(), Role.ADMIN), PASSWORD, "/tableau-de-bord")
+    page.goto("/audience/import")
+    page.locator("input[type=file]").set_input_files({
+        "name": "contacts.xlsx", "buffer": xlsx_bytes(CONTACTS),
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+    expect(page.get_by_test_id("columns")).to_have_text(
+        "Colonnes trouvées : Nom · Prénom · Téléphone · Email")
+    page.get_by_test_id("to-mapping").click()
+    expect(page.get_by_test_id("sample-table")).to_contain_text("671234567")
+    page.get_by_test_id("to-rules").click()
+    page.get_by_test_id("analyse").click()
+    expect(page.get_by_test_id("summary")).to_have_text(
+        "3 contacts détectés, 0 erreurs de format, 0 doublons, 0 en liste noire")
+    page.locator("#list-name").fill("Classeur Excel")
+    page.get_by_test_id("start-import").click()
+    page.wait_for_url("**/audience")
+    row = page.get_by_test_id("list-row").filter(has_text="Classeur Excel")
+    expect(row.get_by_test_id("list-status")).to_have_text("Prête")
+    expect(row).to_contain_text("Fichier XLSX « contacts.xlsx »")
+
+
+@pytest.mark.e2e
+def test_blacklist_import_of_an_excel_file(page, product):
+    log_in_and_land(page, new_user(new_tenant(), Role.ADMIN), PASSWORD, "/tableau-de-bord")
+    page.goto("/liste-noire")
+    expect(page.get_by_test_id("empty-state")).to_be_visible()
+    page.locator("input[type=file]").set_input_files({
+        "name": "stop.xlsx", "buffer": xlsx_bytes(CONTACTS),
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+    expect(page.get_by_text("4 ajout(s), 0 ligne(s) ignorée(s).")).to_be_visible()
+    expect(page.get_by_test_id("optout-table")).to_contain_text("+237699887766")
+
+
+@pytest.mark.e2e
+def test_a_file_of_another_type_is_refused_in_french(page, product):
+    log_in_and_land(page, new_user(new_tenant(), Role.ADMIN), PASSWORD, "/tableau-de-bord")
+    page.goto("/audience/import")
+    page.locator("input[type=file]").set_input_files(
+        {"name": "contrat.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n"})
+    expect(page.get_by_text("Fichier refusé : déposez un seul fichier")).to_be_visible()
+    expect(page.get_by_text("Files not Accepted")).to_have_count(0)
+
+
+@pytest.mark.e2e
 def test_unsure_separator_is_chosen_by_the_user(page, product):
     log_in_and_land(page, new_user(new_tenant(), Role.ADMIN), PASSWORD, "/tableau-de-bord")
     page.goto("/audience/import")
@@ -204,6 +250,7 @@ def test_blacklist_add_export_remove_with_history(page, product):
     page.locator("#optout-note").fill("=HYPERLINK(\"http://x\")")
     page.get_by_test_id("add-optout").click()
     expect(page.get_by_test_id("optout-table")).to_contain_text("+237655112233")
+    expect(page.locator("#optout-phone")).to_have_value("")  # cleared by the server first
     page.locator("#optout-phone").fill("12")
     page.get_by_test_id("add-optout").click()
     expect(page.get_by_test_id("optout-error")).to_contain_text("Téléphone invalide")

@@ -1,4 +1,7 @@
-"""Documents page lists the tenant's invoices; the super admin suspends a tenant after confirming."""
+"""Documents page lists the tenant's invoices; the super admin suspends a tenant after confirming;
+a wallet top-up returns to Facturation."""
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -8,7 +11,7 @@ from services.models.columns import utcnow
 from services.models.platform import Role
 from services.demo import SUPER_ADMIN_EMAIL
 from tests.support.accounts import PASSWORD, new_tenant, new_user
-from tests.support.browser import log_in_and_land
+from tests.support.browser import log_in_and_land, pay_by_card
 
 
 @pytest.mark.e2e
@@ -66,3 +69,20 @@ def test_facturation_shows_the_movements_live_and_sets_the_alert_threshold(page)
     expect(page.get_by_test_id("wallet-banner")).to_contain_text("Solde bas")   # the top bar follows
     page.reload()
     expect(page.locator("#threshold")).to_have_value("30000")
+
+
+@pytest.mark.e2e
+def test_a_second_top_up_lands_back_in_facturation_with_the_new_balance(page):
+    tenant = new_tenant()
+    start_wallet(tenant.id, "XAF", credit=10_000)
+    log_in_and_land(page, new_user(tenant, Role.ADMIN), PASSWORD, "/tableau-de-bord")
+    page.goto("/facturation")
+    for amount, balance in (("5000", "15\u202f000 FCFA"), ("20000", "35\u202f000 FCFA")):
+        page.locator("#amount").fill(amount)
+        page.get_by_role("button", name="Recharger le Smart Wallet").click()
+        page.wait_for_url("**/stripe/pay/**")
+        pay_by_card(page, "4242 4242 4242 4242")
+        page.wait_for_url(re.compile(r".*/facturation/?\?session_id=cs_test_\w+$"))
+        expect(page.get_by_test_id("topup-confirmed")).to_contain_text(balance)
+        expect(page.get_by_test_id("wallet-balance")).to_have_text(balance)
+        expect(page.get_by_test_id("stepper")).to_have_count(0)

@@ -13,10 +13,12 @@ from services.db.tenancy import tenant_session
 from services.models.campaigns import FormAnswer, TemplateStatus
 from services.voice.presence import AgentState, set_agent_state
 from services.models.platform import Role
+from services.platform.users import create_user
 from tests.support.accounts import PASSWORD, context_for, new_tenant, new_user
 from tests.support.browser import log_in_and_land
 from tests.support.campaigns import fund, launchable_config, new_agent, ready_list
 
+LONG_NAME = "Marie-Christine Ngo Bassong Épouse Mbappe"
 FIELDS = [("Budget", "Nombre"), ("Date de rappel", "Date"), ("Intérêt", "Liste déroulante"),
           ("Accepte la newsletter", "Case à cocher"), ("Commentaire", "Texte")]
 
@@ -93,7 +95,12 @@ def test_supervisor_edits_a_live_campaign_and_the_agent_page_follows(new_page, t
     supervisor = new_page()
     log_in_and_land(supervisor, supervisor_email, PASSWORD, "/supervision")
     _create_campaign(supervisor)
-    supervisor.get_by_test_id("launch-campaign").click()
+    supervisor.get_by_test_id("launch-campaign").click()            # says what it will do first
+    launch = supervisor.get_by_test_id("launch-dialog")
+    for told in ("2 contacts", "1 agent reçoit", "Voix", "SMS", "Email", "WhatsApp"):
+        expect(launch).to_contain_text(told)
+    expect(supervisor.get_by_test_id("campaign-status")).to_have_text("Brouillon")
+    supervisor.get_by_test_id("confirm-launch").click()
     expect(supervisor.get_by_test_id("campaign-status")).to_have_text("LIVE")
     expect(supervisor.get_by_test_id("campaign-launched")).to_contain_text("Test Supervisor")
 
@@ -119,12 +126,60 @@ def test_supervisor_edits_a_live_campaign_and_the_agent_page_follows(new_page, t
     expect(script).to_contain_text("-30% ce week-end", timeout=2_000)
     assert agent.evaluate("window.__sameDocument") is True  # no reload
 
-    supervisor.get_by_test_id("rollback-1").click()
+    supervisor.get_by_test_id("rollback-1").click()                 # says what it changes first
+    rollback = supervisor.get_by_test_id("rollback-dialog")
+    expect(rollback).to_contain_text("La campagne est LIVE")
+    expect(rollback).to_contain_text("Plages du lundi : 09:00-12:30, 14:00-20:00 → "
+                                     "09:00-12:30, 14:00-18:00.")
+    expect(rollback).to_contain_text("retiré « nouvelle promotion : -30% ce week-end »")
+    expect(supervisor.get_by_test_id("campaign-version")).to_contain_text("2")
+    supervisor.get_by_test_id("confirm-rollback").click()
     expect(supervisor.get_by_test_id("campaign-version")).to_contain_text("3")
     expect(script).to_contain_text("notre offre de Noël", timeout=2_000)
     expect(script).not_to_contain_text("-30%")
     assert agent.evaluate("window.__sameDocument") is True
     expect(history).to_contain_text("Retour à la version 1")
+
+
+@pytest.mark.e2e
+def test_a_draft_says_so_its_dates_follow_the_page_language_and_its_choices_are_legible(
+        page, tenant_ready):
+    tenant, supervisor_email, _ = tenant_ready
+    create_user(f"mc-{tenant.slug}@une-longue-adresse-de-societe.cm", PASSWORD, LONG_NAME,
+                Role.AGENT, tenant.id)
+    log_in_and_land(page, supervisor_email, PASSWORD, "/supervision")
+    page.goto("/campagnes/nouvelle")
+    page.locator("#campaign-name").fill("Relance de fin d'année")
+    expect(page.locator("#valid-from")).to_have_attribute("placeholder", "jj/mm/aaaa")
+    page.locator("#valid-from").fill("01/12/2026")
+    page.locator("#valid-until").fill("31/12/2026")
+    page.get_by_test_id("save-campaign").click()
+    page.wait_for_url(re.compile(r".*/campagnes/edition\?id=\d+"))
+    expect(page.get_by_test_id("campaign-context")).to_have_text(
+        "Brouillon : rien n'est envoyé ni appelé avant « Propager l'OS ».")
+    expect(page.locator("#valid-until")).to_have_value("31/12/2026")   # read back as typed
+    page.locator("#valid-until").fill("12/31/2026")                    # not a day in French
+    page.get_by_test_id("save-campaign").click()
+    expect(page.get_by_test_id("form-error")).to_contain_text(
+        "Fin de validité : saisissez une date jj/mm/aaaa.")
+
+    page.get_by_test_id("step-D").click()           # each box keeps its size beside its name
+    page.set_viewport_size({"width": 760, "height": 800})
+    widths = []
+    for name in ("Test Agent", LONG_NAME):                # a long name wraps, its box stays whole
+        choice = page.get_by_test_id("agent-choices").locator("label").filter(has_text=name)
+        box = choice.get_by_role("checkbox").bounding_box()
+        text = choice.get_by_text(name, exact=True).bounding_box()
+        assert box["x"] + box["width"] <= text["x"]
+        widths.append(box["width"])
+    assert widths[0] == widths[1]
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    page.get_by_test_id("language-switch").get_by_role("radio", name="EN").click()
+    page.get_by_test_id("step-A").click()
+    expect(page.locator("#valid-from")).to_have_attribute("placeholder", "dd/mm/yyyy")
+    expect(page.get_by_test_id("preset-FR_CALLS")).to_have_text("France — telemarketing calls")
+    expect(page.get_by_test_id("campaign-context")).to_contain_text("Draft: nothing is sent")
 
 
 @pytest.mark.e2e

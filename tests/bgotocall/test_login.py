@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from services.models.platform import Role
 from tests.support.accounts import PASSWORD, new_tenant, new_user
-from tests.support.browser import log_in, log_in_and_land
+from tests.support.browser import log_in, log_in_and_land, log_out
 from tests.support.inbox import link_in, wait_for_message
 
 
@@ -45,3 +45,14 @@ def test_forgotten_password_by_email(page, product):
     expect(page.get_by_test_id("reset-done")).to_be_visible()
 
     log_in_and_land(page, email, "Fresh-password-7", "/tableau-de-bord")
+
+
+@pytest.mark.e2e
+def test_the_session_cookie_is_out_of_reach_of_page_scripts(page, product):
+    log_in_and_land(page, "admin@demo-sarl.cm", product.demo_password, "/tableau-de-bord")
+    [cookie] = [c for c in page.context.cookies() if c["name"] == "bgc_session"]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and cookie["path"] == "/"
+    assert "bgc_session" not in page.evaluate("document.cookie")
+    assert cookie["value"] not in page.content()
+    log_out(page)
+    assert [c for c in page.context.cookies() if c["name"] == "bgc_session"] == []

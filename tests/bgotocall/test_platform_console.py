@@ -114,3 +114,25 @@ def test_a_failed_provisioning_step_is_retried_from_the_log(page, product):
     expect(page.get_by_test_id(f"retry-{tenant.slug}")).to_have_count(0)
     expect(page.get_by_text("Aucune instance ne correspond à cette recherche.")).to_be_visible()
     assert (product.data_dir / "tenants" / tenant.slug / "invoices").is_dir()
+
+
+@pytest.mark.e2e
+def test_the_super_admin_fills_the_seller_legal_mentions_printed_on_invoices(page, product):
+    from services.billing.seller import SELLER_KEY, seller_details
+
+    with restored_switch(SELLER_KEY):
+        with platform_session() as s:                              # as on a new platform: none set
+            from services.models.billing import PlatformOption
+            row = s.get(PlatformOption, SELLER_KEY)
+            if row is not None:
+                s.delete(row)
+        log_in_and_land(page, SUPER_ADMIN_EMAIL, product.demo_password, "/plateforme")
+        expect(page.get_by_test_id("seller-missing")).to_contain_text("NIU, RCCM")
+        page.locator("#seller-niu").fill("voir contrat")
+        page.get_by_test_id("seller-save").click()
+        expect(page.get_by_test_id("error-seller-niu")).to_contain_text("NIU invalide")
+        page.locator("#seller-niu").fill("M098765432109Z")
+        page.locator("#seller-rccm").fill("RC/DLA/2020/B/4321")
+        page.get_by_test_id("seller-save").click()
+        expect(page.get_by_test_id("seller-missing")).to_have_count(0)
+        assert seller_details()["niu"] == "M098765432109Z"

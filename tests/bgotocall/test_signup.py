@@ -10,6 +10,7 @@ from sqlmodel import select
 from services.billing.wallet import ledger_sum, wallet_of
 from services.db.engine import platform_session
 from services.models.platform import Tenant, User
+from tests.support.browser import pay_by_card
 from tests.support.inbox import link_in, wait_for_message
 
 
@@ -68,14 +69,6 @@ def _configure(page: Page) -> None:
     page.wait_for_url("**/stripe/pay/**")
 
 
-def _type_card(page: Page, number: str) -> None:
-    page.locator("#cardNumber").fill(number)
-    page.locator("#cardExpiry").fill("12 / 34")
-    page.locator("#cardCvc").fill("123")
-    page.locator("#billingName").fill("Awa Mbarga")
-    page.locator("#submit").click()
-
-
 def _tenant_of(email: str) -> Tenant:
     with platform_session() as s:
         user = s.exec(select(User).where(User.email == email)).one()
@@ -89,7 +82,7 @@ def test_sign_up_configure_pay_with_3d_secure_and_get_an_active_tenant(page, pro
     assert (product.data_dir / "tenants" / _tenant_of(email).slug).is_dir()
     _configure(page)
 
-    _type_card(page, "4000 0027 6000 3184")
+    pay_by_card(page, "4000 0027 6000 3184")
     page.wait_for_url("**/3ds")
     page.locator("#complete-3ds").click()
     page.wait_for_url("**/paiement/confirmation**session_id=cs_test_*")
@@ -114,7 +107,7 @@ def test_sign_up_configure_pay_with_3d_secure_and_get_an_active_tenant(page, pro
 def test_a_declined_card_says_why_and_credits_nothing(page, product):
     email = _sign_up(page, product.sandbox_url)
     _configure(page)
-    _type_card(page, "4000 0000 0000 0002")
+    pay_by_card(page, "4000 0000 0000 0002")
     expect(page.locator("#card-error")).to_contain_text("refusée")
     page.locator("#cancel").click()
     page.wait_for_url("**/paiement/annule**paiement=*")

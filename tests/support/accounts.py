@@ -29,3 +29,13 @@ def context_for(tenant: Tenant | None, role: Role):
     email = new_user(tenant, role)
     result = log_in(email, PASSWORD, "10.9.9.9")
     return resolve_session(result.token)
+
+
+def choose_password(user_id: int, password: str = PASSWORD) -> None:
+    """What the enrolment email's link lets a new agent do (the link is walked in the browser tests)."""
+    from services.db.engine import platform_session
+    from services.identity.passwords import hash_password
+    from services.models.platform import User
+
+    with platform_session() as session:
+        session.get(User, user_id).password_hash = hash_password(password)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
+from services.stack.processes import OBSERVER
 from services.voice.gateway import PbxConfig, PbxGateway
 
 
@@ -14,7 +15,8 @@ class AmiProbe:
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
         self.events: list[dict] = []
-        self.gateway = PbxGateway(PbxConfig("127.0.0.1", port, "amiuser", "amipass"))
+        user, secret = OBSERVER.split(":")       # the bridge holds the main user's one login
+        self.gateway = PbxGateway(PbxConfig("127.0.0.1", port, user, secret))
         self.gateway.on_raw(lambda message: self.events.append(dict(message)))
         self.call(self.gateway.start(wait=20))
 

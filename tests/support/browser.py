@@ -21,3 +21,12 @@ def log_out(page: Page) -> None:
     page.get_by_test_id("user-menu").click()
     page.get_by_test_id("logout").click()
     page.wait_for_url("**/connexion")
+
+
+def pay_by_card(page: Page, number: str) -> None:
+    """On the Stripe twin's hosted checkout page: type a card and pay."""
+    page.locator("#cardNumber").fill(number)
+    page.locator("#cardExpiry").fill("12 / 34")
+    page.locator("#cardCvc").fill("123")
+    page.locator("#billingName").fill("Awa Mbarga")
+    page.locator("#submit").click()

@@ -16,6 +16,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=5038)
     parser.add_argument("--user", default="amiuser")
     parser.add_argument("--secret", default="amipass")
+    parser.add_argument("--extra-user", action="append", default=[], metavar="USER:SECRET",
+                        help="another AMI user (repeatable); each user may log in once at a time, as "
+                             "with allowmultiplelogin = no")
     parser.add_argument("--recordings", default="recordings")
     parser.add_argument("--tenant", action="append", default=[], help="extra tenant slug (repeatable)")
     parser.add_argument("--time-scale", type=float, default=1.0, help="0.1 = scripted delays 10x faster")
@@ -35,7 +38,8 @@ async def serve(args: argparse.Namespace) -> None:
     control = await PbxControl.start(host=args.host, port=args.port, username=args.user, secret=args.secret,
                                      recordings=args.recordings, tenants=tenants,
                                      clock=RealClock(args.time_scale), auth_failure_delay=args.auth_failure_delay,
-                                     config_dir=args.config_dir)
+                                     config_dir=args.config_dir,
+                                     extra_users=dict(u.split(":", 1) for u in args.extra_user))
     logging.getLogger(__name__).info("AMI listening on %s:%s", args.host, control.port)
     try:
         await asyncio.Event().wait()

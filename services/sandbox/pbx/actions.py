@@ -1,11 +1,11 @@
 """AMI actions: each handler gets the session and the action, and answers with the trace's exact texts."""
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Awaitable, Callable
 
+from .channels import UP
 from .originate import Originate
-from .pjsip_files import RELOAD_COMMANDS
+from .pjsip_files import DIALPLAN_RELOAD, QUEUE_RELOAD_COMMANDS, RELOAD_COMMANDS
 from .queues import QueueError
 from .wire import Action, Fields
 
@@ -41,7 +41,7 @@ def required(act: Action, key: str, error: str) -> str:
 
 @action("Ping")
 async def ping(session: "Session", act: Action) -> Fields:
-    return [("Ping", "Pong"), ("Timestamp", f"{time.time():.6f}")]
+    return [("Ping", "Pong"), ("Timestamp", f"{session.pbx.clock.time():.6f}")]
 
 
 @action("Logoff")
@@ -60,10 +60,28 @@ async def core_settings(session: "Session", act: Action) -> Fields:
 
 @action("Command")
 async def command(session: "Session", act: Action) -> Fields:
-    if act.get("Command") in RELOAD_COMMANDS:
+    command = act.get("Command") or ""
+    if command in RELOAD_COMMANDS:
         session.pbx.reload_pjsip()
-    output = "Asterisk 22.10.1 (B-GOTOCALL PBX simulator)" if act.get("Command") == "core show version" else ""
+    if command in QUEUE_RELOAD_COMMANDS:
+        session.pbx.reload_queues()
+    if command == DIALPLAN_RELOAD:
+        session.pbx.reload_dialplan()
+        return [("Message", "Command output follows"), ("Output", "Dialplan reloaded.")]
+    if command == "dialplan show from-carrier":
+        return [("Message", "Command output follows"),
+                *(("Output", line) for line in carrier_dialplan(session.pbx))]
+    output = "Asterisk 22.10.1 (B-GOTOCALL PBX simulator)" if command == "core show version" else ""
     return [("Message", "Command output follows"), ("Output", output)]
+
+
+def carrier_dialplan(pbx) -> list[str]:
+    """`dialplan show from-carrier` as Asterisk prints it, for the DIDs read from the includes."""
+    lines = ["[ Context 'from-carrier' created by 'pbx_config' ]"]
+    for did, (_, app) in sorted(pbx.dialplan_dids.items()):
+        lines.append(f"  '{did}' =>          1. {app}")
+    lines.append(f"-= {len(pbx.dialplan_dids)} extensions (1 priority) in 1 context. =-")
+    return lines
 
 
 # ---- channels ------------------------------------------------------------------------------------
@@ -92,7 +110,9 @@ def channel_of(session: "Session", act: Action, missing: str, unknown: str):
 @action("Hangup")
 async def hangup(session: "Session", act: Action) -> Fields:
     channel = channel_of(session, act, "No channel specified", "No such channel")
-    channel.soft_hangup(int(act.get("Cause") or 16))
+    # without a Cause, a coaching channel (in ChanSpy, or still ringing) ends with Cause 0 (trace 17)
+    unset = channel.state != UP or channel.application == "ChanSpy"
+    channel.soft_hangup(int(act.get("Cause") or (0 if unset else 16)))
     return success("Channel Hungup")
 
 
@@ -171,8 +191,10 @@ async def queue_add(session: "Session", act: Action) -> Fields:
 async def queue_remove(session: "Session", act: Action) -> Fields:
     try:
         session.pbx.queues.remove(act.get("Queue"), required(act, "Interface", "'Interface' not specified."))
-    except QueueError as error:
-        raise AmiError(f"Unable to remove interface: {error}")
+    except QueueError as error:     # app_queue's own wording for each case (traces 10 and 17)
+        raise AmiError({"Not there": "Unable to remove interface: Not there",
+                        "No such queue": "Unable to remove interface from queue: No such queue"}
+                       .get(str(error), str(error)))
     return success("Removed interface from queue")
 
 

@@ -67,6 +67,7 @@ class Channel:
     context: str
     exten: str = "s"
     priority: int = 1
+    application: str = ""                # the one the last Newexten started
     state: int = DOWN
     connected: tuple[str, str] = ("<unknown>", "<unknown>")
     variables: dict[str, str] = field(default_factory=dict)
@@ -116,6 +117,7 @@ class Channel:
         self.context = context if context is not None else self.context
         self.exten = exten if exten is not None else self.exten
         self.priority = priority if priority is not None else self.priority
+        self.application = application
         self.emit("Newexten", [("Extension", self.exten), ("Application", application), ("AppData", data)],
                   privilege="dialplan")
 
@@ -187,8 +189,9 @@ class Channel:
             await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             stopper.cancel()
-        if task.done():
+        if task.done() and not self.stop.is_set():
             return task.result()
+        # a hang-up that lands on the same moment as the awaited thing wins, as in Asterisk
         task.cancel()
         raise ChannelHungup(self.name)
 

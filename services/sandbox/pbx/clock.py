@@ -2,8 +2,10 @@
 
 * ``RealClock(time_scale)`` sleeps ``seconds * time_scale`` real seconds (1.0 for standalone use).
 * ``VirtualClock`` keeps its own time. Sleepers wake strictly in (deadline, creation order), one at a
-  time, after a short real pause that lets everything caused by the previous wake-up settle (including
-  the TCP round trips of connected clients). Runs are therefore fast and deterministic.
+  time, and only once the event loop is quiescent: nothing ready to run and no socket data waiting for
+  several loop turns in a row, after a short real pause. Everything caused by the previous wake-up (the
+  TCP round trips of in-process clients included, and a test reacting to an event) therefore happens
+  before virtual time moves on, however slow or loaded the machine is. Runs are fast and deterministic.
 """
 from __future__ import annotations
 
@@ -33,9 +35,10 @@ class RealClock:
 
 
 class VirtualClock:
-    def __init__(self, start: float = 1795677890.0, settle: float = 0.002):
+    def __init__(self, start: float = 1795677890.0, settle: float = 0.002, idle_turns: int = 5):
         self._now = start
         self._settle = settle
+        self._idle_turns = idle_turns
         self._sleepers: list[tuple[float, int, asyncio.Future]] = []
         self._order = itertools.count()
         self._wake = asyncio.Event()
@@ -64,9 +67,22 @@ class VirtualClock:
         while True:
             await self._wake.wait()
             await asyncio.sleep(self._settle)
+            if not await self._quiescent():
+                continue
             self._wake_earliest()
             if not self._sleepers:
                 self._wake.clear()
+
+    async def _quiescent(self) -> bool:
+        """True when the loop stayed idle for `idle_turns` turns: each turn polls the sockets (select with
+        timeout 0) and runs what is ready, so any pending I/O or callback shows up in the ready queue.
+        CPython's loop keeps that queue in ``_ready``; a loop without one is treated as idle."""
+        loop = asyncio.get_running_loop()
+        for _ in range(self._idle_turns):
+            await asyncio.sleep(0)
+            if len(getattr(loop, "_ready", ())) > 0:
+                return False
+        return True
 
     def _wake_earliest(self) -> None:
         while self._sleepers:

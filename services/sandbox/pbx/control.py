@@ -23,11 +23,13 @@ class PbxControl:
                     secret: str = "amipass", recordings: Path | str = "recordings",
                     tenants: list[Tenant] | None = None, clock: RealClock | VirtualClock | None = None,
                     auth_failure_delay: float = 1.0, seed: int = 0,
-                    config_dir: Path | str | None = None) -> "PbxControl":
+                    config_dir: Path | str | None = None, extra_users: dict[str, str] | None = None,
+                    allow_multiple_login: bool = False) -> "PbxControl":
         pbx = Pbx(tenants=tenants, clock=clock, recordings=recordings, seed=seed,
                   config_dir=config_dir)
         server = AmiServer(pbx, host=host, port=port, username=username, secret=secret,
-                           auth_failure_delay=auth_failure_delay)
+                           auth_failure_delay=auth_failure_delay, extra_users=extra_users,
+                           allow_multiple_login=allow_multiple_login)
         return cls(await server.start())
 
     @property
@@ -104,8 +106,12 @@ class PbxControl:
         self.pbx.find(channel_name).request_hangup(16)
 
     # ---- the server -----------------------------------------------------------------------------------
-    async def restart(self) -> None:
-        await self.server.restart()
+    async def restart(self, boot_seconds: float | None = 0.0) -> None:
+        """`core restart now`; boot_seconds=None: Asterisk boots until `finish_boot()`."""
+        await self.server.restart(boot_seconds)
+
+    def finish_boot(self) -> None:
+        self.server.finish_boot()
 
     async def close(self) -> None:
         await self.server.close()

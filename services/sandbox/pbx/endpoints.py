@@ -9,9 +9,10 @@ from .wire import Fields
 if TYPE_CHECKING:
     from .pbx import Pbx
 
-NOT_INUSE, INUSE, RINGING, UNAVAILABLE = "NOT_INUSE", "INUSE", "RINGING", "UNAVAILABLE"
-DEVICE_LABEL = {NOT_INUSE: "Not in use", INUSE: "In use", RINGING: "Ringing", UNAVAILABLE: "Unavailable"}
-QUEUE_STATUS = {NOT_INUSE: 1, INUSE: 2, UNAVAILABLE: 5, RINGING: 6}
+NOT_INUSE, INUSE, RINGING, UNAVAILABLE, BUSY = "NOT_INUSE", "INUSE", "RINGING", "UNAVAILABLE", "BUSY"
+DEVICE_LABEL = {NOT_INUSE: "Not in use", INUSE: "In use", RINGING: "Ringing", UNAVAILABLE: "Unavailable",
+                BUSY: "Busy"}
+QUEUE_STATUS = {NOT_INUSE: 1, INUSE: 2, BUSY: 3, UNAVAILABLE: 5, RINGING: 6}
 
 
 @dataclass
@@ -32,6 +33,8 @@ class Endpoint:
     contact: str | None = None
     policy: PhonePolicy = field(default_factory=PhonePolicy)
     is_trunk: bool = False
+    busy_at: int = 0      # pjsip device_state_busy_at: BUSY from that many ringing/up channels (trace 17)
+    transport: str = "transport-udp"
 
     @property
     def device(self) -> str:
@@ -43,7 +46,7 @@ class Endpoint:
 
     def list_item(self, state: str) -> Fields:
         contacts = f"{self.name}/{self.contact}," if self.contact else ""
-        return [("ObjectType", "endpoint"), ("ObjectName", self.name), ("Transport", "transport-udp"),
+        return [("ObjectType", "endpoint"), ("ObjectName", self.name), ("Transport", self.transport),
                 ("Aor", self.name), ("Auths", "" if self.is_trunk else self.name), ("OutboundAuths", ""),
                 ("Contacts", contacts), ("DeviceState", DEVICE_LABEL[state]), ("ActiveChannels", "0")]
 
@@ -51,7 +54,7 @@ class Endpoint:
         """The objects PJSIPShowEndpoint lists (a subset of Asterisk's many fields)."""
         base = [("ObjectType", "endpoint"), ("ObjectName", self.name), ("Context", self.context),
                 ("Callerid", f'"{self.display_name}" <{self.name}>'), ("Aors", self.name),
-                ("Auth", "" if self.is_trunk else self.name), ("Transport", "transport-udp"),
+                ("Auth", "" if self.is_trunk else self.name), ("Transport", self.transport),
                 ("Webrtc", "no"), ("DirectMedia", "false"), ("DtmfMode", "rfc4733"), ("Allow", "(ulaw)"),
                 ("DeviceState", DEVICE_LABEL[state]), ("ActiveChannels", "0")]
         items = [("EndpointDetail", base)]
@@ -87,9 +90,13 @@ class Endpoints:
         return self.by_name.get(name)
 
     def register(self, name: str, password: str, port: int = 5082) -> bool:
-        """A softphone sends REGISTER: a challenge, then success or failure (trace 01)."""
-        endpoint = self.by_name[name]
+        """A softphone sends REGISTER: a challenge, then success or failure (trace 01). An endpoint that
+        is not (or no longer) configured is refused with res_pjsip's InvalidAccountID security event."""
         call_id = f"{self.pbx.naming.uniqueid()}@127.0.0.1"
+        endpoint = self.by_name.get(name)
+        if endpoint is None:
+            self._security("InvalidAccountID", "Error", Endpoint(name, "", name), call_id, [])
+            return False
         self._security("ChallengeSent", "Informational", endpoint, call_id, [("Challenge", "")])
         if password != endpoint.password:
             self._security("ChallengeResponseFailed", "Error", endpoint, call_id,
@@ -134,11 +141,13 @@ class DeviceStates:
 
     def state_of(self, device: str) -> str:
         channels = [c for c in self.pbx.channels.values() if c.device == device]
+        endpoint = self.pbx.endpoints.get(device.removeprefix("PJSIP/"))
+        if endpoint and endpoint.busy_at and sum(1 for c in channels if c.state in (4, 5, 6)) >= endpoint.busy_at:
+            return BUSY                 # even while the phone still rings
         if any(c.state == 6 for c in channels):
             return INUSE
         if any(c.state == 5 for c in channels):
             return RINGING
-        endpoint = self.pbx.endpoints.get(device.removeprefix("PJSIP/"))
         if device.startswith("PJSIP/") and (endpoint is None or (not endpoint.contact and not endpoint.is_trunk)):
             return UNAVAILABLE
         return NOT_INUSE

@@ -159,7 +159,9 @@ class Originate:
         fields: Fields = ([("ActionID", self.action.action_id)] if self.action.action_id is not None else [])
         fields += [("Response", "Success" if answered else "Failure"),
                    ("Channel", channel.name if channel else self.dial_string)] + self.target()
-        fields += [("Reason", str(reason)), ("Uniqueid", channel.uniqueid if channel else "<unknown>"),
+        # a failure names no channel, but the ChannelId the client chose (trace 17)
+        unknown = self.action.get("ChannelId") or "<unknown>"
+        fields += [("Reason", str(reason)), ("Uniqueid", channel.uniqueid if channel else unknown),
                    ("CallerIDNum", channel.caller[0] if channel else "<unknown>"),
                    ("CallerIDName", channel.caller[1] if channel else "<unknown>")]
         self.pbx.bus.emit("OriginateResponse", "call", fields)

@@ -34,8 +34,13 @@ class Pbx:
         self._tasks: set[asyncio.Task] = set()
         self.config_dir = Path(config_dir) if config_dir else None
         self._from_config: set[str] = set()
+        self._dids_from_config: set[str] = set()
+        self.dialplan_dids: dict[str, tuple[str, str]] = {}
+        self._queues_from_config: set[str] = set()
         self._provision()
         self.reload_pjsip()
+        self.reload_queues()
+        self.reload_dialplan()
 
     # ---- set-up ------------------------------------------------------------------------------
     def _provision(self) -> None:
@@ -63,11 +68,43 @@ class Pbx:
         for name, cfg in wanted.items():
             known = self.endpoints.get(name)
             if known is None:
-                self.endpoints.add(Endpoint(name, cfg.context, cfg.display_name, cfg.password))
+                self.endpoints.add(Endpoint(name, cfg.context, cfg.display_name, cfg.password, busy_at=cfg.busy_at,
+                                            transport=cfg.transport, contact=cfg.contact, is_trunk=cfg.trunk))
                 self.devices.refresh(f"PJSIP/{name}")
             else:
                 known.password = cfg.password or known.password
+                known.busy_at, known.transport = cfg.busy_at, cfg.transport
         self._from_config = set(wanted)
+
+    def reload_dialplan(self) -> None:
+        """DIDs of the generated includes: a tenant's new numbers are delivered to it, removed ones
+        are no longer (tenants known only from the includes are added by slug)."""
+        if self.config_dir is None:
+            return
+        from .pjsip_files import read_dids
+
+        wanted = read_dids(self.config_dir)
+        for did in self._dids_from_config - wanted.keys():
+            for tenant in self.tenants:
+                tenant.dids.pop(did, None)
+        for did, (slug, _) in wanted.items():
+            tenant = next((t for t in self.tenants if t.slug == slug), None)
+            if tenant is None:
+                tenant = Tenant(slug=slug)
+                self.tenants.append(tenant)
+            tenant.dids.setdefault(did, 60)
+        self._dids_from_config = set(wanted)
+        self.dialplan_dids = wanted
+
+    def reload_queues(self) -> None:
+        """Queues of the generated includes (`queue reload all`)."""
+        if self.config_dir is None:
+            return
+        from .pjsip_files import read_queues
+
+        wanted = read_queues(self.config_dir)
+        self.queues.configure(wanted, self._queues_from_config)
+        self._queues_from_config = set(wanted)
 
     # ---- lookup ------------------------------------------------------------------------------
     def tenant_of_context(self, context: str) -> tuple[Tenant, str] | None:

@@ -113,16 +113,27 @@ class Queues:
         return queue
 
     def get(self, name: str) -> Queue:
-        if name not in self.by_name and self.is_realtime(name):
-            self.create(name, [], login_time=int(self.pbx.clock.time()))
+        """Only configured queues exist (no realtime is configured): QueueAdd elsewhere says so."""
         if name not in self.by_name:
             raise QueueError("No such queue")
         return self.by_name[name]
 
-    def is_realtime(self, name: str) -> bool:
-        """Campaign queues (`<slug>-campaign-<id>`) live in Asterisk's realtime queue table: loaded on first use."""
-        return any(t.slug and name.startswith(f"{t.slug}-campaign-") and name.rsplit("-", 1)[1].isdigit()
-                   for t in self.pbx.tenants)
+    def configure(self, wanted: dict[str, list[str]], previous: set[str]) -> None:
+        """`queue reload all`: queues of the configuration appear or go (those dropped from it and without
+        callers), their static members are the configured ones, dynamic members stay."""
+        for name in previous - wanted.keys():
+            if name in self.by_name and not self.by_name[name].callers:
+                del self.by_name[name]
+        now = int(self.pbx.clock.time())
+        for name, interfaces in wanted.items():
+            queue = self.by_name.get(name) or self.create(name, [], login_time=now)
+            kept = [m for m in queue.members if m.membership == "dynamic" or m.interface in interfaces]
+            known = {m.interface for m in kept}
+            fresh = [Member(i, i, login_time=now, status=QUEUE_STATUS[self.pbx.devices.state_of(i)])
+                     for i in interfaces if i not in known]
+            queue.members = kept + fresh
+            queue.next_index = 0
+            queue.notify()
 
     def emit_member(self, event: str, queue: Queue, member: Member) -> None:
         self.pbx.bus.emit(event, "agent", [("Queue", queue.name)] + member.event_fields())
@@ -154,6 +165,8 @@ class Queues:
         member = queue.member(interface)
         if member is None:
             raise QueueError("Not there")
+        if member.membership != "dynamic":
+            raise QueueError("Member not dynamic")      # a `member =>` line: only a reload removes it
         queue.members.remove(member)
         queue.next_index = queue.next_index % max(len(queue.members), 1)
         self.emit_member("QueueMemberRemoved", queue, member)

@@ -9,6 +9,8 @@ from .pbx import Pbx
 from .wire import Action, Fields, encode, encode_banner, read_message
 
 log = logging.getLogger(__name__)
+# modules loaded late in the boot (res_pjsip, app_queue, app_mixmonitor): "Invalid/unknown command" until then
+BOOT_LATE_ACTIONS = ("pjsip", "queue", "mixmonitor", "stopmixmonitor")
 
 
 class Session:
@@ -16,6 +18,7 @@ class Session:
         self.server, self.reader, self.writer = server, reader, writer
         self.pbx: Pbx = server.pbx
         self.logged_in = False
+        self.username = ""
         self.events = True
         self.closed = False
         self._unsubscribe = None
@@ -70,9 +73,12 @@ class Session:
         if not self.logged_in and name not in ("logoff", "challenge"):
             return self.respond(act, [("Message", "Permission denied")], "Error")
         handler = HANDLERS.get(name)
+        if not self.server.booted and name not in ("logoff", "ping"):
+            # still booting: the modules that register most actions are not loaded yet (trace 17)
+            handler = None if name.startswith(BOOT_LATE_ACTIONS) else self._permission_denied
         if handler is None:
             self.security_event("RequestBadFormat", "Error", [("RequestType", f"Action: {act.name}"),
-                                                               ("AccountID", self.server.username)])
+                                                               ("AccountID", self.username)])
             return self.respond(act, [("Message", f"Invalid/unknown command: {act.name}. Use Action: "
                                                   "ListCommands to show available commands.")], "Error")
         try:
@@ -82,35 +88,58 @@ class Session:
         if fields is not None:
             self.respond(act, fields)
 
+    @staticmethod
+    async def _permission_denied(session: "Session", act: Action) -> None:
+        raise AmiError("Permission denied")
+
     async def login(self, act: Action) -> None:
-        if act.get("Username") != self.server.username or act.get("Secret") != self.server.secret:
-            await asyncio.sleep(self.server.auth_failure_delay)
+        username = act.get("Username") or ""
+        if self.server.users.get(username) is None or act.get("Secret") != self.server.users[username]:
+            await self.pbx.clock.sleep(self.server.auth_failure_delay)
             self.respond(act, [("Message", "Authentication failed")], "Error")
             await self.writer.drain()
             return self.close()
-        self.logged_in = True
+        if not self.server.allow_multiple_login and any(s.logged_in and s.username == username
+                                                        for s in self.server.sessions):
+            # manager.conf allowmultiplelogin = no (trace 17: a SessionLimit per refused attempt)
+            self.security_event("SessionLimit", "Error", [("AccountID", "")],
+                                session_tv="1970-01-01T00:00:00.000+0000")
+            self.respond(act, [("Message", "Login Already In Use")], "Error")
+            await self.writer.drain()
+            return self.close()
+        self.logged_in, self.username = True, username
         self.events = act.get("Events", "on").lower() not in ("off", "no", "false")
         self.respond(act, [("Message", "Authentication accepted")])
+        if self.server.booted:
+            self.fully_booted()
+        self._unsubscribe = self.pbx.bus.subscribe(self.on_event)
+        self.security_event("SuccessfulAuth", "Informational", [("AccountID", username),
+                                                                 ("UsingPassword", "0")])
+
+    def fully_booted(self) -> None:
+        """Sent at login once Asterisk has booted, and to every session when the boot ends."""
         uptime = str(self.pbx.uptime())
         self.write([("Event", "FullyBooted"), ("Privilege", "system,all"), ("Uptime", uptime),
                     ("LastReload", uptime), ("Status", "Fully Booted")])
-        self._unsubscribe = self.pbx.bus.subscribe(self.on_event)
-        self.security_event("SuccessfulAuth", "Informational", [("AccountID", self.server.username),
-                                                                 ("UsingPassword", "0")])
 
-    def security_event(self, event: str, severity: str, extra: Fields) -> None:
+    def security_event(self, event: str, severity: str, extra: Fields, session_tv: str | None = None) -> None:
         local, remote = self.writer.get_extra_info("sockname"), self.writer.get_extra_info("peername")
+        tail = [("SessionTV", session_tv)] if session_tv else []
         self.pbx.bus.emit(event, "security", [
             ("EventTV", self.pbx.event_tv()), ("Severity", severity), ("Service", "AMI"), ("EventVersion", "1"),
             ("SessionID", hex(id(self))), ("LocalAddress", f"IPV4/TCP/{local[0]}/{local[1]}"),
-            ("RemoteAddress", f"IPV4/TCP/{remote[0]}/{remote[1]}")] + extra)
+            ("RemoteAddress", f"IPV4/TCP/{remote[0]}/{remote[1]}")] + tail + extra)
 
 
 class AmiServer:
     def __init__(self, pbx: Pbx, *, host: str = "127.0.0.1", port: int = 5038, username: str = "amiuser",
-                 secret: str = "amipass", auth_failure_delay: float = 1.0) -> None:
+                 secret: str = "amipass", auth_failure_delay: float = 1.0, extra_users: dict[str, str] | None = None,
+                 allow_multiple_login: bool = False) -> None:
         self.pbx, self.host, self.port = pbx, host, port
         self.username, self.secret = username, secret
+        self.users = {username: secret, **(extra_users or {})}
+        self.allow_multiple_login = allow_multiple_login      # asterisk/manager.conf says no
+        self.booted = True
         self.auth_failure_delay = auth_failure_delay
         self.sessions: set[Session] = set()
         self._server: asyncio.base_events.Server | None = None
@@ -144,10 +173,32 @@ class AmiServer:
             self._server = None
         await self.pbx.shutdown()
 
-    async def restart(self) -> None:
-        """Like `core restart now`: connections drop, calls vanish, configuration stays; same port."""
+    async def restart(self, boot_seconds: float | None = 0.0) -> None:
+        """Like `core restart now`: `Shutdown` is announced, connections drop, calls vanish, configuration
+        stays; same port. For `boot_seconds` (virtual; None: until `finish_boot()`) after, logins work but
+        actions are refused and no FullyBooted is sent; then every session gets FullyBooted, as a booting
+        Asterisk does."""
+        for session in list(self.sessions):
+            session.on_event([("Event", "Shutdown"), ("Privilege", "system,all"), ("Shutdown", "Cleanly"),
+                              ("Restart", "True")])
         await self.stop()
+        self.booted = boot_seconds is not None and boot_seconds <= 0
         self._server = await asyncio.start_server(self._accept, self.host, self.port)
+        if boot_seconds is not None and boot_seconds > 0:
+            self.pbx.spawn(self._boot_for(boot_seconds))
+
+    async def _boot_for(self, seconds: float) -> None:
+        await self.pbx.clock.sleep(seconds)
+        self.finish_boot()
+
+    def finish_boot(self) -> None:
+        if self.booted:
+            return
+        self.booted = True
+        self.pbx.started_at = self.pbx.clock.time()
+        for session in list(self.sessions):
+            if session.logged_in:
+                session.fully_booted()
 
     async def close(self) -> None:
         await self.stop()

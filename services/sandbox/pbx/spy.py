@@ -31,7 +31,6 @@ async def chan_spy(spyer: Channel, tenant: "Tenant") -> None:
     agent, options = spy_target(spyer.exten)
     device = f"PJSIP/{tenant.endpoint(agent)}"
     spyer.step("ChanSpy", f"{device},{options}")
-    spyer.variables["SPY_MODE"] = options
     await spyer.sleep(SPY_START_SECONDS)
     spyee = active_channel(spyer, device)
     if spyee is None:

@@ -9,11 +9,13 @@ from services.audience.blacklist import (
     load_blacklist, opt_out_history, record_opt_out, remove_opt_out,
 )
 from services.audience.errors import ImportFileError
+from services.audience.imports import import_opt_outs_upload, imports_dir
 from services.db.tenancy import tenant_session
 from services.identity.access import AccessDenied
 from services.models.audience import OptOut, OptOutEvent
 from services.models.platform import Role
 from tests.support.accounts import context_for, new_tenant
+from tests.support.workbooks import CONTACTS, xlsx_bytes
 
 
 @pytest.fixture
@@ -107,3 +109,13 @@ def test_a_large_import_is_batched_and_counts_new_entries_once_with_their_audit(
     assert is_opted_out(ctx, email="client2999@exemple.cm") is False
     assert is_opted_out(ctx, email="CLIENT3000@exemple.cm")
     assert import_opt_outs(ctx, path) == (0, 3)  # a second import adds nothing, audits nothing
+
+
+def test_an_uploaded_excel_file_with_phones_stored_as_numbers_is_imported(tenant):
+    ctx = context_for(tenant, Role.ADMIN)
+    assert import_opt_outs_upload(ctx, io.BytesIO(xlsx_bytes(CONTACTS))) == (4, 0)
+    assert is_opted_out(ctx, phone="+237699887766")
+    assert is_opted_out(ctx, email="helene@exemple.cm")
+    with pytest.raises(ImportFileError):
+        import_opt_outs_upload(ctx, io.BytesIO(b"PK\x03\x04" + b"garbage" * 100))
+    assert list(imports_dir(ctx).glob("*.upload")) == []  # the files are not kept

@@ -8,8 +8,9 @@ from sqlmodel import select
 from services.audience.blacklist import record_opt_out
 from services.audience.errors import ImportFileError
 from services.audience.imports import (
-    AudienceError, add_custom_field, custom_field_kinds, delete_contact_list, inspect_source,
-    list_contact_lists, preview_contact_import, record_contact_import, report_path, store_upload,
+    AudienceError, add_custom_field, custom_field_kinds, delete_contact_list, imports_dir,
+    inspect_source, inspect_upload, list_contact_lists, preview_contact_import,
+    record_contact_import, report_path, store_upload,
 )
 from services.audience.mapping import unkept_columns
 from services.audience.injection import run_contact_import
@@ -18,6 +19,7 @@ from services.identity.access import AccessDenied
 from services.models.audience import ContactRecord
 from services.models.platform import Role
 from tests.support.accounts import context_for, new_tenant
+from tests.support.workbooks import CONTACTS, xlsx_bytes
 
 CSV = (
     "client_id;Nom;Prénom;Téléphone;Courriel;Zone\n"
@@ -192,3 +194,23 @@ def test_agents_cannot_import(admin):
         store_upload(agent, io.BytesIO(b"tel\n671234567\n"))
     with pytest.raises(AccessDenied):
         list_contact_lists(agent)
+
+
+def test_an_excel_upload_with_phones_stored_as_numbers_gives_its_rows(admin):
+    source, inspected = inspect_upload(admin, io.BytesIO(xlsx_bytes(CONTACTS)))
+    assert (inspected.kind, inspected.columns) == ("xlsx", ["Nom", "Prénom", "Téléphone", "Email"])
+    assert [row[2] for row in inspected.sample] == ["671234567", "699887766", "222234567"]
+
+    preview = preview_contact_import(admin, source, inspected.suggested, "telephone")
+    assert (preview.summary.total, preview.summary.accepted) == (3, 3)
+    contact_list = record_contact_import(admin, "Excel", source, inspected.suggested, "telephone", 3)
+    run_contact_import(admin.tenant_id, contact_list.id, admin.user_id)
+    assert [c.telephone for c in _contacts(admin, contact_list.id)] == [
+        "+237671234567", "+237699887766", "+237222234567"]
+
+
+def test_a_refused_upload_is_not_kept(admin):
+    for data in (b"PK\x03\x04" + b"garbage" * 100, b"Nom\n"):
+        with pytest.raises(ImportFileError):
+            inspect_upload(admin, io.BytesIO(data))
+    assert list(imports_dir(admin).glob("*.upload")) == []

@@ -14,7 +14,7 @@ from services.audience.imports import (
     inspect_source, preview_contact_import, record_contact_import, save_database_source,
 )
 from services.audience.injection import run_contact_import
-from services.audience.remote import RemoteSourceError, RemoteSpec, open_remote_table
+from services.audience.remote import RemoteSourceError, RemoteSpec, checked_address, open_remote_table
 from services.db.tenancy import tenant_session
 from services.models.audience import ContactRecord, DatabaseSource
 from services.models.platform import Role
@@ -154,3 +154,40 @@ def test_credentials_need_the_same_secret():
     assert unseal(token, secret="one") == {"username": "u", "password": "p"}
     with pytest.raises(CredentialsUnavailable):
         unseal(token, secret="two")
+
+
+@pytest.mark.parametrize("address", ["100.64.0.1", "100.100.100.200", "192.0.2.1", "198.18.0.1",
+                                     "::ffff:10.0.0.1", "fc00::1"])
+def test_every_address_that_is_not_globally_routable_is_refused(address):
+    with pytest.raises(RemoteSourceError, match="interne"):
+        checked_address(address, 5432, allow_private=False)
+
+
+def test_a_public_address_is_let_through():
+    assert checked_address("8.8.8.8", 5432, allow_private=False) == "8.8.8.8"
+
+
+@pytest.fixture
+def mariadb_account():
+    """A MariaDB account that may read the `test` database only."""
+    user, password = "bgc_" + uuid.uuid4().hex[:8], "Probe-pass-1"
+    with pymysql.connect(host="127.0.0.1", user="root", password="", database="test") as conn:
+        with conn.cursor() as cur:
+            cur.execute(f"CREATE USER '{user}'@'%' IDENTIFIED BY '{password}'")
+            cur.execute(f"GRANT SELECT ON test.* TO '{user}'@'%'")
+    yield user, password
+    with pymysql.connect(host="127.0.0.1", user="root", password="", database="test") as conn:
+        conn.cursor().execute(f"DROP USER '{user}'@'%'")
+
+
+def test_an_unknown_mysql_database_is_not_reported_as_a_wrong_password(private_hosts_allowed,
+                                                                       mariadb_account):
+    user, password = mariadb_account
+    with pytest.raises(RemoteSourceError, match="n'existe pas sur le serveur, ou ce compte"):
+        with open_remote_table(RemoteSpec("mysql://127.0.0.1:3306/no_such_base", user, password,
+                                          table="t")):
+            pass
+    with pytest.raises(RemoteSourceError, match="mot de passe refusé"):
+        with open_remote_table(RemoteSpec("mysql://127.0.0.1:3306/test", user, "Wrong-pass-2",
+                                          table="t")):
+            pass

@@ -7,11 +7,12 @@ from services.campaigns.assignment import (
     campaign_agents, finish_pending_removals, live_campaigns, move_agent, release_agent,
 )
 from services.campaigns.lifecycle import (
-    archive_campaign, create_campaign, duplicate_campaign, launch_campaign, list_campaigns,
-    pause_campaign, resume_campaign,
+    LaunchPreview, archive_campaign, create_campaign, duplicate_campaign, get_campaign,
+    launch_campaign, launch_preview, list_campaigns, pause_campaign, resume_campaign,
 )
 from services.campaigns.store import CampaignError, ConfirmationNeeded
-from services.campaigns.versions import campaign_history, rollback_campaign, save_campaign
+from services.campaigns.versions import (
+    campaign_history, rollback_campaign, rollback_preview, save_campaign)
 from services.db.tenancy import tenant_session
 from services.identity.access import AccessDenied
 from services.infra.redis import get_redis
@@ -75,6 +76,48 @@ def test_rollback_is_a_new_version_equal_to_the_old_one(live):
     assert result.campaign.config["channels"]["voice"]["script"] == original
     assert campaign_history(ctx, campaign.id)[0].note == "Retour à la version 1"
     assert [v.number for v in campaign_history(ctx, campaign.id)] == [3, 2, 1]
+
+
+def test_a_text_change_is_quoted_as_written():
+    tenant = new_tenant()
+    ctx = context_for(tenant, Role.SUPERVISOR)
+    campaign = create_campaign(ctx, launchable_config(ready_list(ctx), new_agent(tenant)[1]))
+    config = dict(campaign.config)
+    config["channels"] = {**config["channels"], "sms": {
+        **config["channels"]["sms"], "text": "Bonjour {Nom}, -10% jusqu'au 31/12 à 14:30."}}
+    assert save_campaign(ctx, campaign.id, config).changes == [
+        "SMS, texte : retiré « ce mois », ajouté « jusqu'au 31/12 à 14:30 »."]
+
+
+def test_a_validity_date_that_is_not_a_day_is_refused_by_its_name(live):
+    _, ctx, campaign, _ = live
+    with pytest.raises(CampaignError, match="Fin de validité : saisissez une date jj/mm/aaaa."):
+        save_campaign(ctx, campaign.id, {**campaign.config, "valid_until": "12/31/2026"})
+    assert save_campaign(ctx, campaign.id, {**campaign.config, "valid_until": "2026-12-31"}) \
+        .campaign.config["valid_until"] == "2026-12-31"
+
+
+def test_the_launch_says_how_many_contacts_agents_and_channels_before_it_happens():
+    tenant = new_tenant()
+    ctx = context_for(tenant, Role.SUPERVISOR)
+    fund(tenant.id)
+    agents = [new_agent(tenant)[1] for _ in range(2)]
+    config = launchable_config(ready_list(ctx), agents[0])
+    config["agents"] = agents
+    campaign = create_campaign(ctx, config)
+    assert launch_preview(ctx, campaign.id) == LaunchPreview(contacts=2, agents=2,
+                                                             channels=["voice", "sms"])
+    assert get_campaign(ctx, campaign.id).status == "BROUILLON"
+
+
+def test_a_rollback_says_what_it_changes_before_it_happens(live):
+    _, ctx, campaign, _ = live
+    config = dict(campaign.config)
+    config["bands"] = {**config["bands"], "0": "09:00-12:30, 14:00-20:00"}
+    save_campaign(ctx, campaign.id, config)
+    assert rollback_preview(ctx, campaign.id, 1) == [
+        "Plages du lundi : 09:00-12:30, 14:00-20:00 → 09:00-12:30, 14:00-18:00."]
+    assert campaign_history(ctx, campaign.id)[0].number == 2   # nothing saved yet
 
 
 def test_removing_a_field_with_answers_asks_confirmation_and_keeps_answers(live):

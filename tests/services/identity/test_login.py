@@ -1,3 +1,5 @@
+from concurrent.futures import ThreadPoolExecutor
+
 from sqlmodel import select
 
 from services.db.engine import platform_session
@@ -62,3 +64,33 @@ def test_a_success_clears_the_account_counter():
     for _ in range(4):
         log_in(email, "Wrong-password-1", "10.3.0.2")
     assert log_in(email, PASSWORD, "10.3.0.3").error == ""
+
+
+def _in_parallel(attempts: list[tuple[str, str, str]]) -> list[str]:
+    with ThreadPoolExecutor(max_workers=len(attempts)) as pool:
+        return [r.error for r in pool.map(lambda a: log_in(*a), attempts)]
+
+
+def test_forty_parallel_wrong_passwords_on_one_account_check_only_five():
+    email = new_user(new_tenant(), Role.AGENT)
+    errors = _in_parallel([(email, f"Wrong-{i}-Password", f"10.6.{i}.1") for i in range(40)])
+    assert errors.count(WRONG_CREDENTIALS) == 5
+    assert sum("Trop de tentatives" in e for e in errors) == 35
+    with platform_session() as s:
+        failed = [e for e in s.exec(select(SecurityEvent).where(SecurityEvent.kind == "login_failed"))
+                  if e.detail.get("email") == email]
+    assert len(failed) == 5
+
+
+def test_forty_parallel_wrong_passwords_from_one_address_check_only_twenty():
+    tenant = new_tenant()
+    accounts = [new_user(tenant, Role.AGENT) for _ in range(40)]
+    errors = _in_parallel([(email, "Wrong-password-1", "10.7.0.1") for email in accounts])
+    assert errors.count(WRONG_CREDENTIALS) == 20
+    assert sum("Trop de tentatives" in e for e in errors) == 20
+
+
+def test_successful_logins_do_not_use_up_the_address_allowance():
+    tenant = new_tenant()
+    for _ in range(25):
+        assert log_in(new_user(tenant, Role.AGENT), PASSWORD, "10.8.0.1").error == ""

@@ -62,3 +62,27 @@ def test_unknown_address_gets_no_email(product):
     request_password_reset(known)
     wait_for_message(product.sandbox_url, known)  # delivered after the unknown one's turn
     assert messages_to(product.sandbox_url, "nobody-here@example-corp.cm") == []
+
+
+def test_a_new_request_voids_the_older_links(product):
+    email = new_user(new_tenant(), Role.ADMIN)
+    request_password_reset(email)
+    older = _emailed_token(product, email)
+    request_password_reset(email)
+    newer = _emailed_token(product, email, count=2)
+    assert reset_password(newer, "Brand-new-pass-2") == []
+    assert reset_password(older, "Attacker-pass-3") == [INVALID_LINK]
+    assert log_in(email, "Brand-new-pass-2", "10.5.0.2").token
+
+
+def test_using_a_link_voids_every_other_outstanding_link(product):
+    email = new_user(new_tenant(), Role.ADMIN)
+    request_password_reset(email)
+    used = _emailed_token(product, email)
+    with platform_session() as s:  # a second live link, as the product issued before this fix
+        user_id = s.exec(select(PasswordResetToken.user_id)
+                         .where(PasswordResetToken.token_hash == token_hash(used))).one()
+        s.add(PasswordResetToken(token_hash=token_hash("other-link"), user_id=user_id,
+                                 expires_at=utcnow() + timedelta(minutes=30)))
+    assert reset_password(used, "Brand-new-pass-2") == []
+    assert reset_password("other-link", "Attacker-pass-3") == [INVALID_LINK]

@@ -5,6 +5,15 @@ import pytest
 from services.sandbox.pbx import PbxControl, VirtualClock
 from services.sandbox.pbx.tenants import demo_tenant, lab_tenant
 from services.voice.gateway import PbxConfig, PbxGateway
+from tests.support.pbx import real_pbx
+
+
+def pytest_collection_modifyitems(items):
+    """A test that uses the simulator's control side (phones, customers, restarts) needs phones."""
+    for item in items:
+        own = getattr(getattr(item, "_fixtureinfo", None), "argnames", ())   # the test's own arguments
+        if {"pbx", "world", "demo_pbx"} & set(own):
+            item.add_marker(pytest.mark.phones)
 
 
 class Seen:
@@ -33,6 +42,9 @@ class Seen:
 
 @pytest.fixture
 async def pbx(tmp_path):
+    if real_pbx():      # the tests that drive the simulator itself are marked `phones` (deselect them)
+        yield None
+        return
     control = await PbxControl.start(port=0, recordings=tmp_path / "rec", clock=VirtualClock(),
                                      tenants=[lab_tenant(), demo_tenant("demo")], auth_failure_delay=0.05)
     yield control
@@ -40,10 +52,18 @@ async def pbx(tmp_path):
 
 
 @pytest.fixture
-async def gateway(pbx):
+def pbx_config(pbx):
+    """The AMI address of the PBX under test: a real Asterisk from the environment, else the simulator."""
+    target = real_pbx()
+    if target:
+        return PbxConfig(target.host, target.port, target.user, target.secret)
+    return PbxConfig("127.0.0.1", pbx.port, "amiuser", "amipass")
+
+
+@pytest.fixture
+async def gateway(pbx_config):
     seen = Seen()
-    gw = PbxGateway(PbxConfig("127.0.0.1", pbx.port, "amiuser", "amipass"), seen, backoff=(0.05, 0.5),
-                    timeout=5)
+    gw = PbxGateway(pbx_config, seen, backoff=(0.05, 0.5), timeout=5)
     gw.seen = seen
     await gw.start(wait=5)
     yield gw

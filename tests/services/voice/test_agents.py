@@ -13,17 +13,8 @@ from services.voice.licences import grant_licences, licence_usage
 from services.voice.presence import AgentState, agent_state, set_agent_state
 from services.voice.skills import set_agent_skill, set_agent_teams
 from services.teams import create_team
-from tests.support.accounts import PASSWORD, context_for, new_tenant
+from tests.support.accounts import PASSWORD, choose_password, context_for, new_tenant
 from services.identity.sessions import resolve_session
-
-
-def choose_password(user_id: int) -> None:
-    """What the emailed link lets the agent do (the link itself is walked in the browser test)."""
-    from services.db.engine import platform_session
-    from services.identity.passwords import hash_password
-    from services.models.platform import User
-    with platform_session() as session:
-        session.get(User, user_id).password_hash = hash_password(PASSWORD)
 
 
 @pytest.fixture

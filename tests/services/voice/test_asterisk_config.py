@@ -23,7 +23,9 @@ def test_generated_includes_follow_enrolments(tmp_path):
     dialplan = (tmp_path / "extensions.d" / f"{tenant.slug}.conf").read_text()
     assert f"[t-{tenant.slug}-spy]" in dialplan and f"ChanSpy(PJSIP/{tenant.slug}-${{EXTEN:4}},qw)" in dialplan
     assert "@SLUG@" not in dialplan
-    assert f"member => PJSIP/{tenant.slug}-2001" in (tmp_path / "queues.d" / f"{tenant.slug}.conf").read_text()
+    queues = (tmp_path / "queues.d" / f"{tenant.slug}.conf").read_text()
+    assert f"[{tenant.slug}-sales](queue-template)" in queues
+    assert "member" not in queues          # agents are dynamic members: QueueRemove can take them out
     assert "write = system,call,agent,originate,command" in (tmp_path / "manager.d" / "bgotocall.conf").read_text()
     assert len(written) == 4
 
@@ -31,3 +33,21 @@ def test_generated_includes_follow_enrolments(tmp_path):
     unenroll_agent(admin, agent.user_id)
     write_all(tmp_path, tenant.slug)
     assert f"{tenant.slug}-2001" not in (tmp_path / "pjsip.d" / f"{tenant.slug}.conf").read_text()
+
+
+def test_each_running_campaign_has_its_queue(tmp_path):
+    from services.campaigns.lifecycle import create_campaign, launch_campaign
+    from tests.support.campaigns import fund, launchable_config, ready_list
+
+    tenant = new_tenant()
+    grant_licences(tenant.id, 1)
+    agent = enroll_agent(context_for(tenant, Role.ADMIN), "Fotso", "Hélène", "hf", f"hf-{tenant.slug}@example-corp.cm")
+    supervisor = context_for(tenant, Role.SUPERVISOR)
+    fund(tenant.id)
+    config = launchable_config(ready_list(supervisor), agent.user_id, "Relance")
+    live, draft = create_campaign(supervisor, config), create_campaign(supervisor, {**config, "name": "Plus tard"})
+    launch_campaign(supervisor, live.id)
+    write_all(tmp_path, tenant.slug)
+    queues = (tmp_path / "queues.d" / f"{tenant.slug}.conf").read_text()
+    assert f"[{tenant.slug}-campaign-{live.id}](queue-template)" in queues
+    assert f"-campaign-{draft.id}]" not in queues

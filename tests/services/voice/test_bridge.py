@@ -9,6 +9,7 @@ from services.models.platform import Role
 from services.sandbox.pbx import PbxControl, VirtualClock
 from services.sandbox.pbx.tenants import demo_tenant
 from services.voice.agents import enroll_agent
+from services.voice.asterisk_config import write_all
 from services.voice.bridge import Bridge
 from services.voice.coaching import CHANNEL_ID, CoachingError, coaching_session, start_coaching, stop_coaching
 from services.voice.commands import pbx_command
@@ -40,11 +41,16 @@ async def world(tmp_path, monkeypatch):
     alice = enroll_agent(admin, "Agent", "Alice", "alice", f"alice-{tenant.slug}@example-corp.cm")
     bob = enroll_agent(admin, "Agent", "Bob", "bob", f"bob-{tenant.slug}@example-corp.cm")
     give_extensions(tenant.id)                      # the supervisor's phone: 2900
+    # the bridge runs on the PBX host: it writes the tenant's includes, the simulator reads them
+    monkeypatch.setenv("BGC_ASTERISK_CONFIG_DIR", str(tmp_path / "asterisk"))
+    write_all(tmp_path / "asterisk", tenant.slug)
     pbx = await PbxControl.start(port=0, recordings=tmp_path / "rec", clock=VirtualClock(),
-                                 tenants=[demo_tenant(tenant.slug)], auth_failure_delay=0.05)
+                                 tenants=[demo_tenant(tenant.slug)], auth_failure_delay=0.05,
+                                 config_dir=tmp_path / "asterisk")
     bridge = Bridge(PbxConfig("127.0.0.1", pbx.port, "amiuser", "amipass"))
     task = asyncio.ensure_future(bridge.run())
     await asyncio.wait_for(bridge.gateway.ready.wait(), 10)
+    await command("endpoints_changed", tenant_slug=tenant.slug)     # the agents join the sales queue
     yield type("World", (), dict(tenant=tenant, admin=admin, supervisor=supervisor, alice=alice, bob=bob, pbx=pbx,
                                  bridge=bridge, slug=tenant.slug))
     bridge.stop()
@@ -97,11 +103,12 @@ async def test_whisper_starts_a_spy_channel_and_stops_cleanly(world):
                   context=f"t-{world.slug}-outbound-agent-first", exten=CUSTOMER)
     await until(lambda: agent_state(tid, alice) is AgentState.IN_CALL)
     spy_started = asyncio.ensure_future(world.pbx.wait_for("ChanSpyStart", timeout=10))
+    spying = asyncio.ensure_future(world.pbx.wait_for("Newexten", timeout=10, Application="ChanSpy"))
     await asyncio.to_thread(start_coaching, sup, alice, "whisper")
     started = dict(await spy_started)
+    assert dict(await spying)["AppData"].endswith(",qw")
     session = await until(lambda: (coaching_session(sup) or {}).get("channel") and coaching_session(sup))
     assert session["channel"] == started["SpyerChannel"] and session["mode"] == "whisper"
-    assert world.pbx.pbx.find(session["channel"]).variables["SPY_MODE"] == "qw"
     spy_stopped = asyncio.ensure_future(world.pbx.wait_for("ChanSpyStop", timeout=10))
     await asyncio.to_thread(stop_coaching, sup)
     assert dict(await spy_stopped)["SpyerChannel"] == session["channel"]
@@ -238,3 +245,22 @@ async def test_agent_break_and_ready_after_a_call(world):
     await until(lambda: agent_state(tid, alice) is AgentState.WRAP_UP)   # post-call work
     await asyncio.to_thread(become_ready, me)
     await until(lambda: agent_state(tid, alice) is AgentState.READY)
+
+
+async def test_a_ringing_agent_shows_ringing_then_in_call(world):
+    """Issue 11 defect 4: with `device_state_busy_at = 1` a ringing phone was BUSY, shown « En appel »."""
+    from services.infra.redis import get_redis
+    from services.live import user_topic
+    from services.live.events import STREAM, LiveEvent
+
+    tid, alice, phone = world.tenant.id, world.alice.user_id, f"{world.slug}-2001"
+    world.pbx.register_phone(phone)
+    await until(lambda: agent_state(tid, alice) is AgentState.READY)
+    since = get_redis().xinfo_stream(STREAM)["last-generated-id"]
+    world.pbx.set_phone(phone, "answer", ring_seconds=3)
+    await command("originate", channel=f"PJSIP/{phone}", context=f"t-{world.slug}-outbound-agent-first",
+                  exten=CUSTOMER)
+    await until(lambda: agent_state(tid, alice) is AgentState.IN_CALL)
+    told = [LiveEvent.from_fields(f) for _, f in get_redis().xrange(STREAM, min=f"({since}")]
+    states = [e.data["state"] for e in told if e.topic == user_topic(tid, alice) and e.kind == "agent_state"]
+    assert states == ["RINGING", "IN_CALL"]

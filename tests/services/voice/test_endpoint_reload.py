@@ -60,3 +60,49 @@ async def test_enrolled_endpoint_appears_on_reload_and_goes_after_unenrolment(tm
         assert control.pbx.endpoints.get(name) is None
     finally:
         await control.close()
+
+
+async def test_unenrolment_kills_the_sip_access_even_when_a_queue_refuses(tmp_path, monkeypatch):
+    """Issue 11 defect 1: on a real Asterisk, QueueRemove of a static member answers « Member not
+    dynamic »; the disable command stopped there and the old secret still registered."""
+    import uuid
+
+    from services.voice.bridge import Bridge
+    from services.voice.commands import pbx_command
+    from services.voice.gateway import PbxConfig
+
+    monkeypatch.setenv("BGC_PBX_COMMANDS", f"bgc:pbx:commands:test-{uuid.uuid4().hex}")
+    monkeypatch.setenv("BGC_ASTERISK_CONFIG_DIR", str(tmp_path / "asterisk"))
+    tenant = new_tenant()
+    grant_licences(tenant.id, 1)
+    admin = context_for(tenant, Role.ADMIN)
+    agent = await asyncio.to_thread(enroll_agent, admin, "Fotso", "Hélène", "hf", f"hf-{tenant.slug}@example-corp.cm")
+    name = f"{tenant.slug}-2001"
+    write_all(tmp_path / "asterisk", tenant.slug)
+    legacy = tmp_path / "asterisk" / "queues.d" / "zz-legacy.conf"        # a hand-written static member
+    legacy.write_text(f"[{tenant.slug}-legacy]\nmember => PJSIP/{name}\n")
+    control = await PbxControl.start(port=0, recordings=tmp_path / "rec", clock=VirtualClock(),
+                                     auth_failure_delay=0.05, config_dir=tmp_path / "asterisk")
+    bridge = Bridge(PbxConfig("127.0.0.1", control.port, "amiuser", "amipass"))
+    task = asyncio.ensure_future(bridge.run())
+    try:
+        await asyncio.wait_for(bridge.gateway.ready.wait(), 10)
+        await asyncio.to_thread(pbx_command, "endpoints_changed", tenant_slug=tenant.slug)
+        secret = _sip_secret(admin, agent.user_id)
+        assert control.pbx.endpoints.register(name, secret)
+        assert [m.name for m in control.pbx.queues.by_name[f"{tenant.slug}-sales"].members] == ["Hélène Fotso"]
+
+        gone = asyncio.ensure_future(control.wait_for("QueueMemberRemoved", timeout=10, Interface=f"PJSIP/{name}"))
+        await asyncio.to_thread(unenroll_agent, admin, agent.user_id)
+        await gone                                           # out of the sales queue (dynamic member)
+        await asyncio.wait_for(_until(lambda: control.pbx.endpoints.get(name) is None), 10)
+        assert not control.pbx.endpoints.register(name, secret)
+    finally:
+        bridge.stop()
+        await task
+        await control.close()
+
+
+async def _until(condition):
+    while not condition():
+        await asyncio.sleep(0.01)

@@ -1,4 +1,6 @@
 """panoramisk (through PbxGateway) against the PBX simulator: every action the voice core uses."""
+import asyncio
+
 import pytest
 
 from services.voice.gateway import (
@@ -7,7 +9,7 @@ from services.voice.gateway import (
 CUSTOMER = "+15557654301"   # answers after 1.5 s and stays until someone hangs up
 
 
-async def test_login_resync_lists_endpoints_and_queue_members(gateway):
+async def test_login_resync_lists_endpoints_and_queue_members(pbx, gateway):
     first = gateway.seen.events[0]
     assert isinstance(first, Resynced)
     assert first.endpoints["demo-2001"] == "UNAVAILABLE"
@@ -61,14 +63,18 @@ async def test_spy_modes_start_and_stop_cleanly(pbx, gateway, prefix, mode):
     pbx.register_phone("demo-2900")
     await gateway.originate("PJSIP/demo-2001", "t-demo-outbound-agent-first", CUSTOMER)
     await gateway.seen.wait(lambda e: e == DeviceChanged("demo-2001", "INUSE"))
+    spying = asyncio.ensure_future(pbx.wait_for("Newexten", timeout=10, Application="ChanSpy"))
     await gateway.originate("PJSIP/demo-2900", "t-demo-spy", f"{prefix}2001")
     started = await gateway.seen.wait(lambda e: isinstance(e, SpyStarted))
     assert endpoint_of(started.spyer_channel) == "demo-2900"
     assert endpoint_of(started.spyee_channel) == "demo-2001"
-    assert pbx.pbx.find(started.spyer_channel).variables["SPY_MODE"] == mode
+    assert dict(await spying)["AppData"] == f"PJSIP/demo-2001,{mode}"     # the mode shows only there
+    assert "SPY_MODE" not in pbx.pbx.find(started.spyer_channel).variables
     await gateway.hangup(started.spyer_channel)
     stopped = await gateway.seen.wait(lambda e: isinstance(e, SpyStopped))
     assert stopped.spyer_channel == started.spyer_channel
+    ended = await gateway.seen.wait(lambda e: isinstance(e, ChannelHungUp) and e.channel == started.spyer_channel)
+    assert ended.cause == "0"                                             # trace 17
     assert pbx.pbx.channels_of("demo-2001"), "the agent's call goes on"
 
 
@@ -91,3 +97,33 @@ async def test_reconnects_and_resyncs_after_a_restart_mid_call(pbx, gateway):
     assert resynced.channels == []
     await gateway.queue_add("demo-sales", "demo-2900")      # actions work again on the new connection
     assert "demo-2900" in [m["endpoint"] for m in await gateway.queue_members("demo-sales")]
+
+
+async def test_a_login_during_the_boot_waits_for_fully_booted_then_resyncs(pbx, gateway):
+    """Issue 11 defect 3: logged in while Asterisk still boots, actions are refused; the gateway must
+    not give up: it resyncs once FullyBooted comes."""
+    await pbx.restart(boot_seconds=None)                     # Asterisk boots until we say so
+    await wait_until_async(lambda: gateway.logins == 2)
+    assert not gateway.ready.is_set()
+    pbx.finish_boot()
+    await asyncio.wait_for(gateway.ready.wait(), 5)
+    resynced = [e for e in gateway.seen.events if isinstance(e, Resynced)]
+    assert len(resynced) == 2 and "demo-2001" in resynced[-1].endpoints
+
+
+async def test_a_refused_list_action_is_an_error_not_a_time_out(pbx, gateway):
+    await pbx.restart(boot_seconds=None)
+    await wait_until_async(lambda: gateway.logins == 2)
+    started = asyncio.get_running_loop().time()
+    with pytest.raises(PbxError, match="Invalid/unknown command: PJSIPShowEndpoints"):
+        await gateway.listing("PJSIPShowEndpoints", "EndpointList")
+    with pytest.raises(PbxError, match="Permission denied"):
+        await gateway.action("Originate", as_list=False, Channel="PJSIP/demo-2001", Application="Wait")
+    assert asyncio.get_running_loop().time() - started < gateway.timeout
+
+
+async def wait_until_async(condition, timeout: float = 5.0):
+    async def poll():
+        while not condition():
+            await asyncio.sleep(0.01)
+    await asyncio.wait_for(poll(), timeout)

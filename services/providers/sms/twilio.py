@@ -1,0 +1,63 @@
+"""Twilio Programmable Messaging through the official SDK; the sandbox twin serves the same API
+(TWILIO_API_BASE points the SDK at it, nothing else changes)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from requests.exceptions import RequestException
+from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+from services.providers.sms import SentSms, SmsSendError
+from services.settings import get_settings
+
+TIMEOUT_SECONDS = 10
+# Twilio error codes that no retry will change (invalid or unreachable 'To', blocked, opted out)
+_PERMANENT_STATUSES = {400, 401, 403, 404}
+
+
+class TwilioSmsGateway:
+    name = "twilio"
+
+    def __init__(self, account_sid: str, auth_token: str, api_base: str = ""):
+        self._client = Client(account_sid, auth_token,
+                              http_client=TwilioHttpClient(timeout=TIMEOUT_SECONDS))
+        if api_base:
+            self._client.api.base_url = api_base.rstrip("/")
+
+    @classmethod
+    def from_settings(cls) -> "TwilioSmsGateway":
+        return _shared(get_settings().twilio_api_base)
+
+    def send(self, to: str, sender: str, body: str, status_callback: str) -> SentSms:
+        try:
+            message = self._client.messages.create(to=to, from_=sender, body=body,
+                                                   status_callback=status_callback)
+        except TwilioRestException as exc:
+            raise SmsSendError(f"Twilio {exc.status} ({exc.code}) : {exc.msg}",
+                               permanent=exc.status in _PERMANENT_STATUSES,
+                               code=str(exc.code or exc.status)) from exc
+        except (TwilioException, RequestException, OSError) as exc:
+            raise SmsSendError(f"Twilio injoignable : {exc}", permanent=False) from exc
+        return SentSms(message.sid, message.status)
+
+    def find(self, to: str, body: str, since: datetime) -> SentSms | None:
+        """Twilio has no idempotency key for messages: the one to `to` with this exact body,
+        created since the attempt went in flight, is ours (a campaign sends one per contact)."""
+        try:
+            messages = self._client.messages.list(to=to, date_sent_after=since - timedelta(days=1),
+                                                  limit=200)
+        except (TwilioException, RequestException, OSError) as exc:
+            raise SmsSendError(f"Twilio injoignable : {exc}", permanent=False) from exc
+        for m in messages:
+            if m.body == body and m.date_created and m.date_created >= since - timedelta(seconds=2):
+                return SentSms(m.sid, m.status)
+        return None
+
+
+@lru_cache(maxsize=4)
+def _shared(api_base: str) -> TwilioSmsGateway:
+    s = get_settings()
+    return TwilioSmsGateway(s.twilio_account_sid, s.twilio_auth_token, api_base)
