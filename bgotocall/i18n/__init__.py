@@ -13,8 +13,9 @@ from bgotocall.i18n import campaigns
 from bgotocall.i18n import settings
 from bgotocall.i18n import messaging
 from bgotocall.i18n import reports
+from bgotocall.i18n import calls
 
-_MODULES = [core, audience, billing, console, voice, campaigns, settings, messaging, reports]
+_MODULES = [core, audience, billing, console, voice, campaigns, settings, messaging, reports, calls]
 
 FR: dict[str, str] = {}
 EN: dict[str, str] = {}

@@ -6,7 +6,8 @@
   "contact_local_time": bool, "holidays": ["2026-12-25"], "holiday_country": "CM",
   "preset": "",                                               # compliance preset applied
   "channels": {
-    "voice":    {"enabled", "mode": "PREVIEW"|"PROGRESSIVE", "script"},
+    "voice":    {"enabled", "mode": "PREVIEW"|"PROGRESSIVE", "script",
+                 "busy_retry_minutes": 15|30, "retry_minutes", "max_attempts", "amd"},
     "sms":      {"enabled", "sender", "text"},
     "email":    {"enabled", "sender", "subject", "html", "text"},
     "whatsapp": {"enabled", "template_id", "variables": {"1": "Nom"}, "media_url"},
@@ -44,7 +45,8 @@ def default_config(name: str = "") -> dict:
         "bands": {str(d): ("09:00-12:30, 14:00-18:00" if d < 5 else "") for d in range(7)},
         "contact_local_time": False, "holidays": [], "holiday_country": "", "preset": "",
         "channels": {
-            "voice": {"enabled": False, "mode": "PREVIEW", "script": ""},
+            "voice": {"enabled": False, "mode": "PREVIEW", "script": "",
+                      "busy_retry_minutes": 15, "retry_minutes": 60, "max_attempts": 3, "amd": False},
             "sms": {"enabled": False, "sender": "", "text": ""},
             "email": {"enabled": False, "sender": "", "subject": "", "html": "", "text": ""},
             "whatsapp": {"enabled": False, "template_id": None, "variables": {},
@@ -69,6 +71,23 @@ def normalized(config: dict) -> dict:
         elif key in result:
             result[key] = copy.deepcopy(value)
     return result
+
+
+BUSY_RETRY_CHOICES = (15, 30)
+MAX_ATTEMPTS_LIMIT = 10
+
+
+def dialing_problems(config: dict) -> list[str]:
+    """The voice slot's retry rules (UC-VO-01): busy again after 15 or 30 minutes, a bounded number of
+    attempts, a positive delay before another try after no answer, congestion or a machine."""
+    voice, problems = config["channels"]["voice"], []
+    if voice.get("busy_retry_minutes") not in BUSY_RETRY_CHOICES:
+        problems.append("Un numéro occupé est rappelé après 15 ou 30 minutes.")
+    if not isinstance(voice.get("max_attempts"), int) or not 1 <= voice["max_attempts"] <= MAX_ATTEMPTS_LIMIT:
+        problems.append(f"Le nombre de tentatives va de 1 à {MAX_ATTEMPTS_LIMIT}.")
+    if not isinstance(voice.get("retry_minutes"), int) or voice["retry_minutes"] < 1:
+        problems.append("Le délai avant un nouvel essai est d'au moins une minute.")
+    return problems
 
 
 def variables_in(text: str) -> list[str]:

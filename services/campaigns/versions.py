@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from services.campaigns.assignment import (
     IN_CALL_WARNING, staffed_agents, sync_agents, tenant_agents)
-from services.campaigns.config import CHANNEL_LABELS, normalized, plain_text_of, safe_html
+from services.campaigns.config import CHANNEL_LABELS, dialing_problems, normalized, plain_text_of, safe_html
 from services.campaigns.forms import FormError, breaking_changes, clean_form
 from services.campaigns.store import CampaignError, ConfirmationNeeded, load_campaign
 from services.campaigns.timebands import WEEKDAYS, validate_bands
@@ -123,7 +123,7 @@ def validated(ctx: AuthContext, config: dict) -> dict:
     config = normalized(config)
     if not config["name"].strip():
         raise CampaignError("Le nom de la campagne est obligatoire.")
-    problems = validate_bands(config)
+    problems = validate_bands(config) + dialing_problems(config)
     try:
         config["form"] = clean_form(config["form"]["fields"])
     except FormError as exc:

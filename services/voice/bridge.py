@@ -25,7 +25,9 @@ from services.live import publish, user_topic
 from services.settings import get_settings
 from services.voice import commands
 from services.voice.agent_states import state_for_device, state_for_pause
+from services.voice.call_outcomes import ANSWERED, AGENT_UNREACHABLE, AWAY, CallTracker
 from services.voice.coaching import SPY_KEY, end_spy_channel, unwanted_spy_channel
+from services.voice.dialer import Dialer
 from services.voice.directory import endpoint_owners
 from services.voice.gateway import (
     ChannelCreated, ChannelHungUp, DeviceChanged, MemberPaused, PbxConfig, PbxError, PbxGateway, Resynced,
@@ -55,6 +57,10 @@ class Bridge:
         self._done = asyncio.Event()
         self.applied = 0                             # events turned into a state (bench)
         self._joining: asyncio.Future | None = None
+        self.calls = CallTracker(self._call_over)    # the dialer's calls: outcomes, screen pop
+        self.dialer = Dialer(self.gateway, self.calls)
+        self.gateway.on_raw(self.calls.on_ami)
+        self.auto_ready: set[str] = set()            # an unanswered call ends: no post-call work
 
     # ---- who owns an endpoint -------------------------------------------------------------------
     def reload_owners(self) -> None:
@@ -98,12 +104,33 @@ class Bridge:
 
     def _set(self, endpoint: str, state: AgentState) -> None:
         owner = self.owner(endpoint)
+        if state == AgentState.WRAP_UP and endpoint in self.auto_ready:
+            self.auto_ready.discard(endpoint)
+            state = AgentState.READY
         if owner is None or self.states.get(endpoint) == state:
             return
         self.states[endpoint] = state
         reason = self.paused.get(endpoint, "") if state == AgentState.PAUSED else ""
         set_agent_state(owner[0], owner[1], state, reason=reason)
         self.applied += 1
+        self.dialer.agent_state(endpoint, owner, state == AgentState.READY)
+
+    def _call_over(self, endpoint: str, outcome: str) -> None:
+        """A dialled call ended: answered -> post-call work (the device says it); an agent whose phone did
+        not answer is paused (no more calls until they say « Prêt »); otherwise the agent is ready for the
+        next contact at once."""
+        if outcome == ANSWERED:
+            return
+        if outcome == AGENT_UNREACHABLE:
+            asyncio.ensure_future(self._availability(endpoint, True, AWAY))
+            return
+        current = self.states.get(endpoint)
+        if current == AgentState.WRAP_UP:
+            self._set(endpoint, AgentState.READY)
+        elif current == AgentState.READY and (owner := self.owner(endpoint)):
+            self.dialer.agent_state(endpoint, owner, True)
+        elif current in (AgentState.RINGING, AgentState.IN_CALL):
+            self.auto_ready.add(endpoint)
 
     def _resynced(self, event: Resynced) -> None:
         self.reload_owners()
@@ -307,8 +334,11 @@ class Bridge:
         r = aioredis.Redis.from_url(get_settings().redis_url, decode_responses=True)
         await self._command_group(r)      # before "ready": no command sent after it can be missed
         await self.gateway.start(wait=None)
-        tasks = [asyncio.ensure_future(self.consume_commands(r)), asyncio.ensure_future(self.heartbeat())]
+        tasks = [asyncio.ensure_future(self.consume_commands(r)), asyncio.ensure_future(self.heartbeat()),
+                 asyncio.ensure_future(self.dialer.run()), asyncio.ensure_future(self.calls.run())]
         await self._stop.wait()
+        self.dialer.stop()
+        tasks[-1].cancel()
         self.gateway.close()
         await asyncio.gather(*tasks, return_exceptions=True)
         get_redis().delete(READY_KEY.format(port=self.gateway.config.port))

@@ -1,0 +1,152 @@
+"""The call on the agent's panel: screen pop (live event "call"), post-call form and « Valider »."""
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import reflex as rx
+
+from bgotocall.live import receives
+from bgotocall.state.session import SessionState
+from services.voice.commands import PbxUnavailable
+from services.voice.qualification import QualificationError, qualify
+from services.voice.screen_pop import agent_current_call
+
+
+@dataclasses.dataclass
+class PopField:
+    key: str
+    label: str
+    type: str
+    required: bool
+    options: list[str]
+
+
+@dataclasses.dataclass
+class PopCode:
+    code: str
+    label: str
+
+
+@dataclasses.dataclass
+class PopLine:
+    label: str
+    value: str
+
+
+@dataclasses.dataclass
+class PopHistory:
+    when: str
+    channel: str
+    status: str
+    code: str
+
+
+@receives("call")
+class AgentCallState(SessionState):
+    call_id: int = 0
+    phase: str = ""                 # ringing, answered, ended ("" = no call)
+    campaign: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+    contact_fields: list[PopLine] = []
+    history: list[PopHistory] = []
+    script: str = ""
+    fields: list[PopField] = []
+    codes: list[PopCode] = []
+    timezone: str = "Africa/Douala"
+    answers: dict[str, str] = {}
+    code: str = ""
+    comment: str = ""
+    callback_at: str = ""
+    callback_personal: bool = True
+    call_errors: dict[str, str] = {}
+    last_outcome: str = ""
+
+    def _show(self, pop: dict) -> None:
+        contact = pop["contact"]
+        self.call_id, self.campaign = pop["interaction_id"], pop["campaign"]
+        self.contact_name, self.contact_phone, self.contact_email = contact["name"], contact["phone"], contact["email"]
+        self.contact_fields = [PopLine(f["label"], f["value"]) for f in contact["fields"]]
+        self.history = [PopHistory(**h) for h in pop["history"]]
+        self.script, self.timezone = pop["script"], pop.get("timezone") or "Africa/Douala"
+        self.fields = [PopField(f["key"], f["label"], f["type"], f["required"], f["options"]) for f in pop["fields"]]
+        self.codes = [PopCode(c["code"], c["label"] or c["code"]) for c in pop["codes"]]
+        self.answers, self.code, self.comment, self.callback_at, self.call_errors = {}, "", "", "", {}
+        self.phase = pop["phase"]
+
+    def _clear(self) -> None:
+        self.call_id, self.phase = 0, ""
+
+    def _on_live(self, event) -> None:
+        data = event.data
+        if data.get("phase") == "ringing":
+            self._show(data)
+        elif data.get("interaction_id") != self.call_id:
+            return
+        elif data["phase"] == "answered":
+            self.phase = "answered"
+        elif data["phase"] == "ended":
+            self.last_outcome = data.get("label", "")
+            if data.get("answered"):
+                self.phase = "ended"        # post-call work: the form waits for « Valider »
+            else:
+                self._clear()
+
+    @rx.event
+    def load_call(self):
+        ctx = self._authorize("agent_panel", "load_call")
+        if ctx is None:
+            return
+        pop = agent_current_call(ctx)
+        if pop:
+            self._show(pop)
+        else:
+            self._clear()
+
+    @rx.event
+    def set_answer(self, key: str, value):
+        self.answers = {**self.answers, key: ("oui" if value is True else "" if value is False else str(value))}
+
+    @rx.event
+    def set_code(self, value: str):
+        self.code = value
+
+    @rx.event
+    def set_comment(self, value: str):
+        self.comment = value
+
+    @rx.event
+    def set_callback_at(self, value: str):
+        self.callback_at = value
+
+    @rx.event
+    def set_callback_personal(self, value: bool):
+        self.callback_personal = bool(value)
+
+    @rx.event
+    def validate_call(self):
+        ctx = self._authorize("agent_panel", "qualify_call")
+        if ctx is None:
+            return rx.toast.error("Action non autorisée.")
+        callback = None
+        if self.callback_at:
+            try:
+                callback = datetime.fromisoformat(self.callback_at).replace(tzinfo=ZoneInfo(self.timezone))
+            except ValueError:
+                self.call_errors = {"_callback": "Date de rappel illisible."}
+                return None
+        try:
+            qualify(ctx, self.call_id, self.code, dict(self.answers), self.comment, callback, self.callback_personal)
+        except QualificationError as error:
+            self.call_errors = error.errors
+            return rx.toast.error("Complétez le formulaire avant de valider.")
+        except PbxUnavailable as error:      # qualified; the PBX did not hear « prêt »
+            self._clear()
+            return rx.toast.error(str(error))
+        except PermissionError as error:
+            return rx.toast.error(str(error))
+        self._clear()
+        return rx.toast.success("Appel qualifié. Appel suivant dès qu'un contact est disponible.")

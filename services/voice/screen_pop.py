@@ -1,0 +1,72 @@
+"""The screen pop: what the agent's panel shows as soon as their phone rings for a dialled call.
+
+One payload, built once per call by the bridge and carried by the live event (DESIGN.md 6: the tab
+reads no database to show it): the contact card (identity, the list's fields, the last interactions
+on every channel), the campaign's script with the contact's values filled in, its form fields and
+its qualification codes.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from services.campaigns.config import normalized, render, safe_html
+from services.db.tenancy import tenant_session
+from services.identity.access import AuthContext, access_area
+from services.identity.system import system_context
+from services.models.audience import ContactRecord
+from services.models.campaigns import Campaign
+from services.models.interactions import Interaction
+
+HISTORY = 5
+STATUS_LABELS = {"QUEUED": "Planifié", "SENDING": "En cours", "SENT": "Envoyé", "DELIVERED": "Délivré",
+                 "READ": "Lu", "CLICKED": "Cliqué", "FAILED": "Échec", "CANCELLED": "Annulé", "RECEIVED": "Reçu",
+                 "RINGING": "Sonnerie", "ANSWERED": "Répondu", "ENDED": "Terminé", "WRAPPED_UP": "Qualifié"}
+
+
+def contact_values(contact: ContactRecord) -> dict[str, str]:
+    """The {Variables} of a contact: the standard fields, then the list's own fields."""
+    values = {str(k): str(v) for k, v in (contact.extra or {}).items()}
+    values.update(Nom=contact.nom, Prenom=contact.prenom, Telephone=contact.telephone, Email=contact.email,
+                  Identifiant=contact.identifiant)
+    return values
+
+
+def screen_pop(tenant_id: int, interaction_id: int) -> dict:
+    with tenant_session(system_context(tenant_id)) as session:
+        call = session.get(Interaction, interaction_id)
+        campaign = session.get(Campaign, call.campaign_id)
+        contact = session.execute(select(ContactRecord).where(  # the list is the partition key
+            ContactRecord.list_id == call.list_id, ContactRecord.id == call.contact_id)).scalars().first()
+        history = session.execute(
+            select(Interaction).where(Interaction.contact_id == call.contact_id, Interaction.id != call.id,
+                                      Interaction.status.not_in(["QUEUED", "CANCELLED"]))
+            .order_by(Interaction.queued_at.desc()).limit(HISTORY)).scalars().all()
+    config = normalized(campaign.config)
+    values = contact_values(contact) if contact else {"Telephone": call.address}
+    return {
+        "interaction_id": call.id, "campaign_id": campaign.id, "campaign": campaign.name,
+        "contact": {"name": f"{values.get('Prenom', '')} {values.get('Nom', '')}".strip() or call.address,
+                    "phone": call.address, "email": values.get("Email", ""),
+                    "fields": [{"label": k, "value": v} for k, v in values.items()
+                               if v and k not in ("Nom", "Prenom", "Telephone", "Email")]},
+        "history": [{"when": f"{h.queued_at:%d/%m/%Y %H:%M}", "channel": h.channel,
+                     "status": STATUS_LABELS.get(h.status, h.status), "code": h.qualification} for h in history],
+        "script": safe_html(render(config["channels"]["voice"]["script"], values)),
+        "fields": config["form"]["fields"],
+        "codes": [{"code": c["code"], "label": c["label"]} for c in config["codes"]],
+        "timezone": config["timezone"],
+    }
+
+
+def agent_current_call(ctx: AuthContext) -> dict | None:
+    """The agent's call in progress or waiting for its qualification (a reloaded panel shows it again)."""
+    access_area(ctx, "agent_panel")
+    with tenant_session(ctx) as session:
+        row = session.execute(select(Interaction).where(
+            Interaction.agent_id == ctx.user_id, Interaction.channel == "VOIX",
+            Interaction.status.in_(["RINGING", "ANSWERED", "ENDED"]))
+            .order_by(Interaction.id.desc()).limit(1)).scalars().first()
+    if row is None or (row.status == "ENDED" and not row.answered_at):
+        return None
+    phase = {"RINGING": "ringing", "ANSWERED": "answered", "ENDED": "ended"}[row.status]
+    return {**screen_pop(ctx.tenant_id, row.id), "phase": phase}
