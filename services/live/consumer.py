@@ -11,12 +11,16 @@ import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
 
 from services.live.events import STREAM, LiveEvent
-from services.live.subscriptions import subscribers
+from services.live.subscriptions import subscribers_of
 from services.settings import get_settings
 
 GROUP = "web"
 # Entries a crashed web worker had read but not acknowledged are taken over after this.
 CLAIM_IDLE_MS = 30_000
+BATCH = 500
+# Tabs served at once: their pushes overlap their waits on the state manager; one tab's events
+# stay in order.
+PARALLEL_TABS = 64
 
 log = logging.getLogger(__name__)
 
@@ -36,14 +40,32 @@ async def ensure_group(redis, group: str = GROUP) -> None:
 
 
 async def handle(redis, entries, deliver: Deliver, group: str = GROUP) -> None:
-    for entry_id, fields in entries:
-        event = LiveEvent.from_fields(fields)
-        for client_token in await subscribers(redis, event.topic):
-            try:
-                await deliver(client_token, event)
-            except Exception:  # one broken tab must not stop the others
-                log.exception("live event %s to %s failed", event.kind, client_token)
-        await redis.xack(STREAM, group, entry_id)
+    """One batch: one look-up of the subscribers of every topic in it, the pushes, one XACK."""
+    if not entries:
+        return
+    events = [LiveEvent.from_fields(fields) for _, fields in entries]
+    listeners = await subscribers_of(redis, {t for e in events for t in e.topics})
+    per_tab: dict[str, list[LiveEvent]] = {}
+    for event in events:
+        tabs = {tab for topic in event.topics for tab in listeners.get(topic, ())}
+        for tab in tabs:
+            per_tab.setdefault(tab, []).append(event)
+    await _deliver_all(per_tab, deliver)
+    await redis.xack(STREAM, group, *(entry_id for entry_id, _ in entries))
+
+
+async def _deliver_all(per_tab: dict[str, list[LiveEvent]], deliver: Deliver) -> None:
+    queue = iter(per_tab.items())
+
+    async def lane():
+        for tab, events in queue:        # lanes share the iterator: each tab is served by one
+            for event in events:
+                try:
+                    await deliver(tab, event)
+                except Exception:  # one broken tab must not stop the others
+                    log.exception("live event %s to %s failed", event.kind, tab)
+
+    await asyncio.gather(*(lane() for _ in range(min(PARALLEL_TABS, len(per_tab)))))
 
 
 async def consume_forever(deliver: Deliver, *, group: str = GROUP, name: str = "",
@@ -60,7 +82,7 @@ async def consume_forever(deliver: Deliver, *, group: str = GROUP, name: str = "
         if ready:
             ready()
         while True:
-            batches = await redis.xreadgroup(group, name, {STREAM: ">"}, count=100,
+            batches = await redis.xreadgroup(group, name, {STREAM: ">"}, count=BATCH,
                                              block=block_ms)
             for _, entries in batches or []:
                 await handle(redis, entries, deliver, group)

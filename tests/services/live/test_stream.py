@@ -60,3 +60,20 @@ async def test_events_without_subscribers_are_acknowledged_and_dropped():
         await _stop(tasks)
     assert received == [("tab-3", 7)]
     assert get_redis().xpending(STREAM, group)["pending"] == 0
+
+
+async def test_one_event_on_two_topics_reaches_a_tab_listening_to_both_once():
+    group = f"g-{uuid.uuid4().hex}"
+    a, b = f"test:{uuid.uuid4().hex}", f"test:{uuid.uuid4().hex}"
+    subscribe("tab-both", [a, b])
+    subscribe("tab-b", [b])
+    received: list = []
+    tasks, done = await _run_consumers(group, ["worker-d"], received, 4)
+    try:
+        publish((a, b), "probe", n=1)
+        publish(b, "probe", n=2)     # had the first been delivered twice, the four would be wrong
+        await asyncio.wait_for(done.wait(), 10)
+    finally:
+        await _stop(tasks)
+    assert sorted(received) == [("tab-b", 1), ("tab-b", 2), ("tab-both", 1), ("tab-both", 2)]
+    assert get_redis().xpending(STREAM, group)["pending"] == 0
