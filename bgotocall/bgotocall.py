@@ -4,7 +4,7 @@ from __future__ import annotations
 import reflex as rx
 
 from bgotocall.api import routes
-from bgotocall.live import live_listener
+from bgotocall.live import live_listener, subscription_keeper, tune_garbage_collector
 from bgotocall.pages.agent import agent_page
 from bgotocall.pages.audience import audience_page, contacts_page
 from bgotocall.pages.audience_import import audience_import_page
@@ -28,7 +28,9 @@ app = rx.App(
     api_transformer=routes,
 )
 
+tune_garbage_collector()
 app.register_lifespan_task(live_listener(app))
+app.register_lifespan_task(subscription_keeper(app))
 
 app.add_page(rx.fragment(), route="/", on_load=SessionState.go_home, title="B-GOTOCALL OS")
 add_billing_pages(app)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
+from services.campaigns.agent_view import agent_campaign_payload
 from services.campaigns.assignment import staffed_agents, sync_agents
 from services.campaigns.config import enabled_channels
 from services.campaigns.preflight import gather_facts, preflight_problems
@@ -85,7 +86,8 @@ def _move(ctx: AuthContext, campaign_id: int, action: str) -> Campaign:
         campaign.status, campaign.updated_at = target, utcnow()
         session.add(campaign)
     publish(campaign_topic(ctx.tenant_id, campaign_id), "campaign_changed",
-            campaign_id=campaign_id, version=campaign.version, status=campaign.status)
+            campaign_id=campaign_id, version=campaign.version, status=campaign.status,
+            campaign=agent_campaign_payload(ctx.tenant_id, campaign))
     publish(supervision_topic(ctx.tenant_id), "campaign_status", campaign_id=campaign_id, status=campaign.status)
     return campaign
 

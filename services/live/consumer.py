@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import socket
@@ -24,7 +25,9 @@ PARALLEL_TABS = 64
 
 log = logging.getLogger(__name__)
 
-Deliver = Callable[[str, LiveEvent], Awaitable[None]]
+# Receives one tab's events of a batch, in order: a tab pushed many changes at once (a supervisor's
+# during a rush) gets one update for all of them.
+Deliver = Callable[[str, list[LiveEvent]], Awaitable[None]]
 
 
 def consumer_name() -> str:
@@ -47,9 +50,16 @@ async def handle(redis, entries, deliver: Deliver, group: str = GROUP) -> None:
     listeners = await subscribers_of(redis, {t for e in events for t in e.topics})
     per_tab: dict[str, list[LiveEvent]] = {}
     for event in events:
-        tabs = {tab for topic in event.topics for tab in listeners.get(topic, ())}
-        for tab in tabs:
-            per_tab.setdefault(tab, []).append(event)
+        if len(event.topics) == 1:
+            for tab in listeners.get(event.topics[0], ()):
+                per_tab.setdefault(tab, []).append(event)
+            continue
+        heard: dict[str, list[str]] = {}      # tab -> the event's topics it listens to
+        for topic in event.topics:
+            for tab in listeners.get(topic, ()):
+                heard.setdefault(tab, []).append(topic)
+        for tab, topics in heard.items():     # each tab learns through which of its topics
+            per_tab.setdefault(tab, []).append(dataclasses.replace(event, topics=tuple(topics)))
     await _deliver_all(per_tab, deliver)
     await redis.xack(STREAM, group, *(entry_id for entry_id, _ in entries))
 
@@ -59,11 +69,10 @@ async def _deliver_all(per_tab: dict[str, list[LiveEvent]], deliver: Deliver) ->
 
     async def lane():
         for tab, events in queue:        # lanes share the iterator: each tab is served by one
-            for event in events:
-                try:
-                    await deliver(tab, event)
-                except Exception:  # one broken tab must not stop the others
-                    log.exception("live event %s to %s failed", event.kind, tab)
+            try:
+                await deliver(tab, events)
+            except Exception:  # one broken tab must not stop the others
+                log.exception("live events %s to %s failed", [e.kind for e in events], tab)
 
     await asyncio.gather(*(lane() for _ in range(min(PARALLEL_TABS, len(per_tab)))))
 

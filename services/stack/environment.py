@@ -32,12 +32,24 @@ def npm_registry() -> str:
     return out.stdout.strip()
 
 
+def web_workers() -> int:
+    """Web worker processes: one per core by default (BGC_WEB_WORKERS to choose). Each runs its
+    own event loop; they share the tabs' states and the live stream through Redis."""
+    wanted = os.environ.get("BGC_WEB_WORKERS", "")
+    return max(1, int(wanted)) if wanted.isdigit() else max(1, os.cpu_count() or 1)
+
+
 def stack_environment(data_dir: Path, database_url: str, redis_url: str) -> dict[str, str]:
     env = dict(os.environ)
     bun = bun_path()
     env.update({
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
+        # Reflex reads REFLEX_REDIS_URL, not REDIS_URL: the tabs' states then live in Redis, where
+        # every web worker finds them (and no disk folder of state files is scanned).
+        "REFLEX_REDIS_URL": redis_url,
+        "REFLEX_STATE_MANAGER_MODE": "redis",
+        "GRANIAN_WORKERS": str(web_workers()),
         "BGC_DATA_DIR": str(data_dir),
         # The pbx bridge writes the tenants' Asterisk includes here; the simulator reads them.
         "BGC_ASTERISK_CONFIG_DIR": env.get("BGC_ASTERISK_CONFIG_DIR", str(data_dir / "asterisk")),

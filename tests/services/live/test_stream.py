@@ -12,8 +12,8 @@ async def _run_consumers(group: str, names: list[str], received: list, expected:
     done = asyncio.Event()
     ready = [asyncio.Event() for _ in names]
 
-    async def deliver(client_token, event):
-        received.append((client_token, event.data["n"]))
+    async def deliver(client_token, events):
+        received.extend((client_token, event.data["n"]) for event in events)
         if len(received) >= expected:
             done.set()
 
