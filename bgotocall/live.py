@@ -5,13 +5,14 @@ import asyncio
 import gc
 import inspect
 import logging
+import time
 
 import reflex as rx
 import redis.asyncio as aioredis
 
 from services.live.consumer import consume_with_restarts
 from services.live.events import LiveEvent
-from services.live.subscriptions import RENEW_SECONDS, renew
+from services.live.subscriptions import LIVE_SECONDS, RENEW_SECONDS, renew
 from services.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,33 @@ def open_tabs(app: rx.App) -> list[str]:
             if record.instance_id == manager.instance_id]
 
 
+class ServedTabs:
+    """The tabs this worker pushes to: those whose socket it holds, and, for LIVE_SECONDS, those
+    that lost their socket here and did not reappear on another worker (a reconnecting tab then
+    hydrates with what it missed)."""
+
+    def __init__(self, app: rx.App) -> None:
+        self.app = app
+        self.held: set[str] = set()
+        self.lost_at: dict[str, float] = {}
+
+    def __call__(self):
+        manager = self.app.event_namespace._token_manager if self.app.event_namespace else None
+        if manager is None:
+            return lambda token: False
+        records = manager.token_to_socket
+        held = set(open_tabs(self.app))
+        now = time.monotonic()
+        for token in self.held - held:
+            self.lost_at.setdefault(token, now)
+        for token in [t for t, at in self.lost_at.items()
+                      if t in held or t in records or now - at > LIVE_SECONDS]:
+            del self.lost_at[token]          # back here, moved to another worker, or gone
+        self.held = held
+        served = held | self.lost_at.keys()
+        return served.__contains__
+
+
 def live_listener(app: rx.App):
     async def deliver(client_token: str, events: list[LiveEvent]) -> None:
         """One state update per receiving state for all the tab's events of the batch."""
@@ -67,7 +95,7 @@ def live_listener(app: rx.App):
 
     async def listen():
         gc.freeze()         # what the app's import built is never garbage: out of every collection
-        await consume_with_restarts(deliver)
+        await consume_with_restarts(deliver, serves=ServedTabs(app))
 
     return listen
 

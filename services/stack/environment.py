@@ -32,6 +32,16 @@ def npm_registry() -> str:
     return out.stdout.strip()
 
 
+def redis_major_version(redis_url: str) -> int:
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        return int(str(client.info("server")["redis_version"]).split(".")[0])
+    finally:
+        client.close()
+
+
 def web_workers() -> int:
     """Web worker processes: one per core by default (BGC_WEB_WORKERS to choose). Each runs its
     own event loop; they share the tabs' states and the live stream through Redis."""
@@ -49,6 +59,11 @@ def stack_environment(data_dir: Path, database_url: str, redis_url: str) -> dict
         # every web worker finds them (and no disk folder of state files is scanned).
         "REFLEX_REDIS_URL": redis_url,
         "REFLEX_STATE_MANAGER_MODE": "redis",
+        # The worker holding a tab's socket keeps its state in memory under a lease on the Redis
+        # lock (released after a few seconds, or at once when another worker asks for it): a
+        # push then costs no Redis round trip. The live consumer pushes from that worker.
+        # Reflex needs Redis 7 for it (PEXPIRE ... XX); the embedded Redis 6.2 goes without.
+        "REFLEX_OPLOCK_ENABLED": "true" if redis_major_version(redis_url) >= 7 else "false",
         "GRANIAN_WORKERS": str(web_workers()),
         "BGC_DATA_DIR": str(data_dir),
         # The pbx bridge writes the tenants' Asterisk includes here; the simulator reads them.
