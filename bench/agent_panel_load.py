@@ -4,7 +4,8 @@ agent's state changed once a second, latency from the change to the delta in tha
 Starts the whole product on a fresh data folder (as `make run` does, BGC_WEB_WORKERS web workers),
 creates the agents of one tenant with the product's functions, staffs them on one LIVE campaign,
 signs each in (a session opened by services/identity, the cookie sent as a browser sends it) and
-opens one websocket per agent speaking Reflex's protocol (tests/support/reflex_socket.py). Each
+opens one websocket per agent speaking Reflex's protocol (tests/support/reflex_socket.py), spread
+over --clients processes so that the load client is not what lags. Each
 step changes every open agent's state once a second through `set_agent_state` (the function the
 PBX bridge and the agent's buttons call), in separate processes, then prints
 
@@ -155,8 +156,10 @@ def run_changers(tenant_id: int, user_ids: list[int], seconds: float) -> tuple[f
     return start_at, start_at + seconds, (procs, out)
 
 
-# ---- the tabs --------------------------------------------------------------------------------------
+# ---- the tabs, held by several client processes ------------------------------------------------
 class Floor:
+    """The tabs of one client process, with what they received."""
+
     def __init__(self, url: str):
         from bgotocall.state.campaigns_agent import AgentCampaignsState
         from bgotocall.state.voice import VoiceState
@@ -167,8 +170,7 @@ class Floor:
         self.tabs = []
         self.latencies: list[float] = []
         self.window = (0.0, 0.0)
-        self.received = 0
-        self.version_seen: dict[int, float] = {}       # tab index -> when the new version arrived
+        self.version_seen: dict[int, float] = {}       # tab -> when the new version arrived
         self.version_wanted = 0
 
     def on_delta(self, tab, delta: dict, received: float) -> None:
@@ -177,7 +179,6 @@ class Floor:
             since = mine["my_since_rx_state_"]
             if self.window[0] <= since <= self.window[1]:
                 self.latencies.append((received - since) * 1000)
-                self.received += 1
         rows = (delta.get(self.campaigns) or {}).get("campaigns_rx_state_")
         if self.version_wanted and rows and rows[0].get("version") == self.version_wanted:
             self.version_seen.setdefault(id(tab), received)
@@ -187,7 +188,7 @@ class Floor:
 
         on_mount = [(f"{self.voice}.load_my_state", {}), (f"{self.campaigns}.load_agent_campaigns", {})]
         new = [Tab(self.url, "/bandeau", token, on_delta=self.on_delta) for token in tokens]
-        gate = asyncio.Semaphore(25)
+        gate = asyncio.Semaphore(10)
 
         async def one(tab):
             async with gate:
@@ -198,48 +199,102 @@ class Floor:
         self.tabs.extend(new)
 
 
-async def bench(url: str, stack, floor_data, steps: list[int], seconds: float) -> None:
+def client_process(url: str, conn) -> None:
+    """One load client: holds its tabs and answers the conductor's commands."""
     import aiohttp
+
+    async def serve():
+        floor = Floor(url)
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+            while True:
+                command, *args = await asyncio.to_thread(conn.recv)
+                if command == "open":
+                    await floor.open(http, args[0])
+                    conn.send(len(floor.tabs))
+                elif command == "window":
+                    floor.window, floor.latencies = tuple(args), []
+                    conn.send(True)
+                elif command == "version":
+                    floor.version_wanted, floor.version_seen = args[0], {}
+                    conn.send(True)
+                elif command == "report":
+                    conn.send((floor.latencies, list(floor.version_seen.values()), len(floor.tabs)))
+                elif command == "close":
+                    for tab in floor.tabs:
+                        await tab.close()
+                    conn.send(True)
+                    return
+    asyncio.run(serve())
+
+
+class Clients:
+    def __init__(self, url: str, count: int):
+        ctx = multiprocessing.get_context("spawn")
+        self.pipes, self.procs = [], []
+        for _ in range(count):
+            mine, theirs = ctx.Pipe()
+            proc = ctx.Process(target=client_process, args=(url, theirs), daemon=True)
+            proc.start()
+            self.pipes.append(mine)
+            self.procs.append(proc)
+        self.tabs = 0
+
+    def ask(self, *command, each=None) -> list:
+        for k, pipe in enumerate(self.pipes):
+            pipe.send(command if each is None else (*command, each[k]))
+        return [pipe.recv() for pipe in self.pipes]
+
+    def open(self, tokens: list[str]) -> None:
+        parts = [tokens[k::len(self.pipes)] for k in range(len(self.pipes))]
+        self.tabs = sum(self.ask("open", each=parts))
+
+    def close(self) -> None:
+        self.ask("close")
+        for proc in self.procs:
+            proc.join()
+
+
+def bench(url: str, stack, floor_data, steps: list[int], seconds: float, clients: int) -> None:
     import psutil
 
     tenant_id, ids, supervisor, campaign_id = floor_data
     tokens = log_in(ids[:max(steps)])
-    floor = Floor(url)
-    web = [psutil.Process(stack.processes["web"].pid)]
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+    floor = Clients(url, clients)
+    web = psutil.Process(stack.processes["web"].pid)
+    try:
         for n in steps:
             t0 = time.monotonic()
-            await floor.open(http, tokens[len(floor.tabs):n])
+            floor.open(tokens[floor.tabs:n])
             opened = time.monotonic() - t0
-            procs = web + [c for p in web for c in p.children(recursive=True)]
+            procs = [web] + web.children(recursive=True)
             for p in procs:
                 p.cpu_percent(None)
-            floor.latencies, floor.received = [], 0
             start, end, (changers, out) = run_changers(tenant_id, ids[:n], seconds)
-            floor.window = (start, end)
+            floor.ask("window", start, end)
             broadcast = None
             if n == steps[-1]:
-                await asyncio.sleep(max(0.0, start - time.time() + seconds / 2))
-                broadcast = await save_version(floor, supervisor, campaign_id)
-            await asyncio.sleep(max(0.0, end - time.time()) + 3)       # the last changes drain
+                time.sleep(max(0.0, start - time.time() + seconds / 2))
+                broadcast = save_version(floor, supervisor, campaign_id)
+            time.sleep(max(0.0, end - time.time()) + 3)       # the last changes drain
             made = sum(out.get() for _ in changers)
             for p in changers:
                 p.join()
             cpu = sum(p.cpu_percent(None) for p in procs if p.is_running())
-            lat = sorted(floor.latencies) or [float("nan")]
+            lat = sorted(x for latencies, _, _ in floor.ask("report") for x in latencies)
+            received, lat = len(lat), lat or [float("nan")]
             pct = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]  # noqa: E731
             load = os.getloadavg()
             print(f"{n} agents: p50 {statistics.median(lat):.0f} ms, p95 {pct(0.95):.0f} ms, "
-                  f"p99 {pct(0.99):.0f} ms, delivered {100 * floor.received / max(made, 1):.1f} %"
+                  f"p99 {pct(0.99):.0f} ms, delivered {100 * received / max(made, 1):.1f} %"
                   f"   ({made} changes in {seconds:.0f} s, web CPU {cpu:.0f} % of a core, "
                   f"tabs opened in {opened:.0f} s, load average {load[0]:.1f} {load[1]:.1f})", flush=True)
             if broadcast is not None:
                 print(broadcast, flush=True)
-        for tab in floor.tabs:
-            await tab.close()
+    finally:
+        floor.close()
 
 
-async def save_version(floor: Floor, supervisor, campaign_id: int) -> str:
+def save_version(floor: Clients, supervisor, campaign_id: int) -> str:
     from services.campaigns.lifecycle import get_campaign
     from services.campaigns.versions import save_campaign
 
@@ -247,14 +302,17 @@ async def save_version(floor: Floor, supervisor, campaign_id: int) -> str:
     config = dict(campaign.config)
     config["channels"] = {**config["channels"], "voice": {**config["channels"]["voice"],
                                                           "script": "<p>Nouvel argumentaire</p>"}}
-    floor.version_seen, floor.version_wanted = {}, campaign.version + 1
+    floor.ask("version", campaign.version + 1)
     t0 = time.time()
-    result = await asyncio.to_thread(save_campaign, supervisor, campaign_id, config)
-    deadline = time.time() + 30
-    while len(floor.version_seen) < len(floor.tabs) and time.time() < deadline:
-        await asyncio.sleep(0.05)      # the bench's own clock, not a synchronisation
-    last = max(floor.version_seen.values(), default=float("nan"))
-    return (f"campaign version {result.version} reached {len(floor.version_seen)}/{len(floor.tabs)} "
+    result = save_campaign(supervisor, campaign_id, config)
+    deadline, seen = time.time() + 30, []
+    while time.time() < deadline:
+        seen = [at for _, times, _ in floor.ask("report") for at in times]
+        if len(seen) >= floor.tabs:
+            break
+        time.sleep(0.05)      # the bench's own polling of its clients, not a synchronisation
+    last = max(seen, default=float("nan"))
+    return (f"campaign version {result.version} reached {len(seen)}/{floor.tabs} "
             f"open panels in {1000 * (last - t0):.0f} ms (from the save's start, during the state pushes)")
 
 
@@ -263,6 +321,7 @@ def main() -> None:
     parser.add_argument("--agents", default="200,500,1000,2000")
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--clients", type=int, default=4, help="load client processes")
     args = parser.parse_args()
     steps = sorted(int(n) for n in args.agents.split(","))
     url, stack, stop = start_product(args.workers)
@@ -273,7 +332,7 @@ def main() -> None:
         print(f"{args.workers} web worker(s), {os.cpu_count()} cores, Redis "
               f"{redis_major_version(get_settings().redis_url)}, load average at start "
               f"{os.getloadavg()[0]:.1f}", flush=True)
-        asyncio.run(bench(url, stack, floor, steps, args.seconds))
+        bench(url, stack, floor, steps, args.seconds, args.clients)
     finally:
         stop()
 

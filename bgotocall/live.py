@@ -53,28 +53,40 @@ def open_tabs(app: rx.App) -> list[str]:
 class ServedTabs:
     """The tabs this worker pushes to: those whose socket it holds, and, for LIVE_SECONDS, those
     that lost their socket here and did not reappear on another worker (a reconnecting tab then
-    hydrates with what it missed)."""
+    hydrates with what it missed). A look-up per tab; the lost ones are found once a second."""
+
+    RESCAN_SECONDS = 1.0
 
     def __init__(self, app: rx.App) -> None:
         self.app = app
         self.held: set[str] = set()
         self.lost_at: dict[str, float] = {}
+        self.scanned = 0.0
 
-    def __call__(self):
-        manager = self.app.event_namespace._token_manager if self.app.event_namespace else None
-        if manager is None:
-            return lambda token: False
-        records = manager.token_to_socket
+    def _rescan(self, manager) -> None:
+        records, now = manager.token_to_socket, time.monotonic()
         held = set(open_tabs(self.app))
-        now = time.monotonic()
         for token in self.held - held:
             self.lost_at.setdefault(token, now)
         for token in [t for t, at in self.lost_at.items()
                       if t in held or t in records or now - at > LIVE_SECONDS]:
             del self.lost_at[token]          # back here, moved to another worker, or gone
-        self.held = held
-        served = held | self.lost_at.keys()
-        return served.__contains__
+        self.held, self.scanned = held, now
+
+    def __call__(self):
+        manager = self.app.event_namespace._token_manager if self.app.event_namespace else None
+        if manager is None:
+            return lambda token: False
+        if time.monotonic() - self.scanned > self.RESCAN_SECONDS:
+            self._rescan(manager)
+        records, mine, lost, held = manager.token_to_socket, manager.instance_id, self.lost_at, self.held
+
+        def serves(token: str) -> bool:
+            record = records.get(token)
+            if record is not None:
+                return record.instance_id == mine
+            return token in lost or token in held       # lost since the last scan
+        return serves
 
 
 def live_listener(app: rx.App):
