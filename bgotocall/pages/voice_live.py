@@ -20,7 +20,7 @@ def _coach_buttons(agent) -> rx.Component:
 
 def _detail(label: str, value, testid: str, icon: str) -> rx.Component:
     return rx.hstack(rx.icon(icon, size=12, color=rx.color("gray", 10)),
-                     rx.text(t(label), ": ", value, size="1", color=rx.color("gray", 11), data_testid=testid),
+                     rx.text(t(label), " ", value, size="1", color=rx.color("gray", 11), data_testid=testid),
                      spacing="1", align="center", title=t(label))
 
 
