@@ -193,7 +193,8 @@ class Floor:
         async def one(tab):
             async with gate:
                 await tab.open(http, on_mount)
-                await tab.wait_for(lambda t: t.value_of(self.voice, "me") and t.value_of(self.campaigns, "campaigns"),
+                await tab.wait_for(lambda t: t.loaded() and t.value_of(self.voice, "me")
+                                   and t.value_of(self.campaigns, "campaigns"),
                                    timeout=300)
         await asyncio.gather(*(one(tab) for tab in new))
         self.tabs.extend(new)

@@ -22,6 +22,7 @@ from services.voice.presence import AgentState, agent_states, set_agent_state
 from tests.support.accounts import context_for, new_tenant, new_user
 from tests.support.campaigns import fund, launchable_config, new_agent, ready_list
 from tests.support.reflex_socket import Tab
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -37,7 +38,7 @@ def _signed_in(email: str) -> str:
 async def _agent_panel(http, url: str, email: str, client_token: str | None = None) -> Tab:
     tab = Tab(url, "/bandeau", _signed_in(email), client_token=client_token)
     await tab.open(http, [(f"{VOICE}.load_my_state", {}), (f"{CAMPAIGNS}.load_agent_campaigns", {})])
-    await tab.wait_for(lambda t: t.value(VoiceState, "me"))
+    await tab.wait_for(lambda t: t.loaded() and t.value(VoiceState, "me"))
     return tab
 
 
@@ -79,7 +80,7 @@ async def test_the_supervisors_agent_cards_stay_right_through_1000_changes_in_ra
     async with aiohttp.ClientSession() as http:
         tab = Tab(product.public_url, "/supervision/agents", _signed_in(supervisor_email))
         await tab.open(http, [])
-        await tab.wait_for(lambda t: len(t.value(VoiceState, "agents") or []) == len(agents))
+        await tab.wait_for(lambda t: t.loaded() and len(t.value(VoiceState, "agents") or []) == len(agents))
         stale = []
         for n in range(1000):
             user = rng.choice(agents)
@@ -134,12 +135,15 @@ async def test_a_campaign_version_reaches_a_tab_that_reconnects_mid_way(product)
         first = save_script("Version connectée")
         await tab.wait_for(shows(first, "Version connectée"))
         await tab.close()                                    # the network drops
+        # Reflex forgets the closed socket (else the reconnecting tab is taken for a duplicate).
+        wait_until(lambda: not get_redis().exists(tab.socket_record_key()), 15, "socket released")
         away = save_script("Version pendant la coupure")
-        # The browser reconnects with the same tab token; as a real page, it sends no on-mount
-        # event again: only the hydrate, which must carry what was broadcast meanwhile.
+        # The browser reconnects with the same tab token at once (the version may still be on its
+        # way); as a real page, it sends no on-mount event again, only the hydrate and on-load.
         back = Tab(product.public_url, "/bandeau", tab.session_token, client_token=tab.client_token)
         await back.open(http, [])
-        await back.wait_for(shows(away, "Version pendant la coupure"))
+        await back.wait_for(lambda t: t.loaded() and shows(away, "Version pendant la coupure")(t))
+        assert back.client_token == tab.client_token         # the same tab, not a fresh one
         after = save_script("Version après retour")
         await back.wait_for(shows(after, "Version après retour"))
         await back.close()

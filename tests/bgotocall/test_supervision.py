@@ -69,9 +69,10 @@ def test_only_supervision_pages_follow_every_agent(new_page):
 @pytest.mark.e2e
 def test_an_agents_card_says_why_they_pause_and_on_which_campaign_and_with_whom_they_talk(page):
     tenant = new_tenant()
-    email, agent = new_agent(tenant)
+    agent = new_agent(tenant)[1]
     set_agent_state(tenant.id, agent, AgentState.READY)
-    log_in_and_land(page, new_user(tenant, Role.SUPERVISOR), PASSWORD, "/supervision/agents")
+    log_in_and_land(page, new_user(tenant, Role.SUPERVISOR), PASSWORD, "/supervision")
+    page.goto("/supervision/agents")
     card = page.get_by_test_id("agent-card")
     expect(card).to_have_count(1)
 

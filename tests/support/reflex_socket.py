@@ -62,7 +62,9 @@ class Tab:
             await self.send(name, payload)
 
     async def close(self) -> None:
-        if self._ws is not None:
+        """Leave as a closing page does: the namespace's DISCONNECT, then the socket."""
+        if self._ws is not None and not self._ws.closed:
+            await self._ws.send_str(f"41{NAMESPACE},")
             await self._ws.close()
         if self._reader is not None:
             self._reader.cancel()
@@ -86,6 +88,10 @@ class Tab:
             data = message.data
             if data == "2":                                   # Engine.IO ping
                 await self._ws.send_str("3")
+            elif data.startswith(f"42{NAMESPACE},[\"new_token\""):
+                # The server took this tab for a duplicate of a still-connected one: it now has
+                # another token, hence a fresh state.
+                self.client_token = json.loads(data[len(prefix):])[1]
             elif data.startswith(prefix):
                 received = time.time()
                 name, body = json.loads(data[len(prefix):])[:2]
@@ -110,6 +116,14 @@ class Tab:
     async def _notify(self) -> None:
         async with self._changed:
             self._changed.notify_all()
+
+    def socket_record_key(self) -> str:
+        """The Redis key under which Reflex records this tab's socket (gone once it closed)."""
+        return f"token_manager_socket_record_{self.client_token}"
+
+    def loaded(self) -> bool:
+        """The page's on-load handlers have run (Reflex says so last, in the root state)."""
+        return bool(self.value_of(ROOT_STATE, "is_hydrated"))
 
     def value(self, cls, field: str, default=None):
         return self.value_of(state_path(cls), field, default)
