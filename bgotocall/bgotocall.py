@@ -5,7 +5,7 @@ import reflex as rx
 
 from bgotocall.api import routes
 from bgotocall.upload_gate import UploadGate
-from bgotocall.live import live_listener
+from bgotocall.live import live_listener, subscription_keeper, tune_garbage_collector
 from bgotocall.pages.agent import agent_page
 from bgotocall.pages.audience import audience_page, contacts_page
 from bgotocall.pages.audience_import import audience_import_page
@@ -19,6 +19,7 @@ from bgotocall.pages.campaigns_routes import add_campaign_pages
 from bgotocall.state.audience import AudienceState, ContactSearchState
 from bgotocall.state.audience_import import AudienceImportState
 from bgotocall.state.blacklist import BlacklistState
+from bgotocall.state.campaigns_agent import AgentCampaignsState
 from bgotocall.state.password import PasswordState
 from bgotocall.state.session import SessionState
 from bgotocall.state.settings import SupervisorsState
@@ -30,7 +31,9 @@ app = rx.App(
     api_transformer=[routes, UploadGate],
 )
 
+tune_garbage_collector()
 app.register_lifespan_task(live_listener(app))
+app.register_lifespan_task(subscription_keeper(app))
 
 app.add_page(rx.fragment(), route="/", on_load=SessionState.go_home, title="B-GOTOCALL OS")
 add_billing_pages(app)
@@ -43,8 +46,10 @@ app.add_page(reset_page, route="/reinitialiser", title="Nouveau mot de passe",
              on_load=PasswordState.open_reset_page)
 app.add_page(forbidden_page, route="/interdit", title="Accès refusé",
              on_load=SessionState.enter_any)
+# The campaigns are read again at every (re)connection: a tab back from a network drop may have
+# missed a version pushed while its hydrate was in flight.
 app.add_page(agent_page, route="/bandeau", title="Bandeau agent",
-             on_load=SessionState.enter_agent_panel)
+             on_load=[SessionState.enter_agent_panel, AgentCampaignsState.load_agent_campaigns])
 app.add_page(teams_page, route="/equipes", title="Équipes",
              on_load=[SessionState.enter_supervision, TeamsState.load_teams])
 app.add_page(audience_page, route="/audience", title="Audience",

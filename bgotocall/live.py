@@ -1,35 +1,129 @@
 """Pushing live events into the states of open tabs (the web side of services/live)."""
 from __future__ import annotations
 
+import asyncio
+import gc
 import inspect
+import logging
+import time
 
 import reflex as rx
+import redis.asyncio as aioredis
 
 from services.live.consumer import consume_with_restarts
 from services.live.events import LiveEvent
+from services.live.subscriptions import LIVE_SECONDS, RENEW_SECONDS, renew
+from services.settings import get_settings
 
-# kind of event -> the state classes whose `_on_live(event)` apply it.
-_RECEIVERS: dict[str, list[type[rx.State]]] = {}
+log = logging.getLogger(__name__)
+
+# kind of event -> the state classes whose `_on_live(event)` apply it, with the topic (its
+# ending) through which the tab must have heard it, "" for any.
+_RECEIVERS: dict[str, list[tuple[type[rx.State], str]]] = {}
+
+# Full collections of a web process holding thousands of tabs' states paused it 300-650 ms
+# (shared/notes/reflex-offline.md); young collections stay frequent, full ones become rare.
+GC_THRESHOLDS = (50_000, 20, 100)
 
 
-def receives(*kinds: str):
-    """Class decorator: this state applies live events of these kinds."""
+def tune_garbage_collector() -> None:
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
+def receives(*kinds: str, through: str = ""):
+    """Class decorator: this state applies live events of these kinds (heard through a topic
+    ending with `through`, when given: a supervision view is not loaded for an agent's change
+    that reached the agent's own tab)."""
     def register(cls):
         for kind in kinds:
-            _RECEIVERS.setdefault(kind, []).append(cls)
+            _RECEIVERS.setdefault(kind, []).append((cls, through))
         return cls
     return register
 
 
+def open_tabs(app: rx.App) -> list[str]:
+    """The client tokens whose socket this worker holds."""
+    manager = app.event_namespace._token_manager if app.event_namespace else None
+    if manager is None:
+        return []
+    return [token for token, record in list(manager.token_to_socket.items())
+            if record.instance_id == manager.instance_id]
+
+
+class ServedTabs:
+    """The tabs this worker pushes to: those whose socket it holds, and, for LIVE_SECONDS, those
+    that lost their socket here and did not reappear on another worker (a reconnecting tab then
+    hydrates with what it missed). A look-up per tab; the lost ones are found once a second."""
+
+    RESCAN_SECONDS = 1.0
+
+    def __init__(self, app: rx.App) -> None:
+        self.app = app
+        self.held: set[str] = set()
+        self.lost_at: dict[str, float] = {}
+        self.scanned = 0.0
+
+    def _rescan(self, manager) -> None:
+        records, now = manager.token_to_socket, time.monotonic()
+        held = set(open_tabs(self.app))
+        for token in self.held - held:
+            self.lost_at.setdefault(token, now)
+        for token in [t for t, at in self.lost_at.items()
+                      if t in held or t in records or now - at > LIVE_SECONDS]:
+            del self.lost_at[token]          # back here, moved to another worker, or gone
+        self.held, self.scanned = held, now
+
+    def __call__(self):
+        manager = self.app.event_namespace._token_manager if self.app.event_namespace else None
+        if manager is None:
+            return lambda token: False
+        if time.monotonic() - self.scanned > self.RESCAN_SECONDS:
+            self._rescan(manager)
+        records, mine, lost, held = manager.token_to_socket, manager.instance_id, self.lost_at, self.held
+
+        def serves(token: str) -> bool:
+            record = records.get(token)
+            if record is not None:
+                return record.instance_id == mine
+            return token in lost or token in held       # lost since the last scan
+        return serves
+
+
 def live_listener(app: rx.App):
-    async def deliver(client_token: str, event: LiveEvent) -> None:
-        for cls in _RECEIVERS.get(event.kind, []):
+    async def deliver(client_token: str, events: list[LiveEvent]) -> None:
+        """One state update per receiving state for all the tab's events of the batch."""
+        per_state: dict[type[rx.State], list[LiveEvent]] = {}
+        for event in events:
+            for cls, through in _RECEIVERS.get(event.kind, []):
+                if not through or any(topic.endswith(through) for topic in event.topics):
+                    per_state.setdefault(cls, []).append(event)
+        for cls, mine in per_state.items():
             async with app.modify_state(rx.BaseStateToken(ident=client_token, cls=cls)) as root:
-                applied = (await root.get_state(cls))._on_live(event)
-                if inspect.isawaitable(applied):
-                    await applied
+                state = await root.get_state(cls)
+                for event in mine:
+                    applied = state._on_live(event)
+                    if inspect.isawaitable(applied):
+                        await applied
 
     async def listen():
-        await consume_with_restarts(deliver)
+        gc.freeze()         # what the app's import built is never garbage: out of every collection
+        await consume_with_restarts(deliver, serves=ServedTabs(app))
 
     return listen
+
+
+def subscription_keeper(app: rx.App):
+    """Renews the subscriptions of the tabs this worker holds; a closed tab's lapse in a minute."""
+    async def keep():
+        redis = aioredis.Redis.from_url(get_settings().redis_url, decode_responses=True)
+        try:
+            while True:
+                try:
+                    await renew(redis, open_tabs(app))
+                except Exception:   # Redis away: try again at the next round
+                    log.exception("renewing the live subscriptions failed")
+                await asyncio.sleep(RENEW_SECONDS)
+        finally:
+            await redis.aclose()
+
+    return keep

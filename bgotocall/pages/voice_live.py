@@ -18,6 +18,12 @@ def _coach_buttons(agent) -> rx.Component:
                      spacing="2")
 
 
+def _detail(label: str, value, testid: str, icon: str) -> rx.Component:
+    return rx.hstack(rx.icon(icon, size=12, color=rx.color("gray", 10)),
+                     rx.text(t(label), " ", value, size="1", color=rx.color("gray", 11), data_testid=testid),
+                     spacing="1", align="center", title=t(label))
+
+
 def _card(agent) -> rx.Component:
     return rx.card(rx.vstack(
         rx.hstack(rx.text(agent.full_name, weight="medium"), rx.spacer(), state_badge(agent.state, size="1"),
@@ -29,6 +35,10 @@ def _card(agent) -> rx.Component:
                                                      spacing="1", align="center",
                                                      title=t("voice.live.since"))),
                   width="100%", align="center"),
+        rx.cond((agent.state == "PAUSED") & (agent.reason != ""),
+                _detail("voice.live.reason", agent.reason, "agent-reason", "coffee")),
+        rx.cond(agent.campaign != "", _detail("voice.live.campaign", agent.campaign, "agent-campaign", "megaphone")),
+        rx.cond(agent.caller != "", _detail("voice.live.caller", agent.caller, "agent-caller", "phone")),
         rx.cond(agent.state == "IN_CALL", _coach_buttons(agent)),
         spacing="2", width="100%"), width="100%", data_testid="agent-card", data_name=agent.full_name)
 

@@ -31,12 +31,13 @@ class StateShare:
     percent: float
 
 
-@receives("agent_state", "campaign_status")
+@receives("agent_state", "campaign_status", through=":supervision")
 class SupervisionState(SessionState):
     states: dict[str, str] = {}                  # agent user id -> state
     staffing: dict[str, list[str]] = {}          # campaign id -> its agents' ids
     campaigns_raw: list[CampaignLine] = []
     loaded: bool = False
+    _since: dict[str, float] = {}                # agent user id -> time of the state shown
 
     @rx.event
     def load(self):
@@ -45,6 +46,7 @@ class SupervisionState(SessionState):
             return
         overview = supervision_overview(ctx)
         self.states = {str(u): s for u, s in overview.states.items()}
+        self._since = {}
         self.staffing = {str(c.id): [str(u) for u in c.agents] for c in overview.campaigns}
         self.campaigns_raw = [CampaignLine(c.id, c.name, c.channels, c.progress, c.contacts, len(c.agents), 0, 0)
                               for c in overview.campaigns]
@@ -56,9 +58,10 @@ class SupervisionState(SessionState):
         if event.kind == "campaign_status":        # launched, paused, restaffed: the list is read again
             self.load()
             return
-        user = str(event.data.get("user_id"))
-        if user in self.states:
-            self.states = {**self.states, user: event.data["state"]}
+        user, since = str(event.data.get("user_id")), event.data.get("since", 0.0)
+        if user in self.states and since >= self._since.get(user, 0.0):
+            self.states[user] = event.data["state"]      # one entry: the team is not rebuilt
+            self._since[user] = since
 
     @rx.var
     def shares(self) -> list[StateShare]:

@@ -42,11 +42,28 @@ class AgentItem:
     teams: str
     skills: str
     since: float
+    reason: str = ""       # why the agent is paused
+    campaign: str = ""     # the call's campaign, else the live campaigns the agent works on
+    caller: str = ""       # who the agent is talking to
+    staffed: str = ""
 
 
 def _item(row) -> AgentItem:
+    staffed = ", ".join(row.campaigns)
     return AgentItem(row.user_id, row.full_name, row.login, row.extension or "—", row.state,
-                     ", ".join(row.teams) or "—", ", ".join(row.skills) or "—", row.since)
+                     ", ".join(row.teams) or "—", ", ".join(row.skills) or "—", row.since,
+                     row.reason, row.campaign or staffed, row.caller, staffed)
+
+
+def changed_item(item: AgentItem, change: dict) -> AgentItem:
+    """The agent's row after a state change; an older change than the row's (events of one
+    agent handled by two web workers at once) leaves it as it is."""
+    since = change.get("since", 0.0)
+    if since < item.since:
+        return item
+    return dataclasses.replace(item, state=change["state"], since=since, reason=change.get("reason", ""),
+                               campaign=change.get("campaign") or item.staffed,
+                               caller=change.get("caller", ""))
 
 
 @receives("agent_state", "spy")
@@ -68,15 +85,21 @@ class VoiceState(EnrolmentMixin, SessionState):
     edit_name: str = ""
     team_choices: list[TeamChoice] = []
     skill_items: list[SkillItem] = []
+    _row_of: dict[int, int] = {}          # agent user id -> index in `agents`
 
     # ---- live ---------------------------------------------------------------------------------------
     def _on_live(self, event) -> None:
         data = event.data
         if event.kind == "agent_state":
-            if data.get("user_id") == self.me:
-                self.my_state, self.my_since = data["state"], data.get("since", 0.0)
-            self.agents = [dataclasses.replace(a, state=data["state"], since=data.get("since", 0.0))
-                           if a.user_id == data.get("user_id") else a for a in self.agents]
+            user, since = data.get("user_id"), data.get("since", 0.0)
+            if user == self.me and since >= self.my_since:
+                self.my_state, self.my_since = data["state"], since
+            at = self._row_of.get(user)
+            if at is not None and at < len(self.agents) and self.agents[at].user_id == user:
+                row = self.agents[at]
+                fresh = changed_item(row, data)
+                if fresh is not row:
+                    self.agents[at] = fresh        # one row: the others are not rebuilt
         elif event.kind == "spy" and data.get("supervisor_user_id") == self.me:
             self.coaching_live = bool(data.get("active"))
             if not data.get("active"):
@@ -98,6 +121,7 @@ class VoiceState(EnrolmentMixin, SessionState):
         overview = agents_overview(ctx)
         self.me = ctx.user_id
         self.agents = [_item(row) for row in overview.agents]
+        self._row_of = {a.user_id: i for i, a in enumerate(self.agents)}
         self.licences_used, self.licences = overview.licences_used, overview.licences
 
     @rx.event

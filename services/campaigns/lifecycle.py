@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
+from services.campaigns.agent_view import agent_campaign_payload
 from services.campaigns.assignment import staffed_agents, sync_agents
 from services.campaigns.config import enabled_channels
 from services.campaigns.preflight import gather_facts, preflight_problems
@@ -141,7 +142,8 @@ def _cancel_queued(ctx: AuthContext, campaign_id: int) -> None:
 
 def _announce(tenant_id: int, campaign: Campaign) -> None:
     publish(campaign_topic(tenant_id, campaign.id), "campaign_changed",
-            campaign_id=campaign.id, version=campaign.version, status=campaign.status)
+            campaign_id=campaign.id, version=campaign.version, status=campaign.status,
+            campaign=agent_campaign_payload(tenant_id, campaign))
     publish(supervision_topic(tenant_id), "campaign_status", campaign_id=campaign.id,
             status=campaign.status)
 

@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import select
 
+from services.campaigns.agent_view import agent_campaign_payload
 from services.campaigns.assignment import (
     IN_CALL_WARNING, staffed_agents, sync_agents, tenant_agents)
 from services.campaigns.config import CHANNEL_LABELS, dialing_problems, normalized, plain_text_of, safe_html
@@ -169,7 +170,8 @@ def save_campaign(ctx: AuthContext, campaign_id: int, config: dict, *,
                                     author_name=ctx.full_name, note=note[:300]))
         busy = sync_agents(session, ctx.tenant_id, campaign_id, staffed_agents(session, config))
     publish(campaign_topic(ctx.tenant_id, campaign_id), "campaign_changed",
-            campaign_id=campaign_id, version=campaign.version)
+            campaign_id=campaign_id, version=campaign.version,
+            campaign=agent_campaign_payload(ctx.tenant_id, campaign))
     for user_id in sorted(moved):  # agents added or removed: their pages learn it too
         publish(user_topic(ctx.tenant_id, user_id), "campaign_changed", campaign_id=campaign_id)
     if moved:                      # who works on what: the supervision pages too

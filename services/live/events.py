@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from services.infra.redis import get_redis
 
@@ -13,19 +14,22 @@ MAX_LENGTH = 100_000
 
 @dataclass(frozen=True)
 class LiveEvent:
-    topic: str
+    topics: tuple[str, ...]
     kind: str
     data: dict = field(default_factory=dict)
 
     def to_fields(self) -> dict[str, str]:
-        return {"topic": self.topic, "kind": self.kind, "data": json.dumps(self.data)}
+        return {"topics": "\n".join(self.topics), "kind": self.kind, "data": json.dumps(self.data)}
 
     @classmethod
     def from_fields(cls, fields: dict) -> "LiveEvent":
-        return cls(fields["topic"], fields["kind"], json.loads(fields.get("data") or "{}"))
+        topics = fields.get("topics") or fields.get("topic") or ""   # "topic": entries of older code
+        return cls(tuple(topics.split("\n")), fields["kind"], json.loads(fields.get("data") or "{}"))
 
 
-def publish(topic: str, kind: str, **data) -> str:
-    """Queue an event for every open page subscribed to `topic`; returns the stream id."""
-    event = LiveEvent(topic, kind, data)
+def publish(topics: str | Iterable[str], kind: str, **data) -> str:
+    """Queue one event for every open page subscribed to any of `topics` (a tab listening to
+    several of them gets it once); returns the stream id."""
+    topics = (topics,) if isinstance(topics, str) else tuple(dict.fromkeys(topics))
+    event = LiveEvent(topics, kind, data)
     return get_redis().xadd(STREAM, event.to_fields(), maxlen=MAX_LENGTH, approximate=True)

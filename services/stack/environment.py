@@ -32,12 +32,44 @@ def npm_registry() -> str:
     return out.stdout.strip()
 
 
+def redis_major_version(redis_url: str) -> int:
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        return int(str(client.info("server")["redis_version"]).split(".")[0])
+    finally:
+        client.close()
+
+
+def web_workers() -> int:
+    """Web worker processes: one per core by default (BGC_WEB_WORKERS to choose). Each runs its
+    own event loop; they share the tabs' states and the live stream through Redis."""
+    wanted = os.environ.get("BGC_WEB_WORKERS", "")
+    return max(1, int(wanted)) if wanted.isdigit() else max(1, os.cpu_count() or 1)
+
+
 def stack_environment(data_dir: Path, database_url: str, redis_url: str) -> dict[str, str]:
     env = dict(os.environ)
     bun = bun_path()
     env.update({
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
+        # Reflex reads REFLEX_REDIS_URL, not REDIS_URL: the tabs' states then live in Redis, where
+        # every web worker finds them (and no disk folder of state files is scanned).
+        "REFLEX_REDIS_URL": redis_url,
+        "REFLEX_STATE_MANAGER_MODE": "redis",
+        # The worker holding a tab's socket keeps its state in memory under a lease on the Redis
+        # lock (released after a few seconds, or at once when another worker asks for it): a
+        # push then costs no Redis round trip. The live consumer pushes from that worker.
+        # Reflex needs Redis 7 for it (PEXPIRE ... XX); the embedded Redis 6.2 goes without.
+        "REFLEX_OPLOCK_ENABLED": "true" if redis_major_version(redis_url) >= 7 else "false",
+        # A tab pushed once a second stays in memory 15 s between two writes to Redis (Reflex's
+        # default, half of a 10 s lock, wrote every agent's state back every 5 s); a worker that
+        # dies frees its tabs' locks after 20 s, when the reconnected tabs hydrate elsewhere.
+        "REFLEX_OPLOCK_HOLD_TIME": "15s",
+        "REFLEX_REDIS_LOCK_EXPIRATION": "20000",
+        "GRANIAN_WORKERS": str(web_workers()),
         "BGC_DATA_DIR": str(data_dir),
         # The pbx bridge writes the tenants' Asterisk includes here; the simulator reads them.
         "BGC_ASTERISK_CONFIG_DIR": env.get("BGC_ASTERISK_CONFIG_DIR", str(data_dir / "asterisk")),

@@ -11,6 +11,7 @@ from services.db.tenancy import tenant_session
 from services.identity.access import AuthContext, access_area
 from services.identity.system import system_context
 from services.models.platform import Role, Tenant, User
+from services.models.campaigns import Campaign, CampaignAgent, CampaignStatus
 from services.models.tenant import Team
 from services.models.voice import AgentProfile, AgentSkill, TeamMember
 from services.voice.presence import agent_states
@@ -28,6 +29,10 @@ class AgentRow:
     teams: list[str] = field(default_factory=list)
     skills: list[str] = field(default_factory=list)   # "Anglais (4)"
     since: float = 0.0                                 # epoch seconds of the last state change
+    reason: str = ""                                   # a pause's reason
+    campaign: str = ""                                 # the campaign of the call in progress
+    caller: str = ""                                   # who the agent is talking to
+    campaigns: list[str] = field(default_factory=list)  # the live campaigns the agent works on
 
 
 def list_agents(ctx: AuthContext) -> list[AgentRow]:
@@ -44,12 +49,20 @@ def list_agents(ctx: AuthContext) -> list[AgentRow]:
         skills: dict[int, list[str]] = {}
         for skill in session.exec(select(AgentSkill).order_by(AgentSkill.skill)):
             skills.setdefault(skill.user_id, []).append(f"{skill.skill} ({skill.level})")
+        staffing: dict[int, list[str]] = {}
+        for member, campaign in session.exec(
+                select(CampaignAgent, Campaign).join(Campaign, Campaign.id == CampaignAgent.campaign_id)
+                .where(Campaign.status == CampaignStatus.LIVE.value).order_by(Campaign.name)):
+            staffing.setdefault(member.user_id, []).append(campaign.name)
     states = agent_states(ctx.tenant_id)
-    return [AgentRow(u.id, u.full_name, u.email, profiles[u.id].login if u.id in profiles else "",
-                     profiles[u.id].extension if u.id in profiles else "",
-                     states.get(u.id, {}).get("state", "LOGGED_OUT"), teams.get(u.id, []), skills.get(u.id, []),
-                     states.get(u.id, {}).get("since", 0.0))
-            for u in users]
+
+    def row(u: User) -> AgentRow:
+        now = states.get(u.id, {})
+        return AgentRow(u.id, u.full_name, u.email, profiles[u.id].login if u.id in profiles else "",
+                        profiles[u.id].extension if u.id in profiles else "", now.get("state", "LOGGED_OUT"),
+                        teams.get(u.id, []), skills.get(u.id, []), now.get("since", 0.0), now.get("reason", ""),
+                        now.get("campaign", ""), now.get("caller", ""), staffing.get(u.id, []))
+    return [row(u) for u in users]
 
 
 def extension_of(ctx: AuthContext, user_id: int) -> str | None:

@@ -35,22 +35,34 @@ class AgentStateConflict(RuntimeError):
 
 
 def _announce(tenant_id: int, user_id: int, value: dict) -> None:
-    """To the supervisors' pages, and to the agent's own panel."""
-    for topic in (supervision_topic(tenant_id), user_topic(tenant_id, user_id)):
-        publish(topic, "agent_state", user_id=user_id, **value)
+    """One event to the supervisors' pages and the agent's own panel."""
+    publish((supervision_topic(tenant_id), user_topic(tenant_id, user_id)), "agent_state",
+            user_id=user_id, **value)
 
 
-def set_agent_state(tenant_id: int, user_id: int, state: AgentState, reason: str = "") -> None:
+def _value(state: AgentState, reason: str, campaign: str, caller: str) -> dict:
+    """What a supervisor's card shows: the state, why (a pause's reason), on which campaign and
+    with whom (a call's campaign and caller), and since when."""
     value = {"state": state.value, "reason": reason, "since": time.time()}
+    if campaign:
+        value["campaign"] = campaign
+    if caller:
+        value["caller"] = caller
+    return value
+
+
+def set_agent_state(tenant_id: int, user_id: int, state: AgentState, reason: str = "", *,
+                    campaign: str = "", caller: str = "") -> None:
+    value = _value(state, reason, campaign, caller)
     get_redis().hset(_key(tenant_id), str(user_id), json.dumps(value))
     _announce(tenant_id, user_id, value)
 
 
 def claim_agent_state(tenant_id: int, user_id: int, state: AgentState, *, unless: set[AgentState],
-                      reason: str = "") -> AgentState:
+                      reason: str = "", campaign: str = "", caller: str = "") -> AgentState:
     """Set `state` in one atomic step with the check that the agent is in none of `unless` (else
     AgentStateConflict): no call can slip in between. Returns the state it replaced."""
-    value = json.dumps({"state": state.value, "reason": reason, "since": time.time()})
+    value = json.dumps(_value(state, reason, campaign, caller))
     with get_redis().pipeline() as pipe:
         while True:
             try:

@@ -64,3 +64,22 @@ def test_only_supervision_pages_follow_every_agent(new_page):
     assert tabs(supervision_topic(tenant.id)) == 0
     log_in_and_land(new_page(), new_user(tenant, Role.SUPERVISOR), PASSWORD, "/supervision")
     wait_until(lambda: tabs(supervision_topic(tenant.id)) == 1, what="the supervisor's tab following the team")
+
+
+@pytest.mark.e2e
+def test_an_agents_card_says_why_they_pause_and_on_which_campaign_and_with_whom_they_talk(page):
+    tenant = new_tenant()
+    agent = new_agent(tenant)[1]
+    set_agent_state(tenant.id, agent, AgentState.READY)
+    log_in_and_land(page, new_user(tenant, Role.SUPERVISOR), PASSWORD, "/supervision")
+    page.goto("/supervision/agents")
+    card = page.get_by_test_id("agent-card")
+    expect(card).to_have_count(1)
+
+    set_agent_state(tenant.id, agent, AgentState.PAUSED, reason="Pause déjeuner")
+    expect(card.get_by_test_id("agent-reason")).to_have_text("Motif : Pause déjeuner")
+    set_agent_state(tenant.id, agent, AgentState.IN_CALL, campaign="Relance Avril",
+                    caller="+237 6 71 23 45 67")
+    expect(card.get_by_test_id("agent-campaign")).to_have_text("Campagne : Relance Avril")
+    expect(card.get_by_test_id("agent-caller")).to_have_text("Correspondant : +237 6 71 23 45 67")
+    expect(card.get_by_test_id("agent-reason")).to_have_count(0)

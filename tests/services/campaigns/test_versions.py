@@ -42,7 +42,7 @@ def live():
 
 def _last_events(topic: str, count: int = 50) -> list[LiveEvent]:
     entries = get_redis().xrevrange(STREAM, count=count)
-    return [e for e in (LiveEvent.from_fields(f) for _, f in entries) if e.topic == topic]
+    return [e for e in (LiveEvent.from_fields(f) for _, f in entries) if topic in e.topics]
 
 
 def test_each_save_is_a_version_with_author_and_readable_diff_and_is_published(live):
@@ -58,6 +58,10 @@ def test_each_save_is_a_version_with_author_and_readable_diff_and_is_published(l
         result.changes
     [event] = _last_events(campaign_topic(tenant.id, campaign.id), 5)[:1]
     assert (event.kind, event.data["version"]) == ("campaign_changed", 2)
+    # The event carries what the agents' pages show: no open page reads the database to apply it.
+    shown = event.data["campaign"]
+    assert (shown["version"], shown["status"]) == (2, "LIVE")
+    assert "nouvelle promo -20%" in shown["script"] and shown["codes"]
     history = campaign_history(ctx, campaign.id)
     assert [(v.number, v.author_name) for v in history] == [(2, ctx.full_name),
                                                            (1, ctx.full_name)]

@@ -190,7 +190,7 @@ async def test_reassignment_moves_queue_membership_and_tells_the_agent(world):
     assert members.get(campaign_queue(world.slug, first.id), []) == []
     assert alice in [a.user_id for a in campaign_agents(sup, second.id)]
     notices = [LiveEvent.from_fields(f) for _, f in get_redis().xrevrange(STREAM, count=200)]
-    assert any(e.topic == user_topic(world.tenant.id, alice) and e.kind == "notice"
+    assert any(user_topic(world.tenant.id, alice) in e.topics and e.kind == "notice"
                and e.data["message"] == "Vous êtes affecté à la campagne « Fidélisation »." for e in notices)
 
     await asyncio.to_thread(free_agent, sup, alice)                   # dropped on "Agents libres"
@@ -199,7 +199,7 @@ async def test_reassignment_moves_queue_membership_and_tells_the_agent(world):
     board = {c.key: [a.name for a in c.agents] for c in assignment_board(sup)}
     assert board[FREE] == ["Alice Agent"] and board[f"campaign-{second.id}"] == ["Bob Agent"]
     notices = [LiveEvent.from_fields(f) for _, f in get_redis().xrevrange(STREAM, count=200)]
-    assert any(e.topic == user_topic(world.tenant.id, alice) and e.kind == "notice"
+    assert any(user_topic(world.tenant.id, alice) in e.topics and e.kind == "notice"
                and e.data["message"] == "Vous n'êtes plus affecté à aucune campagne." for e in notices)
 
 
@@ -262,5 +262,5 @@ async def test_a_ringing_agent_shows_ringing_then_in_call(world):
                   exten=CUSTOMER)
     await until(lambda: agent_state(tid, alice) is AgentState.IN_CALL)
     told = [LiveEvent.from_fields(f) for _, f in get_redis().xrange(STREAM, min=f"({since}")]
-    states = [e.data["state"] for e in told if e.topic == user_topic(tid, alice) and e.kind == "agent_state"]
+    states = [e.data["state"] for e in told if user_topic(tid, alice) in e.topics and e.kind == "agent_state"]
     assert states == ["RINGING", "IN_CALL"]

@@ -104,7 +104,7 @@ def attempt(world, campaign_id: int, phone: str, step: int = 0) -> Interaction |
 def calls_seen(world) -> list[dict]:
     topic = user_topic(world.tenant.id, world.alice.user_id)
     events = [LiveEvent.from_fields(f) for _, f in get_redis().xrevrange(STREAM, count=2000)]
-    return [e.data for e in reversed(events) if e.topic == topic and e.kind == "call"]
+    return [e.data for e in reversed(events) if topic in e.topics and e.kind == "call"]
 
 
 async def ready(world) -> None:

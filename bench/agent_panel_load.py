@@ -1,0 +1,342 @@
+"""Agent panels at contact-centre scale (issue 15): N real agent sessions on /bandeau, each
+agent's state changed once a second, latency from the change to the delta in that agent's socket.
+
+Starts the whole product on a fresh data folder (as `make run` does, BGC_WEB_WORKERS web workers),
+creates the agents of one tenant with the product's functions, staffs them on one LIVE campaign,
+signs each in (a session opened by services/identity, the cookie sent as a browser sends it) and
+opens one websocket per agent speaking Reflex's protocol (tests/support/reflex_socket.py), spread
+over --clients processes so that the load client is not what lags. Each
+step changes every open agent's state once a second through `set_agent_state` (the function the
+PBX bridge and the agent's buttons call), in separate processes, then prints
+
+    N agents: p50 X ms, p95 Y ms, p99 Z ms, delivered D %
+
+In the last step a campaign version is saved half-way: the time until every open panel shows it.
+
+    .venv/bin/python bench/agent_panel_load.py [--agents 200,500,1000,2000] [--seconds 15] [--workers 2]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import multiprocessing
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.stack_startup import _free_port  # noqa: E402
+
+CYCLE = [("READY", {}), ("PAUSED", {"reason": "Pause café"}), ("READY", {}),
+         ("IN_CALL", {"campaign": "Relance bench", "caller": "+237 6 71 23 45 67"}), ("WRAP_UP", {})]
+CHANGERS = 2          # processes calling set_agent_state
+
+
+# ---- the product around the bench ---------------------------------------------------------------
+def start_redis(data_dir: Path):
+    """Redis 7 when the machine has it (production's Redis: Reflex's lease on a tab's state needs
+    it), else the embedded 6.2 the product falls back to."""
+    import subprocess
+
+    server = shutil.which("redis-server")
+    if not server:
+        return None
+    port = _free_port()
+    proc = subprocess.Popen([server, "--port", str(port), "--save", "", "--appendonly", "no",
+                             "--dir", str(data_dir)], stdout=subprocess.DEVNULL)
+    os.environ["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
+    import redis
+    for _ in range(100):
+        try:
+            redis.Redis(port=port).ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)     # a server we started, coming up
+    return proc
+
+
+def start_product(workers: int):
+    data_dir = Path(tempfile.mkdtemp(prefix="bgc-bench-"))
+    redis_server = start_redis(data_dir)
+    os.environ.update(BGC_DATA_DIR=str(data_dir), BGC_WEB_PORT=str(_free_port()),
+                      BGC_SANDBOX_PORT=str(_free_port()), BGC_PBX_PORT=str(_free_port()),
+                      BGC_WEB_WORKERS=str(workers))
+    from services.settings import get_settings
+    from services.stack import run
+    from services.stack.environment import stack_environment
+    from services.stack.processes import Ports, Stack
+
+    run.ensure_secret_key()
+    servers = run.prepare_databases()
+    s = get_settings()
+    stack = Stack(stack_environment(s.data_dir, s.database_url, s.redis_url),
+                  Ports(web=s.web_port, sandbox=s.sandbox_port, pbx=s.pbx_port), s.data_dir / "logs")
+    stack.start()
+
+    def stop():
+        stack.stop()
+        if servers:
+            servers.stop()
+        if redis_server:
+            redis_server.terminate()
+            redis_server.wait()
+        if not os.environ.get("BENCH_KEEP_DATA"):
+            shutil.rmtree(data_dir, ignore_errors=True)
+        else:
+            print(f"logs kept in {data_dir / 'logs'}")
+    return f"http://127.0.0.1:{s.web_port}", stack, stop
+
+
+def create_floor(agents: int):
+    """One tenant, `agents` agent accounts and one LIVE campaign they all work on."""
+    from services.campaigns.lifecycle import create_campaign, launch_campaign
+    from services.models.platform import Role
+    from services.platform import users
+    from services.platform.users import create_user
+    from tests.support.accounts import context_for, new_tenant
+    from tests.support.campaigns import fund, launchable_config, ready_list
+
+    # Every bench account has the same password: hash it once (argon2 costs 50-500 ms a call,
+    # 2,000 of them would be the bench's longest part). The rows are made by create_user.
+    users.hash_password = functools.lru_cache(maxsize=1)(users.hash_password)
+    tenant = new_tenant()
+    supervisor = context_for(tenant, Role.SUPERVISOR)
+    fund(tenant.id, 10_000_000)
+    with ThreadPoolExecutor(8) as pool:
+        ids = list(pool.map(lambda n: create_user(f"agent{n:05d}-{tenant.slug}@bench.example.cm",
+                                                  "Bench-password-1", f"Agent {n:05d}", Role.AGENT,
+                                                  tenant.id).id, range(agents)))
+    config = {**launchable_config(ready_list(supervisor), ids[0], "Relance bench"), "agents": ids}
+    campaign = create_campaign(supervisor, config)
+    launch_campaign(supervisor, campaign.id)
+    return tenant.id, ids, supervisor, campaign.id
+
+
+def log_in(user_ids: list[int]) -> list[str]:
+    """The product's login after the password check: a server-side session per agent."""
+    from services.identity.sessions import open_session
+    return [open_session(uid, "127.0.0.1") for uid in user_ids]
+
+
+# ---- the agents' states, changed once a second each ------------------------------------------------
+def change_states(tenant_id: int, user_ids: list[int], seconds: float, start_at: float, out) -> None:
+    from services.voice.presence import AgentState, set_agent_state
+
+    count, n = 0, len(user_ids)
+    while time.time() < start_at:
+        time.sleep(0.001)
+    for second in range(int(seconds)):
+        state, extra = CYCLE[second % len(CYCLE)]
+        for i, uid in enumerate(user_ids):
+            due = start_at + second + i / n
+            delay = due - time.time()
+            if delay > 0:
+                time.sleep(delay)
+            set_agent_state(tenant_id, uid, AgentState(state), **extra)
+            count += 1
+    out.put(count)
+
+
+def run_changers(tenant_id: int, user_ids: list[int], seconds: float) -> tuple[float, float, list]:
+    ctx = multiprocessing.get_context("spawn")
+    out = ctx.Queue()
+    start_at = time.time() + 1.0
+    parts = [user_ids[k::CHANGERS] for k in range(CHANGERS)]
+    procs = [ctx.Process(target=change_states, args=(tenant_id, part, seconds, start_at, out))
+             for part in parts if part]
+    for p in procs:
+        p.start()
+    return start_at, start_at + seconds, (procs, out)
+
+
+# ---- the tabs, held by several client processes ------------------------------------------------
+class Floor:
+    """The tabs of one client process, with what they received."""
+
+    def __init__(self, url: str):
+        from bgotocall.state.campaigns_agent import AgentCampaignsState
+        from bgotocall.state.voice import VoiceState
+        from tests.support.reflex_socket import state_path
+
+        self.url = url
+        self.voice, self.campaigns = state_path(VoiceState), state_path(AgentCampaignsState)
+        self.tabs = []
+        self.latencies: list[float] = []
+        self.window = (0.0, 0.0)
+        self.version_seen: dict[int, float] = {}       # tab -> when the new version arrived
+        self.version_wanted = 0
+
+    def on_delta(self, tab, delta: dict, received: float) -> None:
+        mine = delta.get(self.voice)
+        if mine and "my_since_rx_state_" in mine:
+            since = mine["my_since_rx_state_"]
+            if self.window[0] <= since <= self.window[1]:
+                self.latencies.append((received - since) * 1000)
+        rows = (delta.get(self.campaigns) or {}).get("campaigns_rx_state_")
+        if self.version_wanted and rows and rows[0].get("version") == self.version_wanted:
+            self.version_seen.setdefault(id(tab), received)
+
+    async def open(self, http, tokens: list[str]) -> None:
+        from tests.support.reflex_socket import Tab
+
+        on_mount = [(f"{self.voice}.load_my_state", {}), (f"{self.campaigns}.load_agent_campaigns", {})]
+        new = [Tab(self.url, "/bandeau", token, on_delta=self.on_delta) for token in tokens]
+        gate = asyncio.Semaphore(10)
+
+        async def one(tab):
+            async with gate:
+                await tab.open(http, on_mount)
+                await tab.wait_for(lambda t: t.loaded() and t.value_of(self.voice, "me")
+                                   and t.value_of(self.campaigns, "campaigns"),
+                                   timeout=300)
+        await asyncio.gather(*(one(tab) for tab in new))
+        self.tabs.extend(new)
+
+
+def client_process(url: str, conn) -> None:
+    """One load client: holds its tabs and answers the conductor's commands."""
+    import aiohttp
+
+    async def serve():
+        floor = Floor(url)
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+            while True:
+                command, *args = await asyncio.to_thread(conn.recv)
+                if command == "open":
+                    await floor.open(http, args[0])
+                    conn.send(len(floor.tabs))
+                elif command == "window":
+                    floor.window, floor.latencies = tuple(args), []
+                    conn.send(True)
+                elif command == "version":
+                    floor.version_wanted, floor.version_seen = args[0], {}
+                    conn.send(True)
+                elif command == "report":
+                    conn.send((floor.latencies, list(floor.version_seen.values()), len(floor.tabs)))
+                elif command == "close":
+                    for tab in floor.tabs:
+                        await tab.close()
+                    conn.send(True)
+                    return
+    asyncio.run(serve())
+
+
+class Clients:
+    def __init__(self, url: str, count: int):
+        ctx = multiprocessing.get_context("spawn")
+        self.pipes, self.procs = [], []
+        for _ in range(count):
+            mine, theirs = ctx.Pipe()
+            proc = ctx.Process(target=client_process, args=(url, theirs), daemon=True)
+            proc.start()
+            self.pipes.append(mine)
+            self.procs.append(proc)
+        self.tabs = 0
+
+    def ask(self, *command, each=None) -> list:
+        for k, pipe in enumerate(self.pipes):
+            pipe.send(command if each is None else (*command, each[k]))
+        return [pipe.recv() for pipe in self.pipes]
+
+    def open(self, tokens: list[str]) -> None:
+        parts = [tokens[k::len(self.pipes)] for k in range(len(self.pipes))]
+        self.tabs = sum(self.ask("open", each=parts))
+
+    def close(self) -> None:
+        self.ask("close")
+        for proc in self.procs:
+            proc.join()
+
+
+def bench(url: str, stack, floor_data, steps: list[int], seconds: float, clients: int) -> None:
+    import psutil
+
+    tenant_id, ids, supervisor, campaign_id = floor_data
+    tokens = log_in(ids[:max(steps)])
+    floor = Clients(url, clients)
+    web = psutil.Process(stack.processes["web"].pid)
+    try:
+        for n in steps:
+            t0 = time.monotonic()
+            floor.open(tokens[floor.tabs:n])
+            opened = time.monotonic() - t0
+            procs = [web] + web.children(recursive=True)
+            for p in procs:
+                p.cpu_percent(None)
+            start, end, (changers, out) = run_changers(tenant_id, ids[:n], seconds)
+            floor.ask("window", start, end)
+            broadcast = None
+            if n == steps[-1]:
+                time.sleep(max(0.0, start - time.time() + seconds / 2))
+                broadcast = save_version(floor, supervisor, campaign_id)
+            time.sleep(max(0.0, end - time.time()) + 3)       # the last changes drain
+            made = sum(out.get() for _ in changers)
+            for p in changers:
+                p.join()
+            cpu = sum(p.cpu_percent(None) for p in procs if p.is_running())
+            lat = sorted(x for latencies, _, _ in floor.ask("report") for x in latencies)
+            received, lat = len(lat), lat or [float("nan")]
+            pct = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]  # noqa: E731
+            load = os.getloadavg()
+            print(f"{n} agents: p50 {statistics.median(lat):.0f} ms, p95 {pct(0.95):.0f} ms, "
+                  f"p99 {pct(0.99):.0f} ms, delivered {100 * received / max(made, 1):.1f} %"
+                  f"   ({made} changes in {seconds:.0f} s, web CPU {cpu:.0f} % of a core, "
+                  f"tabs opened in {opened:.0f} s, load average {load[0]:.1f} {load[1]:.1f})", flush=True)
+            if broadcast is not None:
+                print(broadcast, flush=True)
+    finally:
+        floor.close()
+
+
+def save_version(floor: Clients, supervisor, campaign_id: int) -> str:
+    from services.campaigns.lifecycle import get_campaign
+    from services.campaigns.versions import save_campaign
+
+    campaign = get_campaign(supervisor, campaign_id)
+    config = dict(campaign.config)
+    config["channels"] = {**config["channels"], "voice": {**config["channels"]["voice"],
+                                                          "script": "<p>Nouvel argumentaire</p>"}}
+    floor.ask("version", campaign.version + 1)
+    t0 = time.time()
+    result = save_campaign(supervisor, campaign_id, config)
+    deadline, seen = time.time() + 30, []
+    while time.time() < deadline:
+        seen = [at for _, times, _ in floor.ask("report") for at in times]
+        if len(seen) >= floor.tabs:
+            break
+        time.sleep(0.05)      # the bench's own polling of its clients, not a synchronisation
+    last = max(seen, default=float("nan"))
+    return (f"campaign version {result.version} reached {len(seen)}/{floor.tabs} "
+            f"open panels in {1000 * (last - t0):.0f} ms (from the save's start, during the state pushes)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--agents", default="200,500,1000,2000")
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--clients", type=int, default=4, help="load client processes")
+    args = parser.parse_args()
+    steps = sorted(int(n) for n in args.agents.split(","))
+    url, stack, stop = start_product(args.workers)
+    try:
+        floor = create_floor(max(steps))
+        from services.settings import get_settings
+        from services.stack.environment import redis_major_version
+        print(f"{args.workers} web worker(s), {os.cpu_count()} cores, Redis "
+              f"{redis_major_version(get_settings().redis_url)}, load average at start "
+              f"{os.getloadavg()[0]:.1f}", flush=True)
+        bench(url, stack, floor, steps, args.seconds, args.clients)
+    finally:
+        stop()
+
+
+if __name__ == "__main__":
+    main()
