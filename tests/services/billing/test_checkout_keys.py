@@ -33,14 +33,17 @@ def _use_env(name: str, value: str | None) -> None:
 
 @pytest.fixture
 def stripe_account():
-    """One Stripe account (the twin, in this process) that the product talks to."""
-    before = os.environ.get("STRIPE_API_BASE")
+    """One Stripe account (the twin, in this process) that the product talks to. Away from
+    the stack's own twin the settings want the webhook signing secret, as with real Stripe."""
+    before = {name: os.environ.get(name) for name in ("STRIPE_API_BASE", "STRIPE_WEBHOOK_SECRET")}
     with stripe_twin_serving(get_settings().stripe_api_key) as twin:
+        _use_env("STRIPE_WEBHOOK_SECRET", "whsec_account_of_this_test")
         _use_env("STRIPE_API_BASE", twin.base)
         try:
             yield twin
         finally:
-            _use_env("STRIPE_API_BASE", before)
+            for name, value in before.items():
+                _use_env(name, value)
 
 
 @pytest.fixture
