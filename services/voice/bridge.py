@@ -37,6 +37,7 @@ from services.voice.sip import sales_queue, split_endpoint
 
 log = logging.getLogger("pbx-bridge")
 READY_KEY = "bgc:pbx-bridge:ready:{port}"
+_ON_A_CALL = {AgentState.RINGING, AgentState.IN_CALL, AgentState.WRAP_UP}
 
 
 def bridge_ready(port: int | None = None) -> bool:
@@ -111,7 +112,9 @@ class Bridge:
             return
         self.states[endpoint] = state
         reason = self.paused.get(endpoint, "") if state == AgentState.PAUSED else ""
-        set_agent_state(owner[0], owner[1], state, reason=reason)
+        call = self.calls.call_of(endpoint) if state in _ON_A_CALL else None
+        set_agent_state(owner[0], owner[1], state, reason=reason,
+                        campaign=call.campaign_name if call else "", caller=call.phone if call else "")
         self.applied += 1
         self.dialer.agent_state(endpoint, owner, state == AgentState.READY)
 

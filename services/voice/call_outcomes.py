@@ -220,6 +220,10 @@ class CallTracker:
         self.calls.pop(call.channel_id, None)
         give_back(call)
 
+    def call_of(self, endpoint: str) -> PlannedCall | None:
+        """The dialer's call the agent on `endpoint` is in, if any (for the supervisor's card)."""
+        return next((f.call for f in self.calls.values() if f.endpoint == endpoint and not f.settled), None)
+
     def interrupted(self, tenant_id: int, interaction_id: int) -> None:
         interrupted(tenant_id, interaction_id)
 

@@ -101,6 +101,13 @@ def attempt(world, campaign_id: int, phone: str, step: int = 0) -> Interaction |
     return next((a for a in attempts(world, campaign_id) if a.address == phone and a.step == step), None)
 
 
+def states_told(world) -> list[dict]:
+    """The agent's states as the supervisors' cards received them."""
+    topic = user_topic(world.tenant.id, world.alice.user_id)
+    events = [LiveEvent.from_fields(f) for _, f in get_redis().xrevrange(STREAM, count=2000)]
+    return [e.data for e in reversed(events) if topic in e.topics and e.kind == "agent_state"]
+
+
 def calls_seen(world) -> list[dict]:
     topic = user_topic(world.tenant.id, world.alice.user_id)
     events = [LiveEvent.from_fields(f) for _, f in get_redis().xrevrange(STREAM, count=2000)]
@@ -121,6 +128,8 @@ async def test_answered_call_pops_is_rated_then_qualified_and_the_next_contact_i
     assert pop["contact"]["name"] == "Paul0 Client0" and pop["contact"]["phone"] == ANSWERS_TALKS_5S
     assert pop["script"] == "<p>Bonjour Paul0 Client0</p>"
     assert [f["key"] for f in pop["fields"]] == ["Budget"] and "VENTE" in [c["code"] for c in pop["codes"]]
+    card = await until(lambda: next((s for s in states_told(world) if s["state"] == "IN_CALL"), None))
+    assert (card["campaign"], card["caller"]) == ("Relance", ANSWERS_TALKS_5S)   # the supervisor's card
 
     first = await until(lambda: (a := attempt(world, campaign, ANSWERS_TALKS_5S)) and a.status == "ENDED" and a)
     assert first.outcome == "answered" and first.answered_at and first.ringing_at and first.agent_id == world.alice.user_id
