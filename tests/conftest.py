@@ -39,6 +39,13 @@ def _start_servers():
 _SERVERS = _start_servers()
 
 
+def pytest_collection_modifyitems(items):
+    """Tests that need the running product go last: once started, its workers and scheduler act on
+    every tenant's due work, so a test that drives an engine by hand (sending, dialling) must run
+    before them to see only its own steps."""
+    items.sort(key=lambda item: "product" in getattr(item, "fixturenames", ()))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def migrated_database():
     from services.db.migrations import upgrade_all

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from services.models.platform import Role
+from services.voice.gateway import PbxError
 from tests.support.accounts import PASSWORD, new_tenant, new_user
 from tests.support.browser import log_in_and_land
 from tests.support.ami import AmiProbe
@@ -96,9 +97,14 @@ def test_a_did_and_a_trunk_set_in_parametres_reach_the_asterisk_include_and_the_
             reply = probe.call(probe.gateway.action("Command", as_list=False, Command="dialplan show from-carrier"))
             return str(reply)
         wait_until(lambda: "+237699000001" in carrier(), what="DID in the PBX after reload")
-        endpoint = probe.call(probe.gateway.action("PJSIPShowEndpoint", as_list=True,
-                                                   Endpoint=f"{tenant.slug}-trunk"))
-        assert any(m.get("ObjectName") == f"{tenant.slug}-trunk" for m in endpoint)
+        def trunk_listed() -> bool:
+            try:
+                endpoint = probe.call(probe.gateway.action("PJSIPShowEndpoint", as_list=True,
+                                                           Endpoint=f"{tenant.slug}-trunk"))
+            except PbxError:          # asked while the PBX still reloads
+                return False
+            return any(m.get("ObjectName") == f"{tenant.slug}-trunk" for m in endpoint)
+        wait_until(trunk_listed, what="trunk in the PBX after reload")
 
         page.get_by_test_id("tab-numbers").click()                    # deletion asks first
         page.get_by_test_id("delete-number").click()
