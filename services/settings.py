@@ -84,22 +84,25 @@ class Settings:
         return f"http://127.0.0.1:{self.sandbox_port}"
 
 
-def _stripe_webhook_secret(sandbox_port: int) -> str:
-    """The secret Stripe signs its webhooks with. Only the sandbox twin (STRIPE_API_BASE
-    unset or pointing at it) may use the well-known default: with real Stripe, a default
-    anyone can read would let forged payment events in."""
-    secret = _env("STRIPE_WEBHOOK_SECRET")
-    sandbox = _env("STRIPE_API_BASE", _sandbox_stripe(sandbox_port)) == _sandbox_stripe(sandbox_port)
-    if sandbox:
-        return secret or "whsec_sandbox"
-    if not secret or secret == "whsec_sandbox":
-        raise SettingsError("STRIPE_WEBHOOK_SECRET is not set while STRIPE_API_BASE points at a "
-                            "real Stripe API: set it to the signing secret of the webhook endpoint.")
+def _provider_secret(secret_var: str, base_var: str, twin_base: str, twin_secret: str) -> str:
+    """A provider's signing secret. Only its sandbox twin (`base_var` unset or pointing at it)
+    may use the well-known default: with the real provider, a default anyone can read would let
+    forged events in (payments, message statuses, inbound STOPs)."""
+    secret = _env(secret_var)
+    if _env(base_var, twin_base) == twin_base:
+        return secret or twin_secret
+    if not secret or secret == twin_secret:
+        raise SettingsError(f"{secret_var} is not set while {base_var} points at the real provider: "
+                            "set it to the secret the provider signs its requests with.")
     return secret
 
 
 def _sandbox_stripe(sandbox_port: int) -> str:
     return f"http://127.0.0.1:{sandbox_port}/stripe"
+
+
+def _sandbox_twilio(sandbox_port: int) -> str:
+    return f"http://127.0.0.1:{sandbox_port}/twilio"
 
 
 @lru_cache(maxsize=1)
@@ -132,10 +135,12 @@ def get_settings() -> Settings:
         db_source_timeout_seconds=_env_int("BGC_DB_SOURCE_TIMEOUT_SECONDS", 10),
         stripe_api_key=_env("STRIPE_API_KEY", "sk_test_sandbox"),
         stripe_api_base=_env("STRIPE_API_BASE", _sandbox_stripe(sandbox_port)),
-        stripe_webhook_secret=_stripe_webhook_secret(sandbox_port),
+        stripe_webhook_secret=_provider_secret("STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE",
+                                               _sandbox_stripe(sandbox_port), "whsec_sandbox"),
         twilio_account_sid=_env("TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000000"),
-        twilio_auth_token=_env("TWILIO_AUTH_TOKEN", "sandbox-auth-token"),
-        twilio_api_base=_env("TWILIO_API_BASE", f"http://127.0.0.1:{sandbox_port}/twilio"),
+        twilio_auth_token=_provider_secret("TWILIO_AUTH_TOKEN", "TWILIO_API_BASE",
+                                           _sandbox_twilio(sandbox_port), "sandbox-auth-token"),
+        twilio_api_base=_env("TWILIO_API_BASE", _sandbox_twilio(sandbox_port)),
         sms_sender=_env("BGC_SMS_SENDER", "BGOTOCALL"),
         sms_rate_per_sender=float(_env("BGC_SMS_RATE_PER_SENDER", "0")),
         email_rate_per_sender=float(_env("BGC_EMAIL_RATE_PER_SENDER", "0")),

@@ -42,7 +42,7 @@ class Stack:
                         "--threads", "4"],
             "scheduler": [py, "-m", "services.scheduler", "--ready-file",
                           str(self.log_dir / "scheduler.ready")],
-            "web": [py, "-m", "services.stack.web", "run", "--env", "prod", "--single-port",
+            "web": [py, "-m", "bgotocall.launch", "run", "--env", "prod", "--single-port",
                     "--frontend-port", str(self.ports.web),
                     "--backend-port", str(self.ports.web), "--loglevel", "warning"],
             "pbx": [py, "-m", "services.sandbox.pbx", "--port", str(self.ports.pbx), "--tenant", "demo",
