@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 
@@ -37,6 +38,16 @@ def _start_servers():
 
 
 _SERVERS = _start_servers()
+
+
+def _interrupt(signum, _frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+# A run stopped by SIGTERM/SIGHUP (CI's time limit, a closed terminal) unwinds like Ctrl-C, so the
+# fixtures stop the product and the embedded servers instead of leaving them running.
+signal.signal(signal.SIGTERM, _interrupt)
+signal.signal(signal.SIGHUP, _interrupt)
 
 
 def pytest_collection_modifyitems(items):
