@@ -230,10 +230,14 @@ def inbox_app(mailbox: Mailbox) -> Starlette:
         return JSONResponse(mailbox.messages(q.get("to", ""), q.get("message_id", "")))
 
     async def page(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
         rows = "".join(
             f"<article><h3>{html.escape(m['subject'])}</h3><p><b>À :</b> "
             f"{html.escape(', '.join(m['to']))} — {html.escape(m['received_at'])}</p>"
             f"<pre>{linkified(m['text'])}</pre>"
+            + (f"<p><a href='{root}/messages/{html.escape(m['id'])}/html' data-testid='html-version'>"
+               f"Voir la version HTML</a> ({'SMTP' if m.get('via') == 'smtp' else 'SendGrid'})</p>"
+               if m.get("html") else "")
             + "".join(f"<p>📎 <a href='{html.escape(a['url'])}'>{html.escape(a['filename'])}</a> "
                       f"({a['size']:,} octets)</p>" for a in m.get("attachments", []))
             + "</article>"
@@ -253,5 +257,14 @@ def inbox_app(mailbox: Mailbox) -> Starlette:
         return Response(data, media_type=meta["type"] or "application/octet-stream",
                         headers={"Content-Disposition": f'attachment; filename="{meta["filename"]}"'})
 
+    async def html_version(request: Request) -> Response:
+        """The HTML part as a mail client shows it: no script runs (CSP sandbox), links open."""
+        found = mailbox.messages(message_id=request.path_params["message_id"])
+        if not found or not found[0].get("html"):
+            return Response(status_code=404)
+        return HTMLResponse(found[0]["html"], headers={
+            "Content-Security-Policy": "sandbox allow-popups allow-top-navigation-by-user-activation"})
+
     return Starlette(routes=[Route("/", page), Route("/api/messages", api_messages),
+                             Route("/messages/{message_id}/html", html_version),
                              Route("/attachments/{message_id}/{index:int}", download)])
