@@ -3,18 +3,24 @@ STOP confirmation SMS (sent once per phone, only when the tenant enables it)."""
 from __future__ import annotations
 
 import pytest
+from dramatiq import Worker
 from sqlmodel import select
+
+import services.workers.messaging  # noqa: F401  (the actors the in-test worker runs)
 
 from services.campaigns.lifecycle import create_campaign
 from services.db.tenancy import tenant_session
 from services.identity.access import AccessDenied
 from services.messaging.fallback import queue_fallback_of
+from services.messaging.sending import send_due
+from services.messaging.sequencer import sequence_tenant
 from services.messaging.stop_confirmation import TEXT, confirm_stop
 from services.models.audience import ContactRecord
 from services.models.interactions import Interaction
 from services.models.platform import Role
 from services.tenant_settings import messaging_settings, save_messaging_settings
 from services.voice.call_outcomes import INVALID, NO_ANSWER, settle
+from services.workers.broker import broker
 from tests.services.messaging.conftest import SmsCampaign
 from tests.support.accounts import context_for
 from tests.support.waiting import wait_until
@@ -102,3 +108,23 @@ def test_the_messaging_settings_refuse_an_unknown_provider():
     with pytest.raises(AccessDenied):
         save_messaging_settings(context_for(c.tenant, Role.SUPERVISOR), "sendgrid", True)
     assert messaging_settings(c.admin).stop_confirmation is False
+
+
+def test_a_stop_from_the_phone_gets_one_confirmation_through_the_workers(sandbox, webhooks):
+    c = SmsCampaign(count=1)
+    phone = c.phones[0]
+    assert save_messaging_settings(c.admin, "sendgrid", True) == {}
+    sequence_tenant(c.admin)
+    send_due(c.tenant.id)  # the campaign's SMS: the phone now knows our number
+    worker = Worker(broker, queues={"messaging"}, worker_threads=1)
+    worker.start()
+    try:
+        sandbox.inbound(phone, "Arrêt")
+        sandbox.inbound(phone, "STOP")
+        wait_until(lambda: [m["body"] for m in sandbox.messages_to(phone)].count(TEXT) == 1,
+                   timeout=30, what="the confirmation SMS")
+        broker.join("messaging", timeout=120_000)  # both STOPs' jobs done
+    finally:
+        worker.stop()
+    bodies = [m["body"] for m in sandbox.messages_to(phone)]
+    assert bodies.count(TEXT) == 1 and len(bodies) == 2
