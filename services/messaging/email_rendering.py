@@ -35,6 +35,8 @@ img { max-width: 100%; height: auto; border: 0; }
 """
 _INLINER = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
 _HREF = re.compile(r'(<a\b[^>]*?\bhref=)(["\'])(.*?)\2', re.I | re.S)
+_IMG = re.compile(r"<img\b[^>]*>", re.I)
+_LINKED_SRC = re.compile(r'\bsrc=(["\'])\s*https?://', re.I)
 
 
 @dataclass(frozen=True)
@@ -58,11 +60,17 @@ def _tracked_links(body: str, tenant_id: int, attempt_id: int) -> str:
     return _HREF.sub(replace, body)
 
 
+def _linked_images_only(body: str) -> str:
+    """An image is a link to where it is hosted; one carried in the mail (data:) or without
+    an address is dropped, never attached."""
+    return _IMG.sub(lambda m: m.group(0) if _LINKED_SRC.search(m.group(0)) else "", body)
+
+
 def render_email(tenant_id: int, attempt_id: int, subject: str, html: str,
                  text: str) -> RenderedEmail:
     """The personalised subject, HTML and text of one attempt, as sent."""
     unsubscribe = unsubscribe_url(tenant_id, attempt_id)
-    body = _tracked_links(html or "", tenant_id, attempt_id)
+    body = _tracked_links(_linked_images_only(html or ""), tenant_id, attempt_id)
     pixel = (f'<img src="{html_lib.escape(open_url(tenant_id, attempt_id), quote=True)}" '
              'width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0">')
     document = (f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'

@@ -36,7 +36,8 @@ from tests.support.waiting import wait_until
 
 HTML = ('<h1 class="ql-align-center">Bonjour {Nom}</h1><p class="ql-size-large">'
         '<a href="https://boutique.exemple.cm/offre?ref=promo&amp;x=1">Voir l\'offre</a></p>'
-        '<p><img src="https://cdn.exemple.cm/banniere.png"></p>')
+        '<p><img src="https://cdn.exemple.cm/banniere.png"></p>'
+        '<p><img src="data:image/png;base64,iVBORw0KGgo="></p>')
 OFFER = "https://boutique.exemple.cm/offre?ref=promo&x=1"
 
 
@@ -98,6 +99,7 @@ def test_an_smtp_campaign_email_reaches_the_sink_rendered_with_its_headers(sandb
     assert "<style" not in mail["html"] and 'style="' in mail["html"]
     assert "text-align: center" in mail["html"] and "font-size: 20px" in mail["html"]
     assert 'src="https://cdn.exemple.cm/banniere.png"' in mail["html"]
+    assert "data:image" not in mail["html"] and mail["html"].count("<img") == 2  # + the pixel
     assert html.escape(unsubscribe) in mail["html"] and "/api/messaging/email/open?" in mail["html"]
     assert OFFER not in html.unescape(mail["html"]).split('href="')[1]  # the link is tracked
     assert "Bonjour Client0" in mail["text"] and unsubscribe in mail["text"]
