@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import smtplib
+import threading
 from email.message import EmailMessage as MimeMessage
 from email.utils import formatdate, make_msgid
 
@@ -38,6 +39,9 @@ def mime_of(message: EmailMessage, sender: str) -> MimeMessage:
 
 
 class SmtpGateway:
+    """One connection per thread, kept between messages (a NOOP checks it before reuse; a
+    connection that fails is dropped, never used again)."""
+
     name = "smtp"
 
     def __init__(self, host: str, port: int, username: str, password: str, starttls: bool,
@@ -45,6 +49,7 @@ class SmtpGateway:
         self.host, self.port, self.starttls = host, port, starttls
         self._login = (username, password) if username else None
         self._default_sender = default_sender
+        self._local = threading.local()
 
     @classmethod
     def from_settings(cls) -> "SmtpGateway":
@@ -52,23 +57,46 @@ class SmtpGateway:
         return cls(s.smtp_host, s.smtp_port, s.smtp_username, s.smtp_password, s.smtp_starttls,
                    s.email_sender)
 
+    def _connection(self) -> smtplib.SMTP:
+        smtp = getattr(self._local, "smtp", None)
+        if smtp is not None:
+            try:
+                if smtp.noop()[0] == 250:
+                    return smtp
+            except (smtplib.SMTPException, OSError):
+                pass
+            self._drop()
+        smtp = smtplib.SMTP(self.host, self.port, timeout=TIMEOUT_SECONDS)
+        self._local.smtp = smtp
+        if self.starttls:
+            smtp.starttls()
+        if self._login:
+            smtp.login(*self._login)
+        return smtp
+
+    def _drop(self) -> None:
+        smtp = getattr(self._local, "smtp", None)
+        self._local.smtp = None
+        if smtp is not None:
+            try:
+                smtp.close()
+            except OSError:
+                pass
+
     def send(self, message: EmailMessage) -> str:
         """Relay the message; returns its Message-ID."""
         sender = message.sender or self._default_sender
         mime = mime_of(message, sender)
         try:
-            with smtplib.SMTP(self.host, self.port, timeout=TIMEOUT_SECONDS) as smtp:
-                if self.starttls:
-                    smtp.starttls()
-                if self._login:
-                    smtp.login(*self._login)
-                smtp.send_message(mime, from_addr=sender, to_addrs=[message.to])
+            self._connection().send_message(mime, from_addr=sender, to_addrs=[message.to])
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()))
             raise EmailDeliveryError(f"SMTP {code}: {reply!r}", permanent=code >= 500) from exc
         except smtplib.SMTPResponseException as exc:
+            self._drop()
             raise EmailDeliveryError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}",
                                      permanent=exc.smtp_code >= 500) from exc
         except (smtplib.SMTPException, OSError) as exc:
+            self._drop()
             raise EmailDeliveryError(f"SMTP injoignable : {exc}", permanent=False) from exc
         return str(mime["Message-ID"])
