@@ -29,9 +29,12 @@ MESSAGE_SLOTS = ("sms", "email", "whatsapp")
 
 
 def fallback_slots(config: dict, from_slot: str) -> list[str]:
+    """The message slots to try when `from_slot` fails (those a messenger can send)."""
+    from services.messaging.messengers import WIRED_CHANNELS
+
     return [f["to"] for f in config.get("fallbacks") or []
             if isinstance(f, dict) and f.get("from") == from_slot and f.get("to") in MESSAGE_SLOTS
-            and f["to"] != from_slot]
+            and f["to"] != from_slot and SLOT_CHANNELS[f["to"]] in WIRED_CHANNELS]
 
 
 def queue_fallback(session, failed: Interaction) -> list[int]:
