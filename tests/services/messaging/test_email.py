@@ -14,10 +14,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import update
 from sqlmodel import select
 
-from services.audience.file_import import import_file
-from services.billing.wallet import start_wallet
-from services.campaigns.config import default_config
-from services.campaigns.lifecycle import create_campaign, launch_campaign
 from services.db.tenancy import tenant_session
 from services.messaging.messengers import Outgoing, message_id, messenger_for
 from services.messaging.reconcile import reconcile_in_flight, worker_lock
@@ -25,53 +21,11 @@ from services.messaging.sending import claim_batch, send_due
 from services.messaging.sequencer import sequence_tenant
 from services.models.audience import OptOut
 from services.models.interactions import Interaction
-from services.models.platform import Role
 from services.sandbox.sendgrid.events import signed_post
 from services.settings import get_settings
-from services.tenant_settings import save_messaging_settings
-from tests.services.messaging.conftest import ALWAYS_OPEN, phones
-from tests.support.accounts import context_for, new_tenant
+from tests.services.messaging.conftest import OFFER, EmailCampaign, phones
 from tests.support.inbox import messages_to
 from tests.support.waiting import wait_until
-
-HTML = ('<h1 class="ql-align-center">Bonjour {Nom}</h1><p class="ql-size-large">'
-        '<a href="https://boutique.exemple.cm/offre?ref=promo&amp;x=1">Voir l\'offre</a></p>'
-        '<p><img src="https://cdn.exemple.cm/banniere.png"></p>'
-        '<p><img src="data:image/png;base64,iVBORw0KGgo="></p>')
-OFFER = "https://boutique.exemple.cm/offre?ref=promo&x=1"
-
-
-class EmailCampaign:
-    def __init__(self, emails: list[str], provider: str = "sendgrid", fallback_sms: bool = False,
-                 launch: bool = True):
-        self.tenant = new_tenant()
-        self.admin = context_for(self.tenant, Role.ADMIN)
-        self.phones = phones(len(emails))
-        rows = ["Nom;Prénom;Téléphone;Email"] + [
-            f"Client{i};Awa;{p};{e}" for i, (p, e) in enumerate(zip(self.phones, emails))]
-        self.list_id = import_file(self.admin, "Clients", ("\n".join(rows) + "\n").encode())
-        start_wallet(self.tenant.id, "XAF", credit=1_000_000)
-        assert save_messaging_settings(self.admin, provider, False) == {}
-        config = default_config("Promo email")
-        config["bands"] = dict(ALWAYS_OPEN)
-        config["channels"]["email"].update(enabled=True, sender="promo@b-gotocall.com",
-                                           subject="Offre pour {Nom}", html=HTML)
-        config["channels"]["sms"].update(sender="BGOTOCALL", text="Bonjour {Nom}, votre email "
-                                                                  "nous est revenu.")
-        if fallback_sms:
-            config["fallbacks"] = [{"from": "email", "to": "sms"}]
-        config["lists"] = [self.list_id]
-        self.campaign = create_campaign(self.admin, config)
-        if launch:
-            launch_campaign(self.admin, self.campaign.id)
-
-    def attempts(self) -> list[Interaction]:
-        with tenant_session(self.admin) as s:
-            return list(s.exec(select(Interaction).where(
-                Interaction.campaign_id == self.campaign.id).order_by(Interaction.id)))
-
-    def attempt(self, address: str) -> Interaction:
-        return next(a for a in self.attempts() if a.address == address)
 
 
 def _local(url: str) -> str:
