@@ -20,9 +20,10 @@ def sandbox_mailbox() -> Mailbox:
     return Mailbox(get_settings().data_dir / "sandbox" / "emails.jsonl")
 
 
-def build_app() -> Starlette:
+def build_app(mailbox: Mailbox | None = None) -> Starlette:
+    """`mailbox`: shared with the SMTP sink, so one lock orders every write to the inbox."""
     s = get_settings()
-    mailbox = sandbox_mailbox()
+    mailbox = mailbox or sandbox_mailbox()
 
     async def health(request):
         return JSONResponse({"status": "ok"})
@@ -45,9 +46,10 @@ def main() -> None:
     parser.add_argument("--smtp-port", type=int, default=get_settings().smtp_sink_port,
                         help="the SMTP sink whose mails land in the inbox")
     args = parser.parse_args()
-    sink = start_sink(sandbox_mailbox(), args.smtp_port)
+    mailbox = sandbox_mailbox()
+    sink = start_sink(mailbox, args.smtp_port)
     try:
-        uvicorn.run(build_app(), host="127.0.0.1", port=args.port, log_level="warning")
+        uvicorn.run(build_app(mailbox), host="127.0.0.1", port=args.port, log_level="warning")
     finally:
         sink.stop()
 
