@@ -2,8 +2,9 @@
 that texted STOP gets one SMS saying it will hear no more — once, ever, per phone.
 
 Invariant: at most one confirmation per (tenant, phone): it is an attempt row (slot
-"stop_ack") inserted with ON CONFLICT DO NOTHING on a partial unique index over the
-address, and only the run that inserted it calls the provider.
+"stop_ack") unique by a partial index over the address, and only the run that inserted it
+calls the provider — or, for a confirmation that a crash interrupted and reconciliation
+found never received (put back QUEUED), the run of the phone's next STOP that takes it.
 
 Process, through the engine's own parts: the row is written in flight (SENDING, body,
 `sending_at`, this run's lock key — so a crash leaves it to reconciliation, which looks it
@@ -40,8 +41,11 @@ def _claim(tenant_id: int, phone: str, sender: str, key: int) -> int | None:
         channel=Channel.SMS.value, direction=Direction.OUT.value, address=phone, sender=sender,
         slot=SLOT, step=0, status=S.SENDING.value, tries=1, claimed_by=key, body=TEXT,
         queued_at=now, next_try_at=now, sending_at=now, updated_at=now,
-    ).on_conflict_do_nothing(index_elements=["address"],
-                             index_where=Interaction.slot == literal_column(f"'{SLOT}'"))
+    ).on_conflict_do_update(  # a confirmation reconciliation found never sent: resumed
+        index_elements=["address"], index_where=Interaction.slot == literal_column(f"'{SLOT}'"),
+        set_={"status": S.SENDING.value, "claimed_by": key, "sending_at": now,
+              "tries": Interaction.tries + 1, "updated_at": now},
+        where=Interaction.status == S.QUEUED.value)
     with tenant_session(system_context(tenant_id)) as s:
         return s.execute(statement.returning(Interaction.id)).scalar()
 

@@ -128,3 +128,21 @@ def test_a_stop_from_the_phone_gets_one_confirmation_through_the_workers(sandbox
         worker.stop()
     bodies = [m["body"] for m in sandbox.messages_to(phone)]
     assert bodies.count(TEXT) == 1 and len(bodies) == 2
+
+
+def test_a_confirmation_found_never_sent_after_a_crash_goes_out_at_the_next_stop(sandbox, webhooks):
+    from services.messaging.reconcile import reconcile_in_flight, worker_lock
+    from services.messaging.stop_confirmation import _claim
+
+    c = SmsCampaign(count=1, launch=False)
+    phone = c.phones[0]
+    assert save_messaging_settings(c.admin, "sendgrid", True) == {}
+    with worker_lock() as key:  # a run that dies before calling Twilio
+        attempt_id = _claim(c.tenant.id, phone, "BGOTOCALL", key)
+    assert reconcile_in_flight(c.admin) == 1
+    assert _status(c, attempt_id) == "QUEUED" and sandbox.messages_to(phone) == []
+
+    assert confirm_stop(c.tenant.id, phone, "BGOTOCALL") == attempt_id
+    assert confirm_stop(c.tenant.id, phone, "BGOTOCALL") is None
+    assert [m["body"] for m in sandbox.messages_to(phone)] == [TEXT]
+    assert sandbox.attempts(c.tenant.id) == {attempt_id: 1}
