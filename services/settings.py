@@ -63,6 +63,15 @@ class Settings:
     # Messages per second per provider account and sender (0 = no limit), shared by all workers.
     sms_rate_per_sender: float = 0.0
     email_rate_per_sender: float = 0.0
+    # SendGrid's signed Event Webhook: the verification key (base64 DER of an ECDSA P-256 key).
+    sendgrid_webhook_public_key: str = ""
+    # SMTP relay, the second email adapter (default: the sandbox's SMTP sink).
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 2525
+    smtp_username: str = ""
+    smtp_password: str = field(repr=False, default="")
+    smtp_starttls: bool = False
+    smtp_sink_port: int = 2525
 
     @property
     def stripe_webhook_url(self) -> str:
@@ -78,6 +87,16 @@ class Settings:
     def twilio_inbound_url(self) -> str:
         """The SMS webhook of our numbers: inbound messages ("STOP", a question)."""
         return f"{self.public_url}/api/messaging/twilio/inbound"
+
+    @property
+    def sendgrid_event_url(self) -> str:
+        """Where SendGrid (or the twin) POSTs its signed Event Webhook."""
+        return f"{self.public_url}/api/messaging/sendgrid/events"
+
+    @property
+    def smtp_is_sink(self) -> bool:
+        """The SMTP relay is the sandbox's sink, which can be asked what it received."""
+        return self.smtp_host in ("127.0.0.1", "localhost") and self.smtp_port == self.smtp_sink_port
 
     @property
     def sandbox_url(self) -> str:
@@ -97,6 +116,21 @@ def _provider_secret(secret_var: str, base_var: str, twin_base: str, twin_secret
     return secret
 
 
+def _sendgrid_webhook_public_key(sendgrid_host: str, sandbox_port: int) -> str:
+    """The key SendGrid's events are verified with. The sandbox twin's key pair is derived
+    from a public seed (services/sandbox/sendgrid/events.py): accepting it with a real
+    SendGrid would let anyone forge events, so there it must come from the environment."""
+    from services.sandbox.sendgrid.events import sandbox_public_key
+
+    key = _env("SENDGRID_WEBHOOK_PUBLIC_KEY")
+    if sendgrid_host == f"http://127.0.0.1:{sandbox_port}/sendgrid":
+        return key or sandbox_public_key()
+    if not key or key == sandbox_public_key():
+        raise SettingsError("SENDGRID_WEBHOOK_PUBLIC_KEY is not set while SENDGRID_HOST points at "
+                            "a real SendGrid API: set it to the Event Webhook verification key.")
+    return key
+
+
 def _sandbox_stripe(sandbox_port: int) -> str:
     return f"http://127.0.0.1:{sandbox_port}/stripe"
 
@@ -110,6 +144,8 @@ def get_settings() -> Settings:
     data_dir = Path(_env("BGC_DATA_DIR", str(REPO_ROOT / ".data"))).resolve()
     web_port = _env_int("BGC_WEB_PORT", 3000)
     sandbox_port = _env_int("BGC_SANDBOX_PORT", 8025)
+    sendgrid_host = _env("SENDGRID_HOST", f"http://127.0.0.1:{sandbox_port}/sendgrid")
+    smtp_sink_port = _env_int("BGC_SMTP_PORT", 2525)
     return Settings(
         data_dir=data_dir,
         database_url=_env("DATABASE_URL"),
@@ -121,7 +157,7 @@ def get_settings() -> Settings:
         public_url=_env("BGC_PUBLIC_URL", f"http://localhost:{web_port}"),
         platform_domain=_env("BGC_PLATFORM_DOMAIN", "b-gotocall.localhost"),
         sendgrid_api_key=_env("SENDGRID_API_KEY", "SG.sandbox-key"),
-        sendgrid_host=_env("SENDGRID_HOST", f"http://127.0.0.1:{sandbox_port}/sendgrid"),
+        sendgrid_host=sendgrid_host,
         email_sender=_env("BGC_EMAIL_SENDER", "no-reply@b-gotocall.com"),
         session_idle_minutes=_env_int("BGC_SESSION_IDLE_MINUTES", 120),
         session_max_hours=_env_int("BGC_SESSION_MAX_HOURS", 12),
@@ -144,4 +180,11 @@ def get_settings() -> Settings:
         sms_sender=_env("BGC_SMS_SENDER", "BGOTOCALL"),
         sms_rate_per_sender=float(_env("BGC_SMS_RATE_PER_SENDER", "0")),
         email_rate_per_sender=float(_env("BGC_EMAIL_RATE_PER_SENDER", "0")),
+        sendgrid_webhook_public_key=_sendgrid_webhook_public_key(sendgrid_host, sandbox_port),
+        smtp_host=_env("SMTP_HOST", "127.0.0.1"),
+        smtp_port=_env_int("SMTP_PORT", smtp_sink_port),
+        smtp_username=_env("SMTP_USERNAME"),
+        smtp_password=_env("SMTP_PASSWORD"),
+        smtp_starttls=_env("SMTP_STARTTLS").lower() in ("1", "true", "yes"),
+        smtp_sink_port=smtp_sink_port,
     )

@@ -24,6 +24,8 @@ class TenantSettings(SQLModel, table=True):
     pause_reasons: list = Field(default_factory=list, sa_type=JSON)
     max_wrapup_seconds: int = 60
     recording_retention_days: int = 90
+    email_provider: str = Field(default="sendgrid", max_length=20)   # sendgrid | smtp
+    stop_confirmation: bool = False   # an SMS confirms a STOP (UC-DG-04)
     updated_at: datetime = timestamp()
 
 
