@@ -116,19 +116,13 @@ def _provider_secret(secret_var: str, base_var: str, twin_base: str, twin_secret
     return secret
 
 
-def _sendgrid_webhook_public_key(sendgrid_host: str, sandbox_port: int) -> str:
-    """The key SendGrid's events are verified with. The sandbox twin's key pair is derived
-    from a public seed (services/sandbox/sendgrid/events.py): accepting it with a real
-    SendGrid would let anyone forge events, so there it must come from the environment."""
+def _sendgrid_webhook_public_key(sandbox_port: int) -> str:
+    """The key SendGrid's events are verified with; the twin's key pair is derived from a public
+    seed (services/sandbox/sendgrid/events.py), so only the twin may use it."""
     from services.sandbox.sendgrid.events import sandbox_public_key
 
-    key = _env("SENDGRID_WEBHOOK_PUBLIC_KEY")
-    if sendgrid_host == f"http://127.0.0.1:{sandbox_port}/sendgrid":
-        return key or sandbox_public_key()
-    if not key or key == sandbox_public_key():
-        raise SettingsError("SENDGRID_WEBHOOK_PUBLIC_KEY is not set while SENDGRID_HOST points at "
-                            "a real SendGrid API: set it to the Event Webhook verification key.")
-    return key
+    return _provider_secret("SENDGRID_WEBHOOK_PUBLIC_KEY", "SENDGRID_HOST",
+                            f"http://127.0.0.1:{sandbox_port}/sendgrid", sandbox_public_key())
 
 
 def _sandbox_stripe(sandbox_port: int) -> str:
@@ -180,7 +174,7 @@ def get_settings() -> Settings:
         sms_sender=_env("BGC_SMS_SENDER", "BGOTOCALL"),
         sms_rate_per_sender=float(_env("BGC_SMS_RATE_PER_SENDER", "0")),
         email_rate_per_sender=float(_env("BGC_EMAIL_RATE_PER_SENDER", "0")),
-        sendgrid_webhook_public_key=_sendgrid_webhook_public_key(sendgrid_host, sandbox_port),
+        sendgrid_webhook_public_key=_sendgrid_webhook_public_key(sandbox_port),
         smtp_host=_env("SMTP_HOST", "127.0.0.1"),
         smtp_port=_env_int("SMTP_PORT", smtp_sink_port),
         smtp_username=_env("SMTP_USERNAME"),
