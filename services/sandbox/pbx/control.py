@@ -87,7 +87,10 @@ class PbxControl:
         channel.caller, channel.exten, channel.context = (caller_number, caller_name), did, "from-carrier"
         channel.dtmf = list(digits)
         channel.announce()
-        run(channel, lambda c: run_context(c, tenant.context("from-carrier"), did))
+        if did in self.pbx.dialplan.get("from-carrier", {}):     # the DID's own lines in the tenant's include
+            run(channel, lambda c: run_context(c, "from-carrier", did))
+        else:
+            run(channel, lambda c: run_context(c, tenant.context("from-carrier"), did))
         return channel.name
 
     def customer_channel(self, number: str) -> Channel:
