@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from bgotocall.pages.ivr import ivr_page
 from bgotocall.pages.voice_agents import agents_page
 from bgotocall.pages.voice_assign import assignment_page
 from bgotocall.pages.supervision import supervision_page
 from bgotocall.pages.voice_live import live_agents_page
+from bgotocall.state.ivr import IvrState
 from bgotocall.state.session import SessionState
 from bgotocall.state.supervision import SupervisionState
 from bgotocall.state.voice import VoiceState
@@ -22,3 +24,5 @@ def add_voice_pages(app: rx.App) -> None:
                  on_load=[SessionState.enter_supervision, VoiceState.load_agents])
     app.add_page(assignment_page, route="/supervision/affectation", title="Affectation à la demande",
                  on_load=[SessionState.enter_supervision, AssignState.load_board])
+    app.add_page(ivr_page, route="/serveur-vocal", title="Serveur vocal",
+                 on_load=[SessionState.enter_supervision, IvrState.load])

@@ -90,6 +90,13 @@ def list_menus(ctx: AuthContext) -> list[MenuView]:
             for m in menus]
 
 
+def entry_numbers(ctx: AuthContext) -> list[tuple[int, str, str]]:
+    """The tenant's DIDs a menu may answer: (id, number, label)."""
+    access_area(ctx, AREA)
+    with tenant_session(ctx) as s:
+        return [(n.id, n.number, n.label) for n in s.exec(select(PhoneNumber).order_by(PhoneNumber.number))]
+
+
 def _check_action(action: dict, queues: dict[str, str], menus: set[int], what: str) -> str | None:
     kind, target = action.get("action", ""), str(action.get("target", "") or "")
     if kind not in ACTIONS:
