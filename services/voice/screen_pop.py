@@ -1,9 +1,9 @@
 """The screen pop: what the agent's panel shows as soon as their phone rings for a dialled call.
 
-One payload, built once per call by the bridge and carried by the live event (DESIGN.md 6: the tab
+One payload (a dialled or an inbound call), built once per call by the bridge and carried by the live event (DESIGN.md 6: the tab
 reads no database to show it): the contact card (identity, the list's fields, the last interactions
-on every channel), the campaign's script with the contact's values filled in, its form fields and
-its qualification codes.
+on every channel), the campaign's script with the contact's values filled in, its form fields (pre-filled
+with the contact's last answers in this campaign) and its qualification codes.
 """
 from __future__ import annotations
 
@@ -44,6 +44,8 @@ def screen_pop(tenant_id: int, interaction_id: int) -> dict:
             .order_by(Interaction.queued_at.desc()).limit(HISTORY)).scalars().all()
     config = normalized(campaign.config) if campaign else None
     values = contact_values(contact) if contact else {"Telephone": call.address}
+    keys = {f["key"] for f in config["form"]["fields"]} if config else set()
+    known = next((h.form_answers for h in history if h.campaign_id == call.campaign_id and h.form_answers), {})
     return {
         "interaction_id": call.id, "campaign_id": campaign.id if campaign else 0,
         "campaign": campaign.name if campaign else "Appel entrant", "direction": call.direction,
@@ -58,6 +60,7 @@ def screen_pop(tenant_id: int, interaction_id: int) -> dict:
         "fields": config["form"]["fields"] if config else [],
         "codes": [{"code": c["code"], "label": c["label"]} for c in config["codes"]] if config else [],
         "timezone": config["timezone"] if config else "UTC",
+        "answers": {k: str(v) for k, v in known.items() if k in keys},   # a known caller's form, pre-filled
     }
 
 

@@ -134,6 +134,13 @@ async def test_a_customer_presses_2_reaches_the_queue_and_pops_on_the_agents_pan
     await until(lambda: agent_state(world.tenant.id, world.alice.user_id) is AgentState.WRAP_UP)
     done = await asyncio.to_thread(qualify, world.agent, ended.id, "VENTE", {"Motif": "Facture"})
     assert (done.status, done.qualification, done.form_answers) == ("WRAPPED_UP", "VENTE", {"Motif": "Facture"})
+    assert pop["answers"] == {}
+
+    await until(lambda: agent_state(world.tenant.id, world.alice.user_id) is AgentState.READY)
+    world.pbx.inbound_call(DID, CUSTOMER, "Paul", digits="2")         # Paul calls again: his form is pre-filled
+    again = await until(lambda: next((c for c in live(user_topic(world.tenant.id, world.alice.user_id), "call")
+                                      if c["phase"] == "ringing" and c["interaction_id"] != ended.id), None))
+    assert again["answers"] == {"Motif": "Facture"} and again["history"][0]["code"] == "VENTE"
 
     other = context_for(new_tenant(), Role.SUPERVISOR)                 # tenant isolation
     assert inbound_rows(other) == [] and waiting_calls(other) == []
