@@ -202,9 +202,10 @@ class Bridge:
             self.reload_owners()
             await self._apply_config(args.get("tenant_slug"))
             await self._join_sales_queue(args.get("tenant_slug"))
-        elif kind == "lines_changed":          # Paramètres: the tenant's DIDs or trunk (tenant_lines)
+        elif kind == "lines_changed":          # the tenant's DIDs, trunk (tenant_lines) or IVR menus (ivr)
             await self._apply_config(args.get("tenant_slug"))
             await gw.action("Command", as_list=False, Command="dialplan reload")
+            await self._join_sales_queue(args.get("tenant_slug"))   # a queue reload drops stale static members
         elif kind in ("agent_pause", "agent_ready"):
             await self._availability(args["endpoint"], kind == "agent_pause", args.get("reason", ""))
         elif kind == "disable_endpoint":

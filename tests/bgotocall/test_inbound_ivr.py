@@ -68,6 +68,7 @@ def test_a_designed_ivr_routes_a_caller_who_presses_2_to_the_agent_whose_panel_p
         placed = probe.call(probe.gateway.action("SandboxInboundCall", as_list=False, DID=did, CallerID=caller,
                                                  Digits="2"))
         probe.wait_event("DTMFEnd", Channel=placed["Channel"], Digit="2")
+        probe.wait_event("AgentCalled", Channel=placed["Channel"], Interface="PJSIP/demo-2001")
         expect(agent.get_by_test_id("screen-pop")).to_be_visible(timeout=30_000)
         expect(agent.get_by_test_id("pop-contact-name")).to_have_text("Jeanne Mballa")
         expect(agent.get_by_test_id("pop-contact-phone")).to_have_text(caller)
