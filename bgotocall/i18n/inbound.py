@@ -30,6 +30,12 @@ FR: dict[str, str] = {
     "ivr.col.actions": "Actions",
     "ivr.delete.title": "Supprimer le menu",
     "ivr.delete.text": "Les numéros qui y mènent ne seront plus routés vers ce menu. Cette action est définitive.",
+    "supervision.waiting": "Appels en attente",
+    "supervision.waiting.none": "Aucun appelant en file d'attente.",
+    "supervision.waiting.phone": "Appelant",
+    "supervision.waiting.queue": "File",
+    "supervision.waiting.campaign": "Campagne",
+    "supervision.waiting.since": "En attente depuis (UTC)",
 }
 
 EN: dict[str, str] = {
@@ -61,4 +67,10 @@ EN: dict[str, str] = {
     "ivr.col.actions": "Actions",
     "ivr.delete.title": "Delete the menu",
     "ivr.delete.text": "The numbers leading to it will no longer reach this menu. This cannot be undone.",
+    "supervision.waiting": "Waiting calls",
+    "supervision.waiting.none": "No caller waiting in a queue.",
+    "supervision.waiting.phone": "Caller",
+    "supervision.waiting.queue": "Queue",
+    "supervision.waiting.campaign": "Campaign",
+    "supervision.waiting.since": "Waiting since (UTC)",
 }

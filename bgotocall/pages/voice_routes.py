@@ -10,14 +10,14 @@ from bgotocall.pages.supervision import supervision_page
 from bgotocall.pages.voice_live import live_agents_page
 from bgotocall.state.ivr import IvrState
 from bgotocall.state.session import SessionState
-from bgotocall.state.supervision import SupervisionState
+from bgotocall.state.supervision import SupervisionState, WaitingCallsState
 from bgotocall.state.voice import VoiceState
 from bgotocall.state.voice_assign import AssignState
 
 
 def add_voice_pages(app: rx.App) -> None:
     app.add_page(supervision_page, route="/supervision", title="Supervision",
-                 on_load=[SessionState.enter_supervision, SupervisionState.load])
+                 on_load=[SessionState.enter_supervision, SupervisionState.load, WaitingCallsState.load])
     app.add_page(agents_page, route="/agents", title="Agents",
                  on_load=[SessionState.enter_supervision, VoiceState.load_agents])
     app.add_page(live_agents_page, route="/supervision/agents", title="Agents en direct",
