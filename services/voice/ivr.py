@@ -115,9 +115,9 @@ def _clean_action(action: dict) -> dict:
 
 def find_dead_loop(menus: dict[int, dict]) -> list[int] | None:
     """Menus from which no queue, voicemail or hang-up can ever be reached (a loop without exit), or None.
-    `menus`: id -> {"options": [...], "fallback": {...}, "closed_action": {...}}."""
-    def targets(menu: dict) -> list[dict]:
-        return list(menu.get("options", [])) + [menu.get("fallback") or {}, menu.get("closed_action") or {}]
+    `menus`: id -> {"options": [...], "fallback": {...}}."""
+    def targets(menu: dict) -> list[dict]:       # in opening hours: the keys and the fallback (the closed
+        return list(menu.get("options", [])) + [menu.get("fallback") or {}]   # branch is no way out of them)
     exits = {mid for mid, m in menus.items() if any(a.get("action") in EXITS for a in targets(m))}
     changed = True
     while changed:

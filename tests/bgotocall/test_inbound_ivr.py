@@ -1,6 +1,7 @@
 """Issue 13, inbound in Chromium with the simulator: the supervisor designs an IVR on a DID (validation,
 keys, number), the PBX reloads it, a simulated customer calls the DID and presses 2, the queue rings
-Hélène and her panel pops the caller's card before she answers."""
+Hélène and her panel pops the caller's card before she answers; while nobody is free, the supervisor sees
+the caller waiting, live."""
 import random
 import uuid
 
@@ -64,15 +65,24 @@ def test_a_designed_ivr_routes_a_caller_who_presses_2_to_the_agent_whose_panel_p
 
         agent = new_page()
         log_in_and_land(agent, "agent1@demo-sarl.cm", "Demo-2026!", "/bandeau")
-        expect(agent.get_by_test_id("agent-status")).to_have_text("Prêt")
+        agent.get_by_test_id("agent-pause").click()                    # nobody free: the caller waits
+        agent.get_by_role("menuitem", name="Déjeuner").click()
+        expect(agent.get_by_test_id("agent-status")).to_have_text("Pause")
+        page.goto("/supervision")
+        expect(page.get_by_test_id("waiting-calls")).to_contain_text("Aucun appelant en file d'attente.")
         placed = probe.call(probe.gateway.action("SandboxInboundCall", as_list=False, DID=did, CallerID=caller,
                                                  Digits="2"))
-        probe.wait_event("DTMFEnd", Channel=placed["Channel"], Digit="2")
+        probe.wait_event("QueueCallerJoin", Channel=placed["Channel"], Queue="demo-sales", timeout=30)
+        waiting = page.get_by_test_id("waiting-call")
+        expect(waiting).to_contain_text(caller)                          # the supervisor sees it wait, live
+        expect(waiting).to_contain_text("demo-sales")
+        agent.get_by_test_id("agent-ready").click()                     # Hélène is back: the queue rings her
         probe.wait_event("AgentCalled", Channel=placed["Channel"], Interface="PJSIP/demo-2001")
         expect(agent.get_by_test_id("screen-pop")).to_be_visible(timeout=30_000)
         expect(agent.get_by_test_id("pop-contact-name")).to_have_text("Jeanne Mballa")
         expect(agent.get_by_test_id("pop-contact-phone")).to_have_text(caller)
         probe.wait_event("AgentConnect", Queue="demo-sales", Interface="PJSIP/demo-2001")
+        expect(page.get_by_test_id("waiting-count")).to_have_text("0")
         expect(agent.get_by_test_id("call-phase")).to_have_text("En communication", timeout=20_000)
         probe.call(probe.gateway.action("Hangup", Channel=placed["Channel"]))
         expect(agent.get_by_test_id("call-phase")).to_have_text("Post-appel : qualifiez l'appel", timeout=20_000)

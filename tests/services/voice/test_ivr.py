@@ -66,6 +66,8 @@ def test_menus_that_loop_without_exit_are_refused(supervisor):
     assert refused == {"options": "Boucle sans sortie : « Ventes » → « Accueil » ne mène à aucune file, "
                                   "messagerie ou raccrochage."}
     assert find_dead_loop({1: {"options": [{"action": "menu", "target": "1"}], "fallback": HANG_UP}}) is None
+    assert find_dead_loop({1: {"options": [{"action": "menu", "target": "1"}], "fallback": {"action": "menu", "target": "1"},
+                               "closed_action": HANG_UP}}) == [1]       # closed hours are no way out of the menu
     assert delete_menu(supervisor, ventes) == "Le menu « Accueil » mène à celui-ci : changez d'abord ce choix."
     assert menu(supervisor, name="Accueil", menu_id=accueil) == {}
     assert delete_menu(supervisor, ventes) == ""
