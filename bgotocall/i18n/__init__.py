@@ -14,8 +14,9 @@ from bgotocall.i18n import settings
 from bgotocall.i18n import messaging
 from bgotocall.i18n import reports
 from bgotocall.i18n import calls
+from bgotocall.i18n import inbound
 
-_MODULES = [core, audience, billing, console, voice, campaigns, settings, messaging, reports, calls]
+_MODULES = [core, audience, billing, console, voice, campaigns, settings, messaging, reports, calls, inbound]
 
 FR: dict[str, str] = {}
 EN: dict[str, str] = {}

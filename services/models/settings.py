@@ -40,6 +40,7 @@ class PhoneNumber(SQLModel, table=True):
     label: str = Field(max_length=80)
     caller_id_campaigns: list = Field(default_factory=list, sa_type=JSON)   # campaign ids
     route_campaign_id: Optional[int] = None                    # None: the inbound IVR
+    ivr_menu_id: Optional[int] = None                          # the IVR menu a call to it enters
     created_at: datetime = timestamp()
 
 
