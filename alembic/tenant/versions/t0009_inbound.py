@@ -7,7 +7,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "t0009_inbound"
-down_revision = "t0008_reports"
+down_revision = "t0009_email"
 branch_labels = None
 depends_on = None
 
