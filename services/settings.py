@@ -63,6 +63,16 @@ class Settings:
     # Messages per second per provider account and sender (0 = no limit), shared by all workers.
     sms_rate_per_sender: float = 0.0
     email_rate_per_sender: float = 0.0
+    # WhatsApp (Meta Cloud API, or its sandbox twin at sandbox_url/meta): the platform's Meta
+    # app (secret, webhook verify token) and the default business number; a tenant may have
+    # its own number (services/providers/whatsapp/account.py).
+    whatsapp_api_base: str = ""
+    whatsapp_app_secret: str = field(repr=False, default="sandbox-app-secret")
+    whatsapp_verify_token: str = field(repr=False, default="sandbox-verify-token")
+    whatsapp_access_token: str = field(repr=False, default="sandbox-access-token")
+    whatsapp_phone_number_id: str = "100000000000001"
+    whatsapp_waba_id: str = "200000000000001"
+    whatsapp_rate_per_sender: float = 0.0
 
     @property
     def stripe_webhook_url(self) -> str:
@@ -78,6 +88,11 @@ class Settings:
     def twilio_inbound_url(self) -> str:
         """The SMS webhook of our numbers: inbound messages ("STOP", a question)."""
         return f"{self.public_url}/api/messaging/twilio/inbound"
+
+    @property
+    def whatsapp_webhook_url(self) -> str:
+        """The callback URL of our Meta app: verification (GET), then every webhook (POST)."""
+        return f"{self.public_url}/api/messaging/whatsapp/webhook"
 
     @property
     def sandbox_url(self) -> str:
@@ -98,6 +113,32 @@ def _stripe_webhook_secret(sandbox_port: int) -> str:
     return secret
 
 
+def _sandbox_meta(sandbox_port: int) -> str:
+    return f"http://127.0.0.1:{sandbox_port}/meta"
+
+
+_WHATSAPP_SANDBOX = {"WHATSAPP_APP_SECRET": "sandbox-app-secret",
+                     "WHATSAPP_VERIFY_TOKEN": "sandbox-verify-token",
+                     "WHATSAPP_ACCESS_TOKEN": "sandbox-access-token"}
+
+
+def _whatsapp_secrets(sandbox_port: int) -> dict[str, str]:
+    """The Meta app secret (webhook signatures), the verify token and the access token. The
+    well-known defaults serve only the sandbox twin (WHATSAPP_API_BASE unset or pointing at
+    it): against the real Graph API they would let anyone forge Meta's webhooks."""
+    sandbox = _env("WHATSAPP_API_BASE", _sandbox_meta(sandbox_port)) == _sandbox_meta(sandbox_port)
+    values = {}
+    for name, default in _WHATSAPP_SANDBOX.items():
+        value = _env(name)
+        if sandbox:
+            value = value or default
+        elif not value or value == default:
+            raise SettingsError(f"{name} is not set while WHATSAPP_API_BASE points at the real "
+                                "Graph API: set it from the Meta app's settings.")
+        values[name] = value
+    return values
+
+
 def _sandbox_stripe(sandbox_port: int) -> str:
     return f"http://127.0.0.1:{sandbox_port}/stripe"
 
@@ -107,6 +148,7 @@ def get_settings() -> Settings:
     data_dir = Path(_env("BGC_DATA_DIR", str(REPO_ROOT / ".data"))).resolve()
     web_port = _env_int("BGC_WEB_PORT", 3000)
     sandbox_port = _env_int("BGC_SANDBOX_PORT", 8025)
+    whatsapp = _whatsapp_secrets(sandbox_port)
     return Settings(
         data_dir=data_dir,
         database_url=_env("DATABASE_URL"),
@@ -139,4 +181,11 @@ def get_settings() -> Settings:
         sms_sender=_env("BGC_SMS_SENDER", "BGOTOCALL"),
         sms_rate_per_sender=float(_env("BGC_SMS_RATE_PER_SENDER", "0")),
         email_rate_per_sender=float(_env("BGC_EMAIL_RATE_PER_SENDER", "0")),
+        whatsapp_api_base=_env("WHATSAPP_API_BASE", _sandbox_meta(sandbox_port)),
+        whatsapp_app_secret=whatsapp["WHATSAPP_APP_SECRET"],
+        whatsapp_verify_token=whatsapp["WHATSAPP_VERIFY_TOKEN"],
+        whatsapp_access_token=whatsapp["WHATSAPP_ACCESS_TOKEN"],
+        whatsapp_phone_number_id=_env("WHATSAPP_PHONE_NUMBER_ID", "100000000000001"),
+        whatsapp_waba_id=_env("WHATSAPP_WABA_ID", "200000000000001"),
+        whatsapp_rate_per_sender=float(_env("BGC_WHATSAPP_RATE_PER_SENDER", "0")),
     )

@@ -31,6 +31,7 @@ class Outgoing:
     body: str
     subject: str = ""
     html: str = ""
+    template: tuple[str, str, tuple[str, ...]] | None = None  # WhatsApp: name, language, values
 
     @property
     def key(self) -> str:
@@ -110,7 +111,34 @@ class EmailMessenger:
         raise CannotVerify("SendGrid : recherche par identifiant d'envoi non disponible.")
 
 
-_MESSENGERS = {Channel.SMS.value: SmsMessenger, Channel.EMAIL.value: EmailMessenger}
+class WhatsAppMessenger:
+    """Meta's Cloud API from the tenant's WhatsApp account; our attempt key travels in
+    biz_opaque_callback_data. A campaign sends an approved template (Meta refuses free text
+    outside the customer's 24-hour window); without a template, the body goes as text."""
+
+    def send(self, message: Outgoing) -> Accepted:
+        from services.providers.whatsapp import TemplateCall, WhatsAppError
+        from services.providers.whatsapp.cloud_api import CloudApiGateway
+
+        gateway = CloudApiGateway.for_tenant(message.tenant_id)
+        try:
+            if message.template:
+                sent = gateway.send_template(message.to, TemplateCall(*message.template),
+                                             message.key)
+            else:
+                sent = gateway.send_text(message.to, message.body, message.key)
+        except WhatsAppError as exc:
+            raise SendFailed(str(exc), exc.permanent, "429" if exc.throttled else exc.code) \
+                from exc
+        return Accepted(gateway.name, sent.provider_id, sent.status)
+
+    def find(self, message: Outgoing, since: datetime) -> Accepted | None:
+        raise CannotVerify("WhatsApp : Meta ne permet pas de retrouver un message par notre "
+                           "identifiant d'envoi.")
+
+
+_MESSENGERS = {Channel.SMS.value: SmsMessenger, Channel.EMAIL.value: EmailMessenger,
+               Channel.WHATSAPP.value: WhatsAppMessenger}
 WIRED_CHANNELS = tuple(_MESSENGERS)  # the sequencer queues only what can be sent
 _cache: dict[str, Messenger] = {}
 

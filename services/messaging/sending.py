@@ -43,6 +43,7 @@ from services.campaigns.config import (
 )
 from services.campaigns.sms import sms_length
 from services.campaigns.timebands import bands_from_config, is_open
+from services.campaigns.whatsapp_templates import filled
 from services.db.tenancy import tenant_session
 from services.identity.access import AuthContext
 from services.identity.system import system_context
@@ -55,7 +56,9 @@ from services.messaging.rate_limit import bucket_key, reserve, slow_down
 from services.messaging.reconcile import worker_lock
 from services.messaging.unsubscribe import unsubscribe_url
 from services.models.audience import ContactRecord, OptOut
-from services.models.campaigns import Campaign, CampaignStatus, FrequencyCap
+from services.models.campaigns import (
+    Campaign, CampaignStatus, FrequencyCap, TemplateStatus, WhatsAppTemplate,
+)
 from services.models.columns import utcnow
 from services.models.interactions import (
     Direction, FailureClass, Interaction, InteractionStatus as S,
@@ -88,6 +91,7 @@ class Batch:
     currency: str
     prices: dict[str, int]
     paused: set[int] = field(default_factory=set)
+    templates: dict[int, WhatsAppTemplate] = field(default_factory=dict)  # WhatsApp, approved
 
 
 # 1. claim ---------------------------------------------------------------------------------
@@ -122,8 +126,12 @@ def _load_batch(session: Session, ctx: AuthContext, attempts: list[Interaction])
     caps = {cap.channel: cap for cap in session.execute(select(FrequencyCap)).scalars()}
     wallet = wallet_of(ctx.tenant_id)
     currency = wallet.currency if wallet else ""
+    templates = {}
+    if any(a.slot == "whatsapp" for a in attempts):
+        templates = {t.id: t for t in session.execute(select(WhatsAppTemplate).where(
+            WhatsAppTemplate.status == TemplateStatus.APPROVED.value)).scalars()}
     return Batch(campaigns, contacts, {p or e for p, e in opted}, caps, currency,
-                 price_list(currency) if currency else {})
+                 price_list(currency) if currency else {}, templates=templates)
 
 
 # 2.-6. one attempt ------------------------------------------------------------------------
@@ -163,14 +171,26 @@ def _is_opted_out(batch: Batch, contact: ContactRecord) -> bool:
     return bool(keys & batch.opted_out)
 
 
-def _compose(config: dict, slot: str, values: dict[str, str]) -> tuple[str, str, str]:
-    """(subject, text, html) of the slot for this contact; raises MissingValue."""
+class NoTemplate(ValueError):
+    """The WhatsApp slot's template is gone or no longer approved by Meta."""
+
+
+def _compose(config: dict, slot: str, values: dict[str, str],
+             templates: dict[int, WhatsAppTemplate]) -> tuple[str, str, str, tuple | None]:
+    """(subject, text, html, WhatsApp template call) of the slot for this contact; raises
+    MissingValue, or NoTemplate."""
     channel = config["channels"][slot]
+    if slot == "whatsapp":
+        template = templates.get(channel.get("template_id") or 0)
+        if template is None:
+            raise NoTemplate("Modèle WhatsApp introuvable ou non approuvé par Meta.")
+        text, parameters = filled(template.body, channel.get("variables") or {}, values)
+        return "", text, "", (template.name, template.language, parameters)
     if slot == "email":
         html = personalise(email_with_unsubscribe(channel.get("html", "")), values)
         text = personalise(channel.get("text") or plain_text_of(channel.get("html", "")), values)
-        return personalise(channel.get("subject", ""), values), text, html
-    return "", personalise(channel.get("text", ""), values), ""
+        return personalise(channel.get("subject", ""), values), text, html, None
+    return "", personalise(channel.get("text", ""), values), "", None
 
 
 def _price(batch: Batch, slot: str, text: str) -> tuple[int, int]:
@@ -214,10 +234,13 @@ def process(ctx: AuthContext, attempt: Interaction, batch: Batch, now: datetime)
                             contact.identifiant, contact.extra)
     values[UNSUBSCRIBE_VARIABLE] = unsubscribe_url(ctx.tenant_id, attempt.id)
     try:
-        subject, text, html = _compose(config, attempt.slot, values)
+        subject, text, html, template = _compose(config, attempt.slot, values, batch.templates)
     except MissingValue as exc:
         _end(ctx, attempt, S.FAILED.value, FailureClass.PERSONALISATION.value, str(exc))
         return "personalisation"
+    except NoTemplate as exc:
+        _end(ctx, attempt, S.FAILED.value, FailureClass.PERMANENT.value, str(exc))
+        return "no-template"
     quantity, amount = _price(batch, attempt.slot, text)
     reference = wallet_reference(ctx, attempt.id)
     with tenant_session(ctx) as s:  # 4 + 5: reserved and in flight, in one transaction
@@ -239,8 +262,8 @@ def process(ctx: AuthContext, attempt: Interaction, batch: Batch, now: datetime)
             cost_currency=batch.currency, campaign_version=campaign.version,
             failure_reason="", updated_at=func.now()))
     outgoing = Outgoing(ctx.tenant_id, attempt.id, attempt.address, attempt.sender, text,
-                        subject, html)
-    _wait_for_rate_limit(attempt)
+                        subject, html, template)
+    _wait_for_rate_limit(ctx, attempt)
     try:
         accepted = messenger_for(attempt.channel).send(outgoing)
     except SendFailed as exc:
@@ -251,17 +274,23 @@ def process(ctx: AuthContext, attempt: Interaction, batch: Batch, now: datetime)
     return "sent"
 
 
-def _rate(attempt: Interaction) -> tuple[str, float]:
+def _rate(ctx: AuthContext, attempt: Interaction) -> tuple[str, float]:
     """(bucket key, messages per second) of the attempt's provider account and sender."""
     s = get_settings()
     if attempt.channel == "EMAIL":
         return bucket_key("sendgrid", "", attempt.sender), s.email_rate_per_sender
+    if attempt.channel == "WHATSAPP":  # Meta's throughput is per business number
+        from services.providers.whatsapp.account import account_of
+
+        account = account_of(ctx.tenant_id)
+        return (bucket_key("meta", account.waba_id, account.phone_number_id),
+                s.whatsapp_rate_per_sender)
     return bucket_key("twilio", s.twilio_account_sid, attempt.sender), s.sms_rate_per_sender
 
 
-def _wait_for_rate_limit(attempt: Interaction) -> None:
+def _wait_for_rate_limit(ctx: AuthContext, attempt: Interaction) -> None:
     """In flight already: waiting here holds one claim, never sends twice."""
-    wait = reserve(*_rate(attempt))
+    wait = reserve(*_rate(ctx, attempt))
     if wait:
         time.sleep(wait)
 
@@ -269,7 +298,7 @@ def _wait_for_rate_limit(attempt: Interaction) -> None:
 def _failed(ctx: AuthContext, attempt: Interaction, exc: SendFailed, amount: int,
             reference: str) -> str:
     if exc.code in ("429", "20429"):
-        slow_down(*_rate(attempt))
+        slow_down(*_rate(ctx, attempt))
     if not exc.permanent and attempt.tries < MAX_TRIES:
         _release(ctx, attempt, after=backoff(attempt.tries), counts_as_try=True,
                  reason=f"Nouvel essai prévu : {exc.reason}")
