@@ -68,19 +68,23 @@ def record_contact_opt_out(tenant_id: int, *, phone: str = "", email: str = "",
     return cancel_queued_to(ctx, phones | emails, reason)
 
 
-def _tenants_that_wrote_to(phone: str) -> list[int]:
-    """The tenants that sent an SMS to `phone`. (Senders are shared for now; once each tenant
-    has its own numbers, the number written to will name the tenant.)"""
+def active_tenants() -> list[int]:
+    """The active tenants whose schema exists (those a webhook may concern)."""
     schemas = set(all_tenant_schemas())
     with platform_session() as s:
         tenants = s.execute(select(Tenant.id, Tenant.schema_name).where(
             Tenant.status == TenantStatus.ACTIVE.value)).all()
+    return [tenant_id for tenant_id, schema in tenants if schema in schemas]
+
+
+def tenants_that_wrote_to(phone: str, channel: str = Channel.SMS.value,
+                          among: list[int] | None = None) -> list[int]:
+    """The tenants that sent a message on `channel` to `phone`. (Senders are shared for now;
+    once each tenant has its own numbers, the number written to will name the tenant.)"""
     found = []
-    for tenant_id, schema in tenants:
-        if schema not in schemas:
-            continue
+    for tenant_id in active_tenants() if among is None else among:
         with tenant_session(system_context(tenant_id)) as s:
-            query = select(Interaction.id).where(Interaction.channel == Channel.SMS.value,
+            query = select(Interaction.id).where(Interaction.channel == channel,
                                                  Interaction.direction == Direction.OUT.value,
                                                  Interaction.address == phone)
             if s.execute(query.limit(1)).first() is not None:
@@ -91,7 +95,7 @@ def _tenants_that_wrote_to(phone: str) -> list[int]:
 def receive_sms(sender_phone: str, our_number: str, body: str, provider_id: str) -> list[int]:
     """An inbound SMS: kept as an interaction of each tenant that wrote to this phone; a STOP
     opts the phone out there. Returns the tenants concerned."""
-    tenants = _tenants_that_wrote_to(sender_phone)
+    tenants = tenants_that_wrote_to(sender_phone)
     for tenant_id in tenants:
         ctx = system_context(tenant_id)
         with tenant_session(ctx) as s:
