@@ -7,7 +7,12 @@ real Cloud API behaves — the same corrections the contract tests apply:
    (`messaging_product`, `to`...) of every message; what is meant is no property beyond the
    base ones and the type's own: `unevaluatedProperties: false` on the whole;
 2. `biz_opaque_callback_data` (a string of at most 512 characters that Meta echoes in the
-   status webhooks, documented for every message) is missing from BaseMessageProperties.
+   status webhooks, documented for every message) is missing from BaseMessageProperties;
+3. the description was bundled from files that each had a `TextMessage`, an `ImageMessage`,
+   a `BaseMessageProperties`...: the webhook's were renamed `TextMessage_2`,
+   `ImageMessage_1`, `BaseMessageProperties_1`... but the references to them were not, so
+   the inbound messages of the webhook point at the outgoing messages' schemas and none of
+   Meta's own webhook examples validates; they are pointed back at the inbound ones.
 
 The twin must run from the repository alone, so the schemas it needs are shipped, gzipped,
 in ../provider_specs (extracted by `extract_message_schemas` from the full description).
@@ -29,8 +34,16 @@ OPAQUE = {"type": "string", "maxLength": 512,
           "description": "Echoed in the status webhooks of this message."}
 
 
+# mistake 3: the inbound schemas the webhook's references should name
+INBOUND = {"TextMessage": "TextMessage_2", "ReactionMessage": "ReactionMessage_1",
+           "AudioMessage": "AudioMessage_1", "DocumentMessage": "DocumentMessage_1",
+           "ImageMessage": "ImageMessage_1", "StickerMessage": "StickerMessage_1",
+           "VideoMessage": "VideoMessage_1", "LocationMessage": "LocationMessage_1"}
+_REF = "#/components/schemas/"
+
+
 def corrected(spec: dict) -> dict:
-    """The description with its two known mistakes set right (see the module's docstring)."""
+    """The description with its known mistakes set right (see the module's docstring)."""
     spec = copy.deepcopy(spec)
     schemas = spec["components"]["schemas"]
     schemas["BaseMessageProperties"]["properties"]["biz_opaque_callback_data"] = OPAQUE
@@ -39,6 +52,15 @@ def corrected(spec: dict) -> dict:
         for branch in schema.get("allOf", []):
             if branch.pop("additionalProperties", True) is False:
                 schema["unevaluatedProperties"] = False
+    incoming = schemas["IncomingMessage"]
+    inbound = lambda ref: _REF + INBOUND.get(ref.removeprefix(_REF), ref.removeprefix(_REF))
+    incoming["discriminator"]["mapping"] = {
+        k: inbound(v) for k, v in incoming["discriminator"]["mapping"].items()}
+    incoming["oneOf"] = [{"$ref": inbound(o["$ref"])} for o in incoming["oneOf"]]
+    for option in incoming["oneOf"]:
+        for branch in schemas[option["$ref"].removeprefix(_REF)].get("allOf", []):
+            if branch.get("$ref") == _REF + "BaseMessageProperties":
+                branch["$ref"] = _REF + "BaseMessageProperties_1"
     return spec
 
 
