@@ -126,3 +126,72 @@ class SmsCampaign:
     @property
     def id(self) -> int:
         return self.campaign.id
+
+
+class MetaTwin:
+    """The Meta twin of the running sandbox, seen from a test."""
+
+    def __init__(self, sandbox_url: str):
+        self.base = f"{sandbox_url}/meta"
+
+    def attempts(self, tenant_id: int) -> dict[int, int]:
+        counts = httpx.get(f"{self.base}/_sandbox/attempts").json()
+        prefix = f"{tenant_id}:"
+        return {int(k[len(prefix):]): v for k, v in counts.items() if k.startswith(prefix)}
+
+    def conversation(self, phone: str) -> list[dict]:
+        return httpx.get(f"{self.base}/_sandbox/conversations", params={"wa_id": phone}).json()
+
+    def inbound(self, phone: str, body: str = "", **extra) -> dict:
+        r = httpx.post(f"{self.base}/_sandbox/inbound", json={"from": phone, "body": body,
+                                                              **extra})
+        r.raise_for_status()
+        return r.json()
+
+    def callbacks(self, on: bool) -> None:
+        httpx.post(f"{self.base}/_sandbox/callbacks/{'on' if on else 'off'}").raise_for_status()
+
+
+@pytest.fixture(scope="module")
+def meta(sandbox, webhooks):
+    """The Meta twin, its webhooks landing on the product's route."""
+    return MetaTwin(get_settings().sandbox_url)
+
+
+def approved_template(admin, body: str, name: str = "") -> int:
+    """A template of the tenant's registry, submitted to Meta (the twin) and approved by its
+    webhook, as in production."""
+    from services.campaigns.whatsapp_templates import add_template, list_templates, submit_template
+
+    template = add_template(admin, name or f"promo_t{admin.tenant_id}", "fr", "MARKETING", body)
+    submit_template(admin, template.id)
+    wait_until(lambda: any(t.id == template.id and t.status == "APPROVED"
+                           for t in list_templates(admin)), timeout=20, what="template approved")
+    return template.id
+
+
+class WhatsAppCampaign:
+    """A LIVE campaign whose only slot is WhatsApp: an approved template, {{1}} = {Nom}."""
+
+    def __init__(self, count: int = 3, numbers: list[str] | None = None,
+                 names: list[str] | None = None, body: str = "Bonjour {{1}}, -10 % ce mois.",
+                 launch: bool = True):
+        self.tenant = new_tenant()
+        self.admin = context_for(self.tenant, Role.ADMIN)
+        self.phones = numbers or phones(count)
+        self.list_id = import_file(self.admin, "Clients WhatsApp",
+                                   contacts_csv(self.phones, names))
+        start_wallet(self.tenant.id, "XAF", credit=1_000_000)
+        self.template_id = approved_template(self.admin, body)
+        config = default_config("Promo WhatsApp")
+        config["bands"] = dict(ALWAYS_OPEN)
+        config["channels"]["whatsapp"].update(enabled=True, template_id=self.template_id,
+                                              variables={"1": "Nom"})
+        config["lists"] = [self.list_id]
+        self.campaign = create_campaign(self.admin, config)
+        if launch:
+            launch_campaign(self.admin, self.campaign.id)
+
+    @property
+    def id(self) -> int:
+        return self.campaign.id
