@@ -95,6 +95,7 @@ def _rows(session, conversations: list[Conversation]) -> list[ConversationRow]:
 
 def list_conversations(ctx: AuthContext, include_closed: bool = False) -> list[ConversationRow]:
     """The caller's conversations, the most recent message first."""
+    console_actor(ctx)
     with tenant_session(ctx) as session:
         query = select(Conversation).where(visible(ctx))
         if not include_closed:
@@ -106,6 +107,7 @@ def list_conversations(ctx: AuthContext, include_closed: bool = False) -> list[C
 
 def unread_count(ctx: AuthContext) -> int:
     """The agent panel's badge: unread customer messages in the caller's open conversations."""
+    console_actor(ctx)
     with tenant_session(ctx) as session:
         return unread_total(session, visible(ctx))
 
@@ -138,6 +140,7 @@ class Thread:
 
 def thread(ctx: AuthContext, conversation_id: int, mark_read: bool = True) -> Thread:
     """One conversation's messages, oldest first; opening it reads its unread messages."""
+    console_actor(ctx)
     with tenant_session(ctx) as session:
         conversation = visible_conversation(session, ctx, conversation_id, lock=mark_read)
         if mark_read and conversation.unread:
@@ -186,6 +189,7 @@ def assign(ctx: AuthContext, conversation_id: int, agent_id: int | None) -> None
 
 
 def close_conversation(ctx: AuthContext, conversation_id: int) -> None:
+    console_actor(ctx)
     with tenant_session(ctx) as session:
         conversation = visible_conversation(session, ctx, conversation_id, lock=True)
         if conversation.status == ConversationStatus.CLOSED.value:

@@ -30,7 +30,7 @@ from services.conversations.events import publish_after_commit
 from services.conversations.hours import next_opening
 from services.conversations.inbound import PREVIEW
 from services.conversations.policy import channel_policy
-from services.conversations.routing import agents_of, visible_conversation
+from services.conversations.routing import agents_of, console_actor, visible_conversation
 from services.db.tenancy import tenant_session
 from services.identity.access import AuthContext
 from services.messaging.personalise import MissingValue, contact_values, personalise
@@ -105,25 +105,28 @@ def _sender(conversation: Conversation) -> str:
     return conversation.our_address or get_settings().sms_sender
 
 
-def reply(ctx: AuthContext, conversation_id: int, text: str) -> Sent:
+def reply(ctx: AuthContext, conversation_id: int, text: str,
+          now: datetime | None = None) -> Sent:
+    """`now`: the instant the sending hours are read at (tests); the present by default."""
+    console_actor(ctx)
     text = (text or "").strip()
     if not text:
         raise ReplyError("Écrivez un message avant d'envoyer.")
     if len(text) > MAX_LENGTH:
         raise ReplyError(f"Message trop long ({len(text)} caractères, {MAX_LENGTH} au plus).")
-    now = utcnow()
+    hours_at, now = now or utcnow(), utcnow()
     with tenant_session(ctx) as session:
         conversation = visible_conversation(session, ctx, conversation_id, lock=True)
         if conversation.status != ConversationStatus.OPEN.value:
             raise ReplyError("Cette conversation est close.")
-        policy = channel_policy(conversation, now)
+        policy = channel_policy(conversation, hours_at)
         if not policy.free_text:
             raise ReplyError(policy.reason or "Texte libre non autorisé sur ce canal.")
         try:
             body = personalise(text, _values(session, conversation))
         except MissingValue as exc:
             raise ReplyError(str(exc)) from exc
-        opening = next_opening(conversation.channel, conversation.address, now)
+        opening = next_opening(conversation.channel, conversation.address, hours_at)
         message = ConversationMessage(
             conversation_id=conversation.id, direction=Direction.OUT.value,
             channel=conversation.channel, body=body, agent_id=ctx.user_id or None,
