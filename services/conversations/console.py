@@ -29,10 +29,11 @@ from services.models.conversations import (
 from services.models.interactions import Interaction
 from services.models.platform import Role, User
 from services.models.tenant import Team
-from services.voice.screen_pop import STATUS_LABELS
+from services.voice.screen_pop import STATUS_LABELS, contact_history
 
 CHANNEL_LABELS = {"sms": "SMS", "whatsapp": "WhatsApp"}
 LIST_LIMIT = 200
+HISTORY = 10
 
 
 class ConsoleError(ValueError):
@@ -136,6 +137,7 @@ class Thread:
     free_text: bool
     locked_reason: str
     window_ends_at: datetime | None
+    history: list[dict]  # the contact's last touches on every channel (screen pop's)
 
 
 def thread(ctx: AuthContext, conversation_id: int, mark_read: bool = True) -> Thread:
@@ -151,8 +153,10 @@ def thread(ctx: AuthContext, conversation_id: int, mark_read: bool = True) -> Th
             ConversationMessage.conversation_id == conversation.id)
             .order_by(ConversationMessage.id)).scalars().all()
         policy = channel_policy(conversation, utcnow())
+        history = contact_history(session, conversation.contact_id, conversation.address,
+                                  limit=HISTORY)
         return Thread(_rows(session, [conversation])[0], _message_rows(session, list(messages)),
-                      policy.free_text, policy.reason, policy.window_ends_at)
+                      policy.free_text, policy.reason, policy.window_ends_at, history)
 
 
 def _supervisor(ctx: AuthContext) -> AuthContext:

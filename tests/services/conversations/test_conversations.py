@@ -23,6 +23,7 @@ from services.models.audience import OptOut
 from services.models.conversations import Conversation, ConversationMessage
 from services.models.interactions import Interaction
 from services.models.platform import Role
+from services.reporting.journal import JournalFilter, journal_page
 from services.teams import create_team
 from services.voice.skills import set_agent_teams
 from tests.services.messaging.conftest import SmsCampaign
@@ -116,6 +117,11 @@ def test_the_agents_answer_goes_through_the_sending_engine_personalised(sandbox,
     shown = thread(d.agent, conversation_id)
     assert [(m.direction, m.body) for m in shown.messages][-1] == (
         "OUT", "Bonjour Awa, c'est 5000 FCFA.")
+    texts = [(h["direction"], h["text"]) for h in shown.history]
+    assert ("IN", QUESTION) in texts and ("OUT", "Bonjour Awa, c'est 5000 FCFA.") in texts
+    journal = journal_page(d.supervisor, d.c.id, JournalFilter()).rows
+    assert {(r["sens"], r["message"]) for r in journal} >= {
+        ("Entrant", QUESTION), ("Sortant", "Bonjour Awa, c'est 5000 FCFA.")}
     assert estimate("sms", "Bonjour Awa, c'est 5000 FCFA.", currency,
                     {"sms": amount}).segments == 1
 
