@@ -93,17 +93,25 @@ def tenants_that_wrote_to(phone: str, channel: str = Channel.SMS.value,
 
 
 def receive_sms(sender_phone: str, our_number: str, body: str, provider_id: str) -> list[int]:
-    """An inbound SMS: kept as an interaction of each tenant that wrote to this phone; a STOP
-    opts the phone out there. Returns the tenants concerned."""
+    """An inbound SMS, in each tenant that wrote to this phone: a STOP opts the phone out there
+    and closes its open conversation; any other message goes to the conversation console
+    (services/conversations). Returns the tenants concerned."""
+    from services.conversations.inbound import close_on_opt_out, receive_inbound
+
     tenants = tenants_that_wrote_to(sender_phone)
+    stop = is_stop(body)
     for tenant_id in tenants:
         ctx = system_context(tenant_id)
         with tenant_session(ctx) as s:
-            s.add(Interaction(channel=Channel.SMS.value, direction=Direction.IN.value,
-                              address=sender_phone, sender=our_number, body=body[:4000],
-                              status=S.RECEIVED.value, provider="twilio",
-                              provider_id=provider_id[:64]))
-        if is_stop(body):
+            if not stop:
+                receive_inbound(s, tenant_id, "sms", sender_phone, body, provider_id,
+                                to_address=our_number, provider="twilio")
+            elif close_on_opt_out(s, tenant_id, "sms", sender_phone, body, provider_id) is None:
+                s.add(Interaction(channel=Channel.SMS.value, direction=Direction.IN.value,
+                                  address=sender_phone, sender=our_number, body=body[:4000],
+                                  status=S.RECEIVED.value, provider="twilio",
+                                  provider_id=provider_id[:64]))
+        if stop:
             record_contact_opt_out(tenant_id, phone=sender_phone, channel=OptOutChannel.SMS,
                                    source=OptOutSource.STOP, note=f"SMS reçu : {body}",
                                    reason="Désinscrit (STOP reçu par SMS).")

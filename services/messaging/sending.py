@@ -96,13 +96,18 @@ class Batch:
 
 # 1. claim ---------------------------------------------------------------------------------
 
-def claim_batch(ctx: AuthContext, key: int, limit: int = BATCH_SIZE) -> list[Interaction]:
+def claim_batch(ctx: AuthContext, key: int, limit: int = BATCH_SIZE,
+                only: int | None = None) -> list[Interaction]:
+    """Due attempts of LIVE campaigns, and due conversation replies (an agent's answer goes
+    whatever its campaign became); `only`: that one attempt, when due."""
     t, c = Interaction.__table__, Campaign.__table__
     due = (select(t.c.id)
            .where(t.c.status == S.QUEUED.value, t.c.direction == Direction.OUT.value,
                   t.c.channel.in_(WIRED_CHANNELS), t.c.next_try_at <= func.now(),
-                  t.c.campaign_id.in_(select(c.c.id).where(
-                      c.c.status == CampaignStatus.LIVE.value)))
+                  or_(t.c.conversation_id.isnot(None),
+                      t.c.campaign_id.in_(select(c.c.id).where(
+                          c.c.status == CampaignStatus.LIVE.value))),
+                  *([t.c.id == only] if only is not None else []))
            .order_by(t.c.next_try_at, t.c.id).limit(limit)
            .with_for_update(skip_locked=True).cte("due"))
     statement = (update(t).where(t.c.id == due.c.id)
@@ -119,8 +124,9 @@ def _load_batch(session: Session, ctx: AuthContext, attempts: list[Interaction])
         select(Campaign).where(Campaign.id.in_(campaign_ids))).scalars()}
     contacts = {r.id: r for r in session.execute(select(ContactRecord).where(
         ContactRecord.id.in_([a.contact_id for a in attempts]))).scalars()}
-    phones = {r.telephone for r in contacts.values() if r.telephone}
-    emails = {r.email.lower() for r in contacts.values() if r.email}
+    addresses = {a.address.lower() for a in attempts if a.address}  # replies may have no contact
+    phones = {r.telephone for r in contacts.values() if r.telephone} | addresses
+    emails = {r.email.lower() for r in contacts.values() if r.email} | addresses
     opted = session.execute(select(OptOut.phone, OptOut.email).where(
         or_(OptOut.phone.in_(phones), OptOut.email.in_(emails)))).all()
     caps = {cap.channel: cap for cap in session.execute(select(FrequencyCap)).scalars()}
@@ -203,54 +209,91 @@ def wallet_reference(ctx: AuthContext, attempt_id: int) -> str:
     return f"interaction:{ctx.tenant_id}:{attempt_id}"
 
 
+def _is_address_opted_out(batch: Batch, attempt: Interaction) -> bool:
+    return attempt.address.lower() in batch.opted_out
+
+
+def _reply_closed_hours(ctx: AuthContext, attempt: Interaction, now: datetime) -> bool:
+    """A conversation reply outside the country preset's hours goes back to wait for them."""
+    from services.conversations.hours import next_opening
+
+    opening = next_opening(attempt.slot, attempt.address, now)
+    if opening is None:
+        return False
+    _release(ctx, attempt, after=opening - utcnow(),
+             reason=f"En attente : hors des heures d'envoi du pays, part le "
+                    f"{opening:%d/%m/%Y à %H:%M} UTC.")
+    return True
+
+
 def process(ctx: AuthContext, attempt: Interaction, batch: Batch, now: datetime) -> str:
-    """Steps 2 to 6 for one claimed attempt; returns what became of it (for logs and tests)."""
+    """Steps 2 to 6 for one claimed attempt; returns what became of it (for logs and tests).
+
+    A conversation reply (an agent's answer, `conversation_id` set) goes through the same
+    steps, except that its campaign need not be LIVE, the country preset's sending hours
+    stand for the campaign's bands, the frequency cap does not apply (the customer wrote
+    first), and its text was personalised when the agent sent it."""
+    reply = attempt.conversation_id is not None
     campaign = batch.campaigns.get(attempt.campaign_id)
-    if (campaign is None or campaign.status != CampaignStatus.LIVE.value
-            or campaign.id in batch.paused):
+    if not reply and (campaign is None or campaign.status != CampaignStatus.LIVE.value
+                      or campaign.id in batch.paused):
         _release(ctx, attempt)
         return "not-live"
     contact = batch.contacts.get(attempt.contact_id)
-    if contact is None:
+    if contact is None and not reply:
         _end(ctx, attempt, S.CANCELLED.value, FailureClass.PERMANENT.value,
              "Contact supprimé avant l'envoi.")
         return "no-contact"
-    if _is_opted_out(batch, contact):
+    if (contact is not None and _is_opted_out(batch, contact)) or _is_address_opted_out(
+            batch, attempt):
         _end(ctx, attempt, S.CANCELLED.value, FailureClass.BLACKLIST.value,
              "Contact dans la liste noire.")
         return "blacklisted"
-    config = normalized(campaign.config)
-    if not is_open(bands_from_config(config), now, contact.telephone):
-        _release(ctx, attempt, after=OUTSIDE_BAND_DELAY,
-                 reason="En attente : hors des plages horaires de la campagne.")
-        return "outside-band"
-    cap = batch.caps.get(attempt.channel)
-    if _cap_reached(ctx, attempt, cap):
-        _release(ctx, attempt, after=CAP_DELAY,
-                 reason=f"En attente : plafond de fréquence atteint ({cap.max_contacts} "
-                        f"par {cap.window_days} jour(s)).")
-        return "capped"
-    values = contact_values(contact.nom, contact.prenom, contact.telephone, contact.email,
-                            contact.identifiant, contact.extra)
-    values[UNSUBSCRIBE_VARIABLE] = unsubscribe_url(ctx.tenant_id, attempt.id)
-    try:
-        subject, text, html, template = _compose(config, attempt.slot, values, batch.templates)
-    except MissingValue as exc:
-        _end(ctx, attempt, S.FAILED.value, FailureClass.PERSONALISATION.value, str(exc))
-        return "personalisation"
-    except NoTemplate as exc:
-        _end(ctx, attempt, S.FAILED.value, FailureClass.PERMANENT.value, str(exc))
-        return "no-template"
+    config = normalized(campaign.config) if campaign else {}
+    if reply:
+        if _reply_closed_hours(ctx, attempt, now):
+            return "outside-band"
+    else:
+        if not is_open(bands_from_config(config), now, contact.telephone):
+            _release(ctx, attempt, after=OUTSIDE_BAND_DELAY,
+                     reason="En attente : hors des plages horaires de la campagne.")
+            return "outside-band"
+        cap = batch.caps.get(attempt.channel)
+        if _cap_reached(ctx, attempt, cap):
+            _release(ctx, attempt, after=CAP_DELAY,
+                     reason=f"En attente : plafond de fréquence atteint ({cap.max_contacts} "
+                            f"par {cap.window_days} jour(s)).")
+            return "capped"
+    if reply:  # free text (WhatsApp: the console allows it inside the 24-hour window only)
+        subject, text, html, template = "", attempt.body, "", None
+    else:
+        values = contact_values(contact.nom, contact.prenom, contact.telephone, contact.email,
+                                contact.identifiant, contact.extra)
+        values[UNSUBSCRIBE_VARIABLE] = unsubscribe_url(ctx.tenant_id, attempt.id)
+        try:
+            subject, text, html, template = _compose(config, attempt.slot, values,
+                                                     batch.templates)
+        except MissingValue as exc:
+            _end(ctx, attempt, S.FAILED.value, FailureClass.PERSONALISATION.value, str(exc))
+            return "personalisation"
+        except NoTemplate as exc:
+            _end(ctx, attempt, S.FAILED.value, FailureClass.PERMANENT.value, str(exc))
+            return "no-template"
     quantity, amount = _price(batch, attempt.slot, text)
     reference = wallet_reference(ctx, attempt.id)
+    label = campaign.name if campaign else "Conversation"
     with tenant_session(ctx) as s:  # 4 + 5: reserved and in flight, in one transaction
         if amount:
             try:
                 debit_wallet(ctx.tenant_id, amount, kind=CHANNEL_UNITS[attempt.slot],
                              quantity=quantity, reference=reference,
-                             description=f"{campaign.name} — {attempt.channel}")
+                             description=f"{label} — {attempt.channel}")
             except InsufficientBalance as exc:
                 s.rollback()
+                if reply:
+                    _release(ctx, attempt, after=OUTSIDE_BAND_DELAY,
+                             reason="En attente : Smart Wallet vide.")
+                    return "wallet-empty"
                 batch.paused.add(campaign.id)
                 _release(ctx, attempt, reason="En attente : Smart Wallet vide.")
                 from services.campaigns.lifecycle import pause_for_empty_wallet
@@ -259,7 +302,8 @@ def process(ctx: AuthContext, attempt: Interaction, batch: Batch, now: datetime)
                 return "wallet-empty"
         s.execute(update(Interaction).where(Interaction.id == attempt.id).values(
             body=text[:4000], sending_at=func.now(), cost_amount=amount,
-            cost_currency=batch.currency, campaign_version=campaign.version,
+            cost_currency=batch.currency,
+            campaign_version=campaign.version if campaign else None,
             failure_reason="", updated_at=func.now()))
     outgoing = Outgoing(ctx.tenant_id, attempt.id, attempt.address, attempt.sender, text,
                         subject, html, template)
@@ -309,6 +353,19 @@ def _failed(ctx: AuthContext, attempt: Interaction, exc: SendFailed, amount: int
         credit_wallet(ctx.tenant_id, amount, kind="refund", reference=f"refund:{reference}",
                       description="Message non envoyé : remboursement")
     return "failed"
+
+
+def send_one(tenant_id: int, attempt_id: int) -> str:
+    """Send this one attempt now if it is due (an agent's answer leaves at once instead of
+    waiting for the next worker run); "" when it was not due or another worker has it."""
+    ctx = system_context(tenant_id)
+    with worker_lock() as key:
+        attempts = claim_batch(ctx, key, limit=1, only=attempt_id)
+        if not attempts:
+            return ""
+        with tenant_session(ctx) as session:
+            batch = _load_batch(session, ctx, attempts)
+        return process(ctx, attempts[0], batch, utcnow())
 
 
 def send_due(tenant_id: int, run_seconds: float = RUN_SECONDS) -> dict[str, int]:

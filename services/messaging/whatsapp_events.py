@@ -7,7 +7,9 @@ One webhook carries entries of changes; each change is one of:
   state. A status without our key (a message not sent by the engine) is matched by its
   wamid among the interactions of the tenants of that business number.
 - `messages` with `messages`: the customer wrote. A STOP (services/messaging/opt_out.py)
-  blacklists them; anything else goes to the conversation console (`to_console`).
+  blacklists them; anything else goes to the conversation console
+  (services/conversations.receive_inbound), whose composer follows WhatsApp's 24-hour
+  rule (services/messaging/whatsapp_window.py).
 - `message_template_status_update`: Meta's decision on a submitted template, written to
   the registry of the tenants of that WhatsApp Business Account.
 
@@ -17,8 +19,6 @@ shared number, the tenants that wrote to this customer on WhatsApp.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
-
 from sqlalchemy import select
 
 from services.campaigns.whatsapp_templates import apply_meta_decision
@@ -29,7 +29,6 @@ from services.messaging.opt_out import (
 )
 from services.messaging.progress import advance, provider_status
 from services.models.audience import OptOutChannel, OptOutSource
-from services.models.columns import utcnow
 from services.models.interactions import (
     Channel, Direction, FailureClass, Interaction, InteractionStatus as S,
 )
@@ -38,7 +37,6 @@ from services.providers.whatsapp.account import account_of, tenants_with_own_num
 
 log = logging.getLogger("services.messaging.whatsapp_events")
 
-WINDOW = timedelta(hours=24)  # Meta's customer-service window
 FAILURES = {
     131047: "Hors de la fenêtre de 24 h : WhatsApp n'accepte plus qu'un modèle approuvé "
             "(Meta 131047).",
@@ -126,68 +124,51 @@ def _status_by_wamid(number_id: str, status: str, news: dict) -> str:
 
 # -- inbound messages -------------------------------------------------------------------
 
-def _content(message: dict) -> tuple[str, dict | None]:
-    """(text, media) of an inbound message; media: id, mime type, file name, caption."""
+def _content(message: dict) -> tuple[str, list[dict]]:
+    """(text, media) of an inbound message. Meta gives a media id, not a public link: the
+    console fetches it through the adapter (CloudApiGateway.download_media)."""
     kind = message.get("type", "")
     if kind == "text":
-        return (message.get("text") or {}).get("body", ""), None
+        return (message.get("text") or {}).get("body", ""), []
     if kind == "button":
-        return (message.get("button") or {}).get("text", ""), None
+        return (message.get("button") or {}).get("text", ""), []
     if kind in ("image", "document", "audio", "video", "sticker"):
         media = message.get(kind) or {}
-        return media.get("caption", ""), {"kind": kind, "provider": "meta",
-                                          "id": media.get("id", ""),
-                                          "mime_type": media.get("mime_type", ""),
-                                          "filename": media.get("filename", "")}
-    return "", None
+        return media.get("caption", ""), [{
+            "type": kind, "url": "", "name": media.get("filename", "") or kind,
+            "mime_type": media.get("mime_type", ""), "meta_media_id": media.get("id", "")}]
+    return "", []
 
 
 def receive(number_id: str, message: dict, contacts: list[dict]) -> str:
+    """A customer's message: a STOP blacklists them (and closes their open conversation);
+    anything else goes to the conversation console, once per wamid however often Meta
+    delivers the webhook."""
+    from services.conversations.inbound import close_on_opt_out, receive_inbound
+
     phone = e164(message.get("from", ""))
     text, media = _content(message)
+    wamid = message.get("id", "")
     tenants = tenants_of_number(number_id) or tenants_that_wrote_to(
         phone, Channel.WHATSAPP.value)
     if not tenants:
         return "no-tenant"
-    stop = is_stop(text) and media is None
+    stop = is_stop(text) and not media
     for tenant_id in tenants:
+        with tenant_session(system_context(tenant_id)) as s:
+            if not stop:
+                receive_inbound(s, tenant_id, "whatsapp", phone, text, wamid, media,
+                                to_address=number_id, provider="meta")
+            elif close_on_opt_out(s, tenant_id, "whatsapp", phone, text, wamid) is None:
+                s.add(Interaction(channel=Channel.WHATSAPP.value, direction=Direction.IN.value,
+                                  address=phone, sender=number_id, body=text[:4000],
+                                  status=S.RECEIVED.value, provider="meta",
+                                  provider_id=wamid[:64]))
         if stop:
-            with tenant_session(system_context(tenant_id)) as s:
-                s.add(_inbound_row(phone, number_id, text, message.get("id", "")))
             record_contact_opt_out(tenant_id, phone=phone, channel=OptOutChannel.WHATSAPP,
                                    source=OptOutSource.STOP, note=f"WhatsApp reçu : {text}",
                                    reason="Désinscrit (STOP reçu par WhatsApp).")
-        else:
-            to_console(tenant_id, phone, number_id, text, message.get("id", ""), media)
     return "stop" if stop else "message"
-
-
-def _inbound_row(phone: str, number_id: str, text: str, wamid: str,
-                 media: dict | None = None) -> Interaction:
-    return Interaction(channel=Channel.WHATSAPP.value, direction=Direction.IN.value,
-                       address=phone, sender=number_id, body=text[:4000],
-                       status=S.RECEIVED.value, provider="meta", provider_id=wamid[:64],
-                       outcome=(media or {}).get("kind", "")[:40])
-
-
-def to_console(tenant_id: int, phone: str, number_id: str, text: str, wamid: str,
-               media: dict | None) -> None:
-    """The customer's message for the conversation console (UC-DG-03)."""
-    with tenant_session(system_context(tenant_id)) as s:
-        s.add(_inbound_row(phone, number_id, text, wamid, media))
-
-
-def window_end(tenant_id: int, phone: str):
-    """When the customer-service window with this customer closes (None: closed): 24 hours
-    after their last WhatsApp message. Free text only before; templates only after."""
-    with tenant_session(system_context(tenant_id)) as s:
-        last = s.execute(select(Interaction.queued_at).where(
-            Interaction.channel == Channel.WHATSAPP.value,
-            Interaction.direction == Direction.IN.value, Interaction.address == phone)
-            .order_by(Interaction.queued_at.desc()).limit(1)).scalar()
-    if last is None or last + WINDOW <= utcnow():
-        return None
-    return last + WINDOW
 
 
 # -- templates --------------------------------------------------------------------------

@@ -31,16 +31,28 @@ def contact_values(contact: ContactRecord) -> dict[str, str]:
     return values
 
 
+def contact_history(session, contact_id: int | None, address: str, limit: int = HISTORY,
+                    exclude: int | None = None) -> list[dict]:
+    """The contact's last touches on every channel, newest first: calls, campaign messages and
+    conversation messages either way (with their text). Without a contact id, its address."""
+    who = (Interaction.contact_id == contact_id) if contact_id else (Interaction.address == address)
+    rows = session.execute(
+        select(Interaction).where(who, Interaction.id != (exclude or 0),
+                                  Interaction.status.not_in(["QUEUED", "CANCELLED"]))
+        .order_by(Interaction.queued_at.desc()).limit(limit)).scalars().all()
+    return [{"when": f"{h.queued_at:%d/%m/%Y %H:%M}", "channel": h.channel,
+             "status": STATUS_LABELS.get(h.status, h.status), "code": h.qualification,
+             "direction": h.direction, "text": h.body[:160] if h.channel != "EMAIL" else ""}
+            for h in rows]
+
+
 def screen_pop(tenant_id: int, interaction_id: int) -> dict:
     with tenant_session(system_context(tenant_id)) as session:
         call = session.get(Interaction, interaction_id)
         campaign = session.get(Campaign, call.campaign_id)
         contact = session.execute(select(ContactRecord).where(  # the list is the partition key
             ContactRecord.list_id == call.list_id, ContactRecord.id == call.contact_id)).scalars().first()
-        history = session.execute(
-            select(Interaction).where(Interaction.contact_id == call.contact_id, Interaction.id != call.id,
-                                      Interaction.status.not_in(["QUEUED", "CANCELLED"]))
-            .order_by(Interaction.queued_at.desc()).limit(HISTORY)).scalars().all()
+        history = contact_history(session, call.contact_id, call.address, exclude=call.id)
     config = normalized(campaign.config)
     values = contact_values(contact) if contact else {"Telephone": call.address}
     return {
@@ -49,8 +61,7 @@ def screen_pop(tenant_id: int, interaction_id: int) -> dict:
                     "phone": call.address, "email": values.get("Email", ""),
                     "fields": [{"label": k, "value": v} for k, v in values.items()
                                if v and k not in ("Nom", "Prenom", "Telephone", "Email")]},
-        "history": [{"when": f"{h.queued_at:%d/%m/%Y %H:%M}", "channel": h.channel,
-                     "status": STATUS_LABELS.get(h.status, h.status), "code": h.qualification} for h in history],
+        "history": history,
         "script": safe_html(render(config["channels"]["voice"]["script"], values)),
         "fields": config["form"]["fields"],
         "codes": [{"code": c["code"], "label": c["label"]} for c in config["codes"]],

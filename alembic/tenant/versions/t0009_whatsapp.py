@@ -1,13 +1,13 @@
 """WhatsApp: the id Meta gives a submitted template, so its status webhook finds it.
 
 Revision ID: t0009_whatsapp
-Revises: t0008_reports
+Revises: t0009_convo
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "t0009_whatsapp"
-down_revision = "t0008_reports"
+down_revision = "t0009_convo"
 branch_labels = None
 depends_on = None
 

@@ -5,8 +5,10 @@ the registry; a customer's message reaches the console."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import httpx
+import pytest
 from sqlalchemy import update
 from sqlmodel import select
 
@@ -16,7 +18,8 @@ from services.db.tenancy import tenant_session
 from services.messaging.reconcile import reconcile_in_flight, worker_lock
 from services.messaging.sending import Batch, _load_batch, claim_batch, send_due
 from services.messaging.sequencer import sequence_tenant
-from services.messaging.whatsapp_events import window_end
+from services.conversations import channel_policy, list_conversations, reply, thread
+from services.conversations.replies import ReplyError
 from services.models.audience import OptOut, OptOutEvent
 from services.models.interactions import Interaction
 from services.models.columns import utcnow
@@ -173,21 +176,51 @@ def test_whatsapp_stop_blacklists_and_cancels_every_queued_attempt(meta):
     assert _rows(c.admin, "IN")[c.phones[0]].body == "  STOP "
 
 
-def test_a_customer_question_goes_to_the_console_and_opens_the_24_hour_window(meta):
+def test_a_customer_question_reaches_the_console_and_the_agents_answer_reaches_the_phone(meta):
     c = WhatsAppCampaign(count=1)
     sequence_tenant(c.admin)
     send_due(c.tenant.id)
-    assert window_end(c.tenant.id, c.phones[0]) is None
-    meta.inbound(c.phones[0], "Stop, c'est quoi cette offre ?")
-    meta.inbound(c.phones[0], type="image", caption="Ma facture")
+    phone = c.phones[0]
+    meta.inbound(phone, "Stop, c'est quoi cette offre ?")
+    meta.inbound(phone, type="image", caption="Ma facture")
     with tenant_session(c.admin) as s:
-        inbound = s.exec(select(Interaction).where(Interaction.direction == "IN")
-                         .order_by(Interaction.id)).all()
-        assert s.exec(select(OptOut).where(OptOut.phone == c.phones[0])).first() is None
-    assert [(r.body, r.outcome) for r in inbound] == [
-        ("Stop, c'est quoi cette offre ?", ""), ("Ma facture", "image")]
-    end = window_end(c.tenant.id, c.phones[0])
-    assert end is not None and end > utcnow()
+        assert s.exec(select(OptOut).where(OptOut.phone == phone)).first() is None
+    [row] = list_conversations(c.admin)
+    assert (row.channel, row.address, row.unread) == ("whatsapp", phone, 2)
+    messages = thread(c.admin, row.id).messages
+    assert [m.body for m in messages] == ["Stop, c'est quoi cette offre ?", "Ma facture"]
+    assert messages[1].media[0]["type"] == "image" and messages[1].media[0]["meta_media_id"]
+    policy = channel_policy(_conversation(c.admin, row.id), utcnow())
+    assert policy.free_text and policy.window_ends_at > utcnow()
+
+    sent = reply(c.admin, row.id, "Bonjour {Nom}, c'est -10 % sur tout.")
+    assert sent is not None
+    answer = wait_until(lambda: [m for m in meta.conversation(phone) if m["direction"] == "out"
+                                 and "-10 % sur tout" in m["text"]], timeout=20,
+                        what="the answer at the customer's phone")
+    assert answer[0]["text"] == "Bonjour Client0, c'est -10 % sur tout."
+    assert answer[0]["type"] == "text"
+
+
+def test_outside_the_24_hour_window_the_console_allows_templates_only(meta):
+    c = WhatsAppCampaign(count=1)
+    sequence_tenant(c.admin)
+    send_due(c.tenant.id)
+    meta.inbound(c.phones[0], "Bonjour")
+    [row] = list_conversations(c.admin)
+    later = utcnow() + timedelta(hours=24, minutes=1)
+    policy = channel_policy(_conversation(c.admin, row.id), later)
+    assert (policy.free_text, policy.templates_only) == (False, True)
+    assert policy.window_ends_at < later and "24 h" in policy.reason
+    with pytest.raises(ReplyError, match="24 h"):
+        reply(c.admin, row.id, "Toujours là ?", now=later)
+
+
+def _conversation(ctx, conversation_id: int):
+    from services.models.conversations import Conversation
+
+    with tenant_session(ctx) as s:
+        return s.get(Conversation, conversation_id)
 
 
 def test_metas_template_decisions_reach_the_registry_signed_only(meta, webhooks):
