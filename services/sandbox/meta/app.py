@@ -24,7 +24,8 @@ customer's phone on the other side.
   Meta's decision arrives as a signed `message_template_status_update` webhook: REJECTED
   (INVALID_FORMAT) when the name contains "refus", else APPROVED. GET /{version}/{template-id}
   and GET /{version}/{waba-id}/message_templates?name= read them back.
-- /_sandbox/...: `POST /_sandbox/inbound` (from, body; or type=image|document with caption,
+- /_sandbox/: the customers' phones (HTML: each conversation, a form to answer as the
+  customer). `POST /_sandbox/inbound` (from, body; or type=image|document with caption,
   filename) makes that phone write to our business number: the twin POSTs Meta's signed
   `messages` webhook to the product. `GET /_sandbox/conversations?wa_id=` shows both sides
   of a conversation, `GET /_sandbox/attempts` counts the messages accepted per attempt key
@@ -37,6 +38,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import html
 import json
 import re
 import secrets
@@ -47,7 +49,7 @@ from collections import Counter, deque
 import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from services.providers.whatsapp import signature, wa_id
@@ -421,6 +423,8 @@ def meta_app(store: MetaStore) -> Starlette:
             "contacts": [{"profile": {"name": form.get("name") or "Client"}, "wa_id": sender}],
             "messages": [message]})
         status = await post_webhook(store, payload)
+        if form.get("redirect"):  # the phone page's form
+            return RedirectResponse(request.url_for("phone"), status_code=303)
         return JSONResponse({"id": message["id"], "webhook_status": status})
 
     async def conversations(request: Request) -> Response:
@@ -430,6 +434,9 @@ def meta_app(store: MetaStore) -> Starlette:
             if row["direction"] == "out":
                 row["status"] = store.messages[row["id"]]["status"]
         return JSONResponse(rows)
+
+    async def phone(request: Request) -> HTMLResponse:
+        return HTMLResponse(phone_page(store, str(request.url_for("inbound"))))
 
     async def attempts(request: Request) -> Response:
         return JSONResponse(dict(store.per_attempt))
@@ -445,7 +452,8 @@ def meta_app(store: MetaStore) -> Starlette:
         return JSONResponse({"deliver_callbacks": store.deliver_callbacks})
 
     return Starlette(routes=[
-        Route("/_sandbox/inbound", inbound, methods=["POST"]),
+        Route("/_sandbox/", phone, name="phone"),
+        Route("/_sandbox/inbound", inbound, methods=["POST"], name="inbound"),
         Route("/_sandbox/conversations", conversations),
         Route("/_sandbox/attempts", attempts),
         Route("/_sandbox/requests", requests_received),
@@ -457,3 +465,43 @@ def meta_app(store: MetaStore) -> Starlette:
         Route("/{version}/{node}/message_templates", templates, methods=["GET", "POST"]),
         Route("/{version}/{node}", node),
     ])
+
+
+def _bubble(m: dict) -> str:
+    mine = m["direction"] == "in"  # the page is the customer's phone
+    status = "" if mine else f" <small>({html.escape(m.get('status', ''))})</small>"
+    label = m["text"] or f"[{m['type']}]"
+    return (f"<p class={'in' if mine else 'out'}>{html.escape(label)}{status}</p>")
+
+
+def phone_page(store: MetaStore, inbound_url: str) -> str:
+    """The customers' side: each conversation with the business number, and a form to answer
+    (text, or a photo or a PDF) as the customer would."""
+    threads: dict[str, list[dict]] = {}
+    for m in store.conversations:
+        if m["direction"] == "out":
+            m["status"] = store.messages[m["id"]]["status"]
+        threads.setdefault(m["wa_id"], []).append(m)
+    kinds = "".join(f"<option value={k}>{label}</option>" for k, label in (
+        ("text", "Texte"), ("image", "Photo"), ("document", "PDF")))
+
+    def form(number: str = "") -> str:
+        who = (f"<input type=hidden name=from value='{html.escape(number)}'>" if number else
+               "<input name=from required placeholder='+2376…' pattern='\\+?[0-9]{8,15}'>")
+        return (f"<form method=post action='{html.escape(inbound_url)}'>{who}"
+                "<input type=hidden name=redirect value=1>"
+                "<input name=body placeholder='Message (ou légende)' size=40>"
+                f"<select name=type>{kinds}</select> <button>Envoyer</button></form>")
+
+    sections = "".join(
+        f"<article><h3>+{html.escape(number)}</h3>{''.join(_bubble(m) for m in rows)}"
+        f"{form(number)}</article>"
+        for number, rows in sorted(threads.items(), key=lambda kv: -kv[1][-1]["at"])
+    ) or "<p>Aucune conversation WhatsApp pour l'instant.</p>"
+    return ("<!doctype html><meta charset=utf-8><title>WhatsApp (sandbox)</title>"
+            "<style>body{font-family:sans-serif;max-width:48rem;margin:2rem auto}"
+            "article{border:1px solid #ddd;border-radius:8px;padding:1rem;margin:1rem 0}"
+            "p{padding:.4rem .7rem;border-radius:8px;max-width:80%}"
+            ".out{background:#eee}.in{background:#dcf8c6;margin-left:auto}</style>"
+            "<h1>Téléphones WhatsApp du bac à sable</h1>"
+            f"<h2>Écrire depuis un nouveau numéro</h2>{form()}{sections}")

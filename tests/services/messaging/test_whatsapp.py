@@ -260,3 +260,17 @@ def test_an_attempt_in_flight_at_a_crash_is_never_sent_twice(meta):
     assert (row.status, row.failure_class) == ("FAILED", "INTERRUPTED")
     assert "Meta" in row.failure_reason
     assert send_due(c.tenant.id) == {} and meta.attempts(c.tenant.id) == {}
+
+
+def test_a_person_answers_from_the_sandbox_phone_page(meta):
+    c = WhatsAppCampaign(count=1, names=["Mbarga"])
+    sequence_tenant(c.admin)
+    send_due(c.tenant.id)
+    page = httpx.get(f"{meta.base}/_sandbox/").text
+    assert "Bonjour Mbarga, -10 % ce mois." in page  # what the customer received
+    answer = httpx.post(f"{meta.base}/_sandbox/inbound", data={
+        "from": wa_id(c.phones[0]), "body": "Je suis intéressé", "type": "text", "redirect": "1"},
+        follow_redirects=True)
+    assert answer.status_code == 200 and "Je suis intéressé" in answer.text  # back on the page
+    [row] = list_conversations(c.admin)
+    assert row.last_message == "Je suis intéressé"
