@@ -92,27 +92,39 @@ def tenants_that_wrote_to(phone: str, channel: str = Channel.SMS.value,
     return found
 
 
-def receive_sms(sender_phone: str, our_number: str, body: str, provider_id: str) -> list[int]:
-    """An inbound SMS, in each tenant that wrote to this phone: a STOP opts the phone out there
-    and closes its open conversation; any other message goes to the conversation console
-    (services/conversations). Returns the tenants concerned."""
+# channel -> (conversation channel, provider, how the audit line names it)
+_INBOUND = {Channel.SMS: ("sms", "twilio", "SMS"), Channel.WHATSAPP: ("whatsapp", "meta", "WhatsApp")}
+
+
+def receive_message(tenants: list[int], channel: Channel, sender_phone: str, our_number: str,
+                    body: str, provider_id: str, media: list | None = None) -> bool:
+    """A customer's SMS or WhatsApp message, in each of these tenants: a STOP (text alone, no
+    media) opts the phone out there and closes its open conversation; any other message goes
+    to the conversation console (services/conversations). Returns whether it was a STOP."""
     from services.conversations.inbound import close_on_opt_out, receive_inbound
 
-    tenants = tenants_that_wrote_to(sender_phone)
-    stop = is_stop(body)
+    key, provider, label = _INBOUND[channel]
+    stop = is_stop(body) and not media
     for tenant_id in tenants:
-        ctx = system_context(tenant_id)
-        with tenant_session(ctx) as s:
+        with tenant_session(system_context(tenant_id)) as s:
             if not stop:
-                receive_inbound(s, tenant_id, "sms", sender_phone, body, provider_id,
-                                to_address=our_number, provider="twilio")
-            elif close_on_opt_out(s, tenant_id, "sms", sender_phone, body, provider_id) is None:
-                s.add(Interaction(channel=Channel.SMS.value, direction=Direction.IN.value,
+                receive_inbound(s, tenant_id, key, sender_phone, body, provider_id, media,
+                                to_address=our_number, provider=provider)
+            elif close_on_opt_out(s, tenant_id, key, sender_phone, body, provider_id) is None:
+                s.add(Interaction(channel=channel.value, direction=Direction.IN.value,
                                   address=sender_phone, sender=our_number, body=body[:4000],
-                                  status=S.RECEIVED.value, provider="twilio",
+                                  status=S.RECEIVED.value, provider=provider,
                                   provider_id=provider_id[:64]))
         if stop:
-            record_contact_opt_out(tenant_id, phone=sender_phone, channel=OptOutChannel.SMS,
-                                   source=OptOutSource.STOP, note=f"SMS reçu : {body}",
-                                   reason="Désinscrit (STOP reçu par SMS).")
+            record_contact_opt_out(tenant_id, phone=sender_phone,
+                                   channel=OptOutChannel(channel.value),
+                                   source=OptOutSource.STOP, note=f"{label} reçu : {body}",
+                                   reason=f"Désinscrit (STOP reçu par {label}).")
+    return stop
+
+
+def receive_sms(sender_phone: str, our_number: str, body: str, provider_id: str) -> list[int]:
+    """An inbound SMS, in each tenant that wrote to this phone. Returns the tenants concerned."""
+    tenants = tenants_that_wrote_to(sender_phone)
+    receive_message(tenants, Channel.SMS, sender_phone, our_number, body, provider_id)
     return tenants

@@ -24,14 +24,9 @@ from sqlalchemy import select
 from services.campaigns.whatsapp_templates import apply_meta_decision
 from services.db.tenancy import tenant_session
 from services.identity.system import system_context
-from services.messaging.opt_out import (
-    active_tenants, is_stop, record_contact_opt_out, tenants_that_wrote_to,
-)
+from services.messaging.opt_out import active_tenants, receive_message, tenants_that_wrote_to
 from services.messaging.progress import advance, provider_status
-from services.models.audience import OptOutChannel, OptOutSource
-from services.models.interactions import (
-    Channel, Direction, FailureClass, Interaction, InteractionStatus as S,
-)
+from services.models.interactions import Channel, FailureClass, Interaction
 from services.providers.whatsapp import e164
 from services.providers.whatsapp.account import account_of, tenants_with_own_number
 
@@ -144,30 +139,14 @@ def receive(number_id: str, message: dict, contacts: list[dict]) -> str:
     """A customer's message: a STOP blacklists them (and closes their open conversation);
     anything else goes to the conversation console, once per wamid however often Meta
     delivers the webhook."""
-    from services.conversations.inbound import close_on_opt_out, receive_inbound
-
     phone = e164(message.get("from", ""))
     text, media = _content(message)
-    wamid = message.get("id", "")
     tenants = tenants_of_number(number_id) or tenants_that_wrote_to(
         phone, Channel.WHATSAPP.value)
     if not tenants:
         return "no-tenant"
-    stop = is_stop(text) and not media
-    for tenant_id in tenants:
-        with tenant_session(system_context(tenant_id)) as s:
-            if not stop:
-                receive_inbound(s, tenant_id, "whatsapp", phone, text, wamid, media,
-                                to_address=number_id, provider="meta")
-            elif close_on_opt_out(s, tenant_id, "whatsapp", phone, text, wamid) is None:
-                s.add(Interaction(channel=Channel.WHATSAPP.value, direction=Direction.IN.value,
-                                  address=phone, sender=number_id, body=text[:4000],
-                                  status=S.RECEIVED.value, provider="meta",
-                                  provider_id=wamid[:64]))
-        if stop:
-            record_contact_opt_out(tenant_id, phone=phone, channel=OptOutChannel.WHATSAPP,
-                                   source=OptOutSource.STOP, note=f"WhatsApp reçu : {text}",
-                                   reason="Désinscrit (STOP reçu par WhatsApp).")
+    stop = receive_message(tenants, Channel.WHATSAPP, phone, number_id, text,
+                           message.get("id", ""), media)
     return "stop" if stop else "message"
 
 

@@ -68,8 +68,8 @@ def webhooks():
 
 
 class Twin:
-    def __init__(self, sandbox_url: str):
-        self.base = f"{sandbox_url}/twilio"
+    def __init__(self, sandbox_url: str, name: str = "twilio"):
+        self.base = f"{sandbox_url}/{name}"
 
     def attempts(self, tenant_id: int) -> dict[int, int]:
         """Messages the twin created per attempt id of this tenant."""
@@ -115,29 +115,30 @@ class SmsCampaign:
         self.phones = numbers or phones(count)
         self.list_id = import_file(self.admin, "Clients", contacts_csv(self.phones, names))
         start_wallet(self.tenant.id, "XAF", credit=credit)
-        config = default_config("Promo SMS")
+        config = default_config(self.name)
         config["bands"] = dict(ALWAYS_OPEN)
-        config["channels"]["sms"].update(enabled=True, sender="BGOTOCALL", text=text)
+        self.configure(config, text)
         config["lists"] = [self.list_id]
         self.campaign = create_campaign(self.admin, config)
         if launch:
             launch_campaign(self.admin, self.campaign.id)
+
+    name = "Promo SMS"
+
+    def configure(self, config: dict, text: str) -> None:
+        config["channels"]["sms"].update(enabled=True, sender="BGOTOCALL", text=text)
 
     @property
     def id(self) -> int:
         return self.campaign.id
 
 
-class MetaTwin:
-    """The Meta twin of the running sandbox, seen from a test."""
+class MetaTwin(Twin):
+    """The Meta twin of the running sandbox, seen from a test (attempts and callbacks as
+    the Twilio twin's)."""
 
     def __init__(self, sandbox_url: str):
-        self.base = f"{sandbox_url}/meta"
-
-    def attempts(self, tenant_id: int) -> dict[int, int]:
-        counts = httpx.get(f"{self.base}/_sandbox/attempts").json()
-        prefix = f"{tenant_id}:"
-        return {int(k[len(prefix):]): v for k, v in counts.items() if k.startswith(prefix)}
+        super().__init__(sandbox_url, "meta")
 
     def conversation(self, phone: str) -> list[dict]:
         return httpx.get(f"{self.base}/_sandbox/conversations", params={"wa_id": phone}).json()
@@ -147,9 +148,6 @@ class MetaTwin:
                                                               **extra})
         r.raise_for_status()
         return r.json()
-
-    def callbacks(self, on: bool) -> None:
-        httpx.post(f"{self.base}/_sandbox/callbacks/{'on' if on else 'off'}").raise_for_status()
 
 
 @pytest.fixture(scope="module")
@@ -170,28 +168,17 @@ def approved_template(admin, body: str, name: str = "") -> int:
     return template.id
 
 
-class WhatsAppCampaign:
+class WhatsAppCampaign(SmsCampaign):
     """A LIVE campaign whose only slot is WhatsApp: an approved template, {{1}} = {Nom}."""
+
+    name = "Promo WhatsApp"
 
     def __init__(self, count: int = 3, numbers: list[str] | None = None,
                  names: list[str] | None = None, body: str = "Bonjour {{1}}, -10 % ce mois.",
                  launch: bool = True):
-        self.tenant = new_tenant()
-        self.admin = context_for(self.tenant, Role.ADMIN)
-        self.phones = numbers or phones(count)
-        self.list_id = import_file(self.admin, "Clients WhatsApp",
-                                   contacts_csv(self.phones, names))
-        start_wallet(self.tenant.id, "XAF", credit=1_000_000)
-        self.template_id = approved_template(self.admin, body)
-        config = default_config("Promo WhatsApp")
-        config["bands"] = dict(ALWAYS_OPEN)
+        super().__init__(count=count, text=body, numbers=numbers, names=names, launch=launch)
+
+    def configure(self, config: dict, text: str) -> None:
+        self.template_id = approved_template(self.admin, text)
         config["channels"]["whatsapp"].update(enabled=True, template_id=self.template_id,
                                               variables={"1": "Nom"})
-        config["lists"] = [self.list_id]
-        self.campaign = create_campaign(self.admin, config)
-        if launch:
-            launch_campaign(self.admin, self.campaign.id)
-
-    @property
-    def id(self) -> int:
-        return self.campaign.id
