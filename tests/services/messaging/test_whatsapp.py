@@ -17,7 +17,7 @@ from services.campaigns.whatsapp_templates import add_template, list_templates, 
 from services.db.tenancy import tenant_session
 from services.messaging.report import sending_counters
 from services.messaging.reconcile import reconcile_in_flight, worker_lock
-from services.messaging.sending import Batch, _load_batch, claim_batch, send_due
+from services.messaging.sending import Batch, _load_batch, claim_batch, process, send_due
 from services.messaging.sequencer import sequence_tenant
 from services.conversations import channel_policy, list_conversations, reply, thread
 from services.conversations.replies import ReplyError
@@ -248,22 +248,43 @@ def test_metas_template_decisions_reach_the_registry_signed_only(meta, webhooks)
     assert next(t for t in list_templates(c.admin) if t.id == refused.id).status == "APPROVED"
 
 
-def test_an_attempt_in_flight_at_a_crash_is_never_sent_twice(meta):
-    c = WhatsAppCampaign(count=1)
+def test_attempts_in_flight_at_a_crash_go_once_news_from_meta_or_not(meta, webhooks):
+    c = WhatsAppCampaign(count=2)
     sequence_tenant(c.admin)
     ctx = c.admin
-    with worker_lock() as key:  # claimed and marked in flight, then the run dies
-        [attempt] = claim_batch(ctx, key)
+    with worker_lock() as key:  # a run that will "die" at two points
+        claimed = {a.address: a for a in claim_batch(ctx, key)}
         with tenant_session(ctx) as s:
-            batch: Batch = _load_batch(s, ctx, [attempt])
-            s.execute(update(Interaction).where(Interaction.id == attempt.id).values(
-                body="Bonjour Client0, -10 % ce mois.", sending_at=utcnow()))
-        assert batch.templates  # the approved template was read with the batch
+            batch: Batch = _load_batch(s, ctx, list(claimed.values()))
+        sent = claimed[c.phones[0]]  # sent, Meta's news held back for now
+        meta.callbacks(False)
+        try:
+            assert process(ctx, sent, batch, utcnow()) == "sent"
+        finally:
+            meta.callbacks(True)
+        wamid = _rows(ctx)[c.phones[0]].provider_id
+        with tenant_session(ctx) as s:  # ... as if it died before recording Meta's answer
+            s.execute(update(Interaction).where(Interaction.id == sent.id).values(
+                status="SENDING", claimed_by=key, provider_id="", provider=""))
+        unsent = claimed[c.phones[1]]  # marked in flight, killed before the call
+        with tenant_session(ctx) as s:
+            s.execute(update(Interaction).where(Interaction.id == unsent.id).values(
+                body="Bonjour Client1, -10 % ce mois.", sending_at=utcnow()))
+    late = _rows(ctx)[c.phones[0]]
+    late.provider_id = wamid  # Meta's `sent` webhook, delivered late (Meta retries)
+    assert _post(webhooks, _status(webhooks, late, c.tenant.id, "sent")).status_code == 200
+    assert _rows(ctx)[c.phones[0]].provider_id == wamid
+    assert reconcile_in_flight(ctx) == 0  # no news yet for the other: too early to conclude
+    assert _rows(ctx)[c.phones[1]].status == "SENDING"
+    with tenant_session(ctx) as s:  # the grace has passed without any news from Meta
+        s.execute(update(Interaction).where(Interaction.id == unsent.id).values(
+            sending_at=utcnow() - timedelta(minutes=3)))
     assert reconcile_in_flight(ctx) == 1
-    row = _rows(ctx)[c.phones[0]]
-    assert (row.status, row.failure_class) == ("FAILED", "INTERRUPTED")
-    assert "Meta" in row.failure_reason
-    assert send_due(c.tenant.id) == {} and meta.attempts(c.tenant.id) == {}
+    assert _rows(ctx)[c.phones[1]].status == "QUEUED"
+    assert send_due(c.tenant.id) == {"sent": 1}
+    rows = _rows(ctx)
+    assert meta.attempts(c.tenant.id) == {r.id: 1 for r in rows.values()}
+    assert rows[c.phones[0]].status in ("SENT", "DELIVERED", "READ")
 
 
 def test_a_person_answers_from_the_sandbox_phone_page(meta):
