@@ -121,3 +121,32 @@ def test_an_agent_forging_another_campaigns_conversation_gets_nothing(page, prod
             SecurityEvent.kind == "access_denied",
             SecurityEvent.user_id == _user_id(outsider))).all()
     assert [r.detail["action"] for r in refusals] == ["open_conversation"]
+
+
+@pytest.mark.e2e
+def test_a_supervisor_moves_a_conversation_to_another_agent_live(page, new_page, product):
+    c, _ = _campaign_with_agent()
+    other = new_user(c.tenant, Role.AGENT)
+    with platform_session() as s:
+        s.exec(select(User).where(User.email == other)).one().full_name = "Mireille Ekane"
+        s.commit()
+    assert Twin(get_settings().sandbox_url).inbound(c.phones[0], QUESTION)["webhook_status"] == 200
+    taker = new_page()
+    log_in_and_land(taker, other, PASSWORD, "/bandeau")
+    taker.get_by_test_id("open-conversations").click()
+    taker.wait_for_url("**/conversations")
+    expect(taker.get_by_test_id("empty-state").first).to_be_visible()
+
+    log_in_and_land(page, new_user(c.tenant, Role.SUPERVISOR), PASSWORD, "/supervision")
+    page.get_by_test_id("nav-conversations").click()
+    page.wait_for_url("**/conversations")
+    page.get_by_test_id("conversation").filter(has_text=QUESTION).click()
+    expect(page.get_by_test_id("thread-meta")).to_contain_text("Non affectée")
+    page.get_by_test_id("assign").click()
+    page.get_by_role("option", name="Mireille Ekane").click()
+    expect(page.get_by_test_id("conv-notice")).to_have_text("Conversation réaffectée.")
+    expect(page.get_by_test_id("thread-meta")).to_contain_text("Mireille Ekane")
+    expect(taker.get_by_test_id("conversation")).to_have_count(1)       # live, no reload
+    with tenant_session(c.admin) as s:
+        assigned = s.exec(select(Conversation.agent_id)).one()
+    assert assigned == _user_id(other)
