@@ -56,7 +56,8 @@ def _routing() -> rx.Component:
 def _list() -> rx.Component:
     return rx.vstack(
         _routing(),
-        rx.hstack(rx.switch(checked=S.show_closed, on_change=S.toggle_closed, size="1"),
+        rx.hstack(rx.switch(checked=S.show_closed, on_change=S.toggle_closed, size="1",
+                            data_testid="show-closed"),
                   rx.text(t("conv.show_closed"), size="1"), align="center"),
         rx.cond(S.conversations.length() == 0, empty_state("messages-square", "conv.empty"),
                 rx.vstack(rx.foreach(S.conversations, _line), width="100%", spacing="2")),

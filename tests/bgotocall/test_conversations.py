@@ -112,7 +112,8 @@ def test_an_agent_forging_another_campaigns_conversation_gets_nothing(page, prod
     page.get_by_test_id("open-conversations").click()
     page.wait_for_url("**/conversations")
     expect(page.get_by_test_id("empty-state").first).to_be_visible()
-    page.get_by_test_id("language-switch").get_by_role("radio", name="FR").click()
+    page.get_by_test_id("show-closed").click()      # an event of the console, on this socket
+    expect(page.get_by_test_id("show-closed")).to_be_checked()
     tap.forge(OPEN, {"conversation_id": conversation_id})
     expect(page.get_by_test_id("conv-error")).to_have_text("Conversation introuvable.")
     expect(page.get_by_test_id("message-body")).to_have_count(0)
