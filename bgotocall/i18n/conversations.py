@@ -17,6 +17,7 @@ _T: dict[str, tuple[str, str]] = {
     "conv.unassigned": ("Non affectée", "Unassigned"),
     "conv.assign": ("Réaffecter à…", "Reassign to…"),
     "conv.assign_pool": ("Aux agents de la campagne", "To the campaign's agents"),
+    "conv.routing": ("Nouvelles conversations reçues par", "New conversations go to"),
     "conv.close": ("Clore", "Close"),
     "conv.closed": ("Close", "Closed"),
     "conv.composer": ("Votre réponse… ({Prenom} est remplacé par le prénom du client)",

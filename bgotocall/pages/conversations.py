@@ -40,9 +40,24 @@ def _line(c) -> rx.Component:
     )
 
 
+def _routing() -> rx.Component:
+    """Supervisors: who receives new conversations (the campaign's agents or one team)."""
+    return rx.cond(S.supervising, rx.vstack(
+        rx.text(t("conv.routing"), size="1", weight="medium"),
+        rx.select.root(
+            rx.select.trigger(width="100%", data_testid="routing"),
+            rx.select.content(
+                rx.select.item(t("conv.assign_pool"), value="campagne"),
+                rx.foreach(S.teams, lambda team: rx.select.item(team[1], value=team[0]))),
+            value=S.routing, on_change=S.set_routing, size="1"),
+        spacing="1", width="100%"))
+
+
 def _list() -> rx.Component:
     return rx.vstack(
-        rx.hstack(rx.switch(checked=S.show_closed, on_change=S.toggle_closed, size="1"),
+        _routing(),
+        rx.hstack(rx.switch(checked=S.show_closed, on_change=S.toggle_closed, size="1",
+                            data_testid="show-closed"),
                   rx.text(t("conv.show_closed"), size="1"), align="center"),
         rx.cond(S.conversations.length() == 0, empty_state("messages-square", "conv.empty"),
                 rx.vstack(rx.foreach(S.conversations, _line), width="100%", spacing="2")),
@@ -79,7 +94,9 @@ def _supervisor_tools() -> rx.Component:
     return rx.cond(S.supervising, rx.hstack(
         rx.select.root(
             rx.select.trigger(placeholder=t("conv.assign"), data_testid="assign"),
-            rx.select.content(rx.foreach(S.agents, lambda a: rx.select.item(a[1], value=a[0]))),
+            rx.select.content(
+                rx.select.item(t("conv.assign_pool"), value="campagne"),
+                rx.foreach(S.agents, lambda a: rx.select.item(a[1], value=a[0]))),
             on_change=S.assign_selected, size="1"),
         spacing="2"))
 

@@ -19,12 +19,17 @@ from services.conversations import (
     ConsoleError, ReplyError, assign, close_conversation, estimate, list_conversations,
     reply, thread, unread_count,
 )
-from services.conversations.console import CHANNEL_LABELS, assignable_agents
+from services.conversations.console import (
+    CHANNEL_LABELS, assignable_agents, routing_team, set_routing_team,
+)
 from services.conversations.routing import console_actor, is_supervising
 from services.conversations.replies import tenant_prices
 from services.identity.access import AccessDenied
 from services.identity.audit import record_refusal
+from services.teams import list_teams
 from services.tenant_settings import operating_settings
+
+CAMPAIGN_AGENTS = "campagne"  # the routing select's value for "the campaign's agents"
 
 AREA = "conversations"
 NOT_FOUND = "Conversation introuvable."
@@ -115,6 +120,8 @@ class ConversationsState(SessionState):
     notice: str = ""
     supervising: bool = False
     agents: list[list[str]] = []  # [id, name]
+    teams: list[list[str]] = []  # [id, name]
+    routing: str = CAMPAIGN_AGENTS  # who receives new conversations: a team id or the campaign's
     show_closed: bool = False
     _zone: str = "Africa/Douala"
     _currency: str = ""
@@ -171,6 +178,10 @@ class ConversationsState(SessionState):
         self.supervising = is_supervising(ctx)
         self.agents = ([[str(i), n] for i, n in assignable_agents(ctx)]
                        if self.supervising else [])
+        if self.supervising:
+            self.teams = [[str(team.id), team.name] for team in list_teams(ctx)]
+            chosen = routing_team(ctx)
+            self.routing = str(chosen) if chosen else CAMPAIGN_AGENTS
         self._zone = operating_settings(ctx).timezone or "Africa/Douala"
         self._currency, self._prices = tenant_prices(ctx.tenant_id)
         self.error = self.notice = ""
@@ -241,7 +252,8 @@ class ConversationsState(SessionState):
         ctx = _console_context(self)
         self.error = self.notice = ""
         try:
-            assign(ctx, int(self.selected_id), int(agent_id) if agent_id else None)
+            assign(ctx, int(self.selected_id),
+                   None if agent_id == CAMPAIGN_AGENTS else int(agent_id))
         except (AccessDenied, ValueError):
             self._refused(self._context(), "assign_conversation")
             return
@@ -251,6 +263,21 @@ class ConversationsState(SessionState):
         self.notice = "Conversation réaffectée."
         self._show_thread(ctx, self.selected_id)
         self._reload(ctx)
+
+    @rx.event
+    def set_routing(self, value: str):
+        ctx = _console_context(self)
+        self.error = self.notice = ""
+        try:
+            set_routing_team(ctx, None if value == CAMPAIGN_AGENTS else int(value))
+        except (AccessDenied, ValueError):
+            self._refused(self._context(), "set_routing_team")
+            return
+        except ConsoleError as exc:
+            self.error = str(exc)
+            return
+        self.routing = value
+        self.notice = "Routage des nouvelles conversations enregistré."
 
     @rx.event
     def close_selected(self):

@@ -201,6 +201,13 @@ def close_conversation(ctx: AuthContext, conversation_id: int) -> None:
         close(session, ctx.tenant_id, conversation, f"Close par {ctx.full_name}"[:200])
 
 
+def routing_team(ctx: AuthContext) -> int | None:
+    _supervisor(ctx)
+    with tenant_session(ctx) as session:
+        row = session.get(ConversationRouting, 1)
+        return row.team_id if row else None
+
+
 def set_routing_team(ctx: AuthContext, team_id: int | None) -> None:
     """The team that receives new conversations (None: the campaign's agents)."""
     _supervisor(ctx)

@@ -50,3 +50,8 @@ def next_opening(channel: str, phone: str, now: datetime) -> datetime | None:
     while instant < end and not is_open(bands, instant, phone):
         instant += timedelta(minutes=1)
     return instant if instant < end else None
+
+
+def waiting_reason(opening: datetime) -> str:
+    """Why a queued answer waits (shown under it in the console)."""
+    return f"En attente : hors des heures d'envoi du pays, part le {opening:%d/%m/%Y à %H:%M} UTC."

@@ -27,7 +27,7 @@ from services.billing.prices import CHANNEL_UNITS, price_list
 from services.billing.wallet import wallet_of
 from services.campaigns.sms import sms_length
 from services.conversations.events import publish_after_commit
-from services.conversations.hours import next_opening
+from services.conversations.hours import next_opening, waiting_reason
 from services.conversations.inbound import PREVIEW
 from services.conversations.policy import channel_policy
 from services.conversations.routing import agents_of, console_actor, visible_conversation
@@ -141,8 +141,7 @@ def reply(ctx: AuthContext, conversation_id: int, text: str,
             agent_id=ctx.user_id or None, slot=conversation.channel,
             step=-message.id,  # a reply never collides with the sequence's steps (>= 0)
             status=InteractionStatus.QUEUED.value, body=body, next_try_at=opening or now,
-            failure_reason=(f"En attente : hors des heures d'envoi du pays, part le "
-                            f"{opening:%d/%m/%Y à %H:%M} UTC." if opening else ""),
+            failure_reason=waiting_reason(opening) if opening else "",
             conversation_id=conversation.id)
         session.add(attempt)
         session.flush()

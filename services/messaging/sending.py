@@ -143,14 +143,15 @@ def _load_batch(session: Session, ctx: AuthContext, attempts: list[Interaction])
 # 2.-6. one attempt ------------------------------------------------------------------------
 
 def _release(ctx: AuthContext, attempt: Interaction, *, after: timedelta | None = None,
-             reason: str = "", counts_as_try: bool = False) -> None:
-    """Back to QUEUED (nothing was sent), optionally for later and with the reason it waits."""
+             reason: str = "", counts_as_try: bool = False, at: datetime | None = None) -> None:
+    """Back to QUEUED (nothing was sent), optionally for later (`after` a delay or `at` an
+    instant) and with the reason it waits."""
     with tenant_session(ctx) as s:
         s.execute(update(Interaction).where(Interaction.id == attempt.id,
                                             Interaction.status == S.SENDING.value).values(
             status=S.QUEUED.value, claimed_by=None, failure_reason=reason[:500],
             tries=Interaction.tries - (0 if counts_as_try else 1),
-            next_try_at=utcnow() + (after or timedelta(0)), updated_at=utcnow()))
+            next_try_at=at or utcnow() + (after or timedelta(0)), updated_at=utcnow()))
 
 
 def _end(ctx: AuthContext, attempt: Interaction, status: str, failure_class: str,
@@ -215,14 +216,12 @@ def _is_address_opted_out(batch: Batch, attempt: Interaction) -> bool:
 
 def _reply_closed_hours(ctx: AuthContext, attempt: Interaction, now: datetime) -> bool:
     """A conversation reply outside the country preset's hours goes back to wait for them."""
-    from services.conversations.hours import next_opening
+    from services.conversations.hours import next_opening, waiting_reason
 
     opening = next_opening(attempt.slot, attempt.address, now)
     if opening is None:
         return False
-    _release(ctx, attempt, after=opening - utcnow(),
-             reason=f"En attente : hors des heures d'envoi du pays, part le "
-                    f"{opening:%d/%m/%Y à %H:%M} UTC.")
+    _release(ctx, attempt, at=opening, reason=waiting_reason(opening))
     return True
 
 

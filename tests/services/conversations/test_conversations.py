@@ -17,7 +17,8 @@ from services.conversations import (
 )
 from services.db.tenancy import tenant_session
 from services.identity.access import AccessDenied
-from services.messaging.sending import send_due
+from services.messaging.reconcile import worker_lock
+from services.messaging.sending import _load_batch, claim_batch, process, send_due
 from services.messaging.sequencer import sequence_tenant
 from services.models.audience import OptOut
 from services.models.conversations import Conversation, ConversationMessage
@@ -218,3 +219,24 @@ def test_forged_ids_are_refused_like_missing_ones(sandbox, webhooks):
     assert conversation.status == "OPEN" and conversation.unread == 1 and answers == []
     with pytest.raises(AccessDenied):
         list_conversations(context_for(None, Role.SUPER_ADMIN))  # no tenant: no console
+
+
+def test_the_engine_keeps_a_due_answer_until_the_countrys_hours_open(sandbox, webhooks):
+    """A worker that finds an answer due at a closed hour (e.g. queued before a preset change)
+    puts it back until the next opening instead of sending it."""
+    d = Desk(sandbox)
+    conversation_id = d.customer_writes()
+    late = _late_evening_in_douala()
+    sent = reply(d.agent, conversation_id, "Réponse de nuit.", now=late)
+    with tenant_session(d.c.admin) as s:
+        s.get(Interaction, sent.attempt_id).next_try_at = datetime.now(timezone.utc)
+    with worker_lock() as key:
+        claimed = claim_batch(d.c.admin, key, only=sent.attempt_id)
+        with tenant_session(d.c.admin) as s:
+            batch = _load_batch(s, d.c.admin, claimed)
+        assert [process(d.c.admin, a, batch, late) for a in claimed] == ["outside-band"]
+    with tenant_session(d.c.admin) as s:
+        attempt = s.get(Interaction, sent.attempt_id)
+    assert (attempt.status, attempt.next_try_at, attempt.claimed_by) == (
+        "QUEUED", sent.scheduled_for, None)
+    assert not [m for m in sandbox.messages_to(d.phone) if "nuit" in m["body"]]
