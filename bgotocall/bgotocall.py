@@ -7,6 +7,8 @@ from bgotocall.api import routes
 from bgotocall.upload_gate import UploadGate
 from bgotocall.live import live_listener, subscription_keeper, tune_garbage_collector
 from bgotocall.pages.agent import agent_page
+from bgotocall.pages.conversations import conversations_page
+from bgotocall.state.conversations import ConversationBadgeState, ConversationsState
 from bgotocall.pages.audience import audience_page, contacts_page
 from bgotocall.pages.audience_import import audience_import_page
 from bgotocall.pages.blacklist import blacklist_page
@@ -49,7 +51,10 @@ app.add_page(forbidden_page, route="/interdit", title="Accès refusé",
 # The campaigns are read again at every (re)connection: a tab back from a network drop may have
 # missed a version pushed while its hydrate was in flight.
 app.add_page(agent_page, route="/bandeau", title="Bandeau agent",
-             on_load=[SessionState.enter_agent_panel, AgentCampaignsState.load_agent_campaigns])
+             on_load=[SessionState.enter_agent_panel, AgentCampaignsState.load_agent_campaigns,
+                      ConversationBadgeState.load_badge])
+app.add_page(conversations_page, route="/conversations", title="Conversations",
+             on_load=ConversationsState.enter_conversations)
 app.add_page(teams_page, route="/equipes", title="Équipes",
              on_load=[SessionState.enter_supervision, TeamsState.load_teams])
 app.add_page(audience_page, route="/audience", title="Audience",

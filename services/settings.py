@@ -72,6 +72,16 @@ class Settings:
     smtp_password: str = field(repr=False, default="")
     smtp_starttls: bool = False
     smtp_sink_port: int = 2525
+    # WhatsApp (Meta Cloud API, or its sandbox twin at sandbox_url/meta): the platform's Meta
+    # app (secret, webhook verify token) and the default business number; a tenant may have
+    # its own number (services/providers/whatsapp/account.py).
+    whatsapp_api_base: str = ""
+    whatsapp_app_secret: str = field(repr=False, default="sandbox-app-secret")
+    whatsapp_verify_token: str = field(repr=False, default="sandbox-verify-token")
+    whatsapp_access_token: str = field(repr=False, default="sandbox-access-token")
+    whatsapp_phone_number_id: str = "100000000000001"
+    whatsapp_waba_id: str = "200000000000001"
+    whatsapp_rate_per_sender: float = 0.0
 
     @property
     def stripe_webhook_url(self) -> str:
@@ -97,6 +107,11 @@ class Settings:
     def smtp_is_sink(self) -> bool:
         """The SMTP relay is the sandbox's sink, which can be asked what it received."""
         return self.smtp_host in ("127.0.0.1", "localhost") and self.smtp_port == self.smtp_sink_port
+
+    @property
+    def whatsapp_webhook_url(self) -> str:
+        """The callback URL of our Meta app: verification (GET), then every webhook (POST)."""
+        return f"{self.public_url}/api/messaging/whatsapp/webhook"
 
     @property
     def sandbox_url(self) -> str:
@@ -125,6 +140,10 @@ def _sendgrid_webhook_public_key(sandbox_port: int) -> str:
                             f"http://127.0.0.1:{sandbox_port}/sendgrid", sandbox_public_key())
 
 
+def _sandbox_meta(sandbox_port: int) -> str:
+    return f"http://127.0.0.1:{sandbox_port}/meta"
+
+
 def _sandbox_stripe(sandbox_port: int) -> str:
     return f"http://127.0.0.1:{sandbox_port}/stripe"
 
@@ -140,6 +159,7 @@ def get_settings() -> Settings:
     sandbox_port = _env_int("BGC_SANDBOX_PORT", 8025)
     sendgrid_host = _env("SENDGRID_HOST", f"http://127.0.0.1:{sandbox_port}/sendgrid")
     smtp_sink_port = _env_int("BGC_SMTP_PORT", 2525)
+    meta = _sandbox_meta(sandbox_port)
     return Settings(
         data_dir=data_dir,
         database_url=_env("DATABASE_URL"),
@@ -181,4 +201,14 @@ def get_settings() -> Settings:
         smtp_password=_env("SMTP_PASSWORD"),
         smtp_starttls=_env("SMTP_STARTTLS").lower() in ("1", "true", "yes"),
         smtp_sink_port=smtp_sink_port,
+        whatsapp_api_base=_env("WHATSAPP_API_BASE", meta),
+        whatsapp_app_secret=_provider_secret("WHATSAPP_APP_SECRET", "WHATSAPP_API_BASE", meta,
+                                             "sandbox-app-secret"),
+        whatsapp_verify_token=_provider_secret("WHATSAPP_VERIFY_TOKEN", "WHATSAPP_API_BASE", meta,
+                                               "sandbox-verify-token"),
+        whatsapp_access_token=_provider_secret("WHATSAPP_ACCESS_TOKEN", "WHATSAPP_API_BASE", meta,
+                                               "sandbox-access-token"),
+        whatsapp_phone_number_id=_env("WHATSAPP_PHONE_NUMBER_ID", "100000000000001"),
+        whatsapp_waba_id=_env("WHATSAPP_WABA_ID", "200000000000001"),
+        whatsapp_rate_per_sender=float(_env("BGC_WHATSAPP_RATE_PER_SENDER", "0")),
     )

@@ -146,6 +146,8 @@ _T: dict[str, tuple[str, str]] = {
     "campaigns.wa.body": ("Corps avec {{1}}, {{2}}…", "Body with {{1}}, {{2}}…"),
     "campaigns.wa.add": ("Ajouter le modèle", "Add template"),
     "campaigns.wa.approve": ("Approuvé", "Approved"),
+    "campaigns.wa.submit": ("Soumettre à Meta", "Submit to Meta"),
+    "campaigns.wa.submitted": ("Soumis à Meta, décision attendue", "Submitted to Meta, awaiting decision"),
     "campaigns.wa.reject": ("Rejeté", "Rejected"),
     "campaigns.wa.status.PENDING": ("En attente", "Pending"),
     "campaigns.wa.status.APPROVED": ("Approuvé", "Approved"),

@@ -90,6 +90,8 @@ _T: dict[str, tuple[str, str]] = {
     "reports.page": ("Page", "Page"),
     "reports.col.date": ('Date', 'Date'),
     "reports.col.canal": ('Canal', 'Channel'),
+    "reports.col.sens": ('Sens', 'Direction'),
+    "reports.col.message": ('Message', 'Message'),
     "reports.col.contact": ('Contact', 'Contact'),
     "reports.col.coordonnees": ('Coordonnées', 'Address'),
     "reports.col.agent": ('Agent', 'Agent'),

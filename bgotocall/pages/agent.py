@@ -10,6 +10,7 @@ from bgotocall.pages.voice_parts import agent_status
 from bgotocall.pages.campaigns_agent import agent_campaigns_section
 from bgotocall.pages.agent_phone import logged_out_help
 from bgotocall.pages.agent_call import agent_call_panel
+from bgotocall.pages.conversations import unread_badge
 from bgotocall.state.voice import VoiceState
 from bgotocall.state.campaigns_agent import AgentCampaignsState
 
@@ -18,6 +19,8 @@ def _status_bar() -> rx.Component:
     return rx.hstack(
         agent_status(),
         rx.text(SessionState.user_name, weight="medium"),
+        rx.spacer(),
+        unread_badge(),
         width="100%", padding="0.75rem 1.5rem", align="center",
         background=rx.color("gray", 3),
     )

@@ -45,8 +45,10 @@ def _contact_card() -> rx.Component:
                                                        size="2")),
         rx.cond(S.history.length() > 0, rx.vstack(
             rx.text(t("call.history"), weight="medium", size="2"),
-            rx.foreach(S.history, lambda h: rx.text(h.when, " · ", h.channel, " · ", h.status, " ", h.code,
-                                                    size="1", color=rx.color("gray", 11))),
+            rx.foreach(S.history, lambda h: rx.text(
+                h.when, " · ", h.channel, " · ", h.status, " ", h.code,
+                rx.cond(h.text != "", rx.text.span(" · « ", h.text, " »")),
+                size="1", color=rx.color("gray", 11), data_testid="pop-history")),
             spacing="1")),
         spacing="2"), width="100%")
 

@@ -21,11 +21,17 @@ def _template_row(row) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.code(row.name)), rx.table.cell(row.language),
         rx.table.cell(row.category), rx.table.cell(rx.text(row.body, size="2")),
-        rx.table.cell(rx.match(row.status, *[(s, rx.badge(t(f"campaigns.wa.status.{s}"),
-                                                          color_scheme=c))
-                                             for s, c in STATUS_COLORS.items()],
-                                    rx.badge(row.status))),
+        rx.table.cell(rx.vstack(
+            rx.match(row.status, *[(s, rx.badge(t(f"campaigns.wa.status.{s}"), color_scheme=c))
+                                   for s, c in STATUS_COLORS.items()], rx.badge(row.status)),
+            rx.cond(row.submitted & (row.status == "PENDING"),
+                    rx.text(t("campaigns.wa.submitted"), size="1", color=rx.color("gray", 11))),
+            rx.cond(row.reason != "", rx.text(row.reason, size="1", color=rx.color("red", 11))),
+            spacing="1")),
         rx.table.cell(rx.cond(row.status == "PENDING", rx.hstack(
+            rx.cond(~row.submitted, rx.button(
+                t("campaigns.wa.submit"), size="1", variant="soft", on_click=R.submit(row.id),
+                data_testid="wa-submit")),
             rx.button(t("campaigns.wa.approve"), size="1", variant="soft", color_scheme="green",
                       on_click=R.set_status(row.id, "APPROVED"), data_testid="wa-approve"),
             rx.button(t("campaigns.wa.reject"), size="1", variant="soft", color_scheme="red",

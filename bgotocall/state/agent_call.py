@@ -41,6 +41,8 @@ class PopHistory:
     channel: str
     status: str
     code: str
+    direction: str = "OUT"
+    text: str = ""
 
 
 @receives("call")

@@ -10,7 +10,7 @@ from services.campaigns.presets import (
     Cap, CapError, apply_preset_caps, frequency_caps, set_frequency_cap,
 )
 from services.campaigns.whatsapp_templates import (
-    TemplateError, add_template, list_templates, set_template_status,
+    TemplateError, add_template, list_templates, set_template_status, submit_template,
 )
 from services.models.campaigns import TemplateStatus
 
@@ -23,6 +23,8 @@ class TemplateRow:
     category: str
     body: str
     status: str
+    submitted: bool = False  # sent to Meta for review (its webhook decides)
+    reason: str = ""
 
 
 @dataclasses.dataclass
@@ -45,7 +47,8 @@ class CampaignTemplatesState(SessionState):
         ctx = self._authorize("campaigns", "list_templates")
         if ctx is None:
             return
-        self.templates = [TemplateRow(t.id, t.name, t.language, t.category, t.body, t.status)
+        self.templates = [TemplateRow(t.id, t.name, t.language, t.category, t.body, t.status,
+                                      bool(t.meta_template_id), t.rejection_reason)
                           for t in list_templates(ctx)]
         self.caps = [CapRow(c.channel, c.max_contacts, c.window_days,
                             c.cooldown_after_refusal_days, c.source) for c in frequency_caps(ctx)]
@@ -65,6 +68,19 @@ class CampaignTemplatesState(SessionState):
         self.load_registry()
         return [rx.set_value("wa-name", ""), rx.set_value("wa-body", ""),
                 rx.toast.success("Modèle ajouté : en attente d'approbation par Meta.")]
+
+    @rx.event
+    def submit(self, template_id: int):
+        """Send the template to Meta for review; Meta's webhook sets its status."""
+        ctx = self._authorize("campaigns", "submit_template")
+        if ctx is None:
+            return rx.toast.error("Action non autorisée.")
+        try:
+            submit_template(ctx, int(template_id))
+        except TemplateError as exc:
+            return rx.toast.error(str(exc))
+        self.load_registry()
+        return rx.toast.success("Modèle soumis à Meta : la décision arrive par son webhook.")
 
     @rx.event
     def set_status(self, template_id: int, status: str):

@@ -6,7 +6,7 @@ attempt, to reconcile an attempt a crash left in flight; None means "never recei
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from services.models.interactions import Channel
@@ -31,6 +31,7 @@ class Outgoing:
     body: str
     subject: str = ""
     html: str = ""
+    template: tuple[str, str, tuple[str, ...]] | None = None  # WhatsApp: name, language, values
 
     @property
     def key(self) -> str:
@@ -151,7 +152,46 @@ def email_provider_of(tenant_id: int | None) -> str:
     return email_provider(tenant_id)
 
 
-_MESSENGERS = {Channel.SMS.value: SmsMessenger, Channel.EMAIL.value: EmailMessenger}
+class WhatsAppMessenger:
+    """Meta's Cloud API from the tenant's WhatsApp account; our attempt key travels in
+    biz_opaque_callback_data. A campaign sends an approved template (Meta refuses free text
+    outside the customer's 24-hour window); without a template, the body goes as text."""
+
+    NEWS_GRACE = timedelta(minutes=2)  # Meta's `sent` webhook comes within seconds
+
+    def send(self, message: Outgoing) -> Accepted:
+        from services.providers.whatsapp import TemplateCall, WhatsAppError
+        from services.providers.whatsapp.cloud_api import CloudApiGateway
+
+        gateway = CloudApiGateway.for_tenant(message.tenant_id)
+        try:
+            if message.template:
+                sent = gateway.send_template(message.to, TemplateCall(*message.template),
+                                             message.key)
+            else:
+                sent = gateway.send_text(message.to, message.body, message.key)
+        except WhatsAppError as exc:
+            raise SendFailed(str(exc), exc.permanent, "429" if exc.throttled else exc.code) \
+                from exc
+        return Accepted(gateway.name, sent.provider_id, sent.status)
+
+    def find(self, message: Outgoing, since: datetime) -> Accepted | None:
+        """Meta has no look-up by our id, but echoes it in every status webhook, and the
+        webhook route records the first one on the attempt: an attempt still in flight has
+        had no news from Meta. Within NEWS_GRACE of its sending, news may still come (the
+        reconciliation waits); past it, Meta never took the message and it may go once.
+        (Meta retries an undelivered webhook for days: only a webhook route down for longer
+        than the grace, while a worker died mid-send, could make this message go twice.)"""
+        from services.models.columns import utcnow
+
+        if utcnow() - since < self.NEWS_GRACE:
+            raise SendFailed("WhatsApp : en attente des nouvelles de Meta avant de conclure.",
+                             permanent=False)
+        return None
+
+
+_MESSENGERS = {Channel.SMS.value: SmsMessenger, Channel.EMAIL.value: EmailMessenger,
+               Channel.WHATSAPP.value: WhatsAppMessenger}
 WIRED_CHANNELS = tuple(_MESSENGERS)  # the sequencer queues only what can be sent
 _cache: dict[tuple[str, str], Messenger] = {}
 

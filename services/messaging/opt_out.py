@@ -70,19 +70,23 @@ def record_contact_opt_out(tenant_id: int, *, phone: str = "", email: str = "",
     return cancel_queued_to(ctx, phones | emails, reason)
 
 
-def _tenants_that_wrote_to(phone: str) -> list[int]:
-    """The tenants that sent an SMS to `phone`. (Senders are shared for now; once each tenant
-    has its own numbers, the number written to will name the tenant.)"""
+def active_tenants() -> list[int]:
+    """The active tenants whose schema exists (those a webhook may concern)."""
     schemas = set(all_tenant_schemas())
     with platform_session() as s:
         tenants = s.execute(select(Tenant.id, Tenant.schema_name).where(
             Tenant.status == TenantStatus.ACTIVE.value)).all()
+    return [tenant_id for tenant_id, schema in tenants if schema in schemas]
+
+
+def tenants_that_wrote_to(phone: str, channel: str = Channel.SMS.value,
+                          among: list[int] | None = None) -> list[int]:
+    """The tenants that sent a message on `channel` to `phone`. (Senders are shared for now;
+    once each tenant has its own numbers, the number written to will name the tenant.)"""
     found = []
-    for tenant_id, schema in tenants:
-        if schema not in schemas:
-            continue
+    for tenant_id in active_tenants() if among is None else among:
         with tenant_session(system_context(tenant_id)) as s:
-            query = select(Interaction.id).where(Interaction.channel == Channel.SMS.value,
+            query = select(Interaction.id).where(Interaction.channel == channel,
                                                  Interaction.direction == Direction.OUT.value,
                                                  Interaction.address == phone)
             if s.execute(query.limit(1)).first() is not None:
@@ -90,22 +94,43 @@ def _tenants_that_wrote_to(phone: str) -> list[int]:
     return found
 
 
-def receive_sms(sender_phone: str, our_number: str, body: str, provider_id: str) -> list[int]:
-    """An inbound SMS: kept as an interaction of each tenant that wrote to this phone; a STOP
-    opts the phone out there. Returns the tenants concerned."""
-    tenants = _tenants_that_wrote_to(sender_phone)
-    for tenant_id in tenants:
-        ctx = system_context(tenant_id)
-        with tenant_session(ctx) as s:
-            s.add(Interaction(channel=Channel.SMS.value, direction=Direction.IN.value,
-                              address=sender_phone, sender=our_number, body=body[:4000],
-                              status=S.RECEIVED.value, provider="twilio",
-                              provider_id=provider_id[:64]))
-        if is_stop(body):
-            record_contact_opt_out(tenant_id, phone=sender_phone, channel=OptOutChannel.SMS,
-                                   source=OptOutSource.STOP, note=f"SMS reçu : {body}",
-                                   reason="Désinscrit (STOP reçu par SMS).")
-            from services.workers.messaging import confirm_stop
+# channel -> (conversation channel, provider, how the audit line names it)
+_INBOUND = {Channel.SMS: ("sms", "twilio", "SMS"), Channel.WHATSAPP: ("whatsapp", "meta", "WhatsApp")}
 
-            confirm_stop.send(tenant_id, sender_phone, our_number)
+
+def receive_message(tenants: list[int], channel: Channel, sender_phone: str, our_number: str,
+                    body: str, provider_id: str, media: list | None = None) -> bool:
+    """A customer's SMS or WhatsApp message, in each of these tenants: a STOP (text alone, no
+    media) opts the phone out there and closes its open conversation; any other message goes
+    to the conversation console (services/conversations). Returns whether it was a STOP."""
+    from services.conversations.inbound import close_on_opt_out, receive_inbound
+
+    key, provider, label = _INBOUND[channel]
+    stop = is_stop(body) and not media
+    for tenant_id in tenants:
+        with tenant_session(system_context(tenant_id)) as s:
+            if not stop:
+                receive_inbound(s, tenant_id, key, sender_phone, body, provider_id, media,
+                                to_address=our_number, provider=provider)
+            elif close_on_opt_out(s, tenant_id, key, sender_phone, body, provider_id) is None:
+                s.add(Interaction(channel=channel.value, direction=Direction.IN.value,
+                                  address=sender_phone, sender=our_number, body=body[:4000],
+                                  status=S.RECEIVED.value, provider=provider,
+                                  provider_id=provider_id[:64]))
+        if stop:
+            record_contact_opt_out(tenant_id, phone=sender_phone,
+                                   channel=OptOutChannel(channel.value),
+                                   source=OptOutSource.STOP, note=f"{label} reçu : {body}",
+                                   reason=f"Désinscrit (STOP reçu par {label}).")
+            if channel is Channel.SMS:
+                from services.workers.messaging import confirm_stop
+
+                confirm_stop.send(tenant_id, sender_phone, our_number)
+    return stop
+
+
+def receive_sms(sender_phone: str, our_number: str, body: str, provider_id: str) -> list[int]:
+    """An inbound SMS, in each tenant that wrote to this phone. Returns the tenants concerned."""
+    tenants = tenants_that_wrote_to(sender_phone)
+    receive_message(tenants, Channel.SMS, sender_phone, our_number, body, provider_id)
     return tenants

@@ -43,6 +43,7 @@ from services.campaigns.config import (
 )
 from services.campaigns.sms import sms_length
 from services.campaigns.timebands import bands_from_config, is_open
+from services.campaigns.whatsapp_templates import filled
 from services.db.tenancy import tenant_session
 from services.identity.access import AuthContext
 from services.identity.system import system_context
@@ -55,7 +56,9 @@ from services.messaging.rate_limit import bucket_key, reserve, slow_down
 from services.messaging.reconcile import worker_lock
 from services.messaging.unsubscribe import unsubscribe_url
 from services.models.audience import ContactRecord, OptOut
-from services.models.campaigns import Campaign, CampaignStatus, FrequencyCap
+from services.models.campaigns import (
+    Campaign, CampaignStatus, FrequencyCap, TemplateStatus, WhatsAppTemplate,
+)
 from services.models.columns import utcnow
 from services.models.interactions import (
     Direction, FailureClass, Interaction, InteractionStatus as S,
@@ -88,17 +91,23 @@ class Batch:
     currency: str
     prices: dict[str, int]
     paused: set[int] = field(default_factory=set)
+    templates: dict[int, WhatsAppTemplate] = field(default_factory=dict)  # WhatsApp, approved
 
 
 # 1. claim ---------------------------------------------------------------------------------
 
-def claim_batch(ctx: AuthContext, key: int, limit: int = BATCH_SIZE) -> list[Interaction]:
+def claim_batch(ctx: AuthContext, key: int, limit: int = BATCH_SIZE,
+                only: int | None = None) -> list[Interaction]:
+    """Due attempts of LIVE campaigns, and due conversation replies (an agent's answer goes
+    whatever its campaign became); `only`: that one attempt, when due."""
     t, c = Interaction.__table__, Campaign.__table__
     due = (select(t.c.id)
            .where(t.c.status == S.QUEUED.value, t.c.direction == Direction.OUT.value,
                   t.c.channel.in_(WIRED_CHANNELS), t.c.next_try_at <= func.now(),
-                  t.c.campaign_id.in_(select(c.c.id).where(
-                      c.c.status == CampaignStatus.LIVE.value)))
+                  or_(t.c.conversation_id.isnot(None),
+                      t.c.campaign_id.in_(select(c.c.id).where(
+                          c.c.status == CampaignStatus.LIVE.value))),
+                  *([t.c.id == only] if only is not None else []))
            .order_by(t.c.next_try_at, t.c.id).limit(limit)
            .with_for_update(skip_locked=True).cte("due"))
     statement = (update(t).where(t.c.id == due.c.id)
@@ -115,28 +124,34 @@ def _load_batch(session: Session, ctx: AuthContext, attempts: list[Interaction])
         select(Campaign).where(Campaign.id.in_(campaign_ids))).scalars()}
     contacts = {r.id: r for r in session.execute(select(ContactRecord).where(
         ContactRecord.id.in_([a.contact_id for a in attempts]))).scalars()}
-    phones = {r.telephone for r in contacts.values() if r.telephone}
-    emails = {r.email.lower() for r in contacts.values() if r.email}
+    addresses = {a.address.lower() for a in attempts if a.address}  # replies may have no contact
+    phones = {r.telephone for r in contacts.values() if r.telephone} | addresses
+    emails = {r.email.lower() for r in contacts.values() if r.email} | addresses
     opted = session.execute(select(OptOut.phone, OptOut.email).where(
         or_(OptOut.phone.in_(phones), OptOut.email.in_(emails)))).all()
     caps = {cap.channel: cap for cap in session.execute(select(FrequencyCap)).scalars()}
     wallet = wallet_of(ctx.tenant_id)
     currency = wallet.currency if wallet else ""
+    templates = {}
+    if any(a.slot == "whatsapp" for a in attempts):
+        templates = {t.id: t for t in session.execute(select(WhatsAppTemplate).where(
+            WhatsAppTemplate.status == TemplateStatus.APPROVED.value)).scalars()}
     return Batch(campaigns, contacts, {p or e for p, e in opted}, caps, currency,
-                 price_list(currency) if currency else {})
+                 price_list(currency) if currency else {}, templates=templates)
 
 
 # 2.-6. one attempt ------------------------------------------------------------------------
 
 def _release(ctx: AuthContext, attempt: Interaction, *, after: timedelta | None = None,
-             reason: str = "", counts_as_try: bool = False) -> None:
-    """Back to QUEUED (nothing was sent), optionally for later and with the reason it waits."""
+             reason: str = "", counts_as_try: bool = False, at: datetime | None = None) -> None:
+    """Back to QUEUED (nothing was sent), optionally for later (`after` a delay or `at` an
+    instant) and with the reason it waits."""
     with tenant_session(ctx) as s:
         s.execute(update(Interaction).where(Interaction.id == attempt.id,
                                             Interaction.status == S.SENDING.value).values(
             status=S.QUEUED.value, claimed_by=None, failure_reason=reason[:500],
             tries=Interaction.tries - (0 if counts_as_try else 1),
-            next_try_at=utcnow() + (after or timedelta(0)), updated_at=utcnow()))
+            next_try_at=at or utcnow() + (after or timedelta(0)), updated_at=utcnow()))
 
 
 def _end(ctx: AuthContext, attempt: Interaction, status: str, failure_class: str,
@@ -163,14 +178,26 @@ def _is_opted_out(batch: Batch, contact: ContactRecord) -> bool:
     return bool(keys & batch.opted_out)
 
 
-def _compose(config: dict, slot: str, values: dict[str, str]) -> tuple[str, str, str]:
-    """(subject, text, html) of the slot for this contact; raises MissingValue."""
+class NoTemplate(ValueError):
+    """The WhatsApp slot's template is gone or no longer approved by Meta."""
+
+
+def _compose(config: dict, slot: str, values: dict[str, str],
+             templates: dict[int, WhatsAppTemplate]) -> tuple[str, str, str, tuple | None]:
+    """(subject, text, html, WhatsApp template call) of the slot for this contact; raises
+    MissingValue, or NoTemplate."""
     channel = config["channels"][slot]
+    if slot == "whatsapp":
+        template = templates.get(channel.get("template_id") or 0)
+        if template is None:
+            raise NoTemplate("Modèle WhatsApp introuvable ou non approuvé par Meta.")
+        text, parameters = filled(template.body, channel.get("variables") or {}, values)
+        return "", text, "", (template.name, template.language, parameters)
     if slot == "email":
         html = personalise(email_with_unsubscribe(channel.get("html", "")), values)
         text = personalise(channel.get("text") or plain_text_of(channel.get("html", "")), values)
-        return personalise(channel.get("subject", ""), values), text, html
-    return "", personalise(channel.get("text", ""), values), ""
+        return personalise(channel.get("subject", ""), values), text, html, None
+    return "", personalise(channel.get("text", ""), values), "", None
 
 
 def _price(batch: Batch, slot: str, text: str) -> tuple[int, int]:
@@ -183,51 +210,89 @@ def wallet_reference(ctx: AuthContext, attempt_id: int) -> str:
     return f"interaction:{ctx.tenant_id}:{attempt_id}"
 
 
+def _is_address_opted_out(batch: Batch, attempt: Interaction) -> bool:
+    return attempt.address.lower() in batch.opted_out
+
+
+def _reply_closed_hours(ctx: AuthContext, attempt: Interaction, now: datetime) -> bool:
+    """A conversation reply outside the country preset's hours goes back to wait for them."""
+    from services.conversations.hours import next_opening, waiting_reason
+
+    opening = next_opening(attempt.slot, attempt.address, now)
+    if opening is None:
+        return False
+    _release(ctx, attempt, at=opening, reason=waiting_reason(opening))
+    return True
+
+
 def process(ctx: AuthContext, attempt: Interaction, batch: Batch, now: datetime) -> str:
-    """Steps 2 to 6 for one claimed attempt; returns what became of it (for logs and tests)."""
+    """Steps 2 to 6 for one claimed attempt; returns what became of it (for logs and tests).
+
+    A conversation reply (an agent's answer, `conversation_id` set) goes through the same
+    steps, except that its campaign need not be LIVE, the country preset's sending hours
+    stand for the campaign's bands, the frequency cap does not apply (the customer wrote
+    first), and its text was personalised when the agent sent it."""
+    reply = attempt.conversation_id is not None
     campaign = batch.campaigns.get(attempt.campaign_id)
-    if (campaign is None or campaign.status != CampaignStatus.LIVE.value
-            or campaign.id in batch.paused):
+    if not reply and (campaign is None or campaign.status != CampaignStatus.LIVE.value
+                      or campaign.id in batch.paused):
         _release(ctx, attempt)
         return "not-live"
     contact = batch.contacts.get(attempt.contact_id)
-    if contact is None:
+    if contact is None and not reply:
         _end(ctx, attempt, S.CANCELLED.value, FailureClass.PERMANENT.value,
              "Contact supprimé avant l'envoi.")
         return "no-contact"
-    if _is_opted_out(batch, contact):
+    if (contact is not None and _is_opted_out(batch, contact)) or _is_address_opted_out(
+            batch, attempt):
         _end(ctx, attempt, S.CANCELLED.value, FailureClass.BLACKLIST.value,
              "Contact dans la liste noire.")
         return "blacklisted"
-    config = normalized(campaign.config)
-    if not is_open(bands_from_config(config), now, contact.telephone):
-        _release(ctx, attempt, after=OUTSIDE_BAND_DELAY,
-                 reason="En attente : hors des plages horaires de la campagne.")
-        return "outside-band"
-    cap = batch.caps.get(attempt.channel)
-    if _cap_reached(ctx, attempt, cap):
-        _release(ctx, attempt, after=CAP_DELAY,
-                 reason=f"En attente : plafond de fréquence atteint ({cap.max_contacts} "
-                        f"par {cap.window_days} jour(s)).")
-        return "capped"
-    values = contact_values(contact.nom, contact.prenom, contact.telephone, contact.email,
-                            contact.identifiant, contact.extra)
-    values[UNSUBSCRIBE_VARIABLE] = unsubscribe_url(ctx.tenant_id, attempt.id)
-    try:
-        subject, text, html = _compose(config, attempt.slot, values)
-    except MissingValue as exc:
-        _end(ctx, attempt, S.FAILED.value, FailureClass.PERSONALISATION.value, str(exc))
-        return "personalisation"
+    config = normalized(campaign.config) if campaign else {}
+    if reply:
+        if _reply_closed_hours(ctx, attempt, now):
+            return "outside-band"
+    else:
+        if not is_open(bands_from_config(config), now, contact.telephone):
+            _release(ctx, attempt, after=OUTSIDE_BAND_DELAY,
+                     reason="En attente : hors des plages horaires de la campagne.")
+            return "outside-band"
+        cap = batch.caps.get(attempt.channel)
+        if _cap_reached(ctx, attempt, cap):
+            _release(ctx, attempt, after=CAP_DELAY,
+                     reason=f"En attente : plafond de fréquence atteint ({cap.max_contacts} "
+                            f"par {cap.window_days} jour(s)).")
+            return "capped"
+    if reply:  # free text (WhatsApp: the console allows it inside the 24-hour window only)
+        subject, text, html, template = "", attempt.body, "", None
+    else:
+        values = contact_values(contact.nom, contact.prenom, contact.telephone, contact.email,
+                                contact.identifiant, contact.extra)
+        values[UNSUBSCRIBE_VARIABLE] = unsubscribe_url(ctx.tenant_id, attempt.id)
+        try:
+            subject, text, html, template = _compose(config, attempt.slot, values,
+                                                     batch.templates)
+        except MissingValue as exc:
+            _end(ctx, attempt, S.FAILED.value, FailureClass.PERSONALISATION.value, str(exc))
+            return "personalisation"
+        except NoTemplate as exc:
+            _end(ctx, attempt, S.FAILED.value, FailureClass.PERMANENT.value, str(exc))
+            return "no-template"
     quantity, amount = _price(batch, attempt.slot, text)
     reference = wallet_reference(ctx, attempt.id)
+    label = campaign.name if campaign else "Conversation"
     with tenant_session(ctx) as s:  # 4 + 5: reserved and in flight, in one transaction
         if amount:
             try:
                 debit_wallet(ctx.tenant_id, amount, kind=CHANNEL_UNITS[attempt.slot],
                              quantity=quantity, reference=reference,
-                             description=f"{campaign.name} — {attempt.channel}")
+                             description=f"{label} — {attempt.channel}")
             except InsufficientBalance as exc:
                 s.rollback()
+                if reply:
+                    _release(ctx, attempt, after=OUTSIDE_BAND_DELAY,
+                             reason="En attente : Smart Wallet vide.")
+                    return "wallet-empty"
                 batch.paused.add(campaign.id)
                 _release(ctx, attempt, reason="En attente : Smart Wallet vide.")
                 from services.campaigns.lifecycle import pause_for_empty_wallet
@@ -236,11 +301,12 @@ def process(ctx: AuthContext, attempt: Interaction, batch: Batch, now: datetime)
                 return "wallet-empty"
         s.execute(update(Interaction).where(Interaction.id == attempt.id).values(
             body=text[:4000], sending_at=func.now(), cost_amount=amount,
-            cost_currency=batch.currency, campaign_version=campaign.version,
+            cost_currency=batch.currency,
+            campaign_version=campaign.version if campaign else None,
             failure_reason="", updated_at=func.now()))
     outgoing = Outgoing(ctx.tenant_id, attempt.id, attempt.address, attempt.sender, text,
-                        subject, html)
-    _wait_for_rate_limit(attempt)
+                        subject, html, template)
+    _wait_for_rate_limit(ctx, attempt)
     try:
         accepted = messenger_for(attempt.channel, ctx.tenant_id).send(outgoing)
     except SendFailed as exc:
@@ -251,17 +317,23 @@ def process(ctx: AuthContext, attempt: Interaction, batch: Batch, now: datetime)
     return "sent"
 
 
-def _rate(attempt: Interaction) -> tuple[str, float]:
+def _rate(ctx: AuthContext, attempt: Interaction) -> tuple[str, float]:
     """(bucket key, messages per second) of the attempt's provider account and sender."""
     s = get_settings()
     if attempt.channel == "EMAIL":
         return bucket_key("sendgrid", "", attempt.sender), s.email_rate_per_sender
+    if attempt.channel == "WHATSAPP":  # Meta's throughput is per business number
+        from services.providers.whatsapp.account import account_of
+
+        account = account_of(ctx.tenant_id)
+        return (bucket_key("meta", account.waba_id, account.phone_number_id),
+                s.whatsapp_rate_per_sender)
     return bucket_key("twilio", s.twilio_account_sid, attempt.sender), s.sms_rate_per_sender
 
 
-def _wait_for_rate_limit(attempt: Interaction) -> None:
+def _wait_for_rate_limit(ctx: AuthContext, attempt: Interaction) -> None:
     """In flight already: waiting here holds one claim, never sends twice."""
-    wait = reserve(*_rate(attempt))
+    wait = reserve(*_rate(ctx, attempt))
     if wait:
         time.sleep(wait)
 
@@ -269,7 +341,7 @@ def _wait_for_rate_limit(attempt: Interaction) -> None:
 def _failed(ctx: AuthContext, attempt: Interaction, exc: SendFailed, amount: int,
             reference: str) -> str:
     if exc.code in ("429", "20429"):
-        slow_down(*_rate(attempt))
+        slow_down(*_rate(ctx, attempt))
     if not exc.permanent and attempt.tries < MAX_TRIES:
         _release(ctx, attempt, after=backoff(attempt.tries), counts_as_try=True,
                  reason=f"Nouvel essai prévu : {exc.reason}")
@@ -280,6 +352,19 @@ def _failed(ctx: AuthContext, attempt: Interaction, exc: SendFailed, amount: int
         credit_wallet(ctx.tenant_id, amount, kind="refund", reference=f"refund:{reference}",
                       description="Message non envoyé : remboursement")
     return "failed"
+
+
+def send_one(tenant_id: int, attempt_id: int) -> str:
+    """Send this one attempt now if it is due (an agent's answer leaves at once instead of
+    waiting for the next worker run); "" when it was not due or another worker has it."""
+    ctx = system_context(tenant_id)
+    with worker_lock() as key:
+        attempts = claim_batch(ctx, key, limit=1, only=attempt_id)
+        if not attempts:
+            return ""
+        with tenant_session(ctx) as session:
+            batch = _load_batch(session, ctx, attempts)
+        return process(ctx, attempts[0], batch, utcnow())
 
 
 def send_due(tenant_id: int, run_seconds: float = RUN_SECONDS) -> dict[str, int]:

@@ -1,6 +1,6 @@
 """The sequencer (DESIGN.md 5): who is due now. For each LIVE campaign inside its time band,
 one attempt row (an `interaction`, status QUEUED) per contact of its lists and per enabled
-message slot (SMS, email; WhatsApp once its messenger is wired), before anything is sent.
+message slot (SMS, email, WhatsApp), before anything is sent.
 
 One INSERT ... SELECT ... ON CONFLICT DO NOTHING per campaign and slot: the unique index
 (campaign, contact, slot, step) makes a second run, a restart or two schedulers harmless.
@@ -35,7 +35,11 @@ def _wired(slot: str) -> bool:
     return SLOT_CHANNELS[slot] in WIRED_CHANNELS
 
 
-def slot_sender(config: dict, slot: str) -> str:
+def slot_sender(config: dict, slot: str, tenant_id: int | None = None) -> str:
+    if slot == "whatsapp":  # the business number the tenant's messages go out from
+        from services.providers.whatsapp.account import account_of
+
+        return account_of(tenant_id).phone_number_id
     sender = (config["channels"][slot].get("sender") or "").strip()
     if sender:
         return sender
@@ -53,7 +57,8 @@ def once_per_touch(statement):
                          attempt.c.direction == literal_column(f"'{Direction.OUT.value}'")))
 
 
-def _queue_slot(session, campaign: Campaign, config: dict, slot: str) -> int:
+def _queue_slot(session, campaign: Campaign, config: dict, slot: str,
+                tenant_id: int | None = None) -> int:
     contact, attempt, opt_out = (ContactRecord.__table__, Interaction.__table__,
                                  OptOut.__table__)
     address = contact.c.email if slot == "email" else contact.c.telephone
@@ -61,7 +66,7 @@ def _queue_slot(session, campaign: Campaign, config: dict, slot: str) -> int:
     due = (
         select(literal(SLOT_CHANNELS[slot]), literal(Direction.OUT.value), literal(campaign.id),
                literal(campaign.version), contact.c.id, contact.c.list_id, address,
-               literal(slot_sender(config, slot)), literal(slot), literal(0),
+               literal(slot_sender(config, slot, tenant_id)), literal(slot), literal(0),
                literal(InteractionStatus.QUEUED.value), func.now(), func.now(), func.now())
         .where(contact.c.list_id.in_(config.get("lists") or [0]), address != "")
         .where(~exists().where(or_(
@@ -78,14 +83,15 @@ def _queue_slot(session, campaign: Campaign, config: dict, slot: str) -> int:
     return len(session.execute(once_per_touch(statement).returning(attempt.c.id)).all())
 
 
-def sequence_campaign(session, campaign: Campaign, now: datetime | None = None) -> int:
+def sequence_campaign(session, campaign: Campaign, now: datetime | None = None,
+                      tenant_id: int | None = None) -> int:
     """The attempts made due now for one campaign (0 outside its time band)."""
     if campaign.status != CampaignStatus.LIVE.value:
         return 0
     config = normalized(campaign.config)
     if not is_open(bands_from_config(config), now or utcnow()):
         return 0
-    return sum(_queue_slot(session, campaign, config, slot)
+    return sum(_queue_slot(session, campaign, config, slot, tenant_id)
                for slot in enabled_channels(config) if slot in MESSAGE_SLOTS and _wired(slot))
 
 
@@ -98,5 +104,5 @@ def sequence_tenant(ctx: AuthContext, now: datetime | None = None) -> int:
     for campaign_id in ids:
         with tenant_session(ctx) as session:
             campaign = session.get(Campaign, campaign_id)
-            queued += sequence_campaign(session, campaign, now)
+            queued += sequence_campaign(session, campaign, now, ctx.tenant_id)
     return queued

@@ -1,27 +1,33 @@
 """HTTP routes of messaging, mounted by bgotocall/api.py: Twilio's status callbacks and inbound
-SMS, SendGrid's signed Event Webhook, and the signed links of campaign emails (unsubscribe,
-open pixel, click redirect). Each Twilio request is verified with the SDK's RequestValidator against the URL we gave Twilio
-(our configured public URL, not what a proxy shows us); a bad or missing signature is
-refused with no effect. No business here."""
+SMS, SendGrid's signed Event Webhook, Meta's WhatsApp webhook, and the signed links of campaign
+emails (unsubscribe, open pixel, click redirect). Each Twilio request is verified with the SDK's
+RequestValidator against the URL we gave Twilio (our configured public URL, not what a proxy shows
+us); each SendGrid event batch with its ECDSA signature; each Meta webhook by its
+X-Hub-Signature-256 over the raw body, keyed by our Meta app's secret. A bad or missing
+signature is refused with no effect. No business here."""
 from __future__ import annotations
 
+import hmac
 import json
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from sendgrid.helpers.eventwebhook import EventWebhook
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import (
+    HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response,
+)
 from starlette.routing import Route
 from twilio.request_validator import RequestValidator
 
 from services.db.tenancy import tenant_session
 from services.identity.system import system_context
-from services.messaging import tracking
+from services.messaging import tracking, whatsapp_events
 from services.messaging.email_events import apply_event
 from services.messaging.opt_out import receive_sms
 from services.messaging.progress import TWILIO_STATUSES, advance
 from services.messaging.unsubscribe import is_signed, unsubscribe
 from services.models.interactions import FailureClass, InteractionStatus
+from services.providers.whatsapp import signature_ok
 from services.settings import get_settings
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
@@ -78,6 +84,27 @@ async def twilio_inbound(request: Request) -> Response:
     await run_in_threadpool(receive_sms, form.get("From", ""), form.get("To", ""),
                             form.get("Body", ""), form.get("MessageSid", ""))
     return Response(EMPTY_TWIML, media_type="application/xml")
+
+
+async def whatsapp_webhook(request: Request) -> Response:
+    """GET: Meta's verification of the callback URL (hub.challenge echoed when the verify
+    token is ours). POST: statuses, customer messages and template decisions."""
+    s = get_settings()
+    if request.method == "GET":
+        q = request.query_params
+        if q.get("hub.mode") == "subscribe" and q.get("hub.verify_token") and \
+                hmac.compare_digest(q["hub.verify_token"], s.whatsapp_verify_token):
+            return PlainTextResponse(q.get("hub.challenge", ""))
+        return _refused()
+    raw = await request.body()
+    if not signature_ok(s.whatsapp_app_secret, raw, request.headers.get("x-hub-signature-256", "")):
+        return _refused()
+    try:
+        payload = json.loads(raw)
+    except ValueError:
+        return JSONResponse({"error": "JSON invalide"}, status_code=400)
+    done = await run_in_threadpool(whatsapp_events.handle, payload)
+    return JSONResponse({"done": done})
 
 
 _UNSUBSCRIBE_PAGE = """<!doctype html><html lang="fr"><meta charset="utf-8">
@@ -198,4 +225,5 @@ routes = [
     Route("/api/messaging/unsubscribe", unsubscribe_link, methods=["GET", "POST"]),
     Route("/api/messaging/twilio/status", twilio_status, methods=["POST"]),
     Route("/api/messaging/twilio/inbound", twilio_inbound, methods=["POST"]),
+    Route("/api/messaging/whatsapp/webhook", whatsapp_webhook, methods=["GET", "POST"]),
 ]

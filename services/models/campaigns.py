@@ -114,6 +114,7 @@ class WhatsAppTemplate(SQLModel, table=True):
     body: str = Field(max_length=1024)
     status: str = Field(default=TemplateStatus.PENDING.value, max_length=20)
     rejection_reason: str = Field(default="", max_length=500)
+    meta_template_id: str = Field(default="", max_length=64)  # once submitted to Meta
     created_at: datetime = timestamp()
 
 

@@ -102,6 +102,9 @@ def _seconds(later, earlier):
     return func.round(func.extract("epoch", later - earlier))
 
 
+MESSAGE_EXCERPT = 160  # a message's text in the journal (SMS, conversation answers)
+
+
 def columns_of(scope: Scope) -> list[Column]:
     """Every column the journal and the exports offer, the form's answers last."""
     local = func.timezone(scope.zone, I.queued_at)
@@ -112,6 +115,7 @@ def columns_of(scope: Scope) -> list[Column]:
         Column("canal", "Canal", _label(I.channel, CHANNEL_LABELS), I.channel, typed_in=False),
         Column("sens", "Sens", case({"IN": "Entrant"}, value=I.direction, else_="Sortant"),
                typed_in=False),
+        Column("message", "Message", func.left(I.body, MESSAGE_EXCERPT)),
         Column("contact", "Contact", func.trim(func.coalesce(C.nom, "") + literal(" ")
                                                + func.coalesce(C.prenom, ""))),
         Column("coordonnees", "Coordonnées", I.address),
@@ -133,8 +137,8 @@ def columns_of(scope: Scope) -> list[Column]:
     return standard + answers
 
 
-JOURNAL_KEYS = ("date", "canal", "contact", "coordonnees", "agent", "statut", "resultat",
-                "qualification", "duree", "motif")
+JOURNAL_KEYS = ("date", "canal", "sens", "message", "contact", "coordonnees", "agent", "statut",
+                "resultat", "qualification", "duree", "motif")
 
 
 def chosen(scope: Scope, keys) -> list[Column]:

@@ -8,6 +8,7 @@ from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 
+from services.sandbox.meta.app import MetaStore, meta_app
 from services.sandbox.sendgrid.app import EventSender, Mailbox, inbox_app, sendgrid_app
 from services.sandbox.smtp_sink import start_sink
 from services.sandbox.stripe.app import stripe_app
@@ -37,6 +38,9 @@ def build_app(mailbox: Mailbox | None = None) -> Starlette:
                                                 f"{s.sandbox_url}/stripe"), s.stripe_api_key)),
         Mount("/twilio", twilio_app(TwilioStore(s.twilio_account_sid, s.twilio_auth_token,
                                                 s.twilio_inbound_url))),
+        Mount("/meta", meta_app(MetaStore(s.whatsapp_access_token, s.whatsapp_app_secret,
+                                          s.whatsapp_webhook_url, f"{s.sandbox_url}/meta",
+                                          s.whatsapp_phone_number_id, s.whatsapp_waba_id))),
     ])
 
 

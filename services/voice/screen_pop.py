@@ -31,6 +31,32 @@ def contact_values(contact: ContactRecord) -> dict[str, str]:
     return values
 
 
+def contact_history(session, contact_id: int | None, address: str, limit: int = HISTORY,
+                    exclude: int | None = None) -> list[dict]:
+    """The contact's last touches on every channel, newest first: calls, campaign messages and
+    conversation messages either way (with their text). Without a contact id, its address."""
+    who = (Interaction.contact_id == contact_id) if contact_id else (Interaction.address == address)
+    rows = session.execute(
+        select(Interaction).where(who, Interaction.id != (exclude or 0),
+                                  Interaction.status.not_in(["QUEUED", "CANCELLED"]))
+        .order_by(Interaction.queued_at.desc()).limit(limit)).scalars().all()
+    return [{"when": f"{h.queued_at:%d/%m/%Y %H:%M}", "channel": h.channel,
+             "status": STATUS_LABELS.get(h.status, h.status), "code": h.qualification,
+             "direction": h.direction, "text": h.body[:160] if h.channel != "EMAIL" else ""}
+            for h in rows]
+
+
+def _last_answers(session, call: Interaction) -> dict:
+    """A known caller's last answers in this campaign, to pre-fill its form."""
+    if not (call.campaign_id and call.contact_id):
+        return {}
+    return session.execute(
+        select(Interaction.form_answers).where(
+            Interaction.contact_id == call.contact_id, Interaction.campaign_id == call.campaign_id,
+            Interaction.id != call.id, Interaction.form_answers != {})
+        .order_by(Interaction.queued_at.desc()).limit(1)).scalar() or {}
+
+
 def screen_pop(tenant_id: int, interaction_id: int) -> dict:
     """The pop of a dialled or an inbound call (an inbound call routed to no campaign: the card alone)."""
     with tenant_session(system_context(tenant_id)) as session:
@@ -38,14 +64,11 @@ def screen_pop(tenant_id: int, interaction_id: int) -> dict:
         campaign = session.get(Campaign, call.campaign_id) if call.campaign_id else None
         contact = session.execute(select(ContactRecord).where(  # the list is the partition key
             ContactRecord.list_id == call.list_id, ContactRecord.id == call.contact_id)).scalars().first()
-        history = session.execute(
-            select(Interaction).where(Interaction.contact_id == call.contact_id, Interaction.id != call.id,
-                                      Interaction.status.not_in(["QUEUED", "CANCELLED"]))
-            .order_by(Interaction.queued_at.desc()).limit(HISTORY)).scalars().all()
+        history = contact_history(session, call.contact_id, call.address, exclude=call.id)
+        known = _last_answers(session, call)
     config = normalized(campaign.config) if campaign else None
     values = contact_values(contact) if contact else {"Telephone": call.address}
     keys = {f["key"] for f in config["form"]["fields"]} if config else set()
-    known = next((h.form_answers for h in history if h.campaign_id == call.campaign_id and h.form_answers), {})
     return {
         "interaction_id": call.id, "campaign_id": campaign.id if campaign else 0,
         "campaign": campaign.name if campaign else "Appel entrant", "direction": call.direction,
@@ -54,8 +77,7 @@ def screen_pop(tenant_id: int, interaction_id: int) -> dict:
                     "phone": call.address, "email": values.get("Email", ""),
                     "fields": [{"label": k, "value": v} for k, v in values.items()
                                if v and k not in ("Nom", "Prenom", "Telephone", "Email")]},
-        "history": [{"when": f"{h.queued_at:%d/%m/%Y %H:%M}", "channel": h.channel,
-                     "status": STATUS_LABELS.get(h.status, h.status), "code": h.qualification} for h in history],
+        "history": history,
         "script": safe_html(render(config["channels"]["voice"]["script"], values)) if config else "",
         "fields": config["form"]["fields"] if config else [],
         "codes": [{"code": c["code"], "label": c["label"]} for c in config["codes"]] if config else [],

@@ -42,3 +42,29 @@ def test_the_twilio_twin_keeps_its_default_token(monkeypatch):
     monkeypatch.delenv("TWILIO_API_BASE", raising=False)
     monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
     assert _fresh_settings().twilio_auth_token == "sandbox-auth-token"
+def test_real_meta_without_its_secrets_refuses_to_start(monkeypatch):
+    monkeypatch.setenv("WHATSAPP_API_BASE", "https://graph.facebook.com")
+    for name in ("WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_ACCESS_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(SettingsError, match="WHATSAPP_APP_SECRET"):
+        _fresh_settings()
+    monkeypatch.setenv("WHATSAPP_APP_SECRET", "sandbox-app-secret")  # the published default
+    with pytest.raises(SettingsError, match="WHATSAPP_APP_SECRET"):
+        _fresh_settings()
+    monkeypatch.setenv("WHATSAPP_APP_SECRET", "from-the-meta-app")
+    monkeypatch.setenv("WHATSAPP_VERIFY_TOKEN", "our-verify-token")
+    with pytest.raises(SettingsError, match="WHATSAPP_ACCESS_TOKEN"):
+        _fresh_settings()
+    monkeypatch.setenv("WHATSAPP_ACCESS_TOKEN", "EAAG-system-user-token")
+    s = _fresh_settings()
+    assert (s.whatsapp_app_secret, s.whatsapp_access_token) == ("from-the-meta-app",
+                                                                "EAAG-system-user-token")
+
+
+def test_the_meta_twin_keeps_its_default_secrets(monkeypatch):
+    for name in ("WHATSAPP_API_BASE", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN",
+                 "WHATSAPP_ACCESS_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    s = _fresh_settings()
+    assert s.whatsapp_api_base.endswith("/meta")
+    assert s.whatsapp_app_secret == "sandbox-app-secret"

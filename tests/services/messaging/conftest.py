@@ -73,8 +73,8 @@ def webhooks():
 
 
 class Twin:
-    def __init__(self, sandbox_url: str):
-        self.base = f"{sandbox_url}/twilio"
+    def __init__(self, sandbox_url: str, name: str = "twilio"):
+        self.base = f"{sandbox_url}/{name}"
 
     def attempts(self, tenant_id: int) -> dict[int, int]:
         """Messages the twin created per attempt id of this tenant."""
@@ -120,13 +120,18 @@ class SmsCampaign:
         self.phones = numbers or phones(count)
         self.list_id = import_file(self.admin, "Clients", contacts_csv(self.phones, names))
         start_wallet(self.tenant.id, "XAF", credit=credit)
-        config = default_config("Promo SMS")
+        config = default_config(self.name)
         config["bands"] = dict(ALWAYS_OPEN)
-        config["channels"]["sms"].update(enabled=True, sender="BGOTOCALL", text=text)
+        self.configure(config, text)
         config["lists"] = [self.list_id]
         self.campaign = create_campaign(self.admin, config)
         if launch:
             launch_campaign(self.admin, self.campaign.id)
+
+    name = "Promo SMS"
+
+    def configure(self, config: dict, text: str) -> None:
+        config["channels"]["sms"].update(enabled=True, sender="BGOTOCALL", text=text)
 
     @property
     def id(self) -> int:
@@ -174,3 +179,52 @@ class EmailCampaign:
 
     def attempt(self, address: str) -> Interaction | None:
         return next((a for a in self.attempts() if a.address == address), None)
+class MetaTwin(Twin):
+    """The Meta twin of the running sandbox, seen from a test (attempts and callbacks as
+    the Twilio twin's)."""
+
+    def __init__(self, sandbox_url: str):
+        super().__init__(sandbox_url, "meta")
+
+    def conversation(self, phone: str) -> list[dict]:
+        return httpx.get(f"{self.base}/_sandbox/conversations", params={"wa_id": phone}).json()
+
+    def inbound(self, phone: str, body: str = "", **extra) -> dict:
+        r = httpx.post(f"{self.base}/_sandbox/inbound", json={"from": phone, "body": body,
+                                                              **extra})
+        r.raise_for_status()
+        return r.json()
+
+
+@pytest.fixture(scope="module")
+def meta(sandbox, webhooks):
+    """The Meta twin, its webhooks landing on the product's route."""
+    return MetaTwin(get_settings().sandbox_url)
+
+
+def approved_template(admin, body: str, name: str = "") -> int:
+    """A template of the tenant's registry, submitted to Meta (the twin) and approved by its
+    webhook, as in production."""
+    from services.campaigns.whatsapp_templates import add_template, list_templates, submit_template
+
+    template = add_template(admin, name or f"promo_t{admin.tenant_id}", "fr", "MARKETING", body)
+    submit_template(admin, template.id)
+    wait_until(lambda: any(t.id == template.id and t.status == "APPROVED"
+                           for t in list_templates(admin)), timeout=20, what="template approved")
+    return template.id
+
+
+class WhatsAppCampaign(SmsCampaign):
+    """A LIVE campaign whose only slot is WhatsApp: an approved template, {{1}} = {Nom}."""
+
+    name = "Promo WhatsApp"
+
+    def __init__(self, count: int = 3, numbers: list[str] | None = None,
+                 names: list[str] | None = None, body: str = "Bonjour {{1}}, -10 % ce mois.",
+                 launch: bool = True):
+        super().__init__(count=count, text=body, numbers=numbers, names=names, launch=launch)
+
+    def configure(self, config: dict, text: str) -> None:
+        self.template_id = approved_template(self.admin, text)
+        config["channels"]["whatsapp"].update(enabled=True, template_id=self.template_id,
+                                              variables={"1": "Nom"})

@@ -56,3 +56,48 @@ def sendgrid_provider(tmp_path_factory):
             upstream = stack.enter_context(serving(lambda base: sendgrid_app(mailbox, key)))
         yield _through_proxy(stack, upstream, key, is_twin=not os.environ.get(
             "BGC_CONTRACT_SENDGRID_URL"))
+
+
+@dataclass
+class MetaProvider:
+    """The Meta twin behind a recording proxy, its webhooks POSTed to a recording receiver."""
+    base: str
+    token: str
+    app_secret: str
+    proxy: RecordingProxy
+    webhooks: list[tuple[bytes, dict]]
+    store: object
+
+    def last(self, path_end: str):
+        return [e for e in self.proxy.exchanges if e.path.endswith(path_end)][-1]
+
+
+@pytest.fixture(scope="module")
+def meta_provider():
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    from services.sandbox.meta.app import MetaStore, meta_app
+
+    received: list[tuple[bytes, dict]] = []
+
+    async def receive(request: Request) -> Response:
+        received.append((await request.body(), dict(request.headers)))
+        return Response("ok")
+
+    with ExitStack() as stack:
+        hook = stack.enter_context(serving(lambda base: Starlette(routes=[
+            Route("/hook", receive, methods=["POST"])])))
+        holder = {}
+
+        def twin(base: str):
+            holder["store"] = MetaStore("contract-token", "contract-secret", f"{hook}/hook",
+                                        base, "100000000000077", "200000000000077")
+            return meta_app(holder["store"])
+
+        upstream = stack.enter_context(serving(twin))
+        proxy = RecordingProxy(upstream)
+        yield MetaProvider(stack.enter_context(serving(proxy.app)), "contract-token",
+                           "contract-secret", proxy, received, holder["store"])

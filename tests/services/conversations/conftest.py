@@ -1,0 +1,2 @@
+"""Conversation fixtures: the messaging ones (sandbox twins, webhook routes, SMS campaign)."""
+from tests.services.messaging.conftest import sandbox, webhooks  # noqa: F401
