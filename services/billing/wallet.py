@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -185,6 +185,48 @@ def debit_wallet(tenant_id: int, amount: int, *, kind: str, quantity: int = 1,
     if crossed and session is None:
         notify_low_balance(tenant_id)
     return entry
+
+
+@dataclass(frozen=True)
+class Debit:
+    amount: int  # > 0
+    kind: str
+    quantity: int
+    reference: str
+    description: str = ""
+
+
+def debit_many(session: Session, tenant_id: int, debits: list[Debit]) -> None:
+    """Several referenced debits in the caller's transaction: one conditional UPDATE of the
+    balance for their total and one ledger insert (a sending batch). A reference already in
+    the ledger is not charged again; InsufficientBalance when the total does not fit (nothing
+    taken); IntegrityError when a concurrent debit took one of the references (roll back)."""
+    if any(d.amount <= 0 for d in debits):
+        raise WalletError("Le montant d'un débit doit être positif.")
+    done = set(session.execute(select(WalletEntry.reference).where(
+        WalletEntry.reference.in_([d.reference for d in debits]))).scalars())
+    debits = [d for d in debits if d.reference not in done]
+    total = sum(d.amount for d in debits)
+    if not total:
+        return
+    row = session.connection().execute(text(
+        "UPDATE platform.wallet SET balance = balance - :a, updated_at = now() "
+        "WHERE tenant_id = :t AND balance >= :a RETURNING balance"),
+        {"a": total, "t": tenant_id}).first()
+    if row is None:
+        wallet = session.get(Wallet, tenant_id)
+        if wallet is None:
+            raise WalletError("Cette instance n'a pas de Smart Wallet.")
+        raise InsufficientBalance(wallet.balance, total, wallet.currency)
+    balance = row[0] + total
+    entries = []
+    for d in debits:
+        balance -= d.amount
+        entries.append({"tenant_id": tenant_id, "amount": -d.amount, "balance_after": balance,
+                        "kind": d.kind, "quantity": d.quantity, "reference": d.reference,
+                        "description": d.description[:200]})
+    session.execute(insert(WalletEntry), entries)
+    _announce_once_committed(session, tenant_id)  # the low-balance email: check_low_balances
 
 
 def wallet_of(tenant_id: int) -> WalletView | None:

@@ -35,7 +35,7 @@ log = logging.getLogger("services.messaging.reconcile")
 @contextmanager
 def worker_lock() -> Iterator[int]:
     """A key held (PostgreSQL session advisory lock) for as long as this run lives."""
-    key = secrets.randbits(62) + 1
+    key = orphan_key()
     conn = get_engine().connect()
     try:
         conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
@@ -47,6 +47,12 @@ def worker_lock() -> Iterator[int]:
             conn.commit()
         finally:
             conn.close()
+
+
+def orphan_key() -> int:
+    """A key no run holds: the attempts stamped with it are reconciled at the next tick (a
+    provider call that got no answer, so the provider may or may not have the message)."""
+    return secrets.randbits(62) + 1
 
 
 def reconcile_in_flight(ctx: AuthContext) -> int:

@@ -11,7 +11,7 @@ from services.campaigns.lifecycle import resume_campaign
 from services.db.engine import platform_session
 from services.db.tenancy import tenant_session
 from services.messaging.reconcile import reconcile_in_flight, worker_lock
-from services.messaging.sending import Batch, claim_batch, process, send_due, _load_batch
+from services.messaging.sending import Batch, claim_batch, process_batch, send_due, _load_batch
 from services.messaging.sequencer import sequence_tenant
 from services.models.billing import WalletEntry
 from services.models.campaigns import Campaign
@@ -117,7 +117,8 @@ def test_a_dead_run_is_reconciled_at_the_provider_before_any_resend(sandbox):
             batch: Batch = _load_batch(s, ctx, claimed)
         by_phone = {a.address: a for a in claimed}
         sent_then_died = by_phone[c.phones[0]]
-        assert process(ctx, sent_then_died, batch, utcnow()) == "sent"
+        assert process_batch(ctx, [sent_then_died], batch, utcnow()) == {
+            sent_then_died.id: "sent"}
         with tenant_session(ctx) as s:  # ... as if it died before recording the provider id
             s.execute(update(Interaction).where(Interaction.id == sent_then_died.id).values(
                 status="SENDING", claimed_by=key, provider_id="", provider=""))
