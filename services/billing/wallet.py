@@ -18,8 +18,8 @@ from sqlmodel import Session
 from services.billing.money import format_money
 from services.db.engine import platform_session
 from services.identity.access import AuthContext, access_area
-from services.infra.redis import get_redis
 from services.live import publish, supervision_topic
+from services.live.throttle import flush_held, publish_throttled
 from services.models.billing import Wallet, WalletEntry
 from services.models.platform import Role, Tenant, User
 
@@ -67,31 +67,19 @@ def _within(session: Session | None) -> Iterator[Session]:
             yield own
 
 
-ANNOUNCE_EVERY_MS = 500
-_ANNOUNCED = "bgc:wallet-live:{tenant_id}"
-_PENDING = "bgc:wallet-live:pending"
-
-
 def _announce_once_committed(session: Session, tenant_id: int) -> None:
     event.listen(session, "after_commit", lambda _: announce_change(tenant_id), once=True)
 
 
 def announce_change(tenant_id: int) -> None:
-    """Tell the tenant's open pages, at most once every ANNOUNCE_EVERY_MS: a sending burst debits the
-    wallet per message; the burst's last change is told by `announce_pending_changes` (scheduler)."""
-    r = get_redis()
-    if r.set(_ANNOUNCED.format(tenant_id=tenant_id), 1, nx=True, px=ANNOUNCE_EVERY_MS):
-        publish(supervision_topic(tenant_id), "wallet")
-    else:
-        r.sadd(_PENDING, tenant_id)
+    """Tell the tenant's open pages (a sending burst debits the wallet per message: throttled,
+    the burst's last change is told by `announce_pending_changes`, the scheduler's tick)."""
+    publish_throttled(supervision_topic(tenant_id), "wallet")
 
 
 def announce_pending_changes() -> int:
-    """The scheduler's tick (every second): the changes held back by announce_change."""
-    tenants = get_redis().spop(_PENDING, 10_000) or []
-    for tenant_id in tenants:
-        publish(supervision_topic(int(tenant_id)), "wallet")
-    return len(tenants)
+    """The scheduler's tick (every second): the live changes held back (wallet, counters)."""
+    return flush_held()
 
 
 def open_wallet(session: Session, tenant_id: int, currency: str, low_threshold: int = 0) -> None:

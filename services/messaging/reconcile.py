@@ -25,7 +25,7 @@ from services.db.engine import get_engine
 from services.db.tenancy import tenant_session
 from services.identity.access import AuthContext
 from services.messaging.messengers import CannotVerify, Outgoing, SendFailed, messenger_for
-from services.messaging.progress import advance, provider_status
+from services.messaging.progress import advance, announce, provider_status
 from services.models.columns import utcnow
 from services.models.interactions import FailureClass, Interaction, InteractionStatus as S
 
@@ -87,6 +87,7 @@ def _settle_run(ctx: AuthContext, key: int) -> int:
             settled += _settle(ctx, attempt)
         except SendFailed as exc:  # the provider is unreachable: try at the next tick
             log.warning("reconciliation of %s postponed: %s", attempt.id, exc)
+    announce(ctx.tenant_id, {a.campaign_id for a in attempts})
     return settled
 
 

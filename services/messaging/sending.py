@@ -59,7 +59,7 @@ from services.messaging.messengers import (
 from services.messaging.personalise import (
     UNSUBSCRIBE_VARIABLE, MissingValue, contact_values, personalise,
 )
-from services.messaging.progress import RANK, STAGE_COLUMN, provider_status
+from services.messaging.progress import RANK, STAGE_COLUMN, announce, provider_status
 from services.messaging.rate_limit import bucket_key, reserve, slow_down
 from services.messaging.reconcile import orphan_key, worker_lock
 from services.messaging.unsubscribe import unsubscribe_url
@@ -447,6 +447,7 @@ def process_batch(ctx: AuthContext, attempts: list[Interaction], batch: Batch,
     for r, res in zip(ready, results):
         if isinstance(res, SendFailed):
             verdicts.outcomes[r.attempt.id] = _failed(ctx, r, res)
+    announce(ctx.tenant_id, {a.campaign_id for a in attempts})
     return verdicts.outcomes
 
 

@@ -138,13 +138,14 @@ def test_a_dead_run_is_reconciled_at_the_provider_before_any_resend(sandbox):
 
 
 def test_the_campaign_report_counts_and_says_why_some_did_not_go_out(sandbox):
-    from services.messaging.report import not_sent, sending_counters
+    from services.messaging.report import not_sent
+    from services.reporting.figures import sending_funnel
 
     c = SmsCampaign(numbers=phones(2) + ["+237671234500"], names=["Mbarga", "", "Eto"])
     sequence_tenant(c.admin)
     record_opt_out(c.tenant.id, c.phones[0], channel="SMS", source="MANUAL")
     assert send_due(c.tenant.id) == {"blacklisted": 1, "personalisation": 1, "failed": 1}
-    [sms] = sending_counters(c.admin, c.id)
+    [sms] = sending_funnel(c.admin, c.id)  # the reports' funnel: one count for both pages
     assert (sms.channel, sms.total, sms.sent, sms.failed, sms.opted_out, sms.progress) == (
         "SMS", 3, 0, 2, 1, 100)
     reasons = {r.address: r.reason for r in not_sent(c.admin, c.id)}
