@@ -59,8 +59,8 @@ from services.messaging.messengers import (
 from services.messaging.personalise import (
     UNSUBSCRIBE_VARIABLE, MissingValue, contact_values, personalise,
 )
-from services.messaging.progress import RANK, STAGE_COLUMN, announce, provider_status
-from services.messaging.rate_limit import bucket_key, reserve, slow_down
+from services.messaging.progress import RANK, STAGE_COLUMN, advance, announce, provider_status
+from services.messaging.rate_limit import bucket_key, give_back, reserve, slow_down
 from services.messaging.reconcile import orphan_key, worker_lock
 from services.messaging.unsubscribe import unsubscribe_url
 from services.models.audience import ContactRecord, OptOut
@@ -74,7 +74,8 @@ from services.settings import get_settings
 log = logging.getLogger("services.messaging.sending")
 
 BATCH_SIZE = 200
-SEND_THREADS = 32  # provider calls in flight at once per worker process
+SEND_THREADS = 48  # provider calls in flight (or waiting for their turn) per worker process
+HOLD_SECONDS = 1.0  # an attempt whose rate-limit turn is further away goes back to the queue
 MAX_TRIES = 6
 RUN_SECONDS = 5  # then the thread goes back to the pool; the next tick starts another run
 OUTSIDE_BAND_DELAY = timedelta(minutes=10)
@@ -168,6 +169,7 @@ class Ready:
     outgoing: Outgoing
     quantity: int
     amount: int
+    send_at: float = 0.0  # its rate-limit turn (time.monotonic)
 
 
 @dataclass
@@ -188,9 +190,8 @@ class Verdicts:
     def end(self, attempt: Interaction, outcome: str, status: str, failure_class: str,
             reason: str) -> None:
         self.outcomes[attempt.id] = outcome
-        self.ends.append({"_id": attempt.id, "_status": status, "_class": failure_class,
-                          "_reason": reason[:500],
-                          "_failed": utcnow() if status == S.FAILED.value else None})
+        self.ends.append({"attempt_id": attempt.id, "status": status,
+                          "failure_class": failure_class, "failure_reason": reason})
 
 
 def _is_opted_out(batch: Batch, contact: ContactRecord) -> bool:
@@ -272,6 +273,24 @@ def _check(ctx: AuthContext, attempts: list[Interaction], batch: Batch,
     return v
 
 
+def _pace(verdicts: Verdicts) -> None:
+    """Each attempt takes its turn in its provider account and sender's token bucket (shared by
+    every worker); one whose turn is more than HOLD_SECONDS away gives the token back and waits
+    in the queue until then, so a rate-limited sender never holds the threads of the others."""
+    kept = []
+    for r in verdicts.ready:
+        key, rate = _rate(r.attempt)
+        wait = reserve(key, rate)
+        if wait > HOLD_SECONDS:
+            give_back(key, rate)
+            verdicts.release(r.attempt, "paced", after=timedelta(seconds=wait - HOLD_SECONDS / 2),
+                             reason="En attente : débit limité par le fournisseur.")
+            continue
+        r.send_at = time.monotonic() + wait
+        kept.append(r)
+    verdicts.ready = sorted(kept, key=lambda r: r.send_at)
+
+
 # 4.-5. settle, reserve and mark in flight: one transaction ---------------------------------
 
 _t = Interaction.__table__
@@ -279,11 +298,6 @@ _RELEASE = (update(_t).where(_t.c.id == bindparam("_id"), _t.c.status == S.SENDI
             .values(status=S.QUEUED.value, claimed_by=None, failure_reason=bindparam("_reason"),
                     tries=_t.c.tries - bindparam("_untry"), next_try_at=bindparam("_next"),
                     updated_at=func.now()))
-_END = (update(_t).where(_t.c.id == bindparam("_id"), _t.c.status == S.SENDING.value)
-        .values(status=bindparam("_status"), failure_class=bindparam("_class"),
-                failure_reason=bindparam("_reason"),
-                failed_at=func.coalesce(_t.c.failed_at, bindparam("_failed")),
-                claimed_by=None, updated_at=func.now()))
 _IN_FLIGHT = (update(_t).where(_t.c.id == bindparam("_id"))
               .values(body=bindparam("_body"), sending_at=func.now(),
                       cost_amount=bindparam("_amount"), cost_currency=bindparam("_currency"),
@@ -345,13 +359,14 @@ def _reserve_and_mark(ctx: AuthContext, verdicts: Verdicts, batch: Batch) -> lis
 
 
 def _settle(ctx: AuthContext, verdicts: Verdicts) -> None:
-    """The attempts that will not be sent: back to QUEUED, CANCELLED or FAILED."""
+    """The attempts that will not be sent: back to QUEUED in one statement; CANCELLED or
+    FAILED through progress.advance, the one rule of final states (they are few)."""
     if verdicts.releases or verdicts.ends:
         with tenant_session(ctx) as s:
             if verdicts.releases:
                 s.execute(_RELEASE, verdicts.releases)
-            if verdicts.ends:
-                s.execute(_END, verdicts.ends)
+            for end in verdicts.ends:
+                advance(s, end.pop("attempt_id"), end.pop("status"), release_claim=True, **end)
 
 
 # 6. send concurrently, record in one statement --------------------------------------------
@@ -365,9 +380,9 @@ def _rate(attempt: Interaction) -> tuple[str, float]:
 
 
 def _send_one(r: Ready) -> Accepted | SendFailed:
-    """In flight already: waiting for the rate limit holds one claim, never sends twice."""
-    wait = reserve(*_rate(r.attempt))
-    if wait:
+    """In flight already: waiting for its rate-limit turn holds one claim, never sends twice."""
+    wait = r.send_at - time.monotonic()
+    if wait > 0:
         time.sleep(wait)
     try:
         return messenger_for(r.attempt.channel).send(r.outgoing)
@@ -438,6 +453,7 @@ def process_batch(ctx: AuthContext, attempts: list[Interaction], batch: Batch,
                   now: datetime) -> dict[int, str]:
     """Steps 2 to 6 for claimed attempts; what became of each (for logs and tests)."""
     verdicts = _check(ctx, attempts, batch, now)
+    _pace(verdicts)
     ready = _reserve_and_mark(ctx, verdicts, batch)
     results = list(_senders.map(_send_one, ready))
     sent = [(r, res) for r, res in zip(ready, results) if isinstance(res, Accepted)]
@@ -451,6 +467,17 @@ def process_batch(ctx: AuthContext, attempts: list[Interaction], batch: Batch,
     return verdicts.outcomes
 
 
+def _seconds_to_next_due(ctx: AuthContext) -> float | None:
+    t, c = Interaction.__table__, Campaign.__table__
+    with tenant_session(ctx) as session:
+        soonest = session.execute(select(func.extract("epoch", func.min(t.c.next_try_at)
+                                                       - func.now())).where(
+            t.c.status == S.QUEUED.value, t.c.direction == Direction.OUT.value,
+            t.c.channel.in_(WIRED_CHANNELS), t.c.campaign_id.in_(select(c.c.id).where(
+                c.c.status == CampaignStatus.LIVE.value)))).scalar()
+    return None if soonest is None else float(soonest)
+
+
 def send_due(tenant_id: int, run_seconds: float = RUN_SECONDS) -> dict[str, int]:
     """A worker's run for one tenant: claim and send batches until nothing is due."""
     ctx = system_context(tenant_id)
@@ -460,7 +487,11 @@ def send_due(tenant_id: int, run_seconds: float = RUN_SECONDS) -> dict[str, int]
         while time.monotonic() < deadline:
             attempts = claim_batch(ctx, key)
             if not attempts:
-                break
+                soon = _seconds_to_next_due(ctx)
+                if soon is None or time.monotonic() + soon >= deadline:
+                    break
+                time.sleep(max(soon, 0.05))  # a paced attempt's turn comes within this run
+                continue
             with tenant_session(ctx) as session:
                 batch = _load_batch(session, ctx, attempts)
             for outcome in process_batch(ctx, attempts, batch, utcnow()).values():
