@@ -94,7 +94,7 @@ def _campaign(ctx, slot: str, count: int, sender: str, first: int = 0) -> int:
     from services.models.campaigns import Campaign
 
     rows = ["Nom;Prénom;Téléphone;Email"] + [
-        f"Client{i};Awa;+2376{i:07d}55;client{i}@bench.example"
+        f"Client{i};Awa;+23767{i:06d}5;client{i}@bench.example"
         for i in range(first, first + count)]
     list_id = import_file(ctx, f"Bench {slot} {first}", ("\n".join(rows) + "\n").encode())
     config = default_config(f"Bench {slot} {sender}")
@@ -261,7 +261,7 @@ def run(args) -> None:
             unit = "SMS" if slot == "sms" else "emails"
             _report(f"{slot.upper()} through the {'Twilio twin' if slot == 'sms' else args.email_provider}, "
                     "rate limits off", unit, r, once)
-            failures += once != r["attempts"]
+            failures += once != r["attempts"] or r["attempts"] != args.count
         os.killpg(workers.pid, 9)
         workers.wait(10)
         if args.rate_check:
@@ -283,7 +283,7 @@ def run(args) -> None:
             print(f"  first to last SMS accepted: {took:.2f} s (expected {expected:.0f} s ± 5 %: "
                   f"{'OK' if ok else 'OUT OF RANGE'}); end to end {r['total']:.2f} s")
             print(f"  exactly once at the twin: {once:,} / {r['attempts']:,}")
-            failures += (not ok) + (once != r["attempts"])
+            failures += (not ok) + (once != r["attempts"]) + (r["attempts"] != RATE_MESSAGES)
         print(f"\nload average after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} "
               f"{os.getloadavg()[2]:.2f}")
         if failures:

@@ -57,6 +57,7 @@ class TwilioStore:
     def __init__(self, account_sid: str, auth_token: str, inbound_url: str):
         self.account_sid, self.auth_token, self.inbound_url = account_sid, auth_token, inbound_url
         self.messages: dict[str, dict] = {}
+        self.by_to: dict[str, list[dict]] = {}  # the reconciliation's look-up by 'To'
         self.per_attempt: Counter[str] = Counter()
         self.throttled: set[str] = set()
         self.deliver_callbacks = True
@@ -95,6 +96,7 @@ class TwilioStore:
                 "_created": now, "_callback": form.get("StatusCallback", ""),
             }
             self.messages[sid] = record
+            self.by_to.setdefault(to, []).append(record)
             key = attempt_key(record["_callback"])
             if key:
                 self.per_attempt[key] += 1
@@ -188,7 +190,8 @@ def twilio_app(store: TwilioStore) -> Starlette:
             return JSONResponse(public(record), status_code=201)
         q = request.query_params
         since = _parse_date(q.get("DateSent>", ""))
-        rows = [m for m in store.messages.values()
+        candidates = store.by_to.get(q["To"], []) if q.get("To") else store.messages.values()
+        rows = [m for m in candidates
                 if (not q.get("To") or m["to"] == q["To"])
                 and (not q.get("From") or m["from"] == q["From"])
                 and (since is None or m["_created"] >= since)]
