@@ -175,7 +175,7 @@ def _drive(ctx, tenant_id: int, campaign_ids: list[int], procs: Processes,
     with tenant_session(ctx) as s:
         span = s.execute(select(
             func.count(), func.count().filter(t.c.sent_at.isnot(None)),
-            func.extract("epoch", func.max(t.c.sending_at) - func.min(t.c.updated_at)),
+            func.extract("epoch", func.max(t.c.sending_at) - func.min(t.c.sending_at)),
             func.extract("epoch", func.max(t.c.sent_at) - func.min(t.c.sending_at)),
             func.extract("epoch", func.max(t.c.sent_at) - func.min(t.c.sent_at)),
             func.avg(func.extract("epoch", t.c.sent_at - t.c.sending_at)),
@@ -213,8 +213,8 @@ def _report(label: str, unit: str, r: dict, once: int) -> None:
           f"({r['sequencing']:.2f} s)")
     print(f"  sending:     {n / max(r['sending'], 1e-9):,.0f} {unit}/s ({r['sending']:.1f} s, "
           "claim to the last one settled)")
-    print(f"  in flight:   {n / max(r['in_flight_span'], 1e-9):,.0f} {unit}/s marked "
-          "(claim, checks, wallet, in-flight UPDATE)")
+    print(f"  in flight:   {n / max(r['in_flight_span'], 1e-3):,.0f} {unit}/s marked "
+          "(claim, checks, wallet, in-flight UPDATE; first to last batch)")
     print(f"  accepted:    {r['sent'] / max(r['accepted_span'], 1e-9):,.0f} {unit}/s by the "
           f"provider; mean provider call {1000 * r['call_latency']:.0f} ms")
     print(f"  peak RSS:    workers {r['peak_workers']:.0f} MB, sandbox {r['peak_sandbox']:.0f} MB")

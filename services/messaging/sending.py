@@ -21,8 +21,8 @@ Process of one batch of attempts, each step committed before the next:
    looking it up at the provider by our attempt id. What the wallet cannot pay goes back to
    QUEUED and its campaign is paused with the reason (the balance never goes below zero).
    The attempts that will not be sent are settled in the same transaction.
-6. provider calls with our attempt id, concurrently (SEND_THREADS, one kept-alive connection
-   pool per provider), each after its rate-limit token; then the provider's ids and SENT are
+6. provider calls with our attempt id, concurrently (SEND_THREADS per run, one kept-alive
+   connection pool per provider), each at its rate-limit turn; then the provider's ids and SENT are
    recorded in one statement that follows services/messaging/progress.py's rule (a callback
    that came first is not undone). A transient failure goes back to QUEUED with back-off; a
    permanent one (or too many tries) is FAILED and its reservation refunded.
@@ -74,15 +74,14 @@ from services.settings import get_settings
 log = logging.getLogger("services.messaging.sending")
 
 BATCH_SIZE = 200
-SEND_THREADS = 48  # provider calls in flight (or waiting for their turn) per worker process
-HOLD_SECONDS = 1.0  # an attempt whose rate-limit turn is further away goes back to the queue
+SEND_THREADS = 32  # provider calls in flight (or waiting for their turn) per run
+HOLD_SECONDS = 2.0  # an attempt whose rate-limit turn is further away goes back to the queue
 MAX_TRIES = 6
 RUN_SECONDS = 5  # then the thread goes back to the pool; the next tick starts another run
 OUTSIDE_BAND_DELAY = timedelta(minutes=10)
 CAP_DELAY = timedelta(hours=1)
 CAP_STATUSES = (S.SENDING.value, S.SENT.value, S.DELIVERED.value, S.READ.value,
                 S.CLICKED.value)
-_senders = ThreadPoolExecutor(SEND_THREADS, thread_name_prefix="send")
 
 
 def backoff(tries: int) -> timedelta:
@@ -450,12 +449,18 @@ def _failed(ctx: AuthContext, r: Ready, exc: SendFailed) -> str:
 
 
 def process_batch(ctx: AuthContext, attempts: list[Interaction], batch: Batch,
-                  now: datetime) -> dict[int, str]:
-    """Steps 2 to 6 for claimed attempts; what became of each (for logs and tests)."""
+                  now: datetime, senders: ThreadPoolExecutor | None = None) -> dict[int, str]:
+    """Steps 2 to 6 for claimed attempts; what became of each (for logs and tests). The
+    provider calls run on `senders` (the run's threads: a run's turns never queue behind
+    another run's), or on threads of their own."""
     verdicts = _check(ctx, attempts, batch, now)
     _pace(verdicts)
     ready = _reserve_and_mark(ctx, verdicts, batch)
-    results = list(_senders.map(_send_one, ready))
+    if senders is None:
+        with ThreadPoolExecutor(SEND_THREADS, thread_name_prefix="send") as own:
+            results = list(own.map(_send_one, ready))
+    else:
+        results = list(senders.map(_send_one, ready))
     sent = [(r, res) for r, res in zip(ready, results) if isinstance(res, Accepted)]
     _record(ctx, sent)
     for r, _ in sent:
@@ -483,7 +488,8 @@ def send_due(tenant_id: int, run_seconds: float = RUN_SECONDS) -> dict[str, int]
     ctx = system_context(tenant_id)
     outcomes: dict[str, int] = {}
     deadline = time.monotonic() + run_seconds
-    with worker_lock() as key:
+    with worker_lock() as key, ThreadPoolExecutor(SEND_THREADS,
+                                                  thread_name_prefix="send") as senders:
         while time.monotonic() < deadline:
             attempts = claim_batch(ctx, key)
             if not attempts:
@@ -494,6 +500,6 @@ def send_due(tenant_id: int, run_seconds: float = RUN_SECONDS) -> dict[str, int]
                 continue
             with tenant_session(ctx) as session:
                 batch = _load_batch(session, ctx, attempts)
-            for outcome in process_batch(ctx, attempts, batch, utcnow()).values():
+            for outcome in process_batch(ctx, attempts, batch, utcnow(), senders).values():
                 outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return outcomes

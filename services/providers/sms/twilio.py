@@ -15,7 +15,7 @@ from services.providers.sms import UNKNOWN_FATE, SentSms, SmsSendError
 from services.settings import get_settings
 
 TIMEOUT_SECONDS = 10
-CONNECTIONS = 32  # kept alive, shared by the sending engine's threads
+CONNECTIONS = 64  # kept alive, shared by the sending runs of a worker process
 # Twilio error codes that no retry will change (invalid or unreachable 'To', blocked, opted out)
 _PERMANENT_STATUSES = {400, 401, 403, 404}
 
