@@ -128,6 +128,22 @@ def credit_wallet(tenant_id: int, amount: int, *, kind: str = "topup", reference
         return entry
 
 
+def _take(session: Session, tenant_id: int, amount: int) -> tuple[int, int, bool]:
+    """The conditional UPDATE of every debit (it locks the wallet row until the commit):
+    (balance after, low threshold, low alert sent), or InsufficientBalance."""
+    row = session.connection().execute(text(
+        "UPDATE platform.wallet SET balance = balance - :a, updated_at = now() "
+        "WHERE tenant_id = :t AND balance >= :a "
+        "RETURNING balance, low_threshold, low_alert_sent"),
+        {"a": amount, "t": tenant_id}).first()
+    if row is None:
+        wallet = session.get(Wallet, tenant_id)
+        if wallet is None:
+            raise WalletError("Cette instance n'a pas de Smart Wallet.")
+        raise InsufficientBalance(wallet.balance, amount, wallet.currency)
+    return tuple(row)
+
+
 def debit_wallet(tenant_id: int, amount: int, *, kind: str, quantity: int = 1,
                  reference: str | None = None, description: str = "",
                  session: Session | None = None) -> WalletEntry:
@@ -143,17 +159,7 @@ def debit_wallet(tenant_id: int, amount: int, *, kind: str, quantity: int = 1,
             done = _existing(s, reference)
             if done:
                 return done
-            row = s.connection().execute(text(
-                "UPDATE platform.wallet SET balance = balance - :a, updated_at = now() "
-                "WHERE tenant_id = :t AND balance >= :a "
-                "RETURNING balance, low_threshold, low_alert_sent"),
-                {"a": amount, "t": tenant_id}).first()
-            if row is None:
-                wallet = s.get(Wallet, tenant_id)
-                if wallet is None:
-                    raise WalletError("Cette instance n'a pas de Smart Wallet.")
-                raise InsufficientBalance(wallet.balance, amount, wallet.currency)
-            balance, threshold, alerted = row
+            balance, threshold, alerted = _take(s, tenant_id, amount)
             if balance < threshold and not alerted:
                 s.connection().execute(text(
                     "UPDATE platform.wallet SET low_alert_sent = true WHERE tenant_id = :t"),
@@ -197,16 +203,7 @@ def debit_many(session: Session, tenant_id: int, debits: list[Debit]) -> None:
     total = sum(d.amount for d in debits)
     if not total:
         return
-    row = session.connection().execute(text(
-        "UPDATE platform.wallet SET balance = balance - :a, updated_at = now() "
-        "WHERE tenant_id = :t AND balance >= :a RETURNING balance"),
-        {"a": total, "t": tenant_id}).first()
-    if row is None:
-        wallet = session.get(Wallet, tenant_id)
-        if wallet is None:
-            raise WalletError("Cette instance n'a pas de Smart Wallet.")
-        raise InsufficientBalance(wallet.balance, total, wallet.currency)
-    balance = row[0] + total
+    balance = _take(session, tenant_id, total)[0] + total
     entries = []
     for d in debits:
         balance -= d.amount

@@ -178,3 +178,22 @@ def test_the_campaign_list_shows_the_sending_progress(sandbox):
     assert [r.progress for r in list_campaigns(c.admin)] == [25]
     send_due(c.tenant.id)
     assert [r.progress for r in list_campaigns(c.admin)] == [100]
+
+
+def test_the_campaign_page_is_told_when_its_attempts_move(sandbox):
+    from services.infra.redis import get_redis
+    from services.live import campaign_topic
+    from services.live.events import STREAM, LiveEvent
+    from services.live.throttle import flush_held
+
+    def told() -> int:
+        return sum(1 for _, fields in get_redis().xrevrange(STREAM, count=2000)
+                   if (e := LiveEvent.from_fields(fields)).kind == "sending"
+                   and campaign_topic(c.tenant.id, c.id) in e.topics
+                   and e.data == {"campaign_id": c.id})
+
+    c = SmsCampaign(count=2)
+    assert told() == 0
+    assert _send_all(c) == {"sent": 2}
+    flush_held()  # the scheduler's tick: what a burst held back
+    assert told() >= 1
