@@ -216,7 +216,8 @@ def _report(label: str, unit: str, r: dict, once: int) -> None:
     print(f"  in flight:   {n / max(r['in_flight_span'], 1e-3):,.0f} {unit}/s marked "
           "(claim, checks, wallet, in-flight UPDATE; first to last batch)")
     print(f"  accepted:    {r['sent'] / max(r['accepted_span'], 1e-9):,.0f} {unit}/s by the "
-          f"provider; mean provider call {1000 * r['call_latency']:.0f} ms")
+          f"provider; mean in flight → recorded {1000 * r['call_latency']:.0f} ms (turn in the run's "
+          "threads, provider call, the batch's record)")
     print(f"  peak RSS:    workers {r['peak_workers']:.0f} MB, sandbox {r['peak_sandbox']:.0f} MB")
     print(f"  exactly once at the twin: {once:,} / {n:,}")
 

@@ -282,8 +282,10 @@ def _pace(verdicts: Verdicts) -> None:
         wait = reserve(key, rate)
         if wait > HOLD_SECONDS:
             give_back(key, rate)
-            verdicts.release(r.attempt, "paced", after=timedelta(seconds=wait - HOLD_SECONDS / 2),
-                             reason="En attente : débit limité par le fournisseur.")
+            # back in the queue most of a hold before its turn, so that the turn is taken again
+            # in time: a turn nobody holds when it comes is lost to the sender
+            verdicts.release(r.attempt, "paced", reason="En attente : débit limité par le "
+                             "fournisseur.", after=timedelta(seconds=wait - 0.9 * HOLD_SECONDS))
             continue
         r.send_at = time.monotonic() + wait
         kept.append(r)
