@@ -1,32 +1,24 @@
-"""A campaign's sending page: counters per channel and "non envoyés et pourquoi"."""
+"""A campaign's sending page: counters per channel (the reporting funnel, live: they move as
+the engine and the providers' callbacks move the attempts) and "non envoyés et pourquoi"."""
 from __future__ import annotations
 
 import dataclasses
 
 import reflex as rx
 
-from bgotocall.state.session import SessionState
+from bgotocall.live import receives
+from bgotocall.state.reports import FunnelView, funnel_views
+from bgotocall.state.session import CAMPAIGNS_PAGE, SessionState
 from services.campaigns.lifecycle import get_campaign
 from services.campaigns.store import CampaignError
-from services.messaging.report import not_sent, sending_counters
+from services.live import campaign_topic, subscribe
+from services.messaging.report import not_sent
+from services.reporting.figures import sending_funnel
+from services.reporting.journal import CHANNEL_LABELS
+from services.reporting.scope import ReportNotFound
 
 SENDING_PAGE = "/campagnes/envois"
-CHANNEL_LABELS = {"SMS": "SMS", "EMAIL": "Email", "WHATSAPP": "WhatsApp", "VOIX": "Voix"}
 STATUS_LABELS = {"FAILED": "Échec", "CANCELLED": "Annulé", "QUEUED": "En attente"}
-
-
-@dataclasses.dataclass
-class CounterRow:
-    channel: str
-    total: int
-    waiting: int
-    sent: int
-    delivered: int
-    read: int
-    clicked: int
-    failed: int
-    opted_out: int
-    progress: int
 
 
 @dataclasses.dataclass
@@ -38,42 +30,45 @@ class NotSentRow:
     when: str
 
 
+@receives("sending")
 class CampaignSendingState(SessionState):
     campaign_id: int = 0
     campaign_name: str = ""
     pause_reason: str = ""
-    counters: list[CounterRow] = []
+    counters: list[FunnelView] = []
     not_sent_rows: list[NotSentRow] = []
 
     @rx.event
     def open_sending(self):
-        redirect = self._enter("campaigns")
+        self.campaign_id, redirect = self._enter_campaign_page()
         if redirect:
             return redirect
-        try:
-            self.campaign_id = int(self.router.url.query_parameters.get("id", "0"))
-        except ValueError:
-            return rx.redirect("/campagnes")
-        return self._reload()
+        return self._reload(listen=True)
 
     @rx.event
     def refresh(self):
         return self._reload()
 
-    def _reload(self):
+    def _on_live(self, event) -> None:
+        """Attempts of a campaign moved: this tab's counters follow when it shows that one."""
+        if event.data.get("campaign_id") == self.campaign_id:
+            self._reload()
+
+    def _reload(self, listen: bool = False):
         ctx = self._authorize("campaigns", "campaign_sending")
         if ctx is None:
-            return rx.redirect("/campagnes")
+            return rx.redirect(CAMPAIGNS_PAGE)
         try:
             campaign = get_campaign(ctx, self.campaign_id)
-            counters = sending_counters(ctx, self.campaign_id)
+            counters = sending_funnel(ctx, self.campaign_id)
             rows = not_sent(ctx, self.campaign_id)
-        except CampaignError:
-            return rx.redirect("/campagnes")
+        except (CampaignError, ReportNotFound):
+            return rx.redirect(CAMPAIGNS_PAGE)
+        if listen:
+            subscribe(self.router.session.client_token,
+                      [campaign_topic(ctx.tenant_id, self.campaign_id)])
         self.campaign_name, self.pause_reason = campaign.name, campaign.pause_reason
-        self.counters = [CounterRow(CHANNEL_LABELS.get(c.channel, c.channel), c.total, c.waiting,
-                                    c.sent, c.delivered, c.read, c.clicked, c.failed,
-                                    c.opted_out, c.progress) for c in counters]
+        self.counters = funnel_views(counters)
         self.not_sent_rows = [NotSentRow(CHANNEL_LABELS.get(r.channel, r.channel), r.address,
                                          STATUS_LABELS.get(r.status, r.status), r.reason,
                                          r.updated_at) for r in rows]

@@ -14,6 +14,7 @@ import reflex as rx
 from bgotocall.state.session import SessionState
 from services.reporting import text
 from services.reporting.dashboard import campaign_dashboard
+from services.reporting.figures import ChannelFunnel
 from services.reporting.journal import CHANNEL_LABELS, JournalError, JournalFilter, journal_page
 from services.reporting.periods import PeriodError, period
 from services.reporting.scope import ReportNotFound
@@ -43,6 +44,7 @@ class CommentView:
 
 @dataclasses.dataclass
 class FunnelView:
+    """A channel's messages (services.reporting.figures.ChannelFunnel), here and on « Envois »."""
     channel: str
     sent: int
     delivered: int
@@ -50,6 +52,15 @@ class FunnelView:
     clicked: int
     failed: int
     opted_out: int
+    cancelled: int
+    waiting: int
+    total: int
+    progress: int
+
+
+def funnel_views(funnel: list[ChannelFunnel]) -> list[FunnelView]:
+    return [FunnelView(**{**dataclasses.asdict(x), "progress": x.progress,
+                          "channel": CHANNEL_LABELS.get(x.channel, x.channel)}) for x in funnel]
 
 
 def _day(value: str) -> date | None:
@@ -97,13 +108,9 @@ class ReportsState(SessionState):
 
     @rx.event
     def open_reports(self):
-        redirect = self._enter("campaigns")
+        self.campaign_id, redirect = self._enter_campaign_page()
         if redirect:
             return redirect
-        try:
-            self.campaign_id = int(self.router.url.query_parameters.get("id", "0"))
-        except ValueError:
-            return rx.redirect("/campagnes")
         self.page, self.period_error = 1, ""
         return self._load()
 
@@ -131,9 +138,7 @@ class ReportsState(SessionState):
                       for h in board.hours]
         self.codes = [{"code": c.code, "nombre": c.count, "part": text.pct(c.share)}
                       for c in board.codes]
-        self.funnel = [FunnelView(**{**dataclasses.asdict(x),
-                                     "channel": CHANNEL_LABELS.get(x.channel, x.channel)})
-                       for x in f.funnel]
+        self.funnel = funnel_views(f.funnel)
         stages = (("Envoyés", "sent"), ("Délivrés", "delivered"), ("Lus", "read"),
                   ("Cliqués", "clicked"))
         totals = [(label, sum(getattr(x, key) for x in f.funnel)) for label, key in stages]

@@ -12,6 +12,7 @@ from services.live import subscribe, supervision_topic, tenant_topic, user_topic
 
 LOGIN_PAGE = "/connexion"
 FORBIDDEN_PAGE = "/interdit"
+CAMPAIGNS_PAGE = "/campagnes"
 
 
 class SessionState(rx.State):
@@ -59,6 +60,17 @@ class SessionState(rx.State):
             return rx.redirect(FORBIDDEN_PAGE)
         self._listen_live(ctx)
         return None
+
+    def _enter_campaign_page(self) -> tuple[int, object]:
+        """A campaign's own page (its ?id=): (the id, None) when the caller may open it, else
+        (0, the redirect: the login, the refusal page, or back to the campaign list)."""
+        redirect = self._enter("campaigns")
+        if redirect:
+            return 0, redirect
+        try:
+            return int(self.router.url.query_parameters.get("id", "0")), None
+        except ValueError:
+            return 0, rx.redirect(CAMPAIGNS_PAGE)
 
     def _listen_live(self, ctx: AuthContext) -> None:
         """This tab receives live events for its user and its tenant, and the supervision's if it may."""

@@ -11,15 +11,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from services.billing.money import format_money
 from services.db.engine import platform_session
 from services.identity.access import AuthContext, access_area
-from services.infra.redis import get_redis
 from services.live import publish, supervision_topic
+from services.live.throttle import flush_held, publish_throttled
 from services.models.billing import Wallet, WalletEntry
 from services.models.platform import Role, Tenant, User
 
@@ -67,31 +67,19 @@ def _within(session: Session | None) -> Iterator[Session]:
             yield own
 
 
-ANNOUNCE_EVERY_MS = 500
-_ANNOUNCED = "bgc:wallet-live:{tenant_id}"
-_PENDING = "bgc:wallet-live:pending"
-
-
 def _announce_once_committed(session: Session, tenant_id: int) -> None:
     event.listen(session, "after_commit", lambda _: announce_change(tenant_id), once=True)
 
 
 def announce_change(tenant_id: int) -> None:
-    """Tell the tenant's open pages, at most once every ANNOUNCE_EVERY_MS: a sending burst debits the
-    wallet per message; the burst's last change is told by `announce_pending_changes` (scheduler)."""
-    r = get_redis()
-    if r.set(_ANNOUNCED.format(tenant_id=tenant_id), 1, nx=True, px=ANNOUNCE_EVERY_MS):
-        publish(supervision_topic(tenant_id), "wallet")
-    else:
-        r.sadd(_PENDING, tenant_id)
+    """Tell the tenant's open pages (a sending burst debits the wallet per message: throttled,
+    the burst's last change is told by `announce_pending_changes`, the scheduler's tick)."""
+    publish_throttled(supervision_topic(tenant_id), "wallet")
 
 
 def announce_pending_changes() -> int:
-    """The scheduler's tick (every second): the changes held back by announce_change."""
-    tenants = get_redis().spop(_PENDING, 10_000) or []
-    for tenant_id in tenants:
-        publish(supervision_topic(int(tenant_id)), "wallet")
-    return len(tenants)
+    """The scheduler's tick (every second): the live changes held back (wallet, counters)."""
+    return flush_held()
 
 
 def open_wallet(session: Session, tenant_id: int, currency: str, low_threshold: int = 0) -> None:
@@ -140,6 +128,22 @@ def credit_wallet(tenant_id: int, amount: int, *, kind: str = "topup", reference
         return entry
 
 
+def _take(session: Session, tenant_id: int, amount: int) -> tuple[int, int, bool]:
+    """The conditional UPDATE of every debit (it locks the wallet row until the commit):
+    (balance after, low threshold, low alert sent), or InsufficientBalance."""
+    row = session.connection().execute(text(
+        "UPDATE platform.wallet SET balance = balance - :a, updated_at = now() "
+        "WHERE tenant_id = :t AND balance >= :a "
+        "RETURNING balance, low_threshold, low_alert_sent"),
+        {"a": amount, "t": tenant_id}).first()
+    if row is None:
+        wallet = session.get(Wallet, tenant_id)
+        if wallet is None:
+            raise WalletError("Cette instance n'a pas de Smart Wallet.")
+        raise InsufficientBalance(wallet.balance, amount, wallet.currency)
+    return tuple(row)
+
+
 def debit_wallet(tenant_id: int, amount: int, *, kind: str, quantity: int = 1,
                  reference: str | None = None, description: str = "",
                  session: Session | None = None) -> WalletEntry:
@@ -155,17 +159,7 @@ def debit_wallet(tenant_id: int, amount: int, *, kind: str, quantity: int = 1,
             done = _existing(s, reference)
             if done:
                 return done
-            row = s.connection().execute(text(
-                "UPDATE platform.wallet SET balance = balance - :a, updated_at = now() "
-                "WHERE tenant_id = :t AND balance >= :a "
-                "RETURNING balance, low_threshold, low_alert_sent"),
-                {"a": amount, "t": tenant_id}).first()
-            if row is None:
-                wallet = s.get(Wallet, tenant_id)
-                if wallet is None:
-                    raise WalletError("Cette instance n'a pas de Smart Wallet.")
-                raise InsufficientBalance(wallet.balance, amount, wallet.currency)
-            balance, threshold, alerted = row
+            balance, threshold, alerted = _take(s, tenant_id, amount)
             if balance < threshold and not alerted:
                 s.connection().execute(text(
                     "UPDATE platform.wallet SET low_alert_sent = true WHERE tenant_id = :t"),
@@ -185,6 +179,39 @@ def debit_wallet(tenant_id: int, amount: int, *, kind: str, quantity: int = 1,
     if crossed and session is None:
         notify_low_balance(tenant_id)
     return entry
+
+
+@dataclass(frozen=True)
+class Debit:
+    amount: int  # > 0
+    kind: str
+    quantity: int
+    reference: str
+    description: str = ""
+
+
+def debit_many(session: Session, tenant_id: int, debits: list[Debit]) -> None:
+    """Several referenced debits in the caller's transaction: one conditional UPDATE of the
+    balance for their total and one ledger insert (a sending batch). A reference already in
+    the ledger is not charged again; InsufficientBalance when the total does not fit (nothing
+    taken); IntegrityError when a concurrent debit took one of the references (roll back)."""
+    if any(d.amount <= 0 for d in debits):
+        raise WalletError("Le montant d'un débit doit être positif.")
+    done = set(session.execute(select(WalletEntry.reference).where(
+        WalletEntry.reference.in_([d.reference for d in debits]))).scalars())
+    debits = [d for d in debits if d.reference not in done]
+    total = sum(d.amount for d in debits)
+    if not total:
+        return
+    balance = _take(session, tenant_id, total)[0] + total
+    entries = []
+    for d in debits:
+        balance -= d.amount
+        entries.append({"tenant_id": tenant_id, "amount": -d.amount, "balance_after": balance,
+                        "kind": d.kind, "quantity": d.quantity, "reference": d.reference,
+                        "description": d.description[:200]})
+    session.execute(insert(WalletEntry), entries)
+    _announce_once_committed(session, tenant_id)  # the low-balance email: check_low_balances
 
 
 def wallet_of(tenant_id: int) -> WalletView | None:

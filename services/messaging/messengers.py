@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from services.models.interactions import Channel
+from services.providers.sms import UNKNOWN_FATE  # noqa: F401  (SendFailed.code, any channel)
 
 
 class SendFailed(RuntimeError):

@@ -6,10 +6,18 @@ of a lower or equal rank changes no status but still fills its own timestamp onc
 `sent` callback arriving after `delivered` dates the sending). Each stage's timestamp is
 written once (the first news wins), so replays change nothing. The news that fails an
 attempt queues the campaign's fallback slot for that contact (services/messaging/fallback.py).
+
+Whoever moves attempts calls `announce` once its transaction is committed: the campaign's
+open « Envois » page reloads its counters (a throttled live event per campaign).
 """
 from __future__ import annotations
 
+from typing import Iterable
+
 from sqlmodel import Session, select
+
+from services.live import campaign_topic
+from services.live.throttle import publish_throttled
 
 from services.models.columns import utcnow
 from services.models.interactions import Interaction, InteractionStatus
@@ -24,6 +32,13 @@ STAGE_COLUMN = {S.SENT.value: "sent_at", S.DELIVERED.value: "delivered_at",
 TWILIO_STATUSES = {"sent": S.SENT.value, "delivered": S.DELIVERED.value,
                    "undelivered": S.FAILED.value, "failed": S.FAILED.value,
                    "read": S.READ.value}
+
+
+def announce(tenant_id: int, campaign_ids: Iterable[int | None]) -> None:
+    """Attempts of these campaigns moved: their open pages' counters follow."""
+    for campaign_id in set(campaign_ids) - {None}:
+        publish_throttled(campaign_topic(tenant_id, campaign_id), "sending",
+                          campaign_id=campaign_id)
 
 
 def provider_status(word: str) -> str:

@@ -45,3 +45,10 @@ def slow_down(key: str, per_second: float, seconds: float = 1.0) -> None:
     sending through this account and sender pauses that long."""
     if per_second > 0:
         get_redis().hincrbyfloat(key, "tokens", -per_second * seconds)
+
+
+def give_back(key: str, per_second: float) -> None:
+    """Return a token taken by `reserve` that will not be used (the sender waits for a later
+    turn instead of holding a thread): the senders queued behind move up."""
+    if per_second > 0:
+        get_redis().hincrbyfloat(key, "tokens", 1)

@@ -25,7 +25,7 @@ from services.db.engine import get_engine
 from services.db.tenancy import tenant_session
 from services.identity.access import AuthContext
 from services.messaging.messengers import CannotVerify, Outgoing, SendFailed, messenger_for
-from services.messaging.progress import advance, provider_status
+from services.messaging.progress import advance, announce, provider_status
 from services.models.columns import utcnow
 from services.models.interactions import FailureClass, Interaction, InteractionStatus as S
 
@@ -35,7 +35,7 @@ log = logging.getLogger("services.messaging.reconcile")
 @contextmanager
 def worker_lock() -> Iterator[int]:
     """A key held (PostgreSQL session advisory lock) for as long as this run lives."""
-    key = secrets.randbits(62) + 1
+    key = orphan_key()
     conn = get_engine().connect()
     try:
         conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
@@ -47,6 +47,12 @@ def worker_lock() -> Iterator[int]:
             conn.commit()
         finally:
             conn.close()
+
+
+def orphan_key() -> int:
+    """A key no run holds: the attempts stamped with it are reconciled at the next tick (a
+    provider call that got no answer, so the provider may or may not have the message)."""
+    return secrets.randbits(62) + 1
 
 
 def reconcile_in_flight(ctx: AuthContext) -> int:
@@ -81,6 +87,7 @@ def _settle_run(ctx: AuthContext, key: int) -> int:
             settled += _settle(ctx, attempt)
         except SendFailed as exc:  # the provider is unreachable: try at the next tick
             log.warning("reconciliation of %s postponed: %s", attempt.id, exc)
+    announce(ctx.tenant_id, {a.campaign_id for a in attempts})
     return settled
 
 

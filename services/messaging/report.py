@@ -1,6 +1,7 @@
-"""What a campaign's messaging did so far (its page): live counters per channel, and every
-attempt that did not go out with the reason ("non envoyés et pourquoi") — nothing is
-skipped silently."""
+"""What a campaign's messaging did so far (its page): every attempt that did not go out with
+the reason ("non envoyés et pourquoi") — nothing is skipped silently — and the campaign list's
+progress. The counters per channel are the reporting funnel (services/reporting/figures.py,
+`sending_funnel`): one count for the « Envois » page and the reports."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,33 +11,7 @@ from sqlalchemy import func, or_, select
 from services.campaigns.store import load_campaign
 from services.db.tenancy import tenant_session
 from services.identity.access import AuthContext, access_area
-from services.models.interactions import (
-    Direction, FailureClass, Interaction, InteractionStatus as S,
-)
-
-# a status counts for its own stage and every stage before it
-_REACHED = {"sent": (S.SENT, S.DELIVERED, S.READ, S.CLICKED),
-            "delivered": (S.DELIVERED, S.READ, S.CLICKED), "read": (S.READ, S.CLICKED),
-            "clicked": (S.CLICKED,)}
-
-
-@dataclass(frozen=True)
-class ChannelCounters:
-    channel: str
-    total: int = 0
-    waiting: int = 0  # queued or in flight
-    sent: int = 0
-    delivered: int = 0
-    read: int = 0
-    clicked: int = 0
-    failed: int = 0
-    opted_out: int = 0
-    cancelled: int = 0
-
-    @property
-    def progress(self) -> int:
-        """Percent of the attempts settled (sent onwards, failed or cancelled)."""
-        return 100 * (self.total - self.waiting) // self.total if self.total else 0
+from services.models.interactions import Direction, Interaction, InteractionStatus as S
 
 
 @dataclass(frozen=True)
@@ -60,33 +35,6 @@ def settled_attempts(session, campaign_ids: list[int]) -> dict[int, tuple[int, i
                                   Interaction.direction == Direction.OUT.value)
                            .group_by(Interaction.campaign_id)).all()
     return {campaign_id: (settled, total) for campaign_id, total, settled in rows}
-
-
-def sending_counters(ctx: AuthContext, campaign_id: int) -> list[ChannelCounters]:
-    access_area(ctx, "campaigns")
-    with tenant_session(ctx) as s:
-        load_campaign(s, campaign_id)
-        rows = s.execute(select(Interaction.channel, Interaction.status,
-                                Interaction.failure_class, func.count())
-                         .where(Interaction.campaign_id == campaign_id,
-                                Interaction.direction == Direction.OUT.value)
-                         .group_by(Interaction.channel, Interaction.status,
-                                   Interaction.failure_class)).all()
-    tallies: dict[str, dict[str, int]] = {}
-    for channel, status, failure_class, count in rows:
-        t = tallies.setdefault(channel, {})
-        t["total"] = t.get("total", 0) + count
-        if status in (S.QUEUED.value, S.SENDING.value):
-            t["waiting"] = t.get("waiting", 0) + count
-        for stage, statuses in _REACHED.items():
-            if status in {x.value for x in statuses}:
-                t[stage] = t.get(stage, 0) + count
-        if status == S.FAILED.value:
-            t["failed"] = t.get("failed", 0) + count
-        if status == S.CANCELLED.value:
-            key = "opted_out" if failure_class == FailureClass.BLACKLIST.value else "cancelled"
-            t[key] = t.get(key, 0) + count
-    return [ChannelCounters(channel, **t) for channel, t in sorted(tallies.items())]
 
 
 def not_sent(ctx: AuthContext, campaign_id: int, limit: int = 200) -> list[NotSent]:

@@ -24,7 +24,7 @@ from services.identity.system import system_context
 from services.messaging import tracking, whatsapp_events
 from services.messaging.email_events import apply_event
 from services.messaging.opt_out import receive_sms
-from services.messaging.progress import TWILIO_STATUSES, advance
+from services.messaging.progress import TWILIO_STATUSES, advance, announce
 from services.messaging.unsubscribe import is_signed, unsubscribe
 from services.models.interactions import FailureClass, InteractionStatus
 from services.providers.whatsapp import signature_ok
@@ -59,6 +59,8 @@ def apply_twilio_status(tenant_id: int, attempt_id: int, form: dict) -> str:
                       failure_class=FailureClass.PERMANENT.value
                       if status == InteractionStatus.FAILED.value else "",
                       failure_reason=reason if status == InteractionStatus.FAILED.value else "")
+    if row is not None:
+        announce(tenant_id, [row.campaign_id])
     return "unknown" if row is None else row.status
 
 

@@ -12,7 +12,9 @@ Definitions (the tests recompute each one from the raw rows):
 - inbound calls: offered once answered or hung up; wait = queued → answered; SLA = answered
   within the threshold out of offered; abandon = hung up before an answer out of offered;
 - funnel per message channel: sent, delivered, read, clicked (a stage reached is counted
-  whatever came after), failed (status FAILED), opted out (refused for the blacklist);
+  whatever came after), failed (status FAILED), opted out (refused for the blacklist),
+  cancelled otherwise, waiting (queued or in flight) out of the total; the campaign's
+  « Envois » page shows the same funnel over the campaign's whole life (`sending_funnel`);
 - cost: what the wallet was debited, per currency.
 """
 from __future__ import annotations
@@ -40,6 +42,14 @@ class ChannelFunnel:
     clicked: int = 0
     failed: int = 0
     opted_out: int = 0
+    cancelled: int = 0
+    waiting: int = 0  # queued or in flight
+    total: int = 0
+
+    @property
+    def progress(self) -> int:
+        """Percent of the attempts settled (sent onwards, failed or cancelled)."""
+        return 100 * (self.total - self.waiting) // self.total if self.total else 0
 
 
 @dataclass
@@ -150,13 +160,15 @@ def _totals(session, scope: Scope, period: Period, sla: int) -> dict:
             for k, v in row.items()}
 
 
-def _funnel(session, scope: Scope, period: Period) -> list[ChannelFunnel]:
+def _funnel(session, scope: Scope, period: Period | None) -> list[ChannelFunnel]:
+    blacklisted = I.failure_class == FailureClass.BLACKLIST.value
     query = select(
         I.channel,
         _count(I.sent_at.isnot(None)), _count(I.delivered_at.isnot(None)),
         _count(I.read_at.isnot(None)), _count(I.clicked_at.isnot(None)),
-        _count(I.status == S.FAILED.value),
-        _count(I.failure_class == FailureClass.BLACKLIST.value),
+        _count(I.status == S.FAILED.value), _count(blacklisted),
+        _count(and_(I.status == S.CANCELLED.value, not_(blacklisted))),
+        _count(I.status.in_(PENDING)), func.count(),
     ).where(scope.where(period), outbound, I.channel.in_(MESSAGE_CHANNELS)).group_by(I.channel)
     found = {row[0]: ChannelFunnel(*row) for row in session.execute(query)}
     return [found[c] for c in MESSAGE_CHANNELS if c in found]
@@ -193,10 +205,16 @@ def campaign_figures(ctx, campaign_id: int, period_of) -> Figures:
         return figures_of(session, scope, period_of(scope.zone))
 
 
+def sending_funnel(ctx, campaign_id: int) -> list[ChannelFunnel]:
+    """The campaign's messages since it began, per channel (its « Envois » page, live)."""
+    with report_scope(ctx, campaign_id) as (session, scope):
+        return _funnel(session, scope, None)
+
+
 def tenant_figures(ctx, period_of) -> Figures:
     with report_scope(ctx, None) as (session, scope):
         return figures_of(session, scope, period_of(scope.zone))
 
 
 __all__ = ["ChannelFunnel", "Figures", "campaign_figures", "figures_of", "percent",
-           "tenant_figures"]
+           "sending_funnel", "tenant_figures"]

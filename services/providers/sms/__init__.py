@@ -6,6 +6,9 @@ from datetime import datetime
 from typing import Protocol
 
 
+UNKNOWN_FATE = "unknown"  # SmsSendError.code: no answer, the provider may have the message
+
+
 class SmsSendError(RuntimeError):
     """The provider refused or could not be reached; `permanent` says whether a retry helps."""
 

@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import lru_cache
 
+from requests.adapters import HTTPAdapter
 from requests.exceptions import RequestException
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from services.providers.sms import SentSms, SmsSendError
+from services.providers.sms import UNKNOWN_FATE, SentSms, SmsSendError
 from services.settings import get_settings
 
 TIMEOUT_SECONDS = 10
+CONNECTIONS = 64  # kept alive, shared by the sending runs of a worker process
 # Twilio error codes that no retry will change (invalid or unreachable 'To', blocked, opted out)
 _PERMANENT_STATUSES = {400, 401, 403, 404}
 
@@ -22,8 +24,10 @@ class TwilioSmsGateway:
     name = "twilio"
 
     def __init__(self, account_sid: str, auth_token: str, api_base: str = ""):
-        self._client = Client(account_sid, auth_token,
-                              http_client=TwilioHttpClient(timeout=TIMEOUT_SECONDS))
+        http = TwilioHttpClient(timeout=TIMEOUT_SECONDS)
+        for scheme in ("http://", "https://"):
+            http.session.mount(scheme, HTTPAdapter(pool_connections=4, pool_maxsize=CONNECTIONS))
+        self._client = Client(account_sid, auth_token, http_client=http)
         if api_base:
             self._client.api.base_url = api_base.rstrip("/")
 
@@ -39,8 +43,9 @@ class TwilioSmsGateway:
             raise SmsSendError(f"Twilio {exc.status} ({exc.code}) : {exc.msg}",
                                permanent=exc.status in _PERMANENT_STATUSES,
                                code=str(exc.code or exc.status)) from exc
-        except (TwilioException, RequestException, OSError) as exc:
-            raise SmsSendError(f"Twilio injoignable : {exc}", permanent=False) from exc
+        except (TwilioException, RequestException, OSError) as exc:  # no answer: maybe sent
+            raise SmsSendError(f"Twilio injoignable : {exc}", permanent=False,
+                               code=UNKNOWN_FATE) from exc
         return SentSms(message.sid, message.status)
 
     def find(self, to: str, body: str, since: datetime) -> SentSms | None:

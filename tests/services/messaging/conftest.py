@@ -78,12 +78,13 @@ class Twin:
 
     def attempts(self, tenant_id: int) -> dict[int, int]:
         """Messages the twin created per attempt id of this tenant."""
-        counts = httpx.get(f"{self.base}/_sandbox/attempts").json()
+        counts = httpx.get(f"{self.base}/_sandbox/attempts", timeout=60).json()
         prefix = f"{tenant_id}:"
         return {int(k[len(prefix):]): v for k, v in counts.items() if k.startswith(prefix)}
 
     def messages_to(self, phone: str) -> list[dict]:
-        return [m for m in httpx.get(f"{self.base}/_sandbox/messages").json() if m["to"] == phone]
+        return [m for m in httpx.get(f"{self.base}/_sandbox/messages", timeout=60).json()
+                if m["to"] == phone]
 
     def inbound(self, phone: str, body: str, to: str = "BGOTOCALL") -> dict:
         r = httpx.post(f"{self.base}/_sandbox/inbound", data={"From": phone, "To": to,

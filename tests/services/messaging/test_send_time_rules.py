@@ -10,7 +10,7 @@ from services.campaigns.lifecycle import create_campaign, launch_campaign
 from services.campaigns.presets import Cap, set_frequency_cap
 from services.db.tenancy import tenant_session
 from services.messaging.reconcile import worker_lock
-from services.messaging.sending import _load_batch, claim_batch, process, send_due
+from services.messaging.sending import _load_batch, claim_batch, process_batch, send_due
 from services.messaging.sequencer import sequence_campaign, sequence_tenant
 from services.models.campaigns import Campaign
 from services.models.interactions import Interaction
@@ -57,7 +57,8 @@ def test_the_band_is_read_in_the_contact_own_zone_when_asked(sandbox):
         claimed = claim_batch(c.admin, key)
         with tenant_session(c.admin) as s:
             batch = _load_batch(s, c.admin, claimed)
-        assert process(c.admin, claimed[0], batch, morning) == "outside-band"
+        assert process_batch(c.admin, claimed, batch, morning) == {
+            claimed[0].id: "outside-band"}
     row = _by_campaign(c.admin)[c.id]
     assert row.status == "QUEUED" and "hors des plages" in row.failure_reason
     assert sandbox.messages_to(dakar) == []

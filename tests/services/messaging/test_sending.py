@@ -11,7 +11,7 @@ from services.campaigns.lifecycle import resume_campaign
 from services.db.engine import platform_session
 from services.db.tenancy import tenant_session
 from services.messaging.reconcile import reconcile_in_flight, worker_lock
-from services.messaging.sending import Batch, claim_batch, process, send_due, _load_batch
+from services.messaging.sending import Batch, claim_batch, process_batch, send_due, _load_batch
 from services.messaging.sequencer import sequence_tenant
 from services.models.billing import WalletEntry
 from services.models.campaigns import Campaign
@@ -117,7 +117,8 @@ def test_a_dead_run_is_reconciled_at_the_provider_before_any_resend(sandbox):
             batch: Batch = _load_batch(s, ctx, claimed)
         by_phone = {a.address: a for a in claimed}
         sent_then_died = by_phone[c.phones[0]]
-        assert process(ctx, sent_then_died, batch, utcnow()) == "sent"
+        assert process_batch(ctx, [sent_then_died], batch, utcnow()) == {
+            sent_then_died.id: "sent"}
         with tenant_session(ctx) as s:  # ... as if it died before recording the provider id
             s.execute(update(Interaction).where(Interaction.id == sent_then_died.id).values(
                 status="SENDING", claimed_by=key, provider_id="", provider=""))
@@ -137,13 +138,14 @@ def test_a_dead_run_is_reconciled_at_the_provider_before_any_resend(sandbox):
 
 
 def test_the_campaign_report_counts_and_says_why_some_did_not_go_out(sandbox):
-    from services.messaging.report import not_sent, sending_counters
+    from services.messaging.report import not_sent
+    from services.reporting.figures import sending_funnel
 
     c = SmsCampaign(numbers=phones(2) + ["+237671234500"], names=["Mbarga", "", "Eto"])
     sequence_tenant(c.admin)
     record_opt_out(c.tenant.id, c.phones[0], channel="SMS", source="MANUAL")
     assert send_due(c.tenant.id) == {"blacklisted": 1, "personalisation": 1, "failed": 1}
-    [sms] = sending_counters(c.admin, c.id)
+    [sms] = sending_funnel(c.admin, c.id)  # the reports' funnel: one count for both pages
     assert (sms.channel, sms.total, sms.sent, sms.failed, sms.opted_out, sms.progress) == (
         "SMS", 3, 0, 2, 1, 100)
     reasons = {r.address: r.reason for r in not_sent(c.admin, c.id)}
@@ -176,3 +178,22 @@ def test_the_campaign_list_shows_the_sending_progress(sandbox):
     assert [r.progress for r in list_campaigns(c.admin)] == [25]
     send_due(c.tenant.id)
     assert [r.progress for r in list_campaigns(c.admin)] == [100]
+
+
+def test_the_campaign_page_is_told_when_its_attempts_move(sandbox):
+    from services.infra.redis import get_redis
+    from services.live import campaign_topic
+    from services.live.events import STREAM, LiveEvent
+    from services.live.throttle import flush_held
+
+    def told() -> int:
+        return sum(1 for _, fields in get_redis().xrevrange(STREAM, count=2000)
+                   if (e := LiveEvent.from_fields(fields)).kind == "sending"
+                   and campaign_topic(c.tenant.id, c.id) in e.topics
+                   and e.data == {"campaign_id": c.id})
+
+    c = SmsCampaign(count=2)
+    assert told() == 0
+    assert _send_all(c) == {"sent": 2}
+    flush_held()  # the scheduler's tick: what a burst held back
+    assert told() >= 1

@@ -1,6 +1,9 @@
 """Exactly once through crashes: Dramatiq worker processes killed with SIGKILL while they send;
 at the end every attempt reached the Twilio twin once (the twin counts by our attempt id),
-none is lost and none is left in flight."""
+none is lost and none is left in flight.
+
+The suite runs it with 600 attempts; the issue's figure (20,000 attempts, three kills) is the same
+test with BGC_CRASH_ATTEMPTS=20000 (see bench/README or the sending section of README.md)."""
 from __future__ import annotations
 
 import os
@@ -17,8 +20,9 @@ from services.models.interactions import Interaction
 from tests.services.messaging.conftest import SmsCampaign
 from tests.support.waiting import wait_until
 
-CONTACTS = 600
+CONTACTS = int(os.environ.get("BGC_CRASH_ATTEMPTS", "600"))
 KILLS = 3
+PATIENCE = 120 + CONTACTS / 25  # seconds per stage: the machine may be loaded
 
 
 def _start_worker(log_path) -> subprocess.Popen:
@@ -42,7 +46,7 @@ def test_every_attempt_reaches_the_twin_once_through_kill_9(sandbox, tmp_path):
         for k in range(1, KILLS + 1):
             wait_until(lambda: dispatch_tenant(c.tenant.id) is not None and
                        sum(sandbox.attempts(c.tenant.id).values()) >= k * CONTACTS // (KILLS + 1),
-                       timeout=120, what=f"{k}/{KILLS + 1} of the messages sent")
+                       timeout=PATIENCE, what=f"{k}/{KILLS + 1} of the messages sent")
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait(10)
             worker = _start_worker(log)
@@ -52,7 +56,7 @@ def test_every_attempt_reaches_the_twin_once_through_kill_9(sandbox, tmp_path):
             statuses = _statuses(c.admin)
             return not (statuses.keys() & {"QUEUED", "SENDING"}) and statuses
 
-        statuses = wait_until(all_settled, timeout=180, what="every attempt settled")
+        statuses = wait_until(all_settled, timeout=PATIENCE + 60, what="every attempt settled")
     finally:
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(10)
