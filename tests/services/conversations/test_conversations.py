@@ -18,7 +18,7 @@ from services.conversations import (
 from services.db.tenancy import tenant_session
 from services.identity.access import AccessDenied
 from services.messaging.reconcile import worker_lock
-from services.messaging.sending import _load_batch, claim_batch, process, send_due
+from services.messaging.sending import _load_batch, claim_batch, process_batch, send_due
 from services.messaging.sequencer import sequence_tenant
 from services.models.audience import OptOut
 from services.models.conversations import Conversation, ConversationMessage
@@ -234,7 +234,7 @@ def test_the_engine_keeps_a_due_answer_until_the_countrys_hours_open(sandbox, we
         claimed = claim_batch(d.c.admin, key, only=sent.attempt_id)
         with tenant_session(d.c.admin) as s:
             batch = _load_batch(s, d.c.admin, claimed)
-        assert [process(d.c.admin, a, batch, late) for a in claimed] == ["outside-band"]
+        assert list(process_batch(d.c.admin, claimed, batch, late).values()) == ["outside-band"]
     with tenant_session(d.c.admin) as s:
         attempt = s.get(Interaction, sent.attempt_id)
     assert (attempt.status, attempt.next_try_at, attempt.claimed_by) == (

@@ -17,7 +17,7 @@ from services.campaigns.whatsapp_templates import add_template, list_templates, 
 from services.db.tenancy import tenant_session
 from services.messaging.report import sending_counters
 from services.messaging.reconcile import reconcile_in_flight, worker_lock
-from services.messaging.sending import Batch, _load_batch, claim_batch, process, send_due
+from services.messaging.sending import Batch, _load_batch, claim_batch, process_batch, send_due
 from services.messaging.sequencer import sequence_tenant
 from services.conversations import channel_policy, list_conversations, reply, thread
 from services.conversations.replies import ReplyError
@@ -259,7 +259,7 @@ def test_attempts_in_flight_at_a_crash_go_once_news_from_meta_or_not(meta, webho
         sent = claimed[c.phones[0]]  # sent, Meta's news held back for now
         meta.callbacks(False)
         try:
-            assert process(ctx, sent, batch, utcnow()) == "sent"
+            assert process_batch(ctx, [sent], batch, utcnow()) == {sent.id: "sent"}
         finally:
             meta.callbacks(True)
         wamid = _rows(ctx)[c.phones[0]].provider_id
