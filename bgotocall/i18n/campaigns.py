@@ -116,6 +116,8 @@ _T: dict[str, tuple[str, str]] = {
     "campaigns.voice.PREVIEW": ("Preview", "Preview"),
     "campaigns.voice.PROGRESSIVE": ("Progressif", "Progressive"),
     "campaigns.voice.script": ("Script agent", "Agent script"),
+    "campaigns.voice.caller_id": ("Numéro présenté", "Caller ID"),
+    "campaigns.voice.caller_id.default": ("Numéro défini dans Paramètres", "Number set in Settings"),
     "campaigns.sms.sender": ("Expéditeur", "Sender"),
     "campaigns.sms.text": ("Message", "Message"),
     "campaigns.sms.segments": ("segment(s)", "segment(s)"),

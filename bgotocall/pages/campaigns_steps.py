@@ -120,6 +120,12 @@ def step_b() -> rx.Component:
                   rx.segmented_control.item(t("campaigns.voice.PROGRESSIVE"),
                                             value="PROGRESSIVE"),
                   value=S.voice["mode"], on_change=lambda v: slot("voice", "mode", v))),
+              field("campaigns.voice.caller_id", rx.select.root(
+                  rx.select.trigger(data_testid="voice-caller-id"),
+                  rx.select.content(
+                      rx.select.item(t("campaigns.voice.caller_id.default"), value="default"),
+                      rx.foreach(S.number_options, lambda n: rx.select.item(n, value=n))),
+                  value=S.voice["caller_id"], on_change=lambda v: slot("voice", "caller_id", v))),
               field("campaigns.voice.script", rich_text(
                   S.voice["script"], lambda v: slot("voice", "script", v), S.editor_key,
                   "voice-script"), True)),

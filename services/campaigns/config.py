@@ -7,7 +7,8 @@
   "preset": "",                                               # compliance preset applied
   "channels": {
     "voice":    {"enabled", "mode": "PREVIEW"|"PROGRESSIVE", "script",
-                 "busy_retry_minutes": 15|30, "retry_minutes", "max_attempts", "amd"},
+                 "busy_retry_minutes": 15|30, "retry_minutes", "max_attempts", "amd",
+                 "caller_id": one of the tenant's DIDs ("" = Paramètres' choice)},
     "sms":      {"enabled", "sender", "text"},
     "email":    {"enabled", "sender", "subject", "html", "text"},
     "whatsapp": {"enabled", "template_id", "variables": {"1": "Nom"}, "media_url"},
@@ -46,7 +47,8 @@ def default_config(name: str = "") -> dict:
         "contact_local_time": False, "holidays": [], "holiday_country": "", "preset": "",
         "channels": {
             "voice": {"enabled": False, "mode": "PREVIEW", "script": "",
-                      "busy_retry_minutes": 15, "retry_minutes": 60, "max_attempts": 3, "amd": False},
+                      "busy_retry_minutes": 15, "retry_minutes": 60, "max_attempts": 3, "amd": False,
+                      "caller_id": ""},
             "sms": {"enabled": False, "sender": "", "text": ""},
             "email": {"enabled": False, "sender": "", "subject": "", "html": "", "text": ""},
             "whatsapp": {"enabled": False, "template_id": None, "variables": {},

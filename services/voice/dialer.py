@@ -41,6 +41,7 @@ from services.models.audience import ContactRecord
 from services.models.campaigns import Campaign, CampaignAgent, CampaignStatus, FrequencyCap
 from services.models.columns import utcnow
 from services.models.interactions import Channel, Direction, FailureClass, Interaction, InteractionStatus
+from services.voice.phone_numbers import campaign_caller_id
 
 log = logging.getLogger("dialer")
 SLOT = "voice"
@@ -66,6 +67,7 @@ class PlannedCall:
     phone: str
     agent_id: int
     amd: bool
+    caller_id: str = ""          # the DID the customer sees ("" : the tenant's default number)
 
     @property
     def channel_id(self) -> str:
@@ -142,7 +144,8 @@ def next_call(tenant_id: int, agent_id: int, now: datetime | None = None) -> Pla
         if claimed:
             interaction_id, contact_id, phone = claimed
             return PlannedCall(tenant_id, ctx.tenant_slug, interaction_id, campaign.id, campaign.name, contact_id,
-                               phone, agent_id, voice_settings(campaign.config)["amd"])
+                               phone, agent_id, voice_settings(campaign.config)["amd"],
+                               campaign_caller_id(ctx, campaign.id, campaign.config) or "")
     return None
 
 
@@ -288,13 +291,17 @@ def schedule_attempt(tenant_id: int, previous: Interaction, due: datetime, *, ag
 
 # ---- the driver inside the pbx bridge -------------------------------------------------------------
 def originate_fields(call: PlannedCall, endpoint: str) -> dict:
-    """What to originate: agent first, or customer first with AMD (the agent is dialled on HUMAN)."""
+    """What to originate: agent first, or customer first with AMD (the agent is dialled on HUMAN).
+    The campaign's DID goes as CALLER_NUM (the dialplan shows it to the customer), or as the
+    Originate's CallerID when the customer is the first leg."""
     from services.voice.sip import tenant_context
     variables = {"CAMPAIGN": str(call.campaign_id), "INTERACTION": str(call.interaction_id),
                  "AGENT_ID": endpoint.rsplit("-", 1)[-1]}
+    if call.caller_id:
+        variables["CALLER_NUM"] = call.caller_id
     if call.amd:
         return dict(channel=f"PJSIP/{call.phone}@carrier", context=tenant_context(call.tenant_slug, "amd-outbound"),
-                    exten="s", variables=variables, caller_id="")
+                    exten="s", variables=variables, caller_id=f"<{call.caller_id}>" if call.caller_id else "")
     return dict(channel=f"PJSIP/{endpoint}", context=tenant_context(call.tenant_slug, "outbound-agent-first"),
                 exten=call.phone, variables=variables, caller_id=f'"{call.campaign_name[:40]}" <{call.phone}>')
 

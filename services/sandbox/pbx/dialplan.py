@@ -88,10 +88,11 @@ async def outbound_agent_first(channel: Channel, tenant: Tenant) -> None:
     recording = f"{MONITOR_DIR}/out-{channel.uniqueid}.wav"
     channel.step("MixMonitor", recording)
     pbx.recorder.start(channel, recording)
-    channel.step("Set", f"CALLERID(num)={tenant.company_number}")
-    channel.set_caller(tenant.company_number, channel.caller[1])
+    number = channel.variables.get("CALLER_NUM") or tenant.company_number   # the campaign's DID
+    channel.step("Set", f"CALLERID(num)={number}")
+    channel.set_caller(number, channel.caller[1])
     channel.step("Set", f"CALLERID(name)={tenant.company_name}")
-    channel.set_caller(tenant.company_number, tenant.company_name)
+    channel.set_caller(number, tenant.company_name)
     channel.step("Dial", f"PJSIP/{customer}@carrier,{timeout},g")
     status, cause = await dial(channel, pbx.endpoints.get("carrier"), customer, timeout,
                                dial_string=f"{customer}@carrier")
