@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable
 
-from services.billing.prices import price_list
+from services.billing.destinations import minute_price
 from services.billing.wallet import InsufficientBalance, WalletError, debit_wallet, wallet_of
 from services.db.tenancy import tenant_session
 from services.identity.system import system_context
@@ -95,18 +95,20 @@ def outcome_of(facts: CallFacts) -> str:
 
 # ---- applying an outcome to the interaction ---------------------------------------------------------
 def rate(tenant_id: int, interaction: Interaction, seconds: float) -> tuple[int, str]:
-    """Debit the call per started minute; (amount, currency), (0, "") when nothing could be taken."""
+    """Debit the call per started minute at its destination's price (services/billing/destinations.py);
+    (amount, currency), (0, "") when nothing could be taken."""
     minutes = max(1, int(-(-seconds // 60)))
     wallet = wallet_of(tenant_id)
     if wallet is None:
         return 0, ""
-    amount = price_list(wallet.currency).get("voice_minute", 0) * minutes
+    unit, destination = minute_price(wallet.currency, interaction.address)
+    amount = unit * minutes
     if amount <= 0:
         return 0, wallet.currency
     try:
         debit_wallet(tenant_id, amount, kind="voice_minute", quantity=minutes,
                      reference=f"call-{tenant_id}-{interaction.id}",
-                     description=f"Appel {interaction.address} ({minutes} min)")
+                     description=f"Appel {interaction.address}, {destination.label} ({minutes} min)")
     except (InsufficientBalance, WalletError) as error:
         log.warning("call %s not rated: %s", interaction.id, error)
         return 0, wallet.currency
