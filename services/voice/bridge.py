@@ -196,6 +196,13 @@ class Bridge:
             await gw.action("Command", as_list=False, Command="dialplan reload")
         elif kind in ("agent_pause", "agent_ready"):
             await self._availability(args["endpoint"], kind == "agent_pause", args.get("reason", ""))
+        elif kind == "preview_call":           # « Appeler », checked by services/voice/preview.py
+            try:
+                await self.dialer.place(int(args["tenant_id"]), int(args["interaction_id"]))
+            except LookupError as error:
+                raise PbxError(str(error)) from error
+        elif kind == "preview_withdrawn":
+            self.dialer.withdrawn(int(args["tenant_id"]), int(args["interaction_id"]))
         elif kind == "disable_endpoint":
             await self._disable(args["endpoint"], args.get("tenant_slug"))
         else:

@@ -7,7 +7,8 @@ twice (two bridges, a retried tick, a restart) never dials a contact twice for t
 An agent has at most one call in progress (a Redis key held from the Originate to the end of the call).
 
 Process, for one ready agent (`next_call`):
-1. the agent's LIVE campaigns whose voice slot is enabled in PROGRESSIVE mode, inside their time bands;
+1. the agent's LIVE campaigns whose voice slot is enabled in PROGRESSIVE or PREVIEW mode, inside their
+   time bands (PREDICTIVE campaigns are dialled customer first by services/voice/predictive.py);
 2. the Smart Wallet must cover a minute of call, else the campaign is paused with the reason;
 3. the oldest due attempt (a retry or a callback, `next_try_at` passed, for anyone or for this agent)
    is claimed; otherwise the next contact of the campaign's lists never touched by its voice slot;
@@ -15,7 +16,9 @@ Process, for one ready agent (`next_call`):
    the tenant's frequency caps or outside its own local hours is written QUEUED for later;
 4. the caller (the bridge, `Dialer`) originates AGENT FIRST into t-<slug>-outbound-agent-first, or
    customer first into t-<slug>-amd-outbound when the campaign asks for answering-machine detection;
-   the call's Uniqueid (Originate ChannelId) names the interaction: bgc-call-<tenant>-<interaction>.
+   the call's Uniqueid (Originate ChannelId) names the interaction: bgc-call-<tenant>-<interaction>;
+   in PREVIEW mode the attempt is offered to the agent instead (services/voice/preview.py) and
+   originated the same way only when they click « Appeler ».
 What the PBX then says is read by services/voice/call_outcomes.py.
 """
 from __future__ import annotations
@@ -68,6 +71,7 @@ class PlannedCall:
     agent_id: int
     amd: bool
     caller_id: str = ""          # the DID the customer sees ("" : the tenant's default number)
+    preview: bool = False        # offered to the agent first (« Appeler » / « Passer »)
 
     @property
     def channel_id(self) -> str:
@@ -95,12 +99,16 @@ def dialled_agents(tenant_id: int) -> set[int]:
         rows = session.execute(
             select(CampaignAgent.user_id, Campaign.config).join(Campaign, CampaignAgent.campaign_id == Campaign.id)
             .where(CampaignAgent.pending_removal.is_(False), Campaign.status == CampaignStatus.LIVE.value)).all()
-    return {user_id for user_id, config in rows if _progressive(config)}
+    return {user_id for user_id, config in rows if dial_mode(config) in AGENT_MODES}
 
 
-def _progressive(config: dict) -> bool:
+AGENT_MODES = ("PROGRESSIVE", "PREVIEW")     # a call per ready agent, dialled agent first
+
+
+def dial_mode(config: dict) -> str:
+    """The voice slot's dialling mode, "" when the slot is off."""
     voice = config.get("channels", {}).get("voice", {})
-    return bool(voice.get("enabled")) and voice.get("mode") == "PROGRESSIVE"
+    return str(voice.get("mode") or "") if voice.get("enabled") else ""
 
 
 # ---- one agent, one call ----------------------------------------------------------------------------
@@ -135,7 +143,7 @@ def next_call(tenant_id: int, agent_id: int, now: datetime | None = None) -> Pla
             .where(CampaignAgent.user_id == agent_id, CampaignAgent.pending_removal.is_(False),
                    Campaign.status == CampaignStatus.LIVE.value).order_by(Campaign.id)).scalars().all()
     for campaign in campaigns:
-        if not _progressive(campaign.config) or not is_open(bands_from_config(campaign.config), now):
+        if dial_mode(campaign.config) not in AGENT_MODES or not is_open(bands_from_config(campaign.config), now):
             continue
         if not wallet_covers_a_minute(tenant_id):
             stop_for_wallet(tenant_id, campaign.id)
@@ -145,7 +153,8 @@ def next_call(tenant_id: int, agent_id: int, now: datetime | None = None) -> Pla
             interaction_id, contact_id, phone = claimed
             return PlannedCall(tenant_id, ctx.tenant_slug, interaction_id, campaign.id, campaign.name, contact_id,
                                phone, agent_id, voice_settings(campaign.config)["amd"],
-                               campaign_caller_id(ctx, campaign.id, campaign.config) or "")
+                               campaign_caller_id(ctx, campaign.id, campaign.config) or "",
+                               preview=dial_mode(campaign.config) == "PREVIEW")
     return None
 
 
@@ -314,6 +323,7 @@ class Dialer:
         self.gateway, self.tracker, self.tick = gateway, tracker, tick
         self.ready: dict[str, tuple[int, int]] = {}     # endpoint -> (tenant, user) while READY
         self._staffed: dict[int, tuple[float, set[int]]] = {}   # tenant -> (read at, dialled agents)
+        self.offered: dict[str, tuple[PlannedCall, str]] = {}   # channel id -> (preview call, endpoint)
         self._stop = asyncio.Event()
 
     def agent_state(self, endpoint: str, owner: tuple[int, int], ready: bool) -> None:
@@ -348,6 +358,14 @@ class Dialer:
                 await asyncio.to_thread(self.tracker.give_back, call)
             return
         get_redis().set(ACTIVE_CALL.format(tenant_id=tenant_id, user_id=user_id), call.interaction_id, ex=ACTIVE_TTL)
+        if call.preview:                     # the agent decides: « Appeler » comes back as `place`
+            from services.voice.preview import offer
+            self.offered[call.channel_id] = (call, endpoint)
+            await asyncio.to_thread(offer, call)
+            return
+        await self._originate(call, endpoint)
+
+    async def _originate(self, call: PlannedCall, endpoint: str) -> None:
         self.tracker.expect(call, endpoint)
         fields = originate_fields(call, endpoint)
         try:
@@ -357,13 +375,28 @@ class Dialer:
         except Exception as error:           # refused by the PBX: the attempt is given back, due at once
             log.warning("originate for %s refused: %s", endpoint, error)
             await asyncio.to_thread(self.tracker.give_back, call)
-            release_agent(tenant_id, user_id)
+            release_agent(call.tenant_id, call.agent_id)
+
+    async def place(self, tenant_id: int, interaction_id: int) -> None:
+        """« Appeler » on an offered preview (checked by services/voice/preview.py): originate it now."""
+        found = self.offered.pop(CHANNEL_ID.format(tenant_id=tenant_id, interaction_id=interaction_id), None)
+        if found is None:
+            raise LookupError("Cette fiche n'est plus proposée : rechargez le bandeau.")
+        await self._originate(*found)
+
+    def withdrawn(self, tenant_id: int, interaction_id: int) -> None:
+        """« Passer » (or a refused « Appeler »): the offer is gone and the agent is free for the next one."""
+        found = self.offered.pop(CHANNEL_ID.format(tenant_id=tenant_id, interaction_id=interaction_id), None)
+        if found is not None:
+            call, endpoint = found
+            self.agent_state(endpoint, (call.tenant_id, call.agent_id), endpoint in self.ready)
 
     async def _forget_lost_call(self, tenant_id: int, user_id: int) -> bool:
         """A ready agent held for a call this bridge does not follow (it restarted meanwhile): that call is
         over. Its attempt is closed as interrupted, the agent freed and held again for the next one."""
         lost = held_call(tenant_id, user_id)
-        if lost is None or CHANNEL_ID.format(tenant_id=tenant_id, interaction_id=lost) in self.tracker.calls:
+        channel_id = CHANNEL_ID.format(tenant_id=tenant_id, interaction_id=lost)
+        if lost is None or channel_id in self.tracker.calls or channel_id in self.offered:
             return False
         await asyncio.to_thread(self.tracker.interrupted, tenant_id, lost)
         release_agent(tenant_id, user_id)
