@@ -117,6 +117,8 @@ _T: dict[str, tuple[str, str]] = {
     "campaigns.voice.PROGRESSIVE": ("Progressif", "Progressive"),
     "campaigns.voice.script": ("Script agent", "Agent script"),
     "campaigns.voice.caller_id": ("Numéro présenté", "Caller ID"),
+    "campaigns.voice.record": ("Enregistrer les appels (écoute réservée aux superviseurs et administrateurs)",
+                               "Record the calls (supervisors and admins only may listen)"),
     "campaigns.voice.caller_id.default": ("Numéro défini dans Paramètres", "Number set in Settings"),
     "campaigns.sms.sender": ("Expéditeur", "Sender"),
     "campaigns.sms.text": ("Message", "Message"),

@@ -126,6 +126,9 @@ def step_b() -> rx.Component:
                       rx.select.item(t("campaigns.voice.caller_id.default"), value="default"),
                       rx.foreach(S.number_options, lambda n: rx.select.item(n, value=n))),
                   value=S.voice["caller_id"], on_change=lambda v: slot("voice", "caller_id", v))),
+              rx.checkbox(t("campaigns.voice.record"), checked=S.voice["record"] == "True",
+                          on_change=lambda v: slot("voice", "record", v),
+                          data_testid="voice-record"),
               field("campaigns.voice.script", rich_text(
                   S.voice["script"], lambda v: slot("voice", "script", v), S.editor_key,
                   "voice-script"), True)),

@@ -64,7 +64,8 @@ def widget_values(config: dict) -> dict:
         "holiday_country": c["holiday_country"] or "none", "preset": c["preset"],
         "enabled": {k: bool(ch[k]["enabled"]) for k in ch},
         "voice": {"mode": ch["voice"]["mode"], "script": ch["voice"]["script"],
-                  "caller_id": ch["voice"].get("caller_id") or DEFAULT_CALLER_ID},
+                  "caller_id": ch["voice"].get("caller_id") or DEFAULT_CALLER_ID,
+                  "record": "True" if ch["voice"].get("record") else "False"},
         "sms": {"sender": ch["sms"]["sender"], "text": ch["sms"]["text"]},
         "email": {k: ch["email"][k] for k in ("sender", "subject", "html", "text")},
         "whatsapp": {"template_id": str(ch["whatsapp"]["template_id"] or ""),
@@ -95,7 +96,7 @@ def document_of(s) -> dict:
         "channels": {
             "voice": {"enabled": enabled.get("voice", False), **s.voice,
                       "caller_id": "" if s.voice.get("caller_id", "") == DEFAULT_CALLER_ID
-                      else s.voice.get("caller_id", "")},
+                      else s.voice.get("caller_id", ""), "record": s.voice.get("record", "") == "True"},
             "sms": {"enabled": enabled.get("sms", False), **s.sms},
             "email": {"enabled": enabled.get("email", False), **s.email},
             "whatsapp": {"enabled": enabled.get("whatsapp", False),

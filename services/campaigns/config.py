@@ -8,7 +8,7 @@
   "channels": {
     "voice":    {"enabled", "mode": "PREVIEW"|"PROGRESSIVE", "script",
                  "busy_retry_minutes": 15|30, "retry_minutes", "max_attempts", "amd",
-                 "caller_id": one of the tenant's DIDs ("" = Paramètres' choice)},
+                 "caller_id": one of the tenant's DIDs ("" = Paramètres' choice), "record": bool},
     "sms":      {"enabled", "sender", "text"},
     "email":    {"enabled", "sender", "subject", "html", "text"},
     "whatsapp": {"enabled", "template_id", "variables": {"1": "Nom"}, "media_url"},
@@ -48,7 +48,7 @@ def default_config(name: str = "") -> dict:
         "channels": {
             "voice": {"enabled": False, "mode": "PREVIEW", "script": "",
                       "busy_retry_minutes": 15, "retry_minutes": 60, "max_attempts": 3, "amd": False,
-                      "caller_id": ""},
+                      "caller_id": "", "record": False},
             "sms": {"enabled": False, "sender": "", "text": ""},
             "email": {"enabled": False, "sender": "", "subject": "", "html": "", "text": ""},
             "whatsapp": {"enabled": False, "template_id": None, "variables": {},

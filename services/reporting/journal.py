@@ -126,6 +126,9 @@ def columns_of(scope: Scope) -> list[Column]:
         Column("devise", "Devise", I.cost_currency, typed_in=False),
         Column("commentaire", "Commentaire",
                func.coalesce(I.form_answers[COMMENT_KEY].astext, "")),
+        Column("enregistrement", "Enregistrement (s)",
+               case((I.recording_url != "", cast(I.recording_seconds, String)), else_=literal("")),
+               typed_in=False),
     ]
     answers = [Column(FORM_PREFIX + key, label,
                       func.coalesce(I.form_answers[key].astext, ""))
@@ -134,7 +137,7 @@ def columns_of(scope: Scope) -> list[Column]:
 
 
 JOURNAL_KEYS = ("date", "canal", "contact", "coordonnees", "agent", "statut", "resultat",
-                "qualification", "duree", "motif")
+                "qualification", "duree", "motif", "enregistrement")
 
 
 def chosen(scope: Scope, keys) -> list[Column]:

@@ -32,6 +32,7 @@ from services.live import publish, user_topic
 from services.models.campaigns import Campaign
 from services.models.columns import utcnow
 from services.models.interactions import FailureClass, Interaction, InteractionStatus
+from services.voice.recordings import keep
 from services.voice.dialer import PlannedCall, release_agent, schedule_attempt, voice_settings
 
 log = logging.getLogger("call-outcomes")
@@ -304,6 +305,7 @@ class CallTracker:
         call, outcome = facts.call, outcome_of(facts)
         log.info("call %s over: %s (%s)", call.channel_id, outcome, facts)
         await asyncio.to_thread(settle, call.tenant_id, call.interaction_id, outcome, facts.answered_at)
+        await asyncio.to_thread(keep, call.tenant_id, call.interaction_id, call.channel_id, outcome == ANSWERED)
         release_agent(call.tenant_id, call.agent_id)
         self.calls.pop(call.channel_id, None)
         if facts.rang or outcome == ANSWERED:

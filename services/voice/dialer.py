@@ -72,6 +72,7 @@ class PlannedCall:
     amd: bool
     caller_id: str = ""          # the DID the customer sees ("" : the tenant's default number)
     preview: bool = False        # offered to the agent first (« Appeler » / « Passer »)
+    record: bool = False         # MixMonitor (services/voice/recordings.py)
 
     @property
     def channel_id(self) -> str:
@@ -90,7 +91,8 @@ def voice_settings(config: dict) -> dict:
     voice = config.get("channels", {}).get("voice", {})
     return {"busy_retry_minutes": int(voice.get("busy_retry_minutes") or 15),
             "retry_minutes": int(voice.get("retry_minutes") or 60),
-            "max_attempts": max(1, int(voice.get("max_attempts") or 3)), "amd": bool(voice.get("amd"))}
+            "max_attempts": max(1, int(voice.get("max_attempts") or 3)), "amd": bool(voice.get("amd")),
+            "record": bool(voice.get("record"))}
 
 
 def dialled_agents(tenant_id: int) -> set[int]:
@@ -154,7 +156,8 @@ def next_call(tenant_id: int, agent_id: int, now: datetime | None = None) -> Pla
             return PlannedCall(tenant_id, ctx.tenant_slug, interaction_id, campaign.id, campaign.name, contact_id,
                                phone, agent_id, voice_settings(campaign.config)["amd"],
                                campaign_caller_id(ctx, campaign.id, campaign.config) or "",
-                               preview=dial_mode(campaign.config) == "PREVIEW")
+                               preview=dial_mode(campaign.config) == "PREVIEW",
+                               record=voice_settings(campaign.config)["record"])
     return None
 
 
@@ -305,7 +308,7 @@ def originate_fields(call: PlannedCall, endpoint: str) -> dict:
     Originate's CallerID when the customer is the first leg."""
     from services.voice.sip import tenant_context
     variables = {"CAMPAIGN": str(call.campaign_id), "INTERACTION": str(call.interaction_id),
-                 "AGENT_ID": endpoint.rsplit("-", 1)[-1]}
+                 "AGENT_ID": endpoint.rsplit("-", 1)[-1], "RECORD": "1" if call.record else "0"}
     if call.caller_id:
         variables["CALLER_NUM"] = call.caller_id
     if call.amd:

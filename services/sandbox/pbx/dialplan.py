@@ -86,8 +86,9 @@ async def outbound_agent_first(channel: Channel, tenant: Tenant) -> None:
     timeout = int(channel.variables.get("DIAL_TIMEOUT") or 30)
     channel.newexten("NoOp", f"Agent {agent} up, dialing customer {customer} campaign {campaign}", priority=1)
     recording = f"{MONITOR_DIR}/out-{channel.uniqueid}.wav"
-    channel.step("MixMonitor", recording)
-    pbx.recorder.start(channel, recording)
+    if channel.variables.get("RECORD") != "0":         # the campaign does not record: RECORD=0
+        channel.step("MixMonitor", recording)
+        pbx.recorder.start(channel, recording)
     number = channel.variables.get("CALLER_NUM") or tenant.company_number   # the campaign's DID
     channel.step("Set", f"CALLERID(num)={number}")
     channel.set_caller(number, channel.caller[1])
