@@ -115,6 +115,7 @@ _T: dict[str, tuple[str, str]] = {
     "campaigns.voice.mode": ("Mode de numérotation", "Dialling mode"),
     "campaigns.voice.PREVIEW": ("Preview", "Preview"),
     "campaigns.voice.PROGRESSIVE": ("Progressif", "Progressive"),
+    "campaigns.voice.PREDICTIVE": ("Prédictif (abandons ≤ 3 %)", "Predictive (abandons ≤ 3 %)"),
     "campaigns.voice.script": ("Script agent", "Agent script"),
     "campaigns.voice.caller_id": ("Numéro présenté", "Caller ID"),
     "campaigns.voice.record": ("Enregistrer les appels (écoute réservée aux superviseurs et administrateurs)",

@@ -119,6 +119,7 @@ def step_b() -> rx.Component:
                   rx.segmented_control.item(t("campaigns.voice.PREVIEW"), value="PREVIEW"),
                   rx.segmented_control.item(t("campaigns.voice.PROGRESSIVE"),
                                             value="PROGRESSIVE"),
+                  rx.segmented_control.item(t("campaigns.voice.PREDICTIVE"), value="PREDICTIVE"),
                   value=S.voice["mode"], on_change=lambda v: slot("voice", "mode", v))),
               field("campaigns.voice.caller_id", rx.select.root(
                   rx.select.trigger(data_testid="voice-caller-id"),

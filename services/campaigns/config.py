@@ -6,7 +6,7 @@
   "contact_local_time": bool, "holidays": ["2026-12-25"], "holiday_country": "CM",
   "preset": "",                                               # compliance preset applied
   "channels": {
-    "voice":    {"enabled", "mode": "PREVIEW"|"PROGRESSIVE", "script",
+    "voice":    {"enabled", "mode": "PREVIEW"|"PROGRESSIVE"|"PREDICTIVE", "script",
                  "busy_retry_minutes": 15|30, "retry_minutes", "max_attempts", "amd",
                  "caller_id": one of the tenant's DIDs ("" = Paramètres' choice), "record": bool},
     "sms":      {"enabled", "sender", "text"},
@@ -28,7 +28,7 @@ import nh3
 
 CHANNELS = ("voice", "sms", "email", "whatsapp")
 CHANNEL_LABELS = {"voice": "Voix", "sms": "SMS", "email": "Email", "whatsapp": "WhatsApp"}
-DIAL_MODES = ("PREVIEW", "PROGRESSIVE")
+DIAL_MODES = ("PREVIEW", "PROGRESSIVE", "PREDICTIVE")
 CODE_ACTIONS = ("", "email", "sms", "whatsapp", "callback", "blacklist")
 ACTION_LABELS = {"": "Aucune", "email": "Envoyer un email", "sms": "Envoyer un SMS",
                  "whatsapp": "Envoyer un modèle WhatsApp", "callback": "Planifier un rappel",

@@ -58,7 +58,7 @@ class Bridge:
         self._done = asyncio.Event()
         self.applied = 0                             # events turned into a state (bench)
         self._joining: asyncio.Future | None = None
-        self.calls = CallTracker(self._call_over)    # the dialer's calls: outcomes, screen pop
+        self.calls = CallTracker(self._call_over, owner=self.owner)   # the dialer's calls: outcomes, screen pop
         self.dialer = Dialer(self.gateway, self.calls)
         self.gateway.on_raw(self.calls.on_ami)
         self.auto_ready: set[str] = set()            # an unanswered call ends: no post-call work

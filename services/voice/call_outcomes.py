@@ -5,7 +5,8 @@ it, the customer leg it dials carries it as Linkedid. The signals, in the order 
 - Newstate Ringing of the agent's channel -> the screen pop (RINGING, ringing_at);
 - Newstate Up of the other leg of the call (the customer in agent-first, the agent after AMD) -> ANSWERED;
 - UserEvent CallResult (DialStatus, HangupCause) at the end of t-<slug>-outbound-agent-first, or
-  UserEvent AMDResult (Status MACHINE/HUMAN) in t-<slug>-amd-outbound;
+  UserEvent AMDResult (Status MACHINE/HUMAN) in t-<slug>-amd-outbound, or UserEvent PredictiveResult
+  (no agent within the wait: an abandon) in t-<slug>-predictive, where AgentCalled names the agent;
 - OriginateResponse Failure (Reason 0/3, by ActionID) when the first leg never answered;
 - Hangup of the call's own channel (Cause) -> the call is over: it is settled once.
 
@@ -19,6 +20,7 @@ contact is due again at once.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -38,13 +40,14 @@ from services.voice.dialer import PlannedCall, release_agent, schedule_attempt, 
 log = logging.getLogger("call-outcomes")
 I = InteractionStatus
 
-ANSWERED, BUSY, INVALID, NO_ANSWER, CONGESTION, MACHINE, AGENT_UNREACHABLE = (
-    "answered", "busy", "invalid", "no-answer", "congestion", "machine", "agent-unreachable")
+ANSWERED, BUSY, INVALID, NO_ANSWER, CONGESTION, MACHINE, AGENT_UNREACHABLE, ABANDONED = (
+    "answered", "busy", "invalid", "no-answer", "congestion", "machine", "agent-unreachable", "abandoned")
 TELECOM_ERROR = "Erreur Télécom"
 INTERRUPTED_REASON = "Appel interrompu : le suivi de l'appel a été perdu (redémarrage)."
 AWAY = "Appel non décroché"              # the pause reason of an agent whose phone did not answer
 OUTCOME_LABELS = {ANSWERED: "Répondu", BUSY: "Occupé", INVALID: TELECOM_ERROR, NO_ANSWER: "Pas de réponse",
-                  CONGESTION: "Réseau saturé", MACHINE: "Répondeur", AGENT_UNREACHABLE: "Agent injoignable"}
+                  CONGESTION: "Réseau saturé", MACHINE: "Répondeur", AGENT_UNREACHABLE: "Agent injoignable",
+                  ABANDONED: "Abandon : aucun agent libre"}
 INVALID_CAUSES = {1, 3, 22, 28}          # unallocated number, no route, number changed, invalid format
 CONGESTION_CAUSES = {34, 38, 41, 42, 44}
 NO_ANSWER_CAUSES = {0, 18, 19, 21}
@@ -60,6 +63,7 @@ class CallFacts:
     dial_status: str = ""         # CallResult DialStatus
     result_cause: int | None = None
     amd: str = ""                 # AMDResult Status
+    abandoned: bool = False       # PredictiveResult: the customer answered, no agent came
     hangup_cause: int | None = None
     originate_failed: bool = False
     settled: bool = field(default=False)
@@ -78,13 +82,15 @@ def outcome_of(facts: CallFacts) -> str:
         return ANSWERED
     if facts.amd == "MACHINE":
         return MACHINE
+    if facts.abandoned:
+        return ABANDONED
     status, cause = facts.dial_status, facts.result_cause
     if not status:                       # no CallResult: the first leg never got to the dial
-        if not facts.call.amd:
+        if not facts.call.customer_first:
             return AGENT_UNREACHABLE
         cause = facts.hangup_cause       # customer first: the customer's own hang-up cause says it
-        if facts.amd == "HUMAN" or cause == 16:
-            return AGENT_UNREACHABLE
+        if facts.amd == "HUMAN" or cause == 16:     # answered, then no agent took the customer
+            return ABANDONED if facts.call.predictive else AGENT_UNREACHABLE
     if status == "BUSY" or cause == 17:
         return BUSY
     if cause in INVALID_CAUSES:
@@ -178,6 +184,16 @@ def mark(tenant_id: int, interaction_id: int, status: InteractionStatus, at: dat
         session.commit()
 
 
+def assign_agent(tenant_id: int, interaction_id: int, agent_id: int) -> None:
+    """A predictive call's agent, once the queue rings them."""
+    with tenant_session(system_context(tenant_id)) as session:
+        row = session.get(Interaction, interaction_id, with_for_update=True)
+        if row is not None and row.status in (I.SENDING.value, I.RINGING.value):
+            row.agent_id, row.updated_at = agent_id, utcnow()
+            session.add(row)
+            session.commit()
+
+
 def give_back(call: PlannedCall) -> None:
     """An attempt that was never dialled (the PBX refused the Originate): due again at once."""
     with tenant_session(system_context(call.tenant_id)) as session:
@@ -211,9 +227,10 @@ class CallTracker:
     `on_over(endpoint, outcome)` tells the bridge when an agent's call is over."""
 
     def __init__(self, on_over: Callable[[str, str], None] = lambda endpoint, outcome: None,
-                 failure_grace: float = 1.0) -> None:
+                 failure_grace: float = 1.0,
+                 owner: Callable[[str], tuple[int, int] | None] = lambda endpoint: None) -> None:
         self.calls: dict[str, CallFacts] = {}
-        self.on_over, self.failure_grace = on_over, failure_grace
+        self.on_over, self.failure_grace, self.owner = on_over, failure_grace, owner
         self._work: asyncio.Queue = asyncio.Queue()
 
     def expect(self, call: PlannedCall, endpoint: str) -> None:
@@ -247,10 +264,14 @@ class CallTracker:
                 facts.originate_failed = True
                 asyncio.get_running_loop().call_later(self.failure_grace, self._finish, facts)
             return
-        if kind not in ("Newstate", "UserEvent", "Hangup"):
+        if kind not in ("Newstate", "UserEvent", "Hangup", "AgentCalled"):
             return
         facts, own = self._find(message)
         if facts is None or facts.settled:
+            return
+        if kind == "AgentCalled":             # predictive: the queue rings this agent for our customer
+            if own and facts.call.predictive and facts.answered_at is None:
+                self._agent_called(facts, message.get("Interface", "").removeprefix("PJSIP/"))
             return
         if kind == "Newstate":
             state, channel = message.get("ChannelStateDesc"), message.get("Channel", "")
@@ -266,9 +287,19 @@ class CallTracker:
                 facts.result_cause = _int(message.get("HangupCause"))
             elif message.get("UserEvent") == "AMDResult":
                 facts.amd = message.get("Status", "")
+            elif message.get("UserEvent") == "PredictiveResult":
+                facts.abandoned = True
         elif kind == "Hangup" and own:
             facts.hangup_cause = _int(message.get("Cause"))
             self._finish(facts)
+
+    def _agent_called(self, facts: CallFacts, endpoint: str) -> None:
+        owner = self.owner(endpoint)
+        if owner is None or owner[0] != facts.call.tenant_id:
+            return
+        facts.endpoint, facts.rang = endpoint, False
+        facts.call = dataclasses.replace(facts.call, agent_id=owner[1])
+        self._queue(self._assigned, facts)
 
     def _finish(self, facts: CallFacts) -> None:
         if facts.settled:
@@ -295,6 +326,10 @@ class CallTracker:
         pop = await asyncio.to_thread(screen_pop, call.tenant_id, call.interaction_id)
         publish(user_topic(call.tenant_id, call.agent_id), "call", phase="ringing", **pop)
 
+    async def _assigned(self, facts: CallFacts) -> None:
+        call = facts.call
+        await asyncio.to_thread(assign_agent, call.tenant_id, call.interaction_id, call.agent_id)
+
     async def _answered(self, facts: CallFacts) -> None:
         call = facts.call
         await asyncio.to_thread(mark, call.tenant_id, call.interaction_id, I.ANSWERED, facts.answered_at)
@@ -306,7 +341,8 @@ class CallTracker:
         log.info("call %s over: %s (%s)", call.channel_id, outcome, facts)
         await asyncio.to_thread(settle, call.tenant_id, call.interaction_id, outcome, facts.answered_at)
         await asyncio.to_thread(keep, call.tenant_id, call.interaction_id, call.channel_id, outcome == ANSWERED)
-        release_agent(call.tenant_id, call.agent_id)
+        if not call.predictive:          # a predictive call never held its agent
+            release_agent(call.tenant_id, call.agent_id)
         self.calls.pop(call.channel_id, None)
         if facts.rang or outcome == ANSWERED:
             publish(user_topic(call.tenant_id, call.agent_id), "call", phase="ended",

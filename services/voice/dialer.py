@@ -50,6 +50,7 @@ log = logging.getLogger("dialer")
 SLOT = "voice"
 ACTIVE_CALL = "bgc:dialer:call:{tenant_id}:{user_id}"     # the agent's call in progress (interaction id)
 ACTIVE_TTL = 4 * 3600
+QUEUE_WAIT = 2           # seconds a predictive call waits for an agent before it is an abandon (French rule)
 CHANNEL_ID = "bgc-call-{tenant_id}-{interaction_id}"
 LOW_WALLET = "Solde du Smart Wallet insuffisant pour appeler : rechargez pour reprendre la campagne."
 BLACKLISTED = "Contact en liste noire : jamais appelé."
@@ -73,6 +74,11 @@ class PlannedCall:
     caller_id: str = ""          # the DID the customer sees ("" : the tenant's default number)
     preview: bool = False        # offered to the agent first (« Appeler » / « Passer »)
     record: bool = False         # MixMonitor (services/voice/recordings.py)
+    predictive: bool = False     # customer first into the campaign's queue (agent_id 0 until connected)
+
+    @property
+    def customer_first(self) -> bool:
+        return self.amd or self.predictive
 
     @property
     def channel_id(self) -> str:
@@ -311,6 +317,12 @@ def originate_fields(call: PlannedCall, endpoint: str) -> dict:
                  "AGENT_ID": endpoint.rsplit("-", 1)[-1], "RECORD": "1" if call.record else "0"}
     if call.caller_id:
         variables["CALLER_NUM"] = call.caller_id
+    if call.predictive:
+        from services.voice.sip import campaign_queue
+        variables.update(QUEUE=campaign_queue(call.tenant_slug, call.campaign_id), QUEUE_WAIT=str(QUEUE_WAIT))
+        variables.pop("AGENT_ID")
+        return dict(channel=f"PJSIP/{call.phone}@carrier", context=tenant_context(call.tenant_slug, "predictive"),
+                    exten="s", variables=variables, caller_id=f"<{call.caller_id}>" if call.caller_id else "")
     if call.amd:
         return dict(channel=f"PJSIP/{call.phone}@carrier", context=tenant_context(call.tenant_slug, "amd-outbound"),
                     exten="s", variables=variables, caller_id=f"<{call.caller_id}>" if call.caller_id else "")
@@ -328,11 +340,14 @@ class Dialer:
         self._staffed: dict[int, tuple[float, set[int]]] = {}   # tenant -> (read at, dialled agents)
         self.offered: dict[str, tuple[PlannedCall, str]] = {}   # channel id -> (preview call, endpoint)
         self._stop = asyncio.Event()
+        from services.voice.predictive import PredictivePacer
+        self.pacer = PredictivePacer(self)
 
     def agent_state(self, endpoint: str, owner: tuple[int, int], ready: bool) -> None:
         if ready:
             self.ready[endpoint] = owner
             asyncio.ensure_future(self.dial_for(endpoint, owner))
+            asyncio.ensure_future(self._pace(owner[0]))
         else:
             self.ready.pop(endpoint, None)
 
@@ -414,6 +429,15 @@ class Dialer:
             for endpoint, owner in list(self.ready.items()):
                 if not agent_busy(*owner):
                     await self.dial_for(endpoint, owner)
+            for tenant_id in sorted({tenant for tenant, _ in self.ready.values()}):
+                await self._pace(tenant_id)
+
+    async def _pace(self, tenant_id: int) -> None:
+        """The tenant's predictive campaigns (services/voice/predictive.py)."""
+        try:
+            await self.pacer.pace(tenant_id)
+        except Exception:
+            log.exception("predictive pacing of tenant %s", tenant_id)
 
     def stop(self) -> None:
         self._stop.set()

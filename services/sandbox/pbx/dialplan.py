@@ -125,6 +125,25 @@ async def amd_outbound(channel: Channel, tenant: Tenant) -> None:
     await hangup(channel, cause)
 
 
+async def predictive(channel: Channel, tenant: Tenant) -> None:
+    """Customer first into the campaign's queue: no agent within QUEUE_WAIT seconds is an abandon."""
+    channel.newexten("NoOp", f"Customer answered, campaign {channel.variables.get('CAMPAIGN', '')}", priority=1)
+    if channel.variables.get("RECORD") == "1":
+        recording = f"{MONITOR_DIR}/out-{channel.uniqueid}.wav"
+        channel.step("MixMonitor", recording)
+        channel.pbx.recorder.start(channel, recording)
+    wait = float(channel.variables.get("QUEUE_WAIT") or 2)
+    queue = channel.pbx.queues.get(channel.variables.get("QUEUE", ""))
+    channel.step("Queue", f"{queue.name},,,,{wait:g}")
+    status = await QueueCall(channel.pbx, queue, channel, 0, wait).run()
+    channel.variables["QUEUESTATUS"] = status
+    if status == "COMPLETED":
+        await hangup(channel)
+    user_event(channel, "PredictiveResult", Campaign=channel.variables.get("CAMPAIGN", ""), QueueStatus=status)
+    await playback(channel, "sorry-we-missed-you", 1.5)
+    await hangup(channel)
+
+
 async def dial_agent(channel: Channel, tenant: Tenant) -> None:
     endpoint = tenant.endpoint(channel.exten)
     channel.newexten("NoOp", f"Ringing agent {channel.exten}", priority=1)
@@ -247,5 +266,5 @@ def in_days(days: str, moment: datetime.datetime) -> bool:
 FLOWS: dict[str, Flow] = {
     "agents": agents, "outbound-agent-first": outbound_agent_first, "amd-outbound": amd_outbound,
     "from-carrier": from_carrier, "ivr": ivr, "closed": closed, "spy": spy, "hold": hold,
-    "dial-agent": dial_agent,
+    "dial-agent": dial_agent, "predictive": predictive,
 }
