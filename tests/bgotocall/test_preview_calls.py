@@ -6,16 +6,12 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from services.audience.file_import import import_file
-from services.campaigns.config import default_config
-from services.campaigns.lifecycle import archive_campaign, create_campaign, launch_campaign
+from services.campaigns.lifecycle import create_campaign, launch_campaign
 from services.db.tenancy import tenant_session
 from services.identity.system import system_context
 from services.models.interactions import Interaction
 from services.platform.users import find_user
-from services.voice.availability import become_ready
-from services.voice.presence import AgentState, agent_state
-from tests.support.browser import log_in_and_land
-from tests.support.campaigns import fund
+from tests.support.campaigns import calling_campaign_config, free_agent_after, fund, in_lunch_break
 from tests.support.waiting import wait_until
 
 SKIPPED, CALLED = "+237671234531", "+237671234511"   # the second answers after 1.5 s, hangs up 5 s later
@@ -30,16 +26,9 @@ def test_preview_offers_the_record_then_passer_and_appeler(page, product):
     clients = import_file(sup, "Relance preview", (
         "Nom;Prénom;Téléphone;Email\n"
         f"Ngono;Marie;{SKIPPED};marie@exemple.cm\nEtoa;Jules;{CALLED};jules@exemple.cm\n").encode())
-    config = default_config("Relance preview")
-    config["bands"] = {str(d): "00:00-23:59" for d in range(7)}
-    config["channels"]["voice"].update(enabled=True, mode="PREVIEW", script="<p>Bonjour {Prenom} {Nom}.</p>")
-    config.update(agents=[helene.user_id], lists=[clients])
-
-    log_in_and_land(page, "agent1@demo-sarl.cm", "Demo-2026!", "/bandeau")
-    expect(page.get_by_test_id("agent-status")).to_have_text("Prêt")
-    page.get_by_test_id("agent-pause").click()
-    page.get_by_role("menuitem", name="Déjeuner").click()
-    expect(page.get_by_test_id("agent-status")).to_have_text("Pause")
+    config = calling_campaign_config("Relance preview", clients, helene.user_id, "PREVIEW",
+                                     "<p>Bonjour {Prenom} {Nom}.</p>")
+    in_lunch_break(page, "agent1@demo-sarl.cm", "Demo-2026!")
     campaign = create_campaign(sup, config)
     launch_campaign(sup, campaign.id)
 
@@ -67,9 +56,5 @@ def test_preview_offers_the_record_then_passer_and_appeler(page, product):
         expect(page.get_by_test_id("preview-decision")).to_have_count(0)
         called = wait_until(lambda: (a := attempts().get(CALLED)) and a.answered_at and a, what="the call answered")
         assert called.agent_id == helene.user_id
-    finally:
-        archive_campaign(sup, campaign.id)
-        wait_until(lambda: agent_state(sup.tenant_id, helene.user_id) in (AgentState.WRAP_UP, AgentState.READY),
-                   what="the last call over")
-        become_ready(helene)
-        wait_until(lambda: agent_state(sup.tenant_id, helene.user_id) is AgentState.READY, what="Hélène ready")
+    finally:            # Hélène is free and « Prêt » again for the next tests
+        free_agent_after(sup, helene, campaign.id)
