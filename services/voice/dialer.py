@@ -156,7 +156,7 @@ def next_call(tenant_id: int, agent_id: int, now: datetime | None = None) -> Pla
         if not wallet_covers_a_minute(tenant_id):
             stop_for_wallet(tenant_id, campaign.id)
             continue
-        claimed = _claim_due(ctx, campaign, agent_id, now) or _claim_fresh(ctx, campaign, agent_id, now)
+        claimed = claim_attempt(ctx, campaign, agent_id, now)
         if claimed:
             interaction_id, contact_id, phone = claimed
             return PlannedCall(tenant_id, ctx.tenant_slug, interaction_id, campaign.id, campaign.name, contact_id,
@@ -187,7 +187,13 @@ def stop_for_wallet(tenant_id: int, campaign_id: int) -> None:
             status=CampaignStatus.EN_PAUSE.value, reason=LOW_WALLET)
 
 
-def _claim_due(ctx, campaign: Campaign, agent_id: int, now: datetime) -> tuple[int, int, str] | None:
+def claim_attempt(ctx, campaign: Campaign, agent_id: int | None, now: datetime) -> tuple[int, int, str] | None:
+    """(interaction, contact, number) of the campaign's next attempt, claimed SENDING for `agent_id` (None: a
+    predictive call, whoever takes it): a due retry or callback first, else a contact never touched."""
+    return _claim_due(ctx, campaign, agent_id, now) or _claim_fresh(ctx, campaign, agent_id, now)
+
+
+def _claim_due(ctx, campaign: Campaign, agent_id: int | None, now: datetime) -> tuple[int, int, str] | None:
     """A retry or callback whose time has come: QUEUED -> SENDING, atomically (SKIP LOCKED)."""
     due = (select(Interaction.id).where(
         Interaction.campaign_id == campaign.id, Interaction.channel == Channel.VOIX.value,
@@ -205,7 +211,7 @@ def _claim_due(ctx, campaign: Campaign, agent_id: int, now: datetime) -> tuple[i
     return tuple(row) if row else None
 
 
-def _claim_fresh(ctx, campaign: Campaign, agent_id: int, now: datetime) -> tuple[int, int, str] | None:
+def _claim_fresh(ctx, campaign: Campaign, agent_id: int | None, now: datetime) -> tuple[int, int, str] | None:
     """The next contact of the campaign's lists its voice slot never touched (first attempt, step 0)."""
     lists = campaign.config.get("lists") or []
     if not lists:
@@ -381,9 +387,9 @@ class Dialer:
             self.offered[call.channel_id] = (call, endpoint)
             await asyncio.to_thread(offer, call)
             return
-        await self._originate(call, endpoint)
+        await self.originate(call, endpoint)
 
-    async def _originate(self, call: PlannedCall, endpoint: str) -> None:
+    async def originate(self, call: PlannedCall, endpoint: str) -> None:
         self.tracker.expect(call, endpoint)
         fields = originate_fields(call, endpoint)
         try:
@@ -400,7 +406,7 @@ class Dialer:
         found = self.offered.pop(CHANNEL_ID.format(tenant_id=tenant_id, interaction_id=interaction_id), None)
         if found is None:
             raise LookupError("Cette fiche n'est plus proposée : rechargez le bandeau.")
-        await self._originate(*found)
+        await self.originate(*found)
 
     def withdrawn(self, tenant_id: int, interaction_id: int) -> None:
         """« Passer » (or a refused « Appeler »): the offer is gone and the agent is free for the next one."""
