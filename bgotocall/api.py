@@ -8,6 +8,7 @@ from starlette.routing import Route
 from bgotocall.api_audience import AUDIENCE_ROUTES
 from bgotocall.session_cookie import SESSION_ROUTES
 from bgotocall.api_reports import REPORT_ROUTES
+from bgotocall.api_recordings import RECORDING_ROUTES
 from services.billing.webhooks import routes as billing_routes
 from services.messaging.webhooks import routes as messaging_routes
 
@@ -17,4 +18,5 @@ async def health(request):
 
 
 routes = Starlette(routes=[Route("/api/health", health), *billing_routes, *messaging_routes,
-                               *AUDIENCE_ROUTES, *SESSION_ROUTES, *REPORT_ROUTES])
+                               *AUDIENCE_ROUTES, *SESSION_ROUTES, *REPORT_ROUTES,
+                               *RECORDING_ROUTES])

@@ -1,5 +1,5 @@
 """The scheduler: periodic ticks (monthly invoices, low-balance alerts, abandoned imports, the
-last wallet change of a burst to the open pages, campaign messaging).
+last wallet change of a burst to the open pages, campaign messaging, call recordings' retention).
 
 `python -m services.scheduler` runs a small loop; each tick is an ordinary function that is
 idempotent (an invoice per tenant and month, an alert per threshold crossing, a list failed
@@ -60,6 +60,13 @@ def tick_messaging() -> int:
     return dispatch_all()
 
 
+def tick_recording_retention() -> int:
+    """Call recordings older than each tenant's retention period are deleted."""
+    from services.voice.recordings import purge_expired
+
+    return purge_expired()
+
+
 @dataclass
 class Tick:
     name: str
@@ -75,6 +82,7 @@ TICKS = [
     Tick("stale_imports", 120, tick_stale_imports),
     Tick("wallet_announcements", 1, tick_wallet_announcements),
     Tick("messaging", 2, tick_messaging),
+    Tick("recording_retention", 3600, tick_recording_retention),
 ]
 
 

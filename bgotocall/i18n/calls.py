@@ -13,6 +13,11 @@ FR: dict[str, str] = {
     "call.callback.personal": "Rappel personnel",
     "call.comment": "Commentaire",
     "call.validate": "Valider",
+    "call.phase.preview": "Fiche proposée : appelez ou passez",
+    "call.preview.call": "Appeler",
+    "call.preview.skip": "Passer",
+    "call.preview.reason": "Motif pour passer la fiche",
+    "call.preview.reason.placeholder": "ex. Déjà client, numéro d'entreprise…",
 }
 
 EN: dict[str, str] = {
@@ -27,4 +32,9 @@ EN: dict[str, str] = {
     "call.callback.personal": "Personal callback",
     "call.comment": "Comment",
     "call.validate": "Validate",
+    "call.phase.preview": "Record offered: call or skip",
+    "call.preview.call": "Call",
+    "call.preview.skip": "Skip",
+    "call.preview.reason": "Reason for skipping the record",
+    "call.preview.reason.placeholder": "e.g. Already a customer, business number…",
 }

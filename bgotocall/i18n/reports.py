@@ -100,6 +100,7 @@ _T: dict[str, tuple[str, str]] = {
     "reports.col.qualification": ('Qualification', 'Qualification'),
     "reports.col.duree": ('Durée (s)', 'Duration (s)'),
     "reports.col.motif": ("Motif d'échec", 'Failure reason'),
+    "reports.col.enregistrement": ("Enregistrement", 'Recording'),
 }
 
 FR: dict[str, str] = {key: fr for key, (fr, _) in _T.items()}

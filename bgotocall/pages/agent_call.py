@@ -6,7 +6,7 @@ import reflex as rx
 from bgotocall.i18n import t
 from bgotocall.state.agent_call import AgentCallState as S, PopField
 
-PHASES = {"ringing": "call.phase.ringing", "answered": "call.phase.answered", "ended": "call.phase.ended"}
+PHASES = {"preview": "call.phase.preview", "ringing": "call.phase.ringing", "answered": "call.phase.answered", "ended": "call.phase.ended"}
 
 
 def _field_error(key) -> rx.Component:
@@ -76,6 +76,22 @@ def _qualification() -> rx.Component:
         spacing="2", width="100%"), width="100%")
 
 
+def _preview_decision() -> rx.Component:
+    """Preview mode: the agent calls the offered record or skips it with a reason."""
+    return rx.card(rx.hstack(
+        rx.button(rx.icon("phone", size=16), t("call.preview.call"), on_click=S.call_now, loading=S.deciding,
+                  color_scheme="green", data_testid="preview-call"),
+        rx.vstack(
+            rx.hstack(rx.input(value=S.skip_reason, on_change=S.set_skip_reason, max_length=200,
+                               placeholder=t("call.preview.reason.placeholder"),
+                               aria_label=t("call.preview.reason"), data_testid="preview-skip-reason",
+                               width="22rem"),
+                      rx.button(t("call.preview.skip"), on_click=S.skip, variant="soft",
+                                data_testid="preview-skip"), spacing="2"),
+            _field_error("_skip"), spacing="1"),
+        spacing="4", align="start", wrap="wrap"), width="100%", data_testid="preview-decision")
+
+
 def agent_call_panel() -> rx.Component:
     """Shown while the agent has a call (ringing, in call, or waiting for its qualification)."""
     return rx.box(rx.cond(
@@ -84,6 +100,7 @@ def agent_call_panel() -> rx.Component:
             rx.hstack(rx.badge(rx.match(S.phase, *[(k, t(v)) for k, v in PHASES.items()], ""), size="2",
                                data_testid="call-phase"),
                       rx.text(S.campaign, weight="medium"), spacing="3", align="center"),
+            rx.cond(S.phase == "preview", _preview_decision()),
             rx.grid(
                 rx.vstack(_contact_card(),
                           rx.card(rx.vstack(rx.heading(t("call.script"), size="3"),

@@ -119,7 +119,17 @@ def step_b() -> rx.Component:
                   rx.segmented_control.item(t("campaigns.voice.PREVIEW"), value="PREVIEW"),
                   rx.segmented_control.item(t("campaigns.voice.PROGRESSIVE"),
                                             value="PROGRESSIVE"),
+                  rx.segmented_control.item(t("campaigns.voice.PREDICTIVE"), value="PREDICTIVE"),
                   value=S.voice["mode"], on_change=lambda v: slot("voice", "mode", v))),
+              field("campaigns.voice.caller_id", rx.select.root(
+                  rx.select.trigger(data_testid="voice-caller-id"),
+                  rx.select.content(
+                      rx.select.item(t("campaigns.voice.caller_id.default"), value="default"),
+                      rx.foreach(S.number_options, lambda n: rx.select.item(n, value=n))),
+                  value=S.voice["caller_id"], on_change=lambda v: slot("voice", "caller_id", v))),
+              rx.checkbox(t("campaigns.voice.record"), checked=S.voice["record"] == "True",
+                          on_change=lambda v: slot("voice", "record", v),
+                          data_testid="voice-record"),
               field("campaigns.voice.script", rich_text(
                   S.voice["script"], lambda v: slot("voice", "script", v), S.editor_key,
                   "voice-script"), True)),

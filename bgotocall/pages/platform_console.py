@@ -122,9 +122,47 @@ def _currency_card(currency: str) -> rx.Component:
         width="100%")
 
 
+def _destination_error(key: str) -> rx.Component:
+    error = PricesState.destination_errors[key]
+    return rx.cond(error, rx.text(error, color=rx.color("red", 11), size="1", data_testid=f"error-destination-{key}"))
+
+
+def _destinations_card() -> rx.Component:
+    """Voice minute per destination (services/billing/destinations.py): the most precise line rates a call."""
+    return rx.card(rx.vstack(
+        rx.heading(t("sa.destinations"), size="4"),
+        rx.text(t("sa.destinations.help"), size="2", color=rx.color("gray", 11)),
+        rx.form(rx.hstack(
+            rx.vstack(rx.text(t("sa.destinations.currency"), size="2"), rx.select(
+                list(CURRENCIES), name="currency", default_value=CURRENCIES[0]), spacing="1"),
+            rx.vstack(rx.text(t("sa.destinations.country"), size="2"),
+                      rx.input(name="country", placeholder="CM", max_length=2, id="destination-country"),
+                      _destination_error("country"), spacing="1"),
+            rx.vstack(rx.text(t("sa.destinations.kind"), size="2"), rx.select.root(
+                rx.select.trigger(), rx.select.content(
+                    rx.select.item(t("sa.destinations.all"), value="all"),
+                    rx.select.item(t("sa.destinations.mobile"), value="mobile"),
+                    rx.select.item(t("sa.destinations.fixed"), value="fixed")),
+                name="kind", default_value="all"), _destination_error("kind"), spacing="1"),
+            rx.vstack(rx.text(t("sa.destinations.amount"), size="2"),
+                      rx.input(name="amount", inputmode="decimal", id="destination-amount"),
+                      _destination_error("amount"), spacing="1"),
+            submit_button(t("sa.save"), data_testid="save-destination"),
+            align="end", spacing="3", wrap="wrap"),
+            on_submit=PricesState.save_destination, reset_on_submit=False),
+        rx.cond(PricesState.destinations.length() > 0, rx.table.root(rx.table.body(rx.foreach(
+            PricesState.destinations, lambda d: rx.table.row(
+                rx.table.cell(d.currency), rx.table.cell(d.label), rx.table.cell(d.amount),
+                rx.table.cell(rx.button(t("sa.destinations.remove"), size="1", variant="soft", color_scheme="red",
+                                        on_click=PricesState.remove_destination(d.currency, d.item)))))),
+                width="100%"),
+                rx.text(t("sa.destinations.empty"), size="2", color=rx.color("gray", 10))),
+        spacing="3", width="100%"), width="100%")
+
+
 def prices_page() -> rx.Component:
     return role_shell(page_header("nav.prices", "prices.context"),
-                      *[_currency_card(c) for c in CURRENCIES])
+                      *[_currency_card(c) for c in CURRENCIES], _destinations_card())
 
 
 def _step_row(step) -> rx.Component:

@@ -77,6 +77,13 @@ def _header_cell(key: str) -> rx.Component:
                                                  data_testid=f"sort-{key}"))
 
 
+def _recording(row) -> rx.Component:
+    """The call's recording, played from the route that checks role and tenant on every request."""
+    return rx.cond(row["enregistrement"] != "", rx.el.audio(
+        src="/api/enregistrements/" + row["id"], controls=True, preload="none",
+        custom_attrs={"data-testid": "journal-recording"}, style={"height": "2rem", "max_width": "16rem"}))
+
+
 def _journal() -> rx.Component:
     return rx.card(rx.vstack(
         rx.hstack(rx.heading(t("reports.b"), size="4"), rx.spacer(),
@@ -86,7 +93,8 @@ def _journal() -> rx.Component:
         rx.table.root(
             rx.table.header(rx.table.row(*[_header_cell(k) for k in JOURNAL_KEYS])),
             rx.table.body(rx.foreach(S.rows, lambda r: rx.table.row(
-                *[rx.table.cell(r[k]) for k in JOURNAL_KEYS], data_testid="journal-row"))),
+                *[rx.table.cell(_recording(r) if k == "enregistrement" else r[k]) for k in JOURNAL_KEYS],
+                data_testid="journal-row"))),
             width="100%", size="1", data_testid="journal"),
         rx.hstack(
             rx.button(t("reports.previous"), variant="soft", size="1", on_click=S.go_page(-1),

@@ -10,6 +10,7 @@ import reflex as rx
 from bgotocall.live import receives
 from bgotocall.state.session import SessionState
 from services.voice.commands import PbxUnavailable
+from services.voice.preview import PreviewRefused, call_offered, skip_offered
 from services.voice.qualification import QualificationError, qualify
 from services.voice.screen_pop import agent_current_call
 
@@ -66,6 +67,8 @@ class AgentCallState(SessionState):
     callback_personal: bool = True
     call_errors: dict[str, str] = {}
     last_outcome: str = ""
+    skip_reason: str = ""
+    deciding: bool = False
 
     def _show(self, pop: dict) -> None:
         contact = pop["contact"]
@@ -78,14 +81,14 @@ class AgentCallState(SessionState):
         self.codes = [PopCode(c["code"], c["label"] or c["code"]) for c in pop["codes"]]
         self.answers = dict(pop.get("answers") or {})          # a known caller's last answers
         self.code, self.comment, self.callback_at, self.call_errors = "", "", "", {}
-        self.phase = pop["phase"]
+        self.phase, self.skip_reason, self.deciding = pop["phase"], "", False
 
     def _clear(self) -> None:
         self.call_id, self.phase = 0, ""
 
     def _on_live(self, event) -> None:
         data = event.data
-        if data.get("phase") == "ringing":
+        if data.get("phase") in ("preview", "ringing"):
             self._show(data)
         elif data.get("interaction_id") != self.call_id:
             return
@@ -108,6 +111,46 @@ class AgentCallState(SessionState):
             self._show(pop)
         else:
             self._clear()
+
+    @rx.event
+    def set_skip_reason(self, value: str):
+        self.skip_reason = value
+
+    @rx.event
+    def call_now(self):
+        """« Appeler » on the offered record (preview mode); checked again on the server."""
+        ctx = self._authorize("agent_panel", "preview_call")
+        if ctx is None:
+            return rx.toast.error("Action non autorisée.")
+        self.deciding = True
+        try:
+            call_offered(ctx, self.call_id)
+        except PreviewRefused as error:
+            self._clear()
+            return rx.toast.error(str(error), duration=10_000)
+        except (PermissionError, PbxUnavailable) as error:
+            self._clear()
+            return rx.toast.error(str(error))
+        finally:
+            self.deciding = False
+        return None
+
+    @rx.event
+    def skip(self):
+        """« Passer » with the agent's reason; the next record is offered."""
+        ctx = self._authorize("agent_panel", "preview_skip")
+        if ctx is None:
+            return rx.toast.error("Action non autorisée.")
+        try:
+            skip_offered(ctx, self.call_id, self.skip_reason)
+        except PreviewRefused as error:
+            self.call_errors = {"_skip": str(error)}
+            return None
+        except PermissionError as error:
+            self._clear()
+            return rx.toast.error(str(error))
+        self._clear()
+        return rx.toast.success("Fiche passée. La suivante arrive dès qu'un contact est disponible.")
 
     @rx.event
     def set_answer(self, key: str, value):

@@ -47,6 +47,9 @@ class CodeRow:
     template: str = ""
 
 
+DEFAULT_CALLER_ID = "default"    # the select's item for « the number Paramètres gives » (no empty value)
+
+
 def widget_values(config: dict) -> dict:
     """The editor's widget values (state field -> value) for a configuration document."""
     c = normalized(config)
@@ -60,7 +63,9 @@ def widget_values(config: dict) -> dict:
         "holidays": ", ".join(c["holidays"]),
         "holiday_country": c["holiday_country"] or "none", "preset": c["preset"],
         "enabled": {k: bool(ch[k]["enabled"]) for k in ch},
-        "voice": {"mode": ch["voice"]["mode"], "script": ch["voice"]["script"]},
+        "voice": {"mode": ch["voice"]["mode"], "script": ch["voice"]["script"],
+                  "caller_id": ch["voice"].get("caller_id") or DEFAULT_CALLER_ID,
+                  "record": "True" if ch["voice"].get("record") else "False"},
         "sms": {"sender": ch["sms"]["sender"], "text": ch["sms"]["text"]},
         "email": {k: ch["email"][k] for k in ("sender", "subject", "html", "text")},
         "whatsapp": {"template_id": str(ch["whatsapp"]["template_id"] or ""),
@@ -89,7 +94,9 @@ def document_of(s) -> dict:
         "holiday_country": "" if s.holiday_country == "none" else s.holiday_country,
         "preset": s.preset,
         "channels": {
-            "voice": {"enabled": enabled.get("voice", False), **s.voice},
+            "voice": {"enabled": enabled.get("voice", False), **s.voice,
+                      "caller_id": "" if s.voice.get("caller_id", "") == DEFAULT_CALLER_ID
+                      else s.voice.get("caller_id", ""), "record": s.voice.get("record", "") == "True"},
             "sms": {"enabled": enabled.get("sms", False), **s.sms},
             "email": {"enabled": enabled.get("email", False), **s.email},
             "whatsapp": {"enabled": enabled.get("whatsapp", False),

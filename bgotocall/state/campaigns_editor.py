@@ -80,6 +80,7 @@ class CampaignEditorState(SessionState):
     team_options: list[OptionRow] = []
     list_options: list[OptionRow] = []
     template_options: list[OptionRow] = []
+    number_options: list[str] = []
     template_slots: dict[str, list[str]] = {}
     known_fields: list[str] = []
     sms_price: int = 0
@@ -147,6 +148,7 @@ class CampaignEditorState(SessionState):
                                for k, v in choices.template_slots.items()}
         self.known_fields, self.sms_price, self.currency = choices.fields, choices.sms_price, \
             choices.currency
+        self.number_options = choices.numbers
 
     def _load_history(self, ctx) -> None:
         self.history = [VersionRow(v.number, v.author_name, f"{v.created_at:%d/%m/%Y %H:%M:%S}",

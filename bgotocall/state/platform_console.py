@@ -9,6 +9,7 @@ import reflex as rx
 from services.billing.seller import save_seller, seller_details, seller_missing
 from services.billing.money import CURRENCIES
 from services.billing.platform_overview import platform_overview
+from services.billing.destinations import destination_prices, remove_destination_price, set_destination_price
 from services.billing.prices import ITEMS, PriceError, price_grid, save_price_list
 from services.onboarding.options import platform_switches, set_platform_switch
 from services.onboarding.provisioning import LOG_PAGE_SIZE, provisioning_log, retry_provisioning
@@ -28,15 +29,53 @@ class StepLine:
     updated: str
 
 
+@dataclasses.dataclass
+class DestinationLine:
+    currency: str
+    item: str
+    label: str
+    amount: str
+
+
 class PricesState(SessionState):
     grid: dict[str, dict[str, str]] = {c: {i: "" for i in ITEMS} for c in CURRENCIES}
     errors: dict[str, dict[str, str]] = {c: {} for c in CURRENCIES}
+    destinations: list[DestinationLine] = []
+    destination_errors: dict[str, str] = {}
 
     @rx.event
     def load(self):
         ctx = self._authorize("platform", "load_prices")
         if ctx is not None:
             self.grid, self.errors = price_grid(ctx), {c: {} for c in CURRENCIES}
+            self._load_destinations(ctx)
+
+    def _load_destinations(self, ctx) -> None:
+        self.destinations = [DestinationLine(c, p.item, p.label, p.amount)
+                             for c in CURRENCIES for p in destination_prices(ctx, c)]
+
+    @rx.event
+    def save_destination(self, form: dict):
+        ctx = self._authorize("platform", "save_destination_price")
+        if ctx is None:
+            return rx.toast.error("Action non autorisée.")
+        kind = form.get("kind", "all")
+        self.destination_errors = set_destination_price(
+            ctx, form.get("currency", ""), form.get("country", ""), "" if kind == "all" else kind,
+            form.get("amount", ""))
+        if self.destination_errors:
+            return rx.toast.error("Vérifiez le tarif par destination.")
+        self._load_destinations(ctx)
+        return rx.toast.success("Tarif par destination enregistré.")
+
+    @rx.event
+    def remove_destination(self, currency: str, item: str):
+        ctx = self._authorize("platform", "remove_destination_price")
+        if ctx is None:
+            return rx.toast.error("Action non autorisée.")
+        remove_destination_price(ctx, currency, item)
+        self._load_destinations(ctx)
+        return rx.toast.success("Tarif par destination retiré.")
 
     @rx.event
     def save(self, currency: str, form: dict):

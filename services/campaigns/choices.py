@@ -15,6 +15,7 @@ from services.db.tenancy import tenant_session
 from services.identity.access import AuthContext, access_area
 from services.models.audience import ContactList, CustomField, ListStatus
 from services.models.tenant import Team
+from services.voice.phone_numbers import tenant_dids
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class WizardChoices:
     fields: list[str]
     sms_price: int
     currency: str
+    numbers: list[str]       # the tenant's DIDs, one of which the voice slot may show as caller ID
 
 
 def wizard_choices(ctx: AuthContext) -> WizardChoices:
@@ -53,4 +55,5 @@ def wizard_choices(ctx: AuthContext) -> WizardChoices:
         lists=[Choice(cl.id, cl.name, f"{cl.accepted} contacts") for cl in lists],
         templates=[Choice(t.id, f"{t.name} ({t.language})", t.body) for t in templates],
         template_slots={t.id: placeholders(t.body) for t in templates},
-        fields=fields, sms_price=price_list(currency).get("sms", 0), currency=currency)
+        fields=fields, sms_price=price_list(currency).get("sms", 0), currency=currency,
+        numbers=tenant_dids(ctx))

@@ -6,8 +6,9 @@
   "contact_local_time": bool, "holidays": ["2026-12-25"], "holiday_country": "CM",
   "preset": "",                                               # compliance preset applied
   "channels": {
-    "voice":    {"enabled", "mode": "PREVIEW"|"PROGRESSIVE", "script",
-                 "busy_retry_minutes": 15|30, "retry_minutes", "max_attempts", "amd"},
+    "voice":    {"enabled", "mode": "PREVIEW"|"PROGRESSIVE"|"PREDICTIVE", "script",
+                 "busy_retry_minutes": 15|30, "retry_minutes", "max_attempts", "amd",
+                 "caller_id": one of the tenant's DIDs ("" = Paramètres' choice), "record": bool},
     "sms":      {"enabled", "sender", "text"},
     "email":    {"enabled", "sender", "subject", "html", "text"},
     "whatsapp": {"enabled", "template_id", "variables": {"1": "Nom"}, "media_url"},
@@ -27,7 +28,7 @@ import nh3
 
 CHANNELS = ("voice", "sms", "email", "whatsapp")
 CHANNEL_LABELS = {"voice": "Voix", "sms": "SMS", "email": "Email", "whatsapp": "WhatsApp"}
-DIAL_MODES = ("PREVIEW", "PROGRESSIVE")
+DIAL_MODES = ("PREVIEW", "PROGRESSIVE", "PREDICTIVE")
 CODE_ACTIONS = ("", "email", "sms", "whatsapp", "callback", "blacklist")
 ACTION_LABELS = {"": "Aucune", "email": "Envoyer un email", "sms": "Envoyer un SMS",
                  "whatsapp": "Envoyer un modèle WhatsApp", "callback": "Planifier un rappel",
@@ -46,7 +47,8 @@ def default_config(name: str = "") -> dict:
         "contact_local_time": False, "holidays": [], "holiday_country": "", "preset": "",
         "channels": {
             "voice": {"enabled": False, "mode": "PREVIEW", "script": "",
-                      "busy_retry_minutes": 15, "retry_minutes": 60, "max_attempts": 3, "amd": False},
+                      "busy_retry_minutes": 15, "retry_minutes": 60, "max_attempts": 3, "amd": False,
+                      "caller_id": "", "record": False},
             "sms": {"enabled": False, "sender": "", "text": ""},
             "email": {"enabled": False, "sender": "", "subject": "", "html": "", "text": ""},
             "whatsapp": {"enabled": False, "template_id": None, "variables": {},

@@ -23,6 +23,7 @@ from services.identity.access import AuthContext, access_area
 from services.live import campaign_topic, publish, supervision_topic, user_topic
 from services.models.campaigns import Campaign, CampaignStatus, CampaignVersion, FormAnswer
 from services.models.columns import utcnow
+from services.voice.phone_numbers import tenant_dids
 
 _FRAME_LABELS = {"name": "Nom", "description": "Description", "timezone": "Fuseau horaire",
                  "valid_from": "Début de validité", "valid_until": "Fin de validité",
@@ -31,7 +32,8 @@ _FRAME_LABELS = {"name": "Nom", "description": "Description", "timezone": "Fusea
 _TOKEN = re.compile(r"[\w{}%'’€$/-]+|[^\w\s]")  # a date 31/12 stays one word
 _SLOT_LABELS = {"enabled": "activé", "mode": "mode", "script": "script", "sender": "expéditeur",
                 "text": "texte", "subject": "objet", "html": "contenu",
-                "template_id": "modèle", "variables": "variables", "media_url": "média"}
+                "template_id": "modèle", "variables": "variables", "media_url": "média",
+                "caller_id": "numéro présenté"}
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,10 @@ def validated(ctx: AuthContext, config: dict) -> dict:
         problems.append("La fin de validité précède son début.")
     if set(config["agents"]) - {a.user_id for a in tenant_agents(ctx)}:
         problems.append("Un agent choisi n'existe pas dans votre instance.")
+    caller_id = str(config["channels"]["voice"].get("caller_id") or "").strip()
+    config["channels"]["voice"]["caller_id"] = caller_id
+    if caller_id and caller_id not in tenant_dids(ctx):
+        problems.append("Le numéro présenté doit être un des numéros de votre instance (Paramètres).")
     if problems:
         raise CampaignError(" ".join(problems))
     config["name"] = config["name"].strip()[:200]

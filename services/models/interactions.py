@@ -124,5 +124,6 @@ class Interaction(SQLModel, table=True):
     provider_id: str = Field(default="", max_length=64)
     failure_class: str = Field(default="", max_length=20)
     failure_reason: str = Field(default="", max_length=500)
-    recording_url: str = Field(default="", max_length=500)
+    recording_url: str = Field(default="", max_length=500)   # the call's WAV in the tenant's storage
+    recording_seconds: int = 0
     conversation_id: Optional[int] = None

@@ -130,6 +130,9 @@ def columns_of(scope: Scope) -> list[Column]:
         Column("devise", "Devise", I.cost_currency, typed_in=False),
         Column("commentaire", "Commentaire",
                func.coalesce(I.form_answers[COMMENT_KEY].astext, "")),
+        Column("enregistrement", "Enregistrement (s)",
+               case((I.recording_url != "", cast(I.recording_seconds, String)), else_=literal("")),
+               typed_in=False),
     ]
     answers = [Column(FORM_PREFIX + key, label,
                       func.coalesce(I.form_answers[key].astext, ""))
@@ -138,7 +141,7 @@ def columns_of(scope: Scope) -> list[Column]:
 
 
 JOURNAL_KEYS = ("date", "canal", "sens", "message", "contact", "coordonnees", "agent", "statut",
-                "resultat", "qualification", "duree", "motif")
+                "resultat", "qualification", "duree", "motif", "enregistrement")
 
 
 def chosen(scope: Scope, keys) -> list[Column]:

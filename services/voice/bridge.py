@@ -59,7 +59,7 @@ class Bridge:
         self._done = asyncio.Event()
         self.applied = 0                             # events turned into a state (bench)
         self._joining: asyncio.Future | None = None
-        self.calls = CallTracker(self._call_over)    # the dialer's calls: outcomes, screen pop
+        self.calls = CallTracker(self._call_over, owner=self.owner)   # the dialer's calls: outcomes, screen pop
         self.dialer = Dialer(self.gateway, self.calls)
         self.gateway.on_raw(self.calls.on_ami)
         self.inbound = InboundTracker(self.owner, self._call_known)   # calls from the carrier through the queues
@@ -208,6 +208,13 @@ class Bridge:
             await self._join_sales_queue(args.get("tenant_slug"))   # a queue reload drops stale static members
         elif kind in ("agent_pause", "agent_ready"):
             await self._availability(args["endpoint"], kind == "agent_pause", args.get("reason", ""))
+        elif kind == "preview_call":           # « Appeler », checked by services/voice/preview.py
+            try:
+                await self.dialer.place(int(args["tenant_id"]), int(args["interaction_id"]))
+            except LookupError as error:
+                raise PbxError(str(error)) from error
+        elif kind == "preview_withdrawn":
+            self.dialer.withdrawn(int(args["tenant_id"]), int(args["interaction_id"]))
         elif kind == "disable_endpoint":
             await self._disable(args["endpoint"], args.get("tenant_slug"))
         else:

@@ -5,7 +5,8 @@ it, the customer leg it dials carries it as Linkedid. The signals, in the order 
 - Newstate Ringing of the agent's channel -> the screen pop (RINGING, ringing_at);
 - Newstate Up of the other leg of the call (the customer in agent-first, the agent after AMD) -> ANSWERED;
 - UserEvent CallResult (DialStatus, HangupCause) at the end of t-<slug>-outbound-agent-first, or
-  UserEvent AMDResult (Status MACHINE/HUMAN) in t-<slug>-amd-outbound;
+  UserEvent AMDResult (Status MACHINE/HUMAN) in t-<slug>-amd-outbound, or UserEvent PredictiveResult
+  (no agent within the wait: an abandon) in t-<slug>-predictive, where AgentCalled names the agent;
 - OriginateResponse Failure (Reason 0/3, by ActionID) when the first leg never answered;
 - Hangup of the call's own channel (Cause) -> the call is over: it is settled once.
 
@@ -20,12 +21,13 @@ queues the campaign's fallback slot (services/messaging/fallback.py).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable
 
-from services.billing.prices import price_list
+from services.billing.destinations import minute_price
 from services.billing.wallet import InsufficientBalance, WalletError, debit_wallet, wallet_of
 from services.db.tenancy import tenant_session
 from services.identity.system import system_context
@@ -34,18 +36,20 @@ from services.messaging.fallback import queue_fallback_of
 from services.models.campaigns import Campaign
 from services.models.columns import utcnow
 from services.models.interactions import FailureClass, Interaction, InteractionStatus
+from services.voice.recordings import keep
 from services.voice.dialer import PlannedCall, release_agent, schedule_attempt, voice_settings
 
 log = logging.getLogger("call-outcomes")
 I = InteractionStatus
 
-ANSWERED, BUSY, INVALID, NO_ANSWER, CONGESTION, MACHINE, AGENT_UNREACHABLE = (
-    "answered", "busy", "invalid", "no-answer", "congestion", "machine", "agent-unreachable")
+ANSWERED, BUSY, INVALID, NO_ANSWER, CONGESTION, MACHINE, AGENT_UNREACHABLE, ABANDONED = (
+    "answered", "busy", "invalid", "no-answer", "congestion", "machine", "agent-unreachable", "abandoned")
 TELECOM_ERROR = "Erreur Télécom"
 INTERRUPTED_REASON = "Appel interrompu : le suivi de l'appel a été perdu (redémarrage)."
 AWAY = "Appel non décroché"              # the pause reason of an agent whose phone did not answer
 OUTCOME_LABELS = {ANSWERED: "Répondu", BUSY: "Occupé", INVALID: TELECOM_ERROR, NO_ANSWER: "Pas de réponse",
-                  CONGESTION: "Réseau saturé", MACHINE: "Répondeur", AGENT_UNREACHABLE: "Agent injoignable"}
+                  CONGESTION: "Réseau saturé", MACHINE: "Répondeur", AGENT_UNREACHABLE: "Agent injoignable",
+                  ABANDONED: "Abandon : aucun agent libre"}
 INVALID_CAUSES = {1, 3, 22, 28}          # unallocated number, no route, number changed, invalid format
 CONGESTION_CAUSES = {34, 38, 41, 42, 44}
 NO_ANSWER_CAUSES = {0, 18, 19, 21}
@@ -61,6 +65,7 @@ class CallFacts:
     dial_status: str = ""         # CallResult DialStatus
     result_cause: int | None = None
     amd: str = ""                 # AMDResult Status
+    abandoned: bool = False       # PredictiveResult: the customer answered, no agent came
     hangup_cause: int | None = None
     originate_failed: bool = False
     settled: bool = field(default=False)
@@ -79,13 +84,15 @@ def outcome_of(facts: CallFacts) -> str:
         return ANSWERED
     if facts.amd == "MACHINE":
         return MACHINE
+    if facts.abandoned:
+        return ABANDONED
     status, cause = facts.dial_status, facts.result_cause
     if not status:                       # no CallResult: the first leg never got to the dial
-        if not facts.call.amd:
+        if not facts.call.customer_first:
             return AGENT_UNREACHABLE
         cause = facts.hangup_cause       # customer first: the customer's own hang-up cause says it
-        if facts.amd == "HUMAN" or cause == 16:
-            return AGENT_UNREACHABLE
+        if facts.amd == "HUMAN" or cause == 16:     # answered, then no agent took the customer
+            return ABANDONED if facts.call.predictive else AGENT_UNREACHABLE
     if status == "BUSY" or cause == 17:
         return BUSY
     if cause in INVALID_CAUSES:
@@ -97,18 +104,20 @@ def outcome_of(facts: CallFacts) -> str:
 
 # ---- applying an outcome to the interaction ---------------------------------------------------------
 def rate(tenant_id: int, interaction: Interaction, seconds: float) -> tuple[int, str]:
-    """Debit the call per started minute; (amount, currency), (0, "") when nothing could be taken."""
+    """Debit the call per started minute at its destination's price (services/billing/destinations.py);
+    (amount, currency), (0, "") when nothing could be taken."""
     minutes = max(1, int(-(-seconds // 60)))
     wallet = wallet_of(tenant_id)
     if wallet is None:
         return 0, ""
-    amount = price_list(wallet.currency).get("voice_minute", 0) * minutes
+    unit, destination = minute_price(wallet.currency, interaction.address)
+    amount = unit * minutes
     if amount <= 0:
         return 0, wallet.currency
     try:
         debit_wallet(tenant_id, amount, kind="voice_minute", quantity=minutes,
                      reference=f"call-{tenant_id}-{interaction.id}",
-                     description=f"Appel {interaction.address} ({minutes} min)")
+                     description=f"Appel {interaction.address}, {destination.label} ({minutes} min)")
     except (InsufficientBalance, WalletError) as error:
         log.warning("call %s not rated: %s", interaction.id, error)
         return 0, wallet.currency
@@ -180,6 +189,16 @@ def mark(tenant_id: int, interaction_id: int, status: InteractionStatus, at: dat
         session.commit()
 
 
+def assign_agent(tenant_id: int, interaction_id: int, agent_id: int) -> None:
+    """A predictive call's agent, once the queue rings them."""
+    with tenant_session(system_context(tenant_id)) as session:
+        row = session.get(Interaction, interaction_id, with_for_update=True)
+        if row is not None and row.status in (I.SENDING.value, I.RINGING.value):
+            row.agent_id, row.updated_at = agent_id, utcnow()
+            session.add(row)
+            session.commit()
+
+
 def give_back(call: PlannedCall) -> None:
     """An attempt that was never dialled (the PBX refused the Originate): due again at once."""
     with tenant_session(system_context(call.tenant_id)) as session:
@@ -213,9 +232,10 @@ class CallTracker:
     `on_over(endpoint, outcome)` tells the bridge when an agent's call is over."""
 
     def __init__(self, on_over: Callable[[str, str], None] = lambda endpoint, outcome: None,
-                 failure_grace: float = 1.0) -> None:
+                 failure_grace: float = 1.0,
+                 owner: Callable[[str], tuple[int, int] | None] = lambda endpoint: None) -> None:
         self.calls: dict[str, CallFacts] = {}
-        self.on_over, self.failure_grace = on_over, failure_grace
+        self.on_over, self.failure_grace, self.owner = on_over, failure_grace, owner
         self._work: asyncio.Queue = asyncio.Queue()
 
     def expect(self, call: PlannedCall, endpoint: str) -> None:
@@ -249,10 +269,14 @@ class CallTracker:
                 facts.originate_failed = True
                 asyncio.get_running_loop().call_later(self.failure_grace, self._finish, facts)
             return
-        if kind not in ("Newstate", "UserEvent", "Hangup"):
+        if kind not in ("Newstate", "UserEvent", "Hangup", "AgentCalled"):
             return
         facts, own = self._find(message)
         if facts is None or facts.settled:
+            return
+        if kind == "AgentCalled":             # predictive: the queue rings this agent for our customer
+            if own and facts.call.predictive and facts.answered_at is None:
+                self._agent_called(facts, message.get("Interface", "").removeprefix("PJSIP/"))
             return
         if kind == "Newstate":
             state, channel = message.get("ChannelStateDesc"), message.get("Channel", "")
@@ -268,9 +292,19 @@ class CallTracker:
                 facts.result_cause = _int(message.get("HangupCause"))
             elif message.get("UserEvent") == "AMDResult":
                 facts.amd = message.get("Status", "")
+            elif message.get("UserEvent") == "PredictiveResult":
+                facts.abandoned = True
         elif kind == "Hangup" and own:
             facts.hangup_cause = _int(message.get("Cause"))
             self._finish(facts)
+
+    def _agent_called(self, facts: CallFacts, endpoint: str) -> None:
+        owner = self.owner(endpoint)
+        if owner is None or owner[0] != facts.call.tenant_id:
+            return
+        facts.endpoint, facts.rang = endpoint, False
+        facts.call = dataclasses.replace(facts.call, agent_id=owner[1])
+        self._queue(self._assigned, facts)
 
     def _finish(self, facts: CallFacts) -> None:
         if facts.settled:
@@ -297,6 +331,10 @@ class CallTracker:
         pop = await asyncio.to_thread(screen_pop, call.tenant_id, call.interaction_id)
         publish(user_topic(call.tenant_id, call.agent_id), "call", phase="ringing", **pop)
 
+    async def _assigned(self, facts: CallFacts) -> None:
+        call = facts.call
+        await asyncio.to_thread(assign_agent, call.tenant_id, call.interaction_id, call.agent_id)
+
     async def _answered(self, facts: CallFacts) -> None:
         call = facts.call
         await asyncio.to_thread(mark, call.tenant_id, call.interaction_id, I.ANSWERED, facts.answered_at)
@@ -307,7 +345,9 @@ class CallTracker:
         call, outcome = facts.call, outcome_of(facts)
         log.info("call %s over: %s (%s)", call.channel_id, outcome, facts)
         await asyncio.to_thread(settle, call.tenant_id, call.interaction_id, outcome, facts.answered_at)
-        release_agent(call.tenant_id, call.agent_id)
+        await asyncio.to_thread(keep, call.tenant_id, call.interaction_id, call.channel_id, outcome == ANSWERED)
+        if not call.predictive:          # a predictive call never held its agent
+            release_agent(call.tenant_id, call.agent_id)
         self.calls.pop(call.channel_id, None)
         if facts.rang or outcome == ANSWERED:
             publish(user_topic(call.tenant_id, call.agent_id), "call", phase="ended",

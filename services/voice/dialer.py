@@ -7,7 +7,8 @@ twice (two bridges, a retried tick, a restart) never dials a contact twice for t
 An agent has at most one call in progress (a Redis key held from the Originate to the end of the call).
 
 Process, for one ready agent (`next_call`):
-1. the agent's LIVE campaigns whose voice slot is enabled in PROGRESSIVE mode, inside their time bands;
+1. the agent's LIVE campaigns whose voice slot is enabled in PROGRESSIVE or PREVIEW mode, inside their
+   time bands (PREDICTIVE campaigns are dialled customer first by services/voice/predictive.py);
 2. the Smart Wallet must cover a minute of call, else the campaign is paused with the reason;
 3. the oldest due attempt (a retry or a callback, `next_try_at` passed, for anyone or for this agent)
    is claimed; otherwise the next contact of the campaign's lists never touched by its voice slot;
@@ -15,7 +16,9 @@ Process, for one ready agent (`next_call`):
    the tenant's frequency caps or outside its own local hours is written QUEUED for later;
 4. the caller (the bridge, `Dialer`) originates AGENT FIRST into t-<slug>-outbound-agent-first, or
    customer first into t-<slug>-amd-outbound when the campaign asks for answering-machine detection;
-   the call's Uniqueid (Originate ChannelId) names the interaction: bgc-call-<tenant>-<interaction>.
+   the call's Uniqueid (Originate ChannelId) names the interaction: bgc-call-<tenant>-<interaction>;
+   in PREVIEW mode the attempt is offered to the agent instead (services/voice/preview.py) and
+   originated the same way only when they click « Appeler ».
 What the PBX then says is read by services/voice/call_outcomes.py.
 """
 from __future__ import annotations
@@ -41,11 +44,13 @@ from services.models.audience import ContactRecord
 from services.models.campaigns import Campaign, CampaignAgent, CampaignStatus, FrequencyCap
 from services.models.columns import utcnow
 from services.models.interactions import Channel, Direction, FailureClass, Interaction, InteractionStatus
+from services.voice.phone_numbers import campaign_caller_id
 
 log = logging.getLogger("dialer")
 SLOT = "voice"
 ACTIVE_CALL = "bgc:dialer:call:{tenant_id}:{user_id}"     # the agent's call in progress (interaction id)
 ACTIVE_TTL = 4 * 3600
+QUEUE_WAIT = 2           # seconds a predictive call waits for an agent before it is an abandon (French rule)
 CHANNEL_ID = "bgc-call-{tenant_id}-{interaction_id}"
 LOW_WALLET = "Solde du Smart Wallet insuffisant pour appeler : rechargez pour reprendre la campagne."
 BLACKLISTED = "Contact en liste noire : jamais appelé."
@@ -66,6 +71,14 @@ class PlannedCall:
     phone: str
     agent_id: int
     amd: bool
+    caller_id: str = ""          # the DID the customer sees ("" : the tenant's default number)
+    preview: bool = False        # offered to the agent first (« Appeler » / « Passer »)
+    record: bool = False         # MixMonitor (services/voice/recordings.py)
+    predictive: bool = False     # customer first into the campaign's queue (agent_id 0 until connected)
+
+    @property
+    def customer_first(self) -> bool:
+        return self.amd or self.predictive
 
     @property
     def channel_id(self) -> str:
@@ -84,7 +97,8 @@ def voice_settings(config: dict) -> dict:
     voice = config.get("channels", {}).get("voice", {})
     return {"busy_retry_minutes": int(voice.get("busy_retry_minutes") or 15),
             "retry_minutes": int(voice.get("retry_minutes") or 60),
-            "max_attempts": max(1, int(voice.get("max_attempts") or 3)), "amd": bool(voice.get("amd"))}
+            "max_attempts": max(1, int(voice.get("max_attempts") or 3)), "amd": bool(voice.get("amd")),
+            "record": bool(voice.get("record"))}
 
 
 def dialled_agents(tenant_id: int) -> set[int]:
@@ -93,12 +107,16 @@ def dialled_agents(tenant_id: int) -> set[int]:
         rows = session.execute(
             select(CampaignAgent.user_id, Campaign.config).join(Campaign, CampaignAgent.campaign_id == Campaign.id)
             .where(CampaignAgent.pending_removal.is_(False), Campaign.status == CampaignStatus.LIVE.value)).all()
-    return {user_id for user_id, config in rows if _progressive(config)}
+    return {user_id for user_id, config in rows if dial_mode(config) in AGENT_MODES}
 
 
-def _progressive(config: dict) -> bool:
+AGENT_MODES = ("PROGRESSIVE", "PREVIEW")     # a call per ready agent, dialled agent first
+
+
+def dial_mode(config: dict) -> str:
+    """The voice slot's dialling mode, "" when the slot is off."""
     voice = config.get("channels", {}).get("voice", {})
-    return bool(voice.get("enabled")) and voice.get("mode") == "PROGRESSIVE"
+    return str(voice.get("mode") or "") if voice.get("enabled") else ""
 
 
 # ---- one agent, one call ----------------------------------------------------------------------------
@@ -133,16 +151,19 @@ def next_call(tenant_id: int, agent_id: int, now: datetime | None = None) -> Pla
             .where(CampaignAgent.user_id == agent_id, CampaignAgent.pending_removal.is_(False),
                    Campaign.status == CampaignStatus.LIVE.value).order_by(Campaign.id)).scalars().all()
     for campaign in campaigns:
-        if not _progressive(campaign.config) or not is_open(bands_from_config(campaign.config), now):
+        if dial_mode(campaign.config) not in AGENT_MODES or not is_open(bands_from_config(campaign.config), now):
             continue
         if not wallet_covers_a_minute(tenant_id):
             stop_for_wallet(tenant_id, campaign.id)
             continue
-        claimed = _claim_due(ctx, campaign, agent_id, now) or _claim_fresh(ctx, campaign, agent_id, now)
+        claimed = claim_attempt(ctx, campaign, agent_id, now)
         if claimed:
             interaction_id, contact_id, phone = claimed
             return PlannedCall(tenant_id, ctx.tenant_slug, interaction_id, campaign.id, campaign.name, contact_id,
-                               phone, agent_id, voice_settings(campaign.config)["amd"])
+                               phone, agent_id, voice_settings(campaign.config)["amd"],
+                               campaign_caller_id(ctx, campaign.id, campaign.config) or "",
+                               preview=dial_mode(campaign.config) == "PREVIEW",
+                               record=voice_settings(campaign.config)["record"])
     return None
 
 
@@ -166,7 +187,13 @@ def stop_for_wallet(tenant_id: int, campaign_id: int) -> None:
             status=CampaignStatus.EN_PAUSE.value, reason=LOW_WALLET)
 
 
-def _claim_due(ctx, campaign: Campaign, agent_id: int, now: datetime) -> tuple[int, int, str] | None:
+def claim_attempt(ctx, campaign: Campaign, agent_id: int | None, now: datetime) -> tuple[int, int, str] | None:
+    """(interaction, contact, number) of the campaign's next attempt, claimed SENDING for `agent_id` (None: a
+    predictive call, whoever takes it): a due retry or callback first, else a contact never touched."""
+    return _claim_due(ctx, campaign, agent_id, now) or _claim_fresh(ctx, campaign, agent_id, now)
+
+
+def _claim_due(ctx, campaign: Campaign, agent_id: int | None, now: datetime) -> tuple[int, int, str] | None:
     """A retry or callback whose time has come: QUEUED -> SENDING, atomically (SKIP LOCKED)."""
     due = (select(Interaction.id).where(
         Interaction.campaign_id == campaign.id, Interaction.channel == Channel.VOIX.value,
@@ -184,7 +211,7 @@ def _claim_due(ctx, campaign: Campaign, agent_id: int, now: datetime) -> tuple[i
     return tuple(row) if row else None
 
 
-def _claim_fresh(ctx, campaign: Campaign, agent_id: int, now: datetime) -> tuple[int, int, str] | None:
+def _claim_fresh(ctx, campaign: Campaign, agent_id: int | None, now: datetime) -> tuple[int, int, str] | None:
     """The next contact of the campaign's lists its voice slot never touched (first attempt, step 0)."""
     lists = campaign.config.get("lists") or []
     if not lists:
@@ -288,13 +315,23 @@ def schedule_attempt(tenant_id: int, previous: Interaction, due: datetime, *, ag
 
 # ---- the driver inside the pbx bridge -------------------------------------------------------------
 def originate_fields(call: PlannedCall, endpoint: str) -> dict:
-    """What to originate: agent first, or customer first with AMD (the agent is dialled on HUMAN)."""
+    """What to originate: agent first, or customer first with AMD (the agent is dialled on HUMAN).
+    The campaign's DID goes as CALLER_NUM (the dialplan shows it to the customer), or as the
+    Originate's CallerID when the customer is the first leg."""
     from services.voice.sip import tenant_context
     variables = {"CAMPAIGN": str(call.campaign_id), "INTERACTION": str(call.interaction_id),
-                 "AGENT_ID": endpoint.rsplit("-", 1)[-1]}
+                 "AGENT_ID": endpoint.rsplit("-", 1)[-1], "RECORD": "1" if call.record else "0"}
+    if call.caller_id:
+        variables["CALLER_NUM"] = call.caller_id
+    if call.predictive:
+        from services.voice.sip import campaign_queue
+        variables.update(QUEUE=campaign_queue(call.tenant_slug, call.campaign_id), QUEUE_WAIT=str(QUEUE_WAIT))
+        variables.pop("AGENT_ID")
+        return dict(channel=f"PJSIP/{call.phone}@carrier", context=tenant_context(call.tenant_slug, "predictive"),
+                    exten="s", variables=variables, caller_id=f"<{call.caller_id}>" if call.caller_id else "")
     if call.amd:
         return dict(channel=f"PJSIP/{call.phone}@carrier", context=tenant_context(call.tenant_slug, "amd-outbound"),
-                    exten="s", variables=variables, caller_id="")
+                    exten="s", variables=variables, caller_id=f"<{call.caller_id}>" if call.caller_id else "")
     return dict(channel=f"PJSIP/{endpoint}", context=tenant_context(call.tenant_slug, "outbound-agent-first"),
                 exten=call.phone, variables=variables, caller_id=f'"{call.campaign_name[:40]}" <{call.phone}>')
 
@@ -307,12 +344,16 @@ class Dialer:
         self.gateway, self.tracker, self.tick = gateway, tracker, tick
         self.ready: dict[str, tuple[int, int]] = {}     # endpoint -> (tenant, user) while READY
         self._staffed: dict[int, tuple[float, set[int]]] = {}   # tenant -> (read at, dialled agents)
+        self.offered: dict[str, tuple[PlannedCall, str]] = {}   # channel id -> (preview call, endpoint)
         self._stop = asyncio.Event()
+        from services.voice.predictive import PredictivePacer
+        self.pacer = PredictivePacer(self)
 
     def agent_state(self, endpoint: str, owner: tuple[int, int], ready: bool) -> None:
         if ready:
             self.ready[endpoint] = owner
             asyncio.ensure_future(self.dial_for(endpoint, owner))
+            asyncio.ensure_future(self._pace(owner[0]))
         else:
             self.ready.pop(endpoint, None)
 
@@ -341,6 +382,14 @@ class Dialer:
                 await asyncio.to_thread(self.tracker.give_back, call)
             return
         get_redis().set(ACTIVE_CALL.format(tenant_id=tenant_id, user_id=user_id), call.interaction_id, ex=ACTIVE_TTL)
+        if call.preview:                     # the agent decides: « Appeler » comes back as `place`
+            from services.voice.preview import offer
+            self.offered[call.channel_id] = (call, endpoint)
+            await asyncio.to_thread(offer, call)
+            return
+        await self.originate(call, endpoint)
+
+    async def originate(self, call: PlannedCall, endpoint: str) -> None:
         self.tracker.expect(call, endpoint)
         fields = originate_fields(call, endpoint)
         try:
@@ -350,13 +399,28 @@ class Dialer:
         except Exception as error:           # refused by the PBX: the attempt is given back, due at once
             log.warning("originate for %s refused: %s", endpoint, error)
             await asyncio.to_thread(self.tracker.give_back, call)
-            release_agent(tenant_id, user_id)
+            release_agent(call.tenant_id, call.agent_id)
+
+    async def place(self, tenant_id: int, interaction_id: int) -> None:
+        """« Appeler » on an offered preview (checked by services/voice/preview.py): originate it now."""
+        found = self.offered.pop(CHANNEL_ID.format(tenant_id=tenant_id, interaction_id=interaction_id), None)
+        if found is None:
+            raise LookupError("Cette fiche n'est plus proposée : rechargez le bandeau.")
+        await self.originate(*found)
+
+    def withdrawn(self, tenant_id: int, interaction_id: int) -> None:
+        """« Passer » (or a refused « Appeler »): the offer is gone and the agent is free for the next one."""
+        found = self.offered.pop(CHANNEL_ID.format(tenant_id=tenant_id, interaction_id=interaction_id), None)
+        if found is not None:
+            call, endpoint = found
+            self.agent_state(endpoint, (call.tenant_id, call.agent_id), endpoint in self.ready)
 
     async def _forget_lost_call(self, tenant_id: int, user_id: int) -> bool:
         """A ready agent held for a call this bridge does not follow (it restarted meanwhile): that call is
         over. Its attempt is closed as interrupted, the agent freed and held again for the next one."""
         lost = held_call(tenant_id, user_id)
-        if lost is None or CHANNEL_ID.format(tenant_id=tenant_id, interaction_id=lost) in self.tracker.calls:
+        channel_id = CHANNEL_ID.format(tenant_id=tenant_id, interaction_id=lost)
+        if lost is None or channel_id in self.tracker.calls or channel_id in self.offered:
             return False
         await asyncio.to_thread(self.tracker.interrupted, tenant_id, lost)
         release_agent(tenant_id, user_id)
@@ -371,6 +435,15 @@ class Dialer:
             for endpoint, owner in list(self.ready.items()):
                 if not agent_busy(*owner):
                     await self.dial_for(endpoint, owner)
+            for tenant_id in sorted({tenant for tenant, _ in self.ready.values()}):
+                await self._pace(tenant_id)
+
+    async def _pace(self, tenant_id: int) -> None:
+        """The tenant's predictive campaigns (services/voice/predictive.py)."""
+        try:
+            await self.pacer.pace(tenant_id)
+        except Exception:
+            log.exception("predictive pacing of tenant %s", tenant_id)
 
     def stop(self) -> None:
         self._stop.set()

@@ -122,12 +122,28 @@ def delete_number(ctx: AuthContext, number_id: int) -> None:
 
 
 def caller_id_for(ctx: AuthContext, campaign_id: int) -> str | None:
-    """The DID a campaign shows as caller ID (what the dialer reads); None: the platform's."""
+    """The DID a campaign shows as caller ID when its voice slot chose none (Paramètres' choice);
+    None: the tenant's default number of the dialplan."""
     with tenant_session(ctx) as s:
         for row in s.exec(select(PhoneNumber).order_by(PhoneNumber.id)):
             if campaign_id in row.caller_id_campaigns:
                 return row.number
     return None
+
+
+def tenant_dids(ctx: AuthContext) -> list[str]:
+    """The tenant's own numbers (E.164), what a campaign's voice slot may show as caller ID."""
+    with tenant_session(ctx) as s:
+        return list(s.exec(select(PhoneNumber.number).order_by(PhoneNumber.number)))
+
+
+def campaign_caller_id(ctx: AuthContext, campaign_id: int, config: dict) -> str | None:
+    """The caller ID of a campaign's calls: the DID its voice slot chose, while it is still one of the
+    tenant's numbers; otherwise the one Paramètres gave the campaign (`caller_id_for`)."""
+    chosen = (config.get("channels", {}).get("voice", {}).get("caller_id") or "").strip()
+    if chosen and chosen in tenant_dids(ctx):
+        return chosen
+    return caller_id_for(ctx, campaign_id)
 
 
 def sip_trunk(ctx: AuthContext) -> TrunkView | None:

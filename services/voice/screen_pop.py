@@ -92,9 +92,10 @@ def agent_current_call(ctx: AuthContext) -> dict | None:
     with tenant_session(ctx) as session:
         row = session.execute(select(Interaction).where(
             Interaction.agent_id == ctx.user_id, Interaction.channel == "VOIX",
-            Interaction.status.in_(["RINGING", "ANSWERED", "ENDED"]))
+            Interaction.status.in_(["RINGING", "ANSWERED", "ENDED"])
+            | ((Interaction.status == "SENDING") & (Interaction.outcome == "preview")))
             .order_by(Interaction.id.desc()).limit(1)).scalars().first()
     if row is None or (row.status == "ENDED" and not row.answered_at):
         return None
-    phase = {"RINGING": "ringing", "ANSWERED": "answered", "ENDED": "ended"}[row.status]
+    phase = {"SENDING": "preview", "RINGING": "ringing", "ANSWERED": "answered", "ENDED": "ended"}[row.status]
     return {**screen_pop(ctx.tenant_id, row.id), "phase": phase}

@@ -7,17 +7,13 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from services.audience.file_import import import_file
-from services.campaigns.config import default_config
 from services.campaigns.forms import clean_form
-from services.campaigns.lifecycle import archive_campaign, create_campaign, launch_campaign
+from services.campaigns.lifecycle import create_campaign, launch_campaign
 from services.db.tenancy import tenant_session
 from services.identity.system import system_context
 from services.models.interactions import Interaction
 from services.platform.users import find_user
-from services.voice.availability import become_ready
-from services.voice.presence import AgentState, agent_state
-from tests.support.browser import log_in_and_land
-from tests.support.campaigns import fund
+from tests.support.campaigns import calling_campaign_config, free_agent_after, fund, in_lunch_break
 from tests.support.waiting import wait_until
 
 FIRST, NEXT = "+237671234511", "+237671234521"   # answer after 1.5 s, hang up 5 s / 10 s later
@@ -32,18 +28,10 @@ def test_progressive_call_pops_is_qualified_and_the_next_contact_is_dialled(page
     clients = import_file(sup, "Relance progressive", (
         "Nom;Prénom;Téléphone;Email\n"
         f"Kamga;Armel;{FIRST};armel@exemple.cm\nBiyong;Sandrine;{NEXT};sandrine@exemple.cm\n").encode())
-    config = default_config("Relance progressive")
-    config["bands"] = {str(d): "00:00-23:59" for d in range(7)}
-    config["channels"]["voice"].update(enabled=True, mode="PROGRESSIVE",
-                                       script="<p>Bonjour {Prenom} {Nom}, ici Démo SARL.</p>")
+    config = calling_campaign_config("Relance progressive", clients, helene.user_id, "PROGRESSIVE",
+                                     "<p>Bonjour {Prenom} {Nom}, ici Démo SARL.</p>")
     config["form"] = clean_form([{"label": "Montant promis", "type": "text", "required": True}])
-    config.update(agents=[helene.user_id], lists=[clients])
-
-    log_in_and_land(page, "agent1@demo-sarl.cm", "Demo-2026!", "/bandeau")
-    expect(page.get_by_test_id("agent-status")).to_have_text("Prêt")
-    page.get_by_test_id("agent-pause").click()
-    page.get_by_role("menuitem", name="Déjeuner").click()
-    expect(page.get_by_test_id("agent-status")).to_have_text("Pause")
+    in_lunch_break(page, "agent1@demo-sarl.cm", "Demo-2026!")
     campaign = create_campaign(sup, config)
     launch_campaign(sup, campaign.id)
     try:
@@ -78,8 +66,4 @@ def test_progressive_call_pops_is_qualified_and_the_next_contact_is_dialled(page
         assert first.form_answers == {"Montant_promis": "25000", "commentaire": "Paiement fin du mois"}
         assert attempts()[NEXT].agent_id == helene.user_id
     finally:            # Hélène is free and « Prêt » again for the next tests
-        archive_campaign(sup, campaign.id)
-        wait_until(lambda: agent_state(sup.tenant_id, helene.user_id) in (AgentState.WRAP_UP, AgentState.READY),
-                   what="the last call over")
-        become_ready(helene)
-        wait_until(lambda: agent_state(sup.tenant_id, helene.user_id) is AgentState.READY, what="Hélène ready")
+        free_agent_after(sup, helene, campaign.id)

@@ -34,3 +34,38 @@ def launchable_config(list_id: int, agent_id: int, name: str = "Relance") -> dic
     config["channels"]["sms"].update(enabled=True, text="Bonjour {Nom}, -10% ce mois.")
     config.update(agents=[agent_id], lists=[list_id])
     return config
+
+
+def calling_campaign_config(name: str, list_id: int, agent_id: int, mode: str, script: str) -> dict:
+    """A voice campaign open all week, one agent and one list, in the given dialling mode."""
+    config = default_config(name)
+    config["bands"] = {str(d): "00:00-23:59" for d in range(7)}
+    config["channels"]["voice"].update(enabled=True, mode=mode, script=script)
+    config.update(agents=[agent_id], lists=[list_id])
+    return config
+
+
+def free_agent_after(sup, agent, campaign_id: int) -> None:
+    """An e2e call test's end: the campaign archived, the agent's last call over and « Prêt » again."""
+    from services.campaigns.lifecycle import archive_campaign
+    from services.voice.availability import become_ready
+    from services.voice.presence import AgentState, agent_state
+    from tests.support.waiting import wait_until
+
+    archive_campaign(sup, campaign_id)
+    wait_until(lambda: agent_state(sup.tenant_id, agent.user_id) in (AgentState.WRAP_UP, AgentState.READY),
+               what="the last call over")
+    become_ready(agent)
+    wait_until(lambda: agent_state(sup.tenant_id, agent.user_id) is AgentState.READY, what="the agent ready")
+
+
+def in_lunch_break(page, email: str, password: str) -> None:
+    """The agent's panel open, the agent in « Pause » (so nothing is dialled before the test says Prêt)."""
+    from playwright.sync_api import expect
+    from tests.support.browser import log_in_and_land
+
+    log_in_and_land(page, email, password, "/bandeau")
+    expect(page.get_by_test_id("agent-status")).to_have_text("Prêt")
+    page.get_by_test_id("agent-pause").click()
+    page.get_by_role("menuitem", name="Déjeuner").click()
+    expect(page.get_by_test_id("agent-status")).to_have_text("Pause")

@@ -90,12 +90,14 @@ async def outbound_agent_first(channel: Channel, tenant: Tenant) -> None:
     timeout = int(channel.variables.get("DIAL_TIMEOUT") or 30)
     channel.newexten("NoOp", f"Agent {agent} up, dialing customer {customer} campaign {campaign}", priority=1)
     recording = f"{MONITOR_DIR}/out-{channel.uniqueid}.wav"
-    channel.step("MixMonitor", recording)
-    pbx.recorder.start(channel, recording)
-    channel.step("Set", f"CALLERID(num)={tenant.company_number}")
-    channel.set_caller(tenant.company_number, channel.caller[1])
+    if channel.variables.get("RECORD") != "0":         # the campaign does not record: RECORD=0
+        channel.step("MixMonitor", recording)
+        pbx.recorder.start(channel, recording)
+    number = channel.variables.get("CALLER_NUM") or tenant.company_number   # the campaign's DID
+    channel.step("Set", f"CALLERID(num)={number}")
+    channel.set_caller(number, channel.caller[1])
     channel.step("Set", f"CALLERID(name)={tenant.company_name}")
-    channel.set_caller(tenant.company_number, tenant.company_name)
+    channel.set_caller(number, tenant.company_name)
     channel.step("Dial", f"PJSIP/{customer}@carrier,{timeout},g")
     status, cause = await dial(channel, pbx.endpoints.get("carrier"), customer, timeout,
                                dial_string=f"{customer}@carrier")
@@ -125,6 +127,25 @@ async def amd_outbound(channel: Channel, tenant: Tenant) -> None:
     channel.newexten("Dial", f"PJSIP/{agent},15,g", exten="human", priority=1)
     status, cause = await dial(channel, channel.pbx.endpoints.get(agent), agent, 15, dial_string=agent)
     await hangup(channel, cause)
+
+
+async def predictive(channel: Channel, tenant: Tenant) -> None:
+    """Customer first into the campaign's queue: no agent within QUEUE_WAIT seconds is an abandon."""
+    channel.newexten("NoOp", f"Customer answered, campaign {channel.variables.get('CAMPAIGN', '')}", priority=1)
+    if channel.variables.get("RECORD") == "1":
+        recording = f"{MONITOR_DIR}/out-{channel.uniqueid}.wav"
+        channel.step("MixMonitor", recording)
+        channel.pbx.recorder.start(channel, recording)
+    wait = float(channel.variables.get("QUEUE_WAIT") or 2)
+    queue = channel.pbx.queues.get(channel.variables.get("QUEUE", ""))
+    channel.step("Queue", f"{queue.name},,,,{wait:g}")
+    status = await QueueCall(channel.pbx, queue, channel, 0, wait).run()
+    channel.variables["QUEUESTATUS"] = status
+    if status == "COMPLETED":
+        await hangup(channel)
+    user_event(channel, "PredictiveResult", Campaign=channel.variables.get("CAMPAIGN", ""), QueueStatus=status)
+    await playback(channel, "sorry-we-missed-you", 1.5)
+    await hangup(channel)
 
 
 async def dial_agent(channel: Channel, tenant: Tenant) -> None:
@@ -249,5 +270,5 @@ def in_days(days: str, moment: datetime.datetime) -> bool:
 FLOWS: dict[str, Flow] = {
     "agents": agents, "outbound-agent-first": outbound_agent_first, "amd-outbound": amd_outbound,
     "from-carrier": from_carrier, "ivr": ivr, "closed": closed, "spy": spy, "hold": hold,
-    "dial-agent": dial_agent,
+    "dial-agent": dial_agent, "predictive": predictive,
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 FLOWS = ("agents", "outbound-agent-first", "amd-outbound", "from-carrier", "ivr", "closed", "spy", "hold",
-         "dial-agent")
+         "dial-agent", "predictive")
 
 
 @dataclass

@@ -75,14 +75,16 @@ async def world(tmp_path, monkeypatch):
     await pbx.close()
 
 
-def campaign_calling(world, *phones: str, amd: bool = False, busy_retry: int = 15, codes: list | None = None) -> int:
+def campaign_calling(world, *phones: str, amd: bool = False, busy_retry: int = 15, codes: list | None = None,
+                     **voice) -> int:
     """A LIVE progressive campaign, open all week, with Alice and a list of these numbers (in order)."""
     rows = "".join(f"Client{i};Paul{i};{phone};\n" for i, phone in enumerate(phones))
     list_id = import_file(world.supervisor, f"Liste {uuid.uuid4().hex[:6]}", f"Nom;Prénom;Téléphone;Email\n{rows}".encode())
     config = default_config("Relance")
     config["bands"] = {str(d): "00:00-23:59" for d in range(7)}
-    config["channels"]["voice"].update(enabled=True, mode="PROGRESSIVE", script="<p>Bonjour {Prenom} {Nom}</p>",
-                                       amd=amd, busy_retry_minutes=busy_retry, retry_minutes=60, max_attempts=3)
+    config["channels"]["voice"].update(**{**dict(
+        enabled=True, mode="PROGRESSIVE", script="<p>Bonjour {Prenom} {Nom}</p>", amd=amd,
+        busy_retry_minutes=busy_retry, retry_minutes=60, max_attempts=3), **voice})
     config["form"] = clean_form([{"label": "Budget", "type": "text", "required": True}])
     config.update(agents=[world.alice.user_id], lists=[list_id])
     config["codes"] += codes or []
