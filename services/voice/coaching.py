@@ -74,7 +74,7 @@ def stop_coaching(ctx: AuthContext) -> None:
                 raise
 
 
-def _spy_owner(uniqueid: str) -> tuple[int, int] | None:
+def spy_owner(uniqueid: str) -> tuple[int, int] | None:
     """(tenant id, supervisor id) of a channel originated by start_coaching, from its Uniqueid."""
     parts = uniqueid.split("-")
     if len(parts) != 5 or parts[:2] != ["bgc", "spy"] or not (parts[2].isdigit() and parts[3].isdigit()):
@@ -83,7 +83,7 @@ def _spy_owner(uniqueid: str) -> tuple[int, int] | None:
 
 
 def _session_for(uniqueid: str) -> tuple[int, int, dict | None] | None:
-    owner = _spy_owner(uniqueid)
+    owner = spy_owner(uniqueid)
     if owner is None:
         return None
     raw = get_redis().hget(SPY_KEY.format(tenant_id=owner[0]), str(owner[1]))

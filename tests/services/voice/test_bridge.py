@@ -128,11 +128,34 @@ async def test_whisper_starts_a_spy_channel_and_stops_cleanly(world):
     assert dict(await spying)["AppData"].endswith(",qw")
     session = await until(lambda: (coaching_session(sup) or {}).get("channel") and coaching_session(sup))
     assert session["channel"] == started["SpyerChannel"] and session["mode"] == "whisper"
-    spy_stopped = asyncio.ensure_future(world.phones.wait_for("ChanSpyStop", timeout=10))
+    hung_up = asyncio.ensure_future(world.phones.wait_for("Hangup", timeout=10, Uniqueid=session["channel_id"]))
     await asyncio.to_thread(stop_coaching, sup)
-    assert dict(await spy_stopped)["SpyerChannel"] == session["channel"]
+    await hung_up                                                         # the supervisor's leg
     assert coaching_session(sup) is None
     assert agent_state(tid, alice) is AgentState.IN_CALL                 # the call goes on
+
+
+async def test_stopping_an_answered_coaching_frees_the_supervisors_phone(world):
+    """Issue 11 defect 5: with phones that send no RTP, AMI Hangup of the answered coaching leg answered
+    « Channel Hungup » but ChanSpy, running on that leg, kept it Up until the agent's call ended. The leg now
+    only sits in a Dial bridge with the Local channel that spies, and « Arrêter » ends it at once."""
+    await agent_in_call(world)                                   # neither phone sends RTP (SIPp-like)
+    agent, phone = f"{world.slug}-2001", f"{world.slug}-2900"
+    spying = asyncio.ensure_future(world.phones.wait_for("ChanSpyStart", timeout=10))
+    channel_id = (await asyncio.to_thread(start_coaching_session, world))["channel_id"]
+    started = await spying
+    assert started["SpyerLinkedid"] == channel_id and started["SpyeeChannel"].startswith(f"PJSIP/{agent}-")
+    await until(lambda: (coaching_session(world.supervisor) or {}).get("active"))
+    hung_up = asyncio.ensure_future(world.phones.wait_for("Hangup", timeout=10, Uniqueid=channel_id))
+    await asyncio.to_thread(stop_coaching, world.supervisor)
+    assert (await hung_up)["Channel"].startswith(f"PJSIP/{phone}-")
+    assert await world.phones.channels_of(phone) == []
+    assert coaching_session(world.supervisor) is None
+    assert agent_state(world.tenant.id, world.alice.user_id) is AgentState.IN_CALL
+    assert await world.phones.channels_of(agent), "the agent's call goes on"
+    again = asyncio.ensure_future(world.phones.wait_for("ChanSpyStart", timeout=10))
+    await asyncio.to_thread(start_coaching, world.supervisor, world.alice.user_id, "whisper")   # free again
+    assert (await again)["SpyerLinkedid"] == coaching_session(world.supervisor)["channel_id"]
 
 
 def start_coaching_session(world, mode: str = "listen") -> dict:
