@@ -104,9 +104,11 @@ class RealPbxSide:
         return await self.watcher.action("Command", as_list=False, Command=line)
 
     # ---- phones ------------------------------------------------------------------------------------
-    async def register_phone(self, endpoint: str, mode: str = "answer", media: bool = False) -> None:
-        """A SIPp phone registers as `endpoint` and handles Asterisk's calls as `mode` says; returns once
-        Asterisk has the contact (PJSIPShowContacts). These phones send no RTP (`media` must be False)."""
+    async def register_phone(self, endpoint: str, mode: str = "answer", media: bool = False,
+                             ring_seconds: float = 1.0) -> None:
+        """A SIPp phone registers as `endpoint` and handles Asterisk's calls as `mode` says (`answer`: after
+        ringing `ring_seconds`); returns once Asterisk has the contact (PJSIPShowContacts). These phones send
+        no RTP (`media` must be False)."""
         if media:
             raise ValueError("the SIPp phones send no RTP")
         self.unregister_phone(endpoint)
@@ -114,11 +116,12 @@ class RealPbxSide:
         self.phones[endpoint] = self._sipp(
             f"{self.target.host}:{self.sip_port}", "-sf", str(SCENARIOS / "agent_register.xml"),
             "-oocsf", str(SCENARIOS / MODES[mode]), "-s", endpoint, "-au", endpoint, "-ap", secret,
-            "-m", "1", "-p", str(port))
+            "-m", "1", "-p", str(port), "-d", str(int(ring_seconds * 1000)))
         await self._until_contact(endpoint, f":{port}")
 
-    async def set_phone(self, endpoint: str, mode: str = "answer", media: bool = False) -> None:
-        await self.register_phone(endpoint, mode, media)
+    async def set_phone(self, endpoint: str, mode: str = "answer", media: bool = False,
+                        ring_seconds: float = 1.0) -> None:
+        await self.register_phone(endpoint, mode, media, ring_seconds)
 
     def unregister_phone(self, endpoint: str) -> None:
         process = self.phones.pop(endpoint, None)
@@ -168,13 +171,15 @@ class SimulatorSide:
     async def wait_for(self, event: str, timeout: float = 5.0, **match: str) -> dict:
         return dict(await self.control.wait_for(event, timeout, **match))
 
-    async def register_phone(self, endpoint: str, mode: str = "answer", media: bool = False) -> None:
+    async def register_phone(self, endpoint: str, mode: str = "answer", media: bool = False,
+                             ring_seconds: float = 1.0) -> None:
         """As a SIPp phone by default: no RTP (`media=True`: a softphone that sends it, as in the traces)."""
         assert self.control.register_phone(endpoint)
-        self.control.set_phone(endpoint, mode, media=media)
+        self.control.set_phone(endpoint, mode, ring_seconds, media=media)
 
-    async def set_phone(self, endpoint: str, mode: str = "answer", media: bool = False) -> None:
-        self.control.set_phone(endpoint, mode, media=media)
+    async def set_phone(self, endpoint: str, mode: str = "answer", media: bool = False,
+                        ring_seconds: float = 1.0) -> None:
+        self.control.set_phone(endpoint, mode, ring_seconds, media=media)
 
     async def channels_of(self, endpoint: str) -> list[dict]:
         return [{"Channel": c.name, "Uniqueid": c.uniqueid, "ChannelState": str(c.state)}

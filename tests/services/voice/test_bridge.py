@@ -299,7 +299,6 @@ async def test_agent_break_and_ready_after_a_call(world):
     await until(lambda: agent_state(tid, alice) is AgentState.READY)
 
 
-@pytest.mark.simulator
 async def test_a_ringing_agent_shows_ringing_then_in_call(world):
     """Issue 11 defect 4: with `device_state_busy_at = 1` a ringing phone was BUSY, shown « En appel »."""
     from services.infra.redis import get_redis
@@ -307,10 +306,9 @@ async def test_a_ringing_agent_shows_ringing_then_in_call(world):
     from services.live.events import STREAM, LiveEvent
 
     tid, alice, phone = world.tenant.id, world.alice.user_id, f"{world.slug}-2001"
-    world.pbx.register_phone(phone)
+    await world.phones.register_phone(phone, "answer", ring_seconds=3)
     await until(lambda: agent_state(tid, alice) is AgentState.READY)
     since = get_redis().xinfo_stream(STREAM)["last-generated-id"]
-    world.pbx.set_phone(phone, "answer", ring_seconds=3)
     await command("originate", channel=f"PJSIP/{phone}", context=f"t-{world.slug}-outbound-agent-first",
                   exten=CUSTOMER)
     await until(lambda: agent_state(tid, alice) is AgentState.IN_CALL)
