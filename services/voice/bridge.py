@@ -26,7 +26,7 @@ from services.settings import get_settings
 from services.voice import commands
 from services.voice.agent_states import state_for_device, state_for_pause
 from services.voice.call_outcomes import ANSWERED, AGENT_UNREACHABLE, AWAY, CallTracker
-from services.voice.coaching import SPY_KEY, end_spy_channel, unwanted_spy_channel
+from services.voice.coaching import SPY_KEY, end_spy_channel, spy_owner, unwanted_spy_channel
 from services.voice.dialer import Dialer
 from services.voice.directory import endpoint_owners
 from services.voice.inbound import InboundTracker
@@ -158,12 +158,17 @@ class Bridge:
         self._joining = asyncio.ensure_future(self._join_every_sales_queue(event.members))
 
     def _spy(self, event: SpyStarted | SpyStopped) -> None:
-        owner = self.owner(endpoint_of(event.spyer_channel))
+        """ChanSpy runs on a Local ;2 whose Linkedid is the supervisor's coaching leg (start_coaching's
+        ChannelId); a spy started by other means is found by its spyer's endpoint."""
+        coached = spy_owner(event.spyer_linkedid)
+        owner = coached or self.owner(endpoint_of(event.spyer_channel))
         if owner is None:
             return
         tenant_id, supervisor = owner
         r = get_redis()
         raw = r.hget(SPY_KEY.format(tenant_id=tenant_id), str(supervisor))
+        if coached and (not raw or json.loads(raw).get("channel_id") != event.spyer_linkedid):
+            return       # a stopped (or replaced) coaching whose ChanSpy ends late: not the live session
         session = json.loads(raw) if raw else {"mode": "listen"}
         agent = self.owner(endpoint_of(event.spyee_channel))
         session.update(channel=event.spyer_channel, agent_user_id=agent[1] if agent else None,

@@ -1,8 +1,10 @@
 """UC-RH-04: a supervisor listens to, whispers to or barges into an agent's call.
 
 The supervisor's own phone is originated into the tenant's spy context (`*222<ext>` listen,
-`*221<ext>` whisper: ChanSpy option `w`, `*223<ext>` barge: option `B`); stopping hangs up that
-channel, which ends ChanSpy cleanly and leaves the call untouched. The originated channel carries a
+`*221<ext>` whisper: ChanSpy option `w`, `*223<ext>` barge: option `B`), which dials a Local channel whose
+;2 runs ChanSpy: the phone's leg only sits in a Dial bridge, so hanging it up ends it for certain and leaves
+the call untouched (ChanSpy on the phone's own leg ignored that hang-up while the phone sent no RTP: issue 11
+defect 5). ChanSpy events carry the phone's leg as the spyer's Linkedid. The originated channel carries a
 Uniqueid chosen here (Originate `ChannelId`), so stopping works even while the supervisor's phone still
 rings; if the stop comes before the PBX has even created that channel, the bridge hangs it up as soon
 as it appears (`unwanted_spy_channel`). The bridge records the spy channel when ChanSpyStart comes.
@@ -74,7 +76,7 @@ def stop_coaching(ctx: AuthContext) -> None:
                 raise
 
 
-def _spy_owner(uniqueid: str) -> tuple[int, int] | None:
+def spy_owner(uniqueid: str) -> tuple[int, int] | None:
     """(tenant id, supervisor id) of a channel originated by start_coaching, from its Uniqueid."""
     parts = uniqueid.split("-")
     if len(parts) != 5 or parts[:2] != ["bgc", "spy"] or not (parts[2].isdigit() and parts[3].isdigit()):
@@ -83,7 +85,7 @@ def _spy_owner(uniqueid: str) -> tuple[int, int] | None:
 
 
 def _session_for(uniqueid: str) -> tuple[int, int, dict | None] | None:
-    owner = _spy_owner(uniqueid)
+    owner = spy_owner(uniqueid)
     if owner is None:
         return None
     raw = get_redis().hget(SPY_KEY.format(tenant_id=owner[0]), str(owner[1]))

@@ -56,14 +56,16 @@ class MemberPaused:
 
 @dataclass(frozen=True)
 class SpyStarted:
-    spyer_channel: str
+    spyer_channel: str          # the channel running ChanSpy: a Local ;2 behind the supervisor's leg
     spyee_channel: str
+    spyer_linkedid: str = ""    # the supervisor's originated leg (its Uniqueid: the coaching's ChannelId)
 
 
 @dataclass(frozen=True)
 class SpyStopped:
     spyer_channel: str
     spyee_channel: str
+    spyer_linkedid: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ def to_domain(message: Any) -> DomainEvent | None:
                             message.get("Paused") == "1", message.get("PausedReason") or message.get("Reason", ""))
     if kind in ("ChanSpyStart", "ChanSpyStop"):
         cls = SpyStarted if kind == "ChanSpyStart" else SpyStopped
-        return cls(message.get("SpyerChannel", ""), message.get("SpyeeChannel", ""))
+        return cls(message.get("SpyerChannel", ""), message.get("SpyeeChannel", ""), message.get("SpyerLinkedid", ""))
     if kind == "Newchannel":
         return ChannelCreated(message.get("Channel", ""), message.get("Uniqueid", ""))
     if kind == "Hangup":

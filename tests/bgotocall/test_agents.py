@@ -131,8 +131,9 @@ def test_in_call_agent_cannot_be_deleted_and_whisper_opens_a_spy_channel(new_pag
 
     chanspy = probe.wait_event("Newexten", Application="ChanSpy")
     assert chanspy["AppData"] == "PJSIP/demo-2001,qw"            # w = whisper: only the agent hears
-    started = probe.wait_event("ChanSpyStart")
-    assert started["SpyerChannel"].startswith("PJSIP/demo-2900-")
+    started = probe.wait_event("ChanSpyStart")                  # on the Local ;2 behind the supervisor's leg
+    assert started["SpyerChannel"].startswith("Local/*2212001@t-demo-spy-run-")
+    assert started["SpyerLinkedid"].startswith("bgc-spy-")      # the supervisor's leg: start_coaching's ChannelId
     assert started["SpyeeChannel"].startswith("PJSIP/demo-2001-")
     expect(sup.get_by_test_id("coaching-banner")).to_contain_text("Vous chuchotez à Hélène Fotso")
 

@@ -56,9 +56,10 @@ class PbxControl:
         self.pbx.endpoints.unregister(endpoint)
 
     def set_phone(self, endpoint: str, mode: str = "answer", ring_seconds: float = 1.0,
-                  hangup_after: float | None = None) -> None:
-        """mode: 'answer' (after ring_seconds), 'reject' (486), 'ignore' (rings on), 'manual' (wait for us)."""
-        self.pbx.endpoints.get(endpoint).policy = PhonePolicy(mode, ring_seconds, hangup_after)
+                  hangup_after: float | None = None, media: bool = True) -> None:
+        """mode: 'answer' (after ring_seconds), 'reject' (486), 'ignore' (rings on), 'manual' (wait for us);
+        media=False: a phone that sends no RTP (SIPp)."""
+        self.pbx.endpoints.get(endpoint).policy = PhonePolicy(mode, ring_seconds, hangup_after, media)
 
     def ringing_leg(self, endpoint: str):
         leg = next((c.leg for c in self.pbx.channels_of(endpoint) if c.leg and not c.leg.reply.done()), None)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Awaitable, Callable
 
 from . import outcomes
 from .channels import Channel, ChannelHungup, UP
-from .dial import dial
+from .dial import ANSWER, answer_callee, dest_event, dial, ring, talk
 from .queue_call import QueueCall
 from .spy import chan_spy
 from .tenants import Tenant
@@ -177,6 +177,8 @@ async def answer(channel: Channel, priority: int = 1) -> None:
     channel.newexten("Answer", "", priority=priority)
     if channel.state != UP:
         channel.set_state(UP)
+        if channel.on_answer:           # a Local ;2 that answers answers its ;1 to whoever dialled it
+            channel.on_answer()
 
 
 async def ivr(channel: Channel, tenant: Tenant) -> None:
@@ -238,6 +240,28 @@ async def agents(channel: Channel, tenant: Tenant) -> None:
 
 
 async def spy(channel: Channel, tenant: Tenant) -> None:
+    """The supervisor's answered leg. A product tenant's dials a Local channel whose ;2 runs ChanSpy
+    (`t-<slug>-spy-run`), so the phone sits in a Dial bridge, which a hang-up always ends, whatever ChanSpy
+    notices (issue 11 defect 5). The lab tenant runs ChanSpy on the phone's channel, as the traces did."""
+    if not tenant.slug:
+        await answer(channel)
+        return await chan_spy(channel, tenant)
+    from .originate import LocalLeg
+    target = tenant.context("spy-run")
+    dial_string = f"{channel.exten}@{target}/n"
+    channel.newexten("Dial", f"Local/{dial_string}", priority=1)
+    leg = LocalLeg(channel.pbx, channel.exten, target, channel.caller, linkedid=channel.linkedid)
+    leg.announce()
+    dest_event(channel, "DialBegin", leg.channel, [("DialString", dial_string)])
+    reply = await ring(channel, leg, None)
+    if reply != ANSWER:
+        await hangup(channel, reply)
+    answer_callee(channel, leg.channel)
+    await talk(channel, leg.channel, native_bridge=False)
+    await hangup(channel)
+
+
+async def spy_run(channel: Channel, tenant: Tenant) -> None:
     await answer(channel)
     await chan_spy(channel, tenant)
 
@@ -269,6 +293,6 @@ def in_days(days: str, moment: datetime.datetime) -> bool:
 
 FLOWS: dict[str, Flow] = {
     "agents": agents, "outbound-agent-first": outbound_agent_first, "amd-outbound": amd_outbound,
-    "from-carrier": from_carrier, "ivr": ivr, "closed": closed, "spy": spy, "hold": hold,
-    "dial-agent": dial_agent, "predictive": predictive,
+    "from-carrier": from_carrier, "ivr": ivr, "closed": closed, "spy": spy, "spy-run": spy_run,
+    "hold": hold, "dial-agent": dial_agent, "predictive": predictive,
 }

@@ -17,10 +17,13 @@ QUEUE_STATUS = {NOT_INUSE: 1, INUSE: 2, BUSY: 3, UNAVAILABLE: 5, RINGING: 6}
 
 @dataclass
 class PhonePolicy:
-    """How a softphone reacts to a call: 'answer' after `ring_seconds`, 'reject' (486), 'ignore', 'manual'."""
+    """How a softphone reacts to a call: 'answer' after `ring_seconds`, 'reject' (486), 'ignore', 'manual'.
+    `media`: it sends RTP once answered (the recorded traces' phones); a phone that sends none (SIPp) leaves
+    ChanSpy deaf to its own channel's hang-up (issue 11 defect 5, spy.py)."""
     mode: str = "answer"
     ring_seconds: float = 1.0
     hangup_after: float | None = None
+    media: bool = True
 
 
 @dataclass

@@ -30,13 +30,15 @@ def parse_callerid(text: str) -> tuple[str, str] | None:
 class LocalLeg:
     """Local/<exten>@<context>: ';1' is what Originate sees, ';2' runs <context> and dials the agent."""
 
-    def __init__(self, pbx: "Pbx", exten: str, context: str, caller: tuple[str, str]) -> None:
+    def __init__(self, pbx: "Pbx", exten: str, context: str, caller: tuple[str, str],
+                 linkedid: str | None = None) -> None:
         base = pbx.naming.local(f"{exten}@{context}")
         device = f"Local/{exten}@{context}"
         self.pbx, self.context, self.exten = pbx, context, exten
-        self.channel = pbx.new_channel(f"{base};1", device, context=context, caller=caller, exten=exten)
+        self.channel = pbx.new_channel(f"{base};1", device, context=context, caller=caller, exten=exten,
+                                       linkedid=linkedid)
         self.two = pbx.new_channel(f"{base};2", device, context=context, caller=caller, exten=exten,
-                                   linkedid=self.channel.uniqueid, state=RING)
+                                   linkedid=self.channel.linkedid, state=RING)
         self.channel.local_peer, self.two.local_peer = self.two, self.channel
         self.channel.leg = self
         self.reply: asyncio.Future = asyncio.get_running_loop().create_future()

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-FLOWS = ("agents", "outbound-agent-first", "amd-outbound", "from-carrier", "ivr", "closed", "spy", "hold",
-         "dial-agent", "predictive")
+FLOWS = ("agents", "outbound-agent-first", "amd-outbound", "from-carrier", "ivr", "closed", "spy", "spy-run",
+         "hold", "dial-agent", "predictive")
 
 
 @dataclass

@@ -9,11 +9,15 @@ from tests.support.pbx import real_pbx
 
 
 def pytest_collection_modifyitems(items):
-    """A test that uses the simulator's control side (phones, customers, restarts) needs phones."""
+    """A test that drives phones or customers needs phones; one that uses the simulator's control side itself
+    (`pbx`, `demo_pbx`) needs the simulator. `world` (test_bridge.py) gives SIPp phones on a real Asterisk
+    (tests/support/phones.py); its tests that need more say `@pytest.mark.simulator`."""
     for item in items:
-        own = getattr(getattr(item, "_fixtureinfo", None), "argnames", ())   # the test's own arguments
-        if {"pbx", "world", "demo_pbx"} & set(own):
+        own = set(getattr(getattr(item, "_fixtureinfo", None), "argnames", ()))   # the test's own arguments
+        if {"pbx", "world", "demo_pbx"} & own:
             item.add_marker(pytest.mark.phones)
+        if {"pbx", "demo_pbx"} & own:
+            item.add_marker(pytest.mark.simulator)
 
 
 class Seen:

@@ -1,7 +1,9 @@
 """The pbx bridge against the simulator: AMI events -> agent states, Redis commands -> AMI, coaching,
 and states kept consistent across a PBX restart."""
 import asyncio
+import os
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +20,8 @@ from services.voice.gateway import PbxConfig
 from services.voice.licences import grant_licences
 from services.voice.presence import AgentState, agent_state
 from tests.support.accounts import context_for, new_tenant
+from tests.support.pbx import real_pbx
+from tests.support.phones import RealPbxSide, SimulatorSide
 
 CUSTOMER = "+15557654301"
 
@@ -33,6 +37,8 @@ async def until(condition, timeout: float = 10.0):
 
 @pytest.fixture
 async def world(tmp_path, monkeypatch):
+    """A tenant with two agents and a supervisor, its includes written where the PBX reads them, a bridge
+    logged in, and `phones`: the simulator's control side, or SIPp phones on a real Asterisk (tests/support/pbx.py)."""
     monkeypatch.setenv("BGC_PBX_COMMANDS", f"bgc:pbx:commands:test-{uuid.uuid4().hex}")
     tenant = new_tenant()
     grant_licences(tenant.id, 3)
@@ -41,27 +47,40 @@ async def world(tmp_path, monkeypatch):
     alice = enroll_agent(admin, "Agent", "Alice", "alice", f"alice-{tenant.slug}@example-corp.cm")
     bob = enroll_agent(admin, "Agent", "Bob", "bob", f"bob-{tenant.slug}@example-corp.cm")
     give_extensions(tenant.id)                      # the supervisor's phone: 2900
-    # the bridge runs on the PBX host: it writes the tenant's includes, the simulator reads them
-    monkeypatch.setenv("BGC_ASTERISK_CONFIG_DIR", str(tmp_path / "asterisk"))
-    write_all(tmp_path / "asterisk", tenant.slug)
-    pbx = await PbxControl.start(port=0, recordings=tmp_path / "rec", clock=VirtualClock(),
-                                 tenants=[demo_tenant(tenant.slug)], auth_failure_delay=0.05,
-                                 config_dir=tmp_path / "asterisk")
-    bridge = Bridge(PbxConfig("127.0.0.1", pbx.port, "amiuser", "amipass"))
+    target = real_pbx()
+    # the bridge runs on the PBX host: it writes the tenant's includes, the PBX reads them
+    config_dir = Path(os.environ["BGC_TEST_ASTERISK_CONFIG_DIR"]) if target else tmp_path / "asterisk"
+    monkeypatch.setenv("BGC_ASTERISK_CONFIG_DIR", str(config_dir))
+    written = write_all(config_dir, tenant.slug)
+    if target:
+        pbx, phones = None, await RealPbxSide.from_environment(target).start()
+        await phones.command("dialplan reload")                  # the tenant's contexts
+        config = PbxConfig(target.host, target.port, target.user, target.secret)
+    else:
+        pbx = await PbxControl.start(port=0, recordings=tmp_path / "rec", clock=VirtualClock(),
+                                     tenants=[demo_tenant(tenant.slug)], auth_failure_delay=0.05,
+                                     config_dir=config_dir)
+        phones, config = SimulatorSide(pbx), PbxConfig("127.0.0.1", pbx.port, "amiuser", "amipass")
+    bridge = Bridge(config)
     task = asyncio.ensure_future(bridge.run())
     await asyncio.wait_for(bridge.gateway.ready.wait(), 10)
     await command("endpoints_changed", tenant_slug=tenant.slug)     # the agents join the sales queue
     yield type("World", (), dict(tenant=tenant, admin=admin, supervisor=supervisor, alice=alice, bob=bob, pbx=pbx,
-                                 bridge=bridge, slug=tenant.slug))
+                                 phones=phones, config=config, bridge=bridge, slug=tenant.slug))
     bridge.stop()
     await task
-    await pbx.close()
+    await phones.close()
+    if target:                                      # the real PBX forgets this tenant at its next reload
+        for path in written:
+            if path.name == f"{tenant.slug}.conf":
+                path.unlink()
 
 
 def command(kind, **args):
     return asyncio.to_thread(pbx_command, kind, **args)
 
 
+@pytest.mark.simulator
 async def test_states_follow_the_phone_and_survive_a_pbx_restart(world):
     tid, alice = world.tenant.id, world.alice.user_id
     assert agent_state(tid, alice) is AgentState.LOGGED_OUT
@@ -77,7 +96,7 @@ async def test_states_follow_the_phone_and_survive_a_pbx_restart(world):
 
 async def test_queue_commands_and_pause_state(world):
     tid, alice = world.tenant.id, world.alice.user_id
-    world.pbx.register_phone(f"{world.slug}-2001")
+    await world.phones.register_phone(f"{world.slug}-2001")
     await until(lambda: agent_state(tid, alice) is AgentState.READY)
     await command("queue_add", queue=f"{world.slug}-sales", endpoint=f"{world.slug}-2900", member_name="Sup")
     members = (await command("queue_members"))["members"][f"{world.slug}-sales"]
@@ -95,68 +114,100 @@ async def test_queue_commands_and_pause_state(world):
 
 async def test_whisper_starts_a_spy_channel_and_stops_cleanly(world):
     tid, alice, sup = world.tenant.id, world.alice.user_id, world.supervisor
-    world.pbx.register_phone(f"{world.slug}-2001")
-    world.pbx.register_phone(f"{world.slug}-2900")
+    await world.phones.register_phone(f"{world.slug}-2001")
+    await world.phones.register_phone(f"{world.slug}-2900")
     with pytest.raises(CoachingError):
         await asyncio.to_thread(start_coaching, sup, alice, "whisper")      # not in a call yet
     await command("originate", channel=f"PJSIP/{world.slug}-2001",
                   context=f"t-{world.slug}-outbound-agent-first", exten=CUSTOMER)
     await until(lambda: agent_state(tid, alice) is AgentState.IN_CALL)
-    spy_started = asyncio.ensure_future(world.pbx.wait_for("ChanSpyStart", timeout=10))
-    spying = asyncio.ensure_future(world.pbx.wait_for("Newexten", timeout=10, Application="ChanSpy"))
+    spy_started = asyncio.ensure_future(world.phones.wait_for("ChanSpyStart", timeout=10))
+    spying = asyncio.ensure_future(world.phones.wait_for("Newexten", timeout=10, Application="ChanSpy"))
     await asyncio.to_thread(start_coaching, sup, alice, "whisper")
     started = dict(await spy_started)
     assert dict(await spying)["AppData"].endswith(",qw")
     session = await until(lambda: (coaching_session(sup) or {}).get("channel") and coaching_session(sup))
     assert session["channel"] == started["SpyerChannel"] and session["mode"] == "whisper"
-    spy_stopped = asyncio.ensure_future(world.pbx.wait_for("ChanSpyStop", timeout=10))
+    hung_up = asyncio.ensure_future(world.phones.wait_for("Hangup", timeout=10, Uniqueid=session["channel_id"]))
     await asyncio.to_thread(stop_coaching, sup)
-    assert dict(await spy_stopped)["SpyerChannel"] == session["channel"]
+    await hung_up                                                         # the supervisor's leg
     assert coaching_session(sup) is None
     assert agent_state(tid, alice) is AgentState.IN_CALL                 # the call goes on
 
 
-async def agent_in_call(world):
-    world.pbx.register_phone(f"{world.slug}-2001")
-    world.pbx.register_phone(f"{world.slug}-2900")
+async def test_stopping_an_answered_coaching_frees_the_supervisors_phone(world):
+    """Issue 11 defect 5: with phones that send no RTP, AMI Hangup of the answered coaching leg answered
+    « Channel Hungup » but ChanSpy, running on that leg, kept it Up until the agent's call ended. The leg now
+    only sits in a Dial bridge with the Local channel that spies, and « Arrêter » ends it at once."""
+    await agent_in_call(world)                                   # neither phone sends RTP (SIPp-like)
+    agent, phone = f"{world.slug}-2001", f"{world.slug}-2900"
+    spying = asyncio.ensure_future(world.phones.wait_for("ChanSpyStart", timeout=10))
+    channel_id = (await asyncio.to_thread(start_coaching_session, world))["channel_id"]
+    started = await spying
+    assert started["SpyerLinkedid"] == channel_id and started["SpyeeChannel"].startswith(f"PJSIP/{agent}-")
+    await until(lambda: (coaching_session(world.supervisor) or {}).get("active"))
+    hung_up = asyncio.ensure_future(world.phones.wait_for("Hangup", timeout=10, Uniqueid=channel_id))
+    await asyncio.to_thread(stop_coaching, world.supervisor)
+    ended = await hung_up
+    assert ended["Channel"].startswith(f"PJSIP/{phone}-") and ended["Cause"] == "16"
+    assert await world.phones.channels_of(phone) == []
+    assert coaching_session(world.supervisor) is None
+    assert agent_state(world.tenant.id, world.alice.user_id) is AgentState.IN_CALL
+    assert await world.phones.channels_of(agent), "the agent's call goes on"
+    again = asyncio.ensure_future(world.phones.wait_for("ChanSpyStart", timeout=10))
+    await asyncio.to_thread(start_coaching, world.supervisor, world.alice.user_id, "whisper")   # free again
+    assert (await again)["SpyerLinkedid"] == coaching_session(world.supervisor)["channel_id"]
+
+
+def start_coaching_session(world, mode: str = "listen") -> dict:
+    start_coaching(world.supervisor, world.alice.user_id, mode)
+    return coaching_session(world.supervisor)
+
+
+async def unanswered_channel(world, phone: str) -> dict:
+    """The phone's channel once it exists, not answered (CoreShowChannels on a real PBX: polled, as it gives
+    no event to subscribe to before the Originate that makes it)."""
+    while not (found := [c for c in await world.phones.channels_of(phone) if c["ChannelState"] != "6"]):
+        await asyncio.sleep(0.05)
+    return found[0]
+
+
+async def agent_in_call(world, supervisor_phone: str = "answer"):
+    await world.phones.register_phone(f"{world.slug}-2001")
+    await world.phones.register_phone(f"{world.slug}-2900", supervisor_phone)
     await command("originate", channel=f"PJSIP/{world.slug}-2001",
                   context=f"t-{world.slug}-outbound-agent-first", exten=CUSTOMER)
     await until(lambda: agent_state(world.tenant.id, world.alice.user_id) is AgentState.IN_CALL)
 
 
 async def test_stopping_while_the_supervisors_phone_still_rings_hangs_it_up(world):
-    await agent_in_call(world)
+    await agent_in_call(world, "manual")                        # the supervisor has not picked up yet
     phone = f"{world.slug}-2900"
-    world.pbx.set_phone(phone, "manual")                         # the supervisor has not picked up yet
-    await asyncio.to_thread(start_coaching, world.supervisor, world.alice.user_id, "listen")
-    await until(lambda: world.pbx.pbx.channels_of(phone))
-    channel_id = coaching_session(world.supervisor)["channel_id"]
-    assert world.pbx.pbx.channels_of(phone)[0].uniqueid == channel_id
-    hung_up = asyncio.ensure_future(world.pbx.wait_for("Hangup", timeout=10, Uniqueid=channel_id))
+    channel_id = (await asyncio.to_thread(start_coaching_session, world))["channel_id"]
+    ringing = await asyncio.wait_for(unanswered_channel(world, phone), 10)
+    assert ringing["Uniqueid"] == channel_id
+    hung_up = asyncio.ensure_future(world.phones.wait_for("Hangup", timeout=10, Uniqueid=channel_id))
     await asyncio.to_thread(stop_coaching, world.supervisor)
-    await hung_up
-    assert world.pbx.pbx.channels_of(phone) == []
+    assert (await hung_up)["Channel"] == ringing["Channel"]
+    assert await world.phones.channels_of(phone) == []
     assert coaching_session(world.supervisor) is None
     assert agent_state(world.tenant.id, world.alice.user_id) is AgentState.IN_CALL
 
 
 async def test_a_coaching_channel_created_after_its_stop_is_hung_up_at_once(world):
     """The originate reached the PBX after the supervisor pressed stop: nothing may keep ringing."""
-    await agent_in_call(world)
+    await agent_in_call(world, "manual")
     phone = f"{world.slug}-2900"
-    world.pbx.set_phone(phone, "manual")
     late = CHANNEL_ID.format(tenant_id=world.tenant.id, user_id=world.supervisor.user_id, nonce="0badcafe")
-    hung_up = asyncio.ensure_future(world.pbx.wait_for("Hangup", timeout=10, Uniqueid=late))
+    hung_up = asyncio.ensure_future(world.phones.wait_for("Hangup", timeout=10, Uniqueid=late))
     await command("originate", channel=f"PJSIP/{phone}", context=f"t-{world.slug}-spy",
                   exten="*2222001", channel_id=late)
     await hung_up
-    assert world.pbx.pbx.channels_of(phone) == []
+    assert await world.phones.channels_of(phone) == []
 
 
 async def test_a_declined_coaching_call_ends_the_session(world):
-    await agent_in_call(world)
-    phone = f"{world.slug}-2900"
-    world.pbx.set_phone(phone, "reject")
+    await agent_in_call(world, "reject")
     await asyncio.to_thread(start_coaching, world.supervisor, world.alice.user_id, "barge")
     await until(lambda: coaching_session(world.supervisor) is None)
     await asyncio.to_thread(start_coaching, world.supervisor, world.alice.user_id, "listen")   # free again
@@ -205,13 +256,13 @@ async def test_reassignment_moves_queue_membership_and_tells_the_agent(world):
 
 async def test_a_restarted_bridge_picks_up_what_happened_while_it_was_down(world, tmp_path):
     tid, alice = world.tenant.id, world.alice.user_id
-    world.pbx.register_phone(f"{world.slug}-2001")
+    await world.phones.register_phone(f"{world.slug}-2001")
     await until(lambda: agent_state(tid, alice) is AgentState.READY)
     await world.bridge.shutdown()
     queued = asyncio.ensure_future(command("originate", channel=f"PJSIP/{world.slug}-2001",
                                            context=f"t-{world.slug}-outbound-agent-first", exten=CUSTOMER))
     # nobody executes the command while the bridge is down; a new bridge process takes it over
-    second = Bridge(PbxConfig("127.0.0.1", world.pbx.port, "amiuser", "amipass"))
+    second = Bridge(world.config)
     task = asyncio.ensure_future(second.run())
     try:
         await asyncio.wait_for(queued, 15)
@@ -221,6 +272,7 @@ async def test_a_restarted_bridge_picks_up_what_happened_while_it_was_down(world
         await task
 
 
+@pytest.mark.simulator
 async def test_agent_break_and_ready_after_a_call(world):
     from services.identity.system import system_context
     from services.voice.availability import become_ready, take_break
@@ -254,10 +306,9 @@ async def test_a_ringing_agent_shows_ringing_then_in_call(world):
     from services.live.events import STREAM, LiveEvent
 
     tid, alice, phone = world.tenant.id, world.alice.user_id, f"{world.slug}-2001"
-    world.pbx.register_phone(phone)
+    await world.phones.register_phone(phone, "answer", ring_seconds=3)
     await until(lambda: agent_state(tid, alice) is AgentState.READY)
     since = get_redis().xinfo_stream(STREAM)["last-generated-id"]
-    world.pbx.set_phone(phone, "answer", ring_seconds=3)
     await command("originate", channel=f"PJSIP/{phone}", context=f"t-{world.slug}-outbound-agent-first",
                   exten=CUSTOMER)
     await until(lambda: agent_state(tid, alice) is AgentState.IN_CALL)

@@ -51,6 +51,10 @@ async def until(condition, timeout: float = 15.0):
     return await asyncio.wait_for(poll(), timeout)
 
 
+# Its `world` starts the simulator whatever the environment says: the carrier's outcomes per number (busy,
+# invalid, answering machine) and phones that never answer are the simulator's.
+pytestmark = pytest.mark.simulator
+
 @pytest.fixture
 async def world(tmp_path, monkeypatch):
     monkeypatch.setenv("BGC_PBX_COMMANDS", f"bgc:pbx:commands:test-{uuid.uuid4().hex}")

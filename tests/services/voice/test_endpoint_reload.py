@@ -2,6 +2,7 @@
 product sends, and is gone after unenrolment — the simulator reads the generated includes."""
 import asyncio
 
+import pytest
 from panoramisk import Manager
 
 from services.db.tenancy import tenant_session
@@ -34,6 +35,7 @@ async def _reload(port: int) -> None:
         manager.close()
 
 
+@pytest.mark.simulator      # starts its own simulator whatever the environment says
 async def test_enrolled_endpoint_appears_on_reload_and_goes_after_unenrolment(tmp_path):
     tenant = new_tenant()
     grant_licences(tenant.id, 2)
@@ -62,6 +64,7 @@ async def test_enrolled_endpoint_appears_on_reload_and_goes_after_unenrolment(tm
         await control.close()
 
 
+@pytest.mark.simulator      # starts its own simulator whatever the environment says
 async def test_unenrolment_kills_the_sip_access_even_when_a_queue_refuses(tmp_path, monkeypatch):
     """Issue 11 defect 1: on a real Asterisk, QueueRemove of a static member answers « Member not
     dynamic »; the disable command stopped there and the old secret still registered."""

@@ -66,15 +66,17 @@ async def test_spy_modes_start_and_stop_cleanly(pbx, gateway, prefix, mode):
     spying = asyncio.ensure_future(pbx.wait_for("Newexten", timeout=10, Application="ChanSpy"))
     await gateway.originate("PJSIP/demo-2900", "t-demo-spy", f"{prefix}2001")
     started = await gateway.seen.wait(lambda e: isinstance(e, SpyStarted))
-    assert endpoint_of(started.spyer_channel) == "demo-2900"
+    supervisor = pbx.pbx.channels_of("demo-2900")[0]          # in a Dial bridge with the Local that spies
+    assert started.spyer_channel.startswith(f"Local/{prefix}2001@t-demo-spy-run-") and started.spyer_channel.endswith(";2")
+    assert started.spyer_linkedid == supervisor.uniqueid
     assert endpoint_of(started.spyee_channel) == "demo-2001"
     assert dict(await spying)["AppData"] == f"PJSIP/demo-2001,{mode}"     # the mode shows only there
     assert "SPY_MODE" not in pbx.pbx.find(started.spyer_channel).variables
-    await gateway.hangup(started.spyer_channel)
-    stopped = await gateway.seen.wait(lambda e: isinstance(e, SpyStopped))
+    await gateway.hangup(supervisor.name)
+    ended = await gateway.seen.wait(lambda e: isinstance(e, ChannelHungUp) and e.channel == supervisor.name)
+    assert ended.cause == "16"                                            # a bridged channel (trace 12)
+    stopped = await gateway.seen.wait(lambda e: isinstance(e, SpyStopped))  # this phone sends RTP (traces 11)
     assert stopped.spyer_channel == started.spyer_channel
-    ended = await gateway.seen.wait(lambda e: isinstance(e, ChannelHungUp) and e.channel == started.spyer_channel)
-    assert ended.cause == "0"                                             # trace 17
     assert pbx.pbx.channels_of("demo-2001"), "the agent's call goes on"
 
 

@@ -64,6 +64,7 @@ def test_only_the_admin_sets_lines():
         list_numbers(supervisor)
 
 
+@pytest.mark.simulator      # starts its own simulator whatever the environment says
 async def test_a_did_and_a_trunk_reach_the_include_and_the_pbx_after_reload(admin, tmp_path):
     slug, out = admin.tenant_slug, tmp_path / "asterisk"
     control = await PbxControl.start(port=0, recordings=tmp_path / "rec", clock=VirtualClock(),
