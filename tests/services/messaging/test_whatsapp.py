@@ -15,7 +15,7 @@ from sqlmodel import select
 from services.campaigns.lifecycle import create_campaign, launch_campaign
 from services.campaigns.whatsapp_templates import add_template, list_templates, submit_template
 from services.db.tenancy import tenant_session
-from services.messaging.report import sending_counters
+from services.reporting.figures import sending_funnel
 from services.messaging.reconcile import reconcile_in_flight, worker_lock
 from services.messaging.sending import Batch, _load_batch, claim_batch, process_batch, send_due
 from services.messaging.sequencer import sequence_tenant
@@ -86,7 +86,7 @@ def test_a_campaign_whatsapp_slot_reaches_the_twin_once_per_attempt_and_is_read(
     read = wait_until(lambda: all(r.status == "READ" for r in _rows(c.admin).values())
                       and _rows(c.admin), timeout=30, what="read statuses")
     assert all(r.sent_at and r.delivered_at and r.read_at for r in read.values())
-    [counters] = sending_counters(c.admin, c.id)  # the campaign page's live counters
+    [counters] = sending_funnel(c.admin, c.id)  # the campaign page's live counters
     assert (counters.channel, counters.total, counters.read, counters.progress) == (
         "WHATSAPP", 3, 3, 100)
 
