@@ -85,6 +85,8 @@ _T: dict[str, tuple[str, str]] = {
     "reports.recycle.failed": ("Messages en échec", "Failed messages"),
     "reports.recycle.preview": ("contact(s) seront retentés.", "contact(s) will be re-tried."),
     "reports.recycle.run": ("Recycler", "Recycle"),
+    "reports.recycle.new": ("Recycler dans une nouvelle campagne", "Recycle into a new campaign"),
+    "reports.recycle.new.name": ("Nom de la nouvelle campagne", "Name of the new campaign"),
     "reports.previous": ("Précédent", "Previous"),
     "reports.next": ("Suivant", "Next"),
     "reports.page": ("Page", "Page"),

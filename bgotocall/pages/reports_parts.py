@@ -159,4 +159,14 @@ def recycle_card() -> rx.Component:
                                   data_testid="recycle-confirm")),
                               justify="end", spacing="3", margin_top="1rem"))),
             width="100%", align="center"),
+        rx.hstack(
+            rx.input(placeholder=t("reports.recycle.new.name"), value=R.new_campaign_name,
+                     on_change=R.set_new_campaign_name, width="320px",
+                     data_testid="recycle-new-name"),
+            rx.button(t("reports.recycle.new"), variant="soft", on_click=R.run_recycle_new,
+                      disabled=R.recycle_count <= 0, data_testid="recycle-new"),
+            rx.cond(R.new_campaign_error != "", rx.text(R.new_campaign_error, size="2",
+                                                        color=rx.color("red", 11),
+                                                        data_testid="recycle-new-error")),
+            width="100%", align="center", spacing="3", wrap="wrap"),
         width="100%", spacing="3"), width="100%")
