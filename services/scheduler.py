@@ -1,5 +1,6 @@
 """The scheduler: periodic ticks (monthly invoices, low-balance alerts, abandoned imports, the
-last wallet change of a burst to the open pages, campaign messaging).
+last wallet change of a burst to the open pages, campaign messaging, scheduled synthesis
+reports).
 
 `python -m services.scheduler` runs a small loop; each tick is an ordinary function that is
 idempotent (an invoice per tenant and month, an alert per threshold crossing, a list failed
@@ -60,6 +61,13 @@ def tick_messaging() -> int:
     return dispatch_all()
 
 
+def tick_report_syntheses() -> int:
+    """Synthesis PDFs emailed on a schedule: each schedule's last finished period, once."""
+    from services.reporting.schedules import send_due_syntheses
+
+    return send_due_syntheses()
+
+
 @dataclass
 class Tick:
     name: str
@@ -75,6 +83,7 @@ TICKS = [
     Tick("stale_imports", 120, tick_stale_imports),
     Tick("wallet_announcements", 1, tick_wallet_announcements),
     Tick("messaging", 2, tick_messaging),
+    Tick("report_syntheses", 300, tick_report_syntheses),
 ]
 
 

@@ -21,4 +21,4 @@ from services.models.campaigns import (  # noqa: F401
 )
 from services.models.interactions import Interaction  # noqa: F401
 from services.models.settings import PhoneNumber, SipTrunk, TenantSettings  # noqa: F401
-from services.models.reporting import ReportExport  # noqa: F401
+from services.models.reporting import ReportExport, ReportSchedule  # noqa: F401
