@@ -26,6 +26,7 @@ NAVIGATION: dict[str, list[tuple[str, str, str]]] = {
         ("nav.supervision", "activity", "/supervision"),
         ("voice.nav.live", "radio", "/supervision/agents"),
         ("voice.nav.assign", "arrow-left-right", "/supervision/affectation"),
+        ("stats.nav", "chart-column", "/statistiques"),
         ("nav.blacklist", "ban", "/liste-noire"),
         ("nav.billing", "wallet", "/facturation"),
         ("nav.documents", "file-text", "/documents"),
@@ -40,6 +41,7 @@ NAVIGATION: dict[str, list[tuple[str, str, str]]] = {
         ("nav.audience", "contact", "/audience"),
         ("nav.teams", "users", "/equipes"),
         ("voice.nav.agents", "headset", "/agents"),
+        ("stats.nav", "chart-column", "/statistiques"),
         ("nav.blacklist", "ban", "/liste-noire"),
     ],
 }

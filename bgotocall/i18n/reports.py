@@ -2,6 +2,22 @@
 from __future__ import annotations
 
 _T: dict[str, tuple[str, str]] = {
+    "stats.title": ("Statistiques", "Statistics"),
+    "stats.context": ("Toutes les campagnes de l'instance sur la période : chiffres, graphiques, "
+                      "campagnes et agents.",
+                      "Every campaign of the instance over the period: figures, charts, "
+                      "campaigns and agents."),
+    "stats.nav": ("Statistiques", "Statistics"),
+    "stats.campaigns": ("Par campagne", "Per campaign"),
+    "stats.none": ("Aucune campagne pour l'instant.", "No campaign yet."),
+    "stats.col.name": ("Campagne", "Campaign"),
+    "stats.col.status": ("État", "Status"),
+    "stats.col.volume": ("Volume", "Volume"),
+    "stats.col.calls": ("Appels", "Calls"),
+    "stats.col.messages": ("Messages", "Messages"),
+    "stats.col.reached": ("Joignabilité", "Reached"),
+    "stats.col.success": ("Succès", "Success"),
+    "stats.col.cost": ("Coût", "Cost"),
     "reports.title": ("Données de la campagne", "Campaign data"),
     "reports.context": ("Production, journal des interactions, qualifications et exports. "
                         "Consultable même après archivage.",

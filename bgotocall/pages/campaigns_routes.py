@@ -10,7 +10,8 @@ from bgotocall.state.campaigns import CampaignsState
 from bgotocall.state.campaigns_editor import EDIT_PAGE, CampaignEditorState
 from bgotocall.state.campaigns_sending import SENDING_PAGE, CampaignSendingState
 from bgotocall.pages.reports import reports_page
-from bgotocall.state.reports import REPORTS_PAGE, ReportsState
+from bgotocall.pages.statistics import statistics_page
+from bgotocall.state.reports import REPORTS_PAGE, STATISTICS_PAGE, ReportsState
 
 
 def add_campaign_pages(app: rx.App) -> None:
@@ -24,3 +25,5 @@ def add_campaign_pages(app: rx.App) -> None:
                  on_load=CampaignSendingState.open_sending)
     app.add_page(reports_page, route=REPORTS_PAGE, title="Données de la campagne",
                  on_load=ReportsState.open_reports)
+    app.add_page(statistics_page, route=STATISTICS_PAGE, title="Statistiques",
+                 on_load=ReportsState.open_statistics)

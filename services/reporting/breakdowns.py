@@ -7,6 +7,7 @@ from sqlalchemy import and_, func, select
 from sqlmodel import col
 
 from services.db.engine import platform_session
+from services.models.campaigns import Campaign
 from services.models.platform import User
 from services.reporting.figures import percent
 from services.reporting.periods import Period
@@ -46,6 +47,28 @@ class CodeRow:
 
 
 @dataclass
+class CampaignRow:
+    campaign_id: int
+    name: str
+    status: str
+    volume: int
+    calls: int
+    messages: int
+    attempted: int
+    reached: int
+    successes: int
+    cost: int
+
+    @property
+    def reached_rate(self) -> float | None:
+        return percent(self.reached, self.attempted)
+
+    @property
+    def success_rate(self) -> float | None:
+        return percent(self.successes, self.reached)
+
+
+@dataclass
 class Comment:
     interaction_id: int
     code: str
@@ -77,6 +100,18 @@ def agent_rows(measures: Rollup, names: dict[int, str] | None = None) -> list[Ag
 def hour_rows(measures: Rollup) -> list[HourRow]:
     return [HourRow(h, m["calls"], m["volume"] - m["calls"]) if (m := measures.hour.get(h))
             else HourRow(h) for h in range(24)]
+
+
+def campaign_rows(session, measures: Rollup) -> list[CampaignRow]:
+    """Every campaign of the tenant (archived ones too), busiest first, idle ones at 0."""
+    c = Campaign.__table__.c
+    rows = []
+    for campaign_id, name, status in session.execute(select(c.id, c.name, c.status)):
+        m = measures.campaign.get(campaign_id)
+        rows.append(CampaignRow(campaign_id, name, status, *(
+            (m["volume"], m["calls"], m["volume"] - m["calls"], m["attempted"], m["reached"],
+             m["successes"], m["cost"]) if m else (0,) * 7)))
+    return sorted(rows, key=lambda r: (-r.volume, r.name))
 
 
 def code_rows(measures: Rollup) -> list[CodeRow]:
