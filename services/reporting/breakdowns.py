@@ -9,7 +9,7 @@ from sqlmodel import col
 from services.db.engine import platform_session
 from services.models.campaigns import Campaign
 from services.models.platform import User
-from services.reporting.figures import percent
+from services.reporting.figures import OutcomeRates, percent
 from services.reporting.periods import Period
 from services.reporting.rollup import Rollup
 from services.reporting.scope import COMMENT_KEY, I, Scope
@@ -47,7 +47,7 @@ class CodeRow:
 
 
 @dataclass
-class CampaignRow:
+class CampaignRow(OutcomeRates):
     campaign_id: int
     name: str
     status: str
@@ -58,14 +58,6 @@ class CampaignRow:
     reached: int
     successes: int
     cost: int
-
-    @property
-    def reached_rate(self) -> float | None:
-        return percent(self.reached, self.attempted)
-
-    @property
-    def success_rate(self) -> float | None:
-        return percent(self.successes, self.reached)
 
 
 @dataclass

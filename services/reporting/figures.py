@@ -42,8 +42,23 @@ class ChannelFunnel:
     opted_out: int = 0
 
 
+class OutcomeRates:
+    """Reached out of attempted, success out of reached (needs those three counts)."""
+    attempted: int
+    reached: int
+    successes: int
+
+    @property
+    def reached_rate(self) -> float | None:
+        return percent(self.reached, self.attempted)
+
+    @property
+    def success_rate(self) -> float | None:
+        return percent(self.successes, self.reached)
+
+
 @dataclass
-class Figures:
+class Figures(OutcomeRates):
     title: str
     period: Period
     volume: int = 0
@@ -80,13 +95,6 @@ class Figures:
     def attempted_rate(self) -> float | None:
         return percent(self.attempted, self.outbound)
 
-    @property
-    def reached_rate(self) -> float | None:
-        return percent(self.reached, self.attempted)
-
-    @property
-    def success_rate(self) -> float | None:
-        return percent(self.successes, self.reached)
 
     @property
     def sla_pct(self) -> float | None:
