@@ -7,7 +7,7 @@ import reflex as rx
 from bgotocall.components.shell import page_header, role_shell
 from bgotocall.i18n import t
 from bgotocall.pages.reports import _agents, _summary
-from bgotocall.pages.reports_parts import charts, period_bar
+from bgotocall.pages.reports_parts import charts, period_bar, schedule_card
 from bgotocall.state.reports import ReportsState as S
 
 COLUMNS = ("name", "status", "volume", "calls", "messages", "reached", "success", "cost")
@@ -32,4 +32,4 @@ def statistics_page() -> rx.Component:
     return role_shell(
         page_header("stats.title", "stats.context"),
         rx.heading(S.title, size="5", data_testid="stats-tenant"),
-        period_bar(), _summary(), charts(), _campaigns(), _agents())
+        period_bar(), _summary(), charts(), _campaigns(), _agents(), schedule_card())

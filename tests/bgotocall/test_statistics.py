@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from services.models.platform import Role
 from services.reporting import text
+from services.reporting.schedules import list_schedules
 from tests.support.accounts import PASSWORD, context_for, new_tenant, new_user
 from tests.support.browser import log_in_and_land, log_out
 from tests.support.campaigns import new_agent
@@ -49,10 +50,23 @@ def test_tenant_statistics_page(page: Page):
     expect(campaigns.nth(1)).to_contain_text(str(len(rows_second)))
     expect(campaigns.nth(2)).to_contain_text("Brouillon vide")
 
+    # the whole tenant's synthesis, emailed every week: recipients checked first
+    page.get_by_test_id("schedule-recipients").fill("dg@exemple.cm, pas-une-adresse")
+    page.get_by_test_id("schedule-add").click()
+    expect(page.get_by_test_id("schedule-error")).to_contain_text("pas-une-adresse")
+    page.get_by_test_id("schedule-recipients").fill("dg@exemple.cm")
+    page.get_by_test_id("schedule-add").click()
+    expect(page.get_by_test_id("schedule-row")).to_have_count(1)
+    expect(page.get_by_test_id("schedule-row")).to_contain_text("Chaque semaine")
+    assert [(s.frequency, s.recipients) for s in list_schedules(ctx, None)] == [
+        ("weekly", ["dg@exemple.cm"])]
+
     campaigns.nth(1).get_by_role("link").click()
     page.wait_for_url(f"**/campagnes/rapports?id={second}")
     expect(page.get_by_test_id("report-campaign")).to_have_text("Fidélité Yaoundé")
     expect(page.get_by_test_id("fig-volume")).to_have_text(text.number(len(rows_second)))
+    expect(page.get_by_test_id("journal-total")).to_contain_text(str(len(rows_second)))
+    expect(page.get_by_test_id("schedule-row")).to_have_count(0)  # the tenant's is not this one's
 
     log_out(page)
     agent = new_user(tenant, Role.AGENT)
