@@ -1,5 +1,6 @@
 """The scheduler: periodic ticks (monthly invoices, low-balance alerts, abandoned imports, the
-last wallet change of a burst to the open pages, campaign messaging, call recordings' retention).
+last wallet change of a burst to the open pages, campaign messaging, call recordings' retention,
+scheduled synthesis reports).
 
 `python -m services.scheduler` runs a small loop; each tick is an ordinary function that is
 idempotent (an invoice per tenant and month, an alert per threshold crossing, a list failed
@@ -67,6 +68,13 @@ def tick_recording_retention() -> int:
     return purge_expired()
 
 
+def tick_report_syntheses() -> int:
+    """Synthesis PDFs emailed on a schedule: each schedule's last finished period, once."""
+    from services.reporting.schedules import send_due_syntheses
+
+    return send_due_syntheses()
+
+
 @dataclass
 class Tick:
     name: str
@@ -83,6 +91,7 @@ TICKS = [
     Tick("wallet_announcements", 1, tick_wallet_announcements),
     Tick("messaging", 2, tick_messaging),
     Tick("recording_retention", 3600, tick_recording_retention),
+    Tick("report_syntheses", 300, tick_report_syntheses),
 ]
 
 

@@ -28,6 +28,7 @@ NAVIGATION: dict[str, list[tuple[str, str, str]]] = {
         ("voice.nav.assign", "arrow-left-right", "/supervision/affectation"),
         ("ivr.nav", "phone-incoming", "/serveur-vocal"),
         ("nav.conversations", "messages-square", "/conversations"),
+        ("stats.nav", "chart-column", "/statistiques"),
         ("nav.blacklist", "ban", "/liste-noire"),
         ("nav.billing", "wallet", "/facturation"),
         ("nav.documents", "file-text", "/documents"),
@@ -44,6 +45,7 @@ NAVIGATION: dict[str, list[tuple[str, str, str]]] = {
         ("nav.audience", "contact", "/audience"),
         ("nav.teams", "users", "/equipes"),
         ("voice.nav.agents", "headset", "/agents"),
+        ("stats.nav", "chart-column", "/statistiques"),
         ("nav.blacklist", "ban", "/liste-noire"),
     ],
 }

@@ -2,6 +2,33 @@
 from __future__ import annotations
 
 _T: dict[str, tuple[str, str]] = {
+    "reports.schedule": ("Envoi programmé de la synthèse", "Scheduled synthesis email"),
+    "reports.schedule.text": ("La synthèse PDF de la période écoulée (hier, la semaine ou le mois "
+                              "passé), envoyée par email aux destinataires.",
+                              "The PDF synthesis of the past period (yesterday, last week or "
+                              "month), emailed to the recipients."),
+    "reports.schedule.none": ("Aucun envoi programmé.", "No scheduled email."),
+    "reports.schedule.last": ("Dernière période envoyée :", "Last period sent:"),
+    "reports.schedule.remove": ("Supprimer", "Remove"),
+    "reports.schedule.recipients": ("Emails des destinataires, séparés par des virgules",
+                                    "Recipients' emails, comma-separated"),
+    "reports.schedule.add": ("Programmer", "Schedule"),
+    "stats.title": ("Statistiques", "Statistics"),
+    "stats.context": ("Toutes les campagnes de l'instance sur la période : chiffres, graphiques, "
+                      "campagnes et agents.",
+                      "Every campaign of the instance over the period: figures, charts, "
+                      "campaigns and agents."),
+    "stats.nav": ("Statistiques", "Statistics"),
+    "stats.campaigns": ("Par campagne", "Per campaign"),
+    "stats.none": ("Aucune campagne pour l'instant.", "No campaign yet."),
+    "stats.col.name": ("Campagne", "Campaign"),
+    "stats.col.status": ("État", "Status"),
+    "stats.col.volume": ("Volume", "Volume"),
+    "stats.col.calls": ("Appels", "Calls"),
+    "stats.col.messages": ("Messages", "Messages"),
+    "stats.col.reached": ("Joignabilité", "Reached"),
+    "stats.col.success": ("Succès", "Success"),
+    "stats.col.cost": ("Coût", "Cost"),
     "reports.title": ("Données de la campagne", "Campaign data"),
     "reports.context": ("Production, journal des interactions, qualifications et exports. "
                         "Consultable même après archivage.",
@@ -85,6 +112,8 @@ _T: dict[str, tuple[str, str]] = {
     "reports.recycle.failed": ("Messages en échec", "Failed messages"),
     "reports.recycle.preview": ("contact(s) seront retentés.", "contact(s) will be re-tried."),
     "reports.recycle.run": ("Recycler", "Recycle"),
+    "reports.recycle.new": ("Recycler dans une nouvelle campagne", "Recycle into a new campaign"),
+    "reports.recycle.new.name": ("Nom de la nouvelle campagne", "Name of the new campaign"),
     "reports.previous": ("Précédent", "Previous"),
     "reports.next": ("Suivant", "Next"),
     "reports.page": ("Page", "Page"),

@@ -10,7 +10,9 @@ from bgotocall.state.campaigns import CampaignsState
 from bgotocall.state.campaigns_editor import EDIT_PAGE, CampaignEditorState
 from bgotocall.state.campaigns_sending import SENDING_PAGE, CampaignSendingState
 from bgotocall.pages.reports import reports_page
-from bgotocall.state.reports import REPORTS_PAGE, ReportsState
+from bgotocall.pages.statistics import statistics_page
+from bgotocall.state.reports import REPORTS_PAGE, STATISTICS_PAGE, ReportsState
+from bgotocall.state.reports_schedule import ReportScheduleState
 
 
 def add_campaign_pages(app: rx.App) -> None:
@@ -23,4 +25,6 @@ def add_campaign_pages(app: rx.App) -> None:
     app.add_page(campaign_sending_page, route=SENDING_PAGE, title="Envois de la campagne",
                  on_load=CampaignSendingState.open_sending)
     app.add_page(reports_page, route=REPORTS_PAGE, title="Données de la campagne",
-                 on_load=ReportsState.open_reports)
+                 on_load=[ReportsState.open_reports, ReportScheduleState.load_schedules])
+    app.add_page(statistics_page, route=STATISTICS_PAGE, title="Statistiques",
+                 on_load=[ReportsState.open_statistics, ReportScheduleState.load_schedules])

@@ -7,7 +7,9 @@ import reflex as rx
 from bgotocall.components.shell import page_header, role_shell
 from bgotocall.components.stats import stat_card
 from bgotocall.i18n import t
-from bgotocall.pages.reports_parts import charts, export_dialog, period_bar, recycle_card
+from bgotocall.pages.reports_parts import (
+    charts, export_dialog, period_bar, recycle_card, schedule_card,
+)
 from bgotocall.state.reports import ALL, ReportsState
 from bgotocall.state.reports_export import ReportExportState
 from services.reporting.journal import CHANNEL_LABELS, JOURNAL_KEYS, STATUS_LABELS
@@ -142,4 +144,4 @@ def reports_page() -> rx.Component:
         page_header("reports.title", "reports.context", _actions()),
         rx.heading(S.title, size="5", data_testid="report-campaign"),
         period_bar(), _summary(), charts(), _agents(), _journal(), _qualifications(),
-        recycle_card(), export_dialog())
+        recycle_card(), schedule_card(), export_dialog())

@@ -8,7 +8,9 @@ from bgotocall.i18n import t
 from bgotocall.state.reports import ReportsState as S
 from bgotocall.state.reports_export import ReportExportState as E
 from bgotocall.state.reports_recycle import RecycleState as R
+from bgotocall.state.reports_schedule import ReportScheduleState as P
 from services.reporting.recycling import CALL_OUTCOMES
+from services.reporting.schedules import FREQUENCIES
 
 PERIODS = ("today", "7d", "month", "custom")
 PALETTE = ("#4f46e5", "#16a34a", "#ea580c", "#dc2626", "#0891b2", "#9333ea", "#ca8a04",
@@ -159,4 +161,45 @@ def recycle_card() -> rx.Component:
                                   data_testid="recycle-confirm")),
                               justify="end", spacing="3", margin_top="1rem"))),
             width="100%", align="center"),
+        rx.hstack(
+            rx.input(placeholder=t("reports.recycle.new.name"), value=R.new_campaign_name,
+                     on_change=R.set_new_campaign_name, width="320px",
+                     data_testid="recycle-new-name"),
+            rx.button(t("reports.recycle.new"), variant="soft", on_click=R.run_recycle_new,
+                      disabled=R.recycle_count <= 0, data_testid="recycle-new"),
+            rx.cond(R.new_campaign_error != "", rx.text(R.new_campaign_error, size="2",
+                                                        color=rx.color("red", 11),
+                                                        data_testid="recycle-new-error")),
+            width="100%", align="center", spacing="3", wrap="wrap"),
+        width="100%", spacing="3"), width="100%")
+
+
+def schedule_card() -> rx.Component:
+    """The synthesis PDF emailed every day, week or month to the recipients typed."""
+    existing = rx.cond(P.schedules.length() > 0, rx.vstack(rx.foreach(
+        P.schedules, lambda s: rx.hstack(
+        rx.badge(s.frequency), rx.text(s.recipients, size="2"), rx.spacer(),
+        rx.text(t("reports.schedule.last"), " ", s.last, size="1", color=rx.color("gray", 10)),
+        rx.icon_button(rx.icon("trash-2", size=14), variant="ghost", color_scheme="red",
+                       on_click=P.remove_schedule(s.id), aria_label=t("reports.schedule.remove")),
+            width="100%", align="center", data_testid="schedule-row")), width="100%"),
+        rx.text(t("reports.schedule.none"), size="2", color=rx.color("gray", 10)))
+    return rx.card(rx.vstack(
+        rx.heading(t("reports.schedule"), size="4"),
+        rx.text(t("reports.schedule.text"), size="2", color=rx.color("gray", 11)),
+        existing,
+        rx.hstack(
+            rx.select.root(rx.select.trigger(width="170px", data_testid="schedule-frequency"),
+                           rx.select.content(*[rx.select.item(label, value=key)
+                                               for key, label in FREQUENCIES.items()]),
+                           value=P.schedule_frequency, on_change=P.set_schedule_frequency),
+            rx.input(placeholder=t("reports.schedule.recipients"), value=P.schedule_recipients,
+                     on_change=P.set_schedule_recipients, width="360px",
+                     data_testid="schedule-recipients"),
+            rx.button(t("reports.schedule.add"), on_click=P.add_schedule,
+                      data_testid="schedule-add"),
+            wrap="wrap", spacing="3", align="center", width="100%"),
+        rx.cond(P.schedule_error != "", rx.text(P.schedule_error, size="2",
+                                                color=rx.color("red", 11),
+                                                data_testid="schedule-error")),
         width="100%", spacing="3"), width="100%")

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import reflex as rx
 
 from bgotocall.state.session import SessionState
+from services.campaigns.lifecycle import STATUS_LABELS as CAMPAIGN_STATUS
 from services.reporting import text
 from services.reporting.dashboard import campaign_dashboard
 from services.reporting.figures import ChannelFunnel
@@ -20,6 +21,7 @@ from services.reporting.periods import PeriodError, period
 from services.reporting.scope import ReportNotFound
 
 REPORTS_PAGE = "/campagnes/rapports"
+STATISTICS_PAGE = "/statistiques"
 ALL = "all"
 
 
@@ -63,6 +65,20 @@ def funnel_views(funnel: list[ChannelFunnel]) -> list[FunnelView]:
                           "channel": CHANNEL_LABELS.get(x.channel, x.channel)}) for x in funnel]
 
 
+@dataclasses.dataclass
+class CampaignView:
+    id: int
+    name: str
+    status: str
+    volume: int
+    calls: int
+    messages: int
+    reached: str
+    success: str
+    cost: str
+    url: str
+
+
 def _day(value: str) -> date | None:
     try:
         return date.fromisoformat(value) if value else None
@@ -72,6 +88,8 @@ def _day(value: str) -> date | None:
 
 class ReportsState(SessionState):
     campaign_id: int = 0
+    tenant_wide: bool = False  # the statistics page: every campaign of the tenant
+    campaign_table: list[CampaignView] = []
     title: str = ""
     period_kind: str = "today"
     custom_from: str = ""
@@ -111,7 +129,17 @@ class ReportsState(SessionState):
         self.campaign_id, redirect = self._enter_campaign_page()
         if redirect:
             return redirect
-        self.page, self.period_error = 1, ""
+        self.page, self.period_error, self.tenant_wide = 1, "", False
+        return self._load()
+
+    @rx.event
+    def open_statistics(self):
+        """The tenant's statistics page: the same figures and charts over all campaigns."""
+        redirect = self._enter("campaigns")
+        if redirect:
+            return redirect
+        self.campaign_id, self.tenant_wide, self.period_error = 0, True, ""
+        self.rows, self.total = [], 0
         return self._load()
 
     def _period_of(self):
@@ -124,7 +152,8 @@ class ReportsState(SessionState):
         if ctx is None:
             return rx.redirect("/interdit")
         try:
-            board = campaign_dashboard(ctx, self.campaign_id, self._period_of())
+            board = campaign_dashboard(ctx, None if self.tenant_wide else self.campaign_id,
+                                       self._period_of())
         except ReportNotFound:
             return rx.redirect("/campagnes")
         except PeriodError as exc:
@@ -152,6 +181,15 @@ class ReportsState(SessionState):
                          for c in board.comments]
         self.code_options = board.filter_codes
         self.agent_options = [[str(i), name] for i, name in board.filter_agents]
+        if self.tenant_wide:  # no journal there: each campaign's own page has it
+            self.campaign_table = [
+                CampaignView(c.campaign_id, c.name, CAMPAIGN_STATUS.get(c.status, c.status),
+                             c.volume, c.calls, c.messages, text.pct(c.reached_rate),
+                             text.pct(c.success_rate), text.costs({currency: c.cost})
+                             if (currency := next(iter(f.costs), "")) else text.number(c.cost),
+                             f"{REPORTS_PAGE}?id={c.campaign_id}")
+                for c in board.campaigns]
+            return None
         return self._load_journal(ctx)
 
     def _filters(self) -> JournalFilter:

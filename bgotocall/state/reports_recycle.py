@@ -4,7 +4,9 @@ from __future__ import annotations
 import reflex as rx
 
 from bgotocall.state.reports import ReportsState
-from services.reporting.recycling import CALL_OUTCOMES, RecycleRule, recycle, recycle_preview
+from services.reporting.recycling import (
+    CALL_OUTCOMES, RecycleError, RecycleRule, recycle, recycle_into_new_campaign, recycle_preview,
+)
 from services.reporting.scope import ReportNotFound
 
 
@@ -13,6 +15,8 @@ class RecycleState(ReportsState):
     recycle_failed: bool = False
     recycle_codes: list[str] = []
     recycle_count: int = -1  # -1: no preview yet
+    new_campaign_name: str = ""
+    new_campaign_error: str = ""
 
     def _rule(self) -> RecycleRule:
         return RecycleRule(tuple(o for o in self.recycle_outcomes if o in CALL_OUTCOMES),
@@ -56,3 +60,25 @@ class RecycleState(ReportsState):
             return rx.redirect("/campagnes")
         self._preview()
         return rx.toast.success(f"{queued} contact(s) remis en file.")
+
+    @rx.event
+    def set_new_campaign_name(self, value: str):
+        self.new_campaign_name, self.new_campaign_error = value[:300], ""
+
+    @rx.event
+    def run_recycle_new(self):
+        """The chosen contacts into a new Brouillon (its own list), not this campaign."""
+        ctx = self._authorize("campaigns", "recycle contacts into a new campaign")
+        if ctx is None:
+            return rx.redirect("/interdit")
+        try:
+            _, count = recycle_into_new_campaign(ctx, self.campaign_id, self._rule(),
+                                                 self.new_campaign_name)
+        except ReportNotFound:
+            return rx.redirect("/campagnes")
+        except RecycleError as exc:
+            self.new_campaign_error = str(exc)
+            return None
+        name, self.new_campaign_name = " ".join(self.new_campaign_name.split()), ""
+        return rx.toast.success(f"Campagne « {name} » créée en brouillon avec {count} "
+                                "contact(s).")

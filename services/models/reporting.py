@@ -5,7 +5,7 @@ alembic/tenant/versions/t0008_reports_exports.py creates the table.
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Optional
 
 from sqlalchemy import JSON
@@ -39,3 +39,19 @@ class ReportExport(SQLModel, table=True):
     file_name: str = Field(default="", max_length=200)
     created_at: datetime = timestamp()
     finished_at: Optional[datetime] = timestamp(nullable=True, default_now=False)
+
+
+class ReportSchedule(SQLModel, table=True):
+    """A synthesis PDF emailed every day, week or month (t0009_reports)."""
+
+    __tablename__ = "report_schedule"
+    __table_args__ = {"schema": TENANT_SCHEMA_PLACEHOLDER}
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    campaign_id: Optional[int] = None  # None: the whole tenant
+    frequency: str = Field(max_length=10)  # services.reporting.schedules.FREQUENCIES
+    recipients: list = Field(default_factory=list, sa_type=JSON)
+    created_by: int
+    created_at: datetime = timestamp()
+    last_period_end: Optional[date] = None  # the last period sent ends that day
+    last_sent_at: Optional[datetime] = timestamp(nullable=True, default_now=False)

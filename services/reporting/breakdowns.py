@@ -7,9 +7,11 @@ from sqlalchemy import and_, func, select
 from sqlmodel import col
 
 from services.db.engine import platform_session
+from services.models.campaigns import Campaign
 from services.models.platform import User
-from services.reporting.figures import _count, _success, is_call, percent, talk, talked, wrap_up
+from services.reporting.figures import OutcomeRates, percent
 from services.reporting.periods import Period
+from services.reporting.rollup import Rollup
 from services.reporting.scope import COMMENT_KEY, I, Scope
 
 COMMENTS_SHOWN = 200
@@ -45,6 +47,20 @@ class CodeRow:
 
 
 @dataclass
+class CampaignRow(OutcomeRates):
+    campaign_id: int
+    name: str
+    status: str
+    volume: int
+    calls: int
+    messages: int
+    attempted: int
+    reached: int
+    successes: int
+    cost: int
+
+
+@dataclass
 class Comment:
     interaction_id: int
     code: str
@@ -62,34 +78,36 @@ def agent_names(ids) -> dict[int, str]:
         return {uid: name for uid, name in rows}
 
 
-def agent_rows(session, scope: Scope, period: Period,
-               names: dict[int, str] | None = None) -> list[AgentRow]:
-    query = select(
-        I.agent_id, func.count(), _count(talked),
-        func.coalesce(func.sum(talk).filter(talked), 0),
-        func.avg(talk + wrap_up).filter(talked), _count(_success(scope)),
-    ).where(scope.where(period), is_call, I.agent_id.isnot(None)).group_by(I.agent_id)
-    rows = session.execute(query).all()
-    names = agent_names(r[0] for r in rows) if names is None else names
-    result = [AgentRow(agent, names.get(agent, f"Agent {agent}"), calls, n_talked,
-                       float(total), None if dmt is None else float(dmt), successes)
-              for agent, calls, n_talked, total, dmt, successes in rows]
+def agent_rows(measures: Rollup, names: dict[int, str] | None = None) -> list[AgentRow]:
+    """The calls of each agent (calls without an agent are left out)."""
+    rows = {agent: m for agent, m in measures.agent.items() if agent is not None}
+    names = agent_names(rows) if names is None else names
+    result = [AgentRow(agent, names.get(agent, f"Agent {agent}"), m["calls"], m["calls_talked"],
+                       m["talk_sum"], m["dmt_sum"] / m["calls_talked"] if m["calls_talked"]
+                       else None, m["successes"])
+              for agent, m in rows.items()]
     return sorted(result, key=lambda r: (-r.calls, r.name))
 
 
-def hour_rows(session, scope: Scope, period: Period) -> list[HourRow]:
-    hour = func.extract("hour", func.timezone(scope.zone, I.queued_at))
-    query = (select(hour, _count(is_call), _count(~is_call))
-             .where(scope.where(period)).group_by(hour))
-    found = {int(h): HourRow(int(h), calls, messages)
-             for h, calls, messages in session.execute(query)}
-    return [found.get(h, HourRow(h)) for h in range(24)]
+def hour_rows(measures: Rollup) -> list[HourRow]:
+    return [HourRow(h, m["calls"], m["volume"] - m["calls"]) if (m := measures.hour.get(h))
+            else HourRow(h) for h in range(24)]
 
 
-def code_rows(session, scope: Scope, period: Period) -> list[CodeRow]:
-    query = (select(I.qualification, func.count())
-             .where(scope.where(period), I.qualification != "").group_by(I.qualification))
-    rows = session.execute(query).all()
+def campaign_rows(session, measures: Rollup) -> list[CampaignRow]:
+    """Every campaign of the tenant (archived ones too), busiest first, idle ones at 0."""
+    c = Campaign.__table__.c
+    rows = []
+    for campaign_id, name, status in session.execute(select(c.id, c.name, c.status)):
+        m = measures.campaign.get(campaign_id)
+        rows.append(CampaignRow(campaign_id, name, status, *(
+            (m["volume"], m["calls"], m["volume"] - m["calls"], m["attempted"], m["reached"],
+             m["successes"], m["cost"]) if m else (0,) * 7)))
+    return sorted(rows, key=lambda r: (-r.volume, r.name))
+
+
+def code_rows(measures: Rollup) -> list[CodeRow]:
+    rows = [(code, m["volume"]) for code, m in measures.code.items() if code]
     total = sum(n for _, n in rows)
     return sorted((CodeRow(code, n, percent(n, total)) for code, n in rows),
                   key=lambda r: (-r.count, r.code))

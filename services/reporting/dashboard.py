@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.reporting.breakdowns import (
-    AgentRow, CodeRow, Comment, HourRow, agent_rows, code_rows, comments, hour_rows,
+    AgentRow, CampaignRow, CodeRow, Comment, HourRow, agent_rows, campaign_rows, code_rows,
+    comments, hour_rows,
 )
-from services.reporting.figures import Figures, figures_of
+from services.reporting.figures import SLA_SECONDS, Figures, _processed, figures_from
 from services.reporting.journal import filter_choices
+from services.reporting.rollup import rollup
 from services.reporting.scope import report_scope
 
 
@@ -23,6 +25,7 @@ class Dashboard:
     zone: str
     filter_codes: list[str]  # the journal's filter choices
     filter_agents: list[tuple[int, str]]
+    campaigns: list[CampaignRow]  # the whole tenant's report only
 
 
 def campaign_dashboard(ctx, campaign_id: int | None, period_of) -> Dashboard:
@@ -31,7 +34,9 @@ def campaign_dashboard(ctx, campaign_id: int | None, period_of) -> Dashboard:
         period = period_of(scope.zone)
         codes, agents = filter_choices(session, scope)  # every agent of the campaign, named
         names = dict(agents)
-        return Dashboard(figures_of(session, scope, period),
-                         agent_rows(session, scope, period, names),
-                         hour_rows(session, scope, period), code_rows(session, scope, period),
-                         comments(session, scope, period, names), scope.zone, codes, agents)
+        measures = rollup(session, scope, period, SLA_SECONDS)
+        figures = figures_from(scope, period, SLA_SECONDS, measures, _processed(session, scope))
+        return Dashboard(figures, agent_rows(measures, names), hour_rows(measures),
+                         code_rows(measures), comments(session, scope, period, names),
+                         scope.zone, codes, agents,
+                         campaign_rows(session, measures) if campaign_id is None else [])

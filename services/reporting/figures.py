@@ -16,21 +16,19 @@ Definitions (the tests recompute each one from the raw rows):
   cancelled otherwise, waiting (queued or in flight) out of the total; the campaign's
   « Envois » page shows the same funnel over the campaign's whole life (`sending_funnel`);
 - cost: what the wallet was debited, per currency.
+The SQL of each definition is in services.reporting.rollup, which reads a period once.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, not_, or_, select, tuple_
+from sqlalchemy import func, select, tuple_
 
-from services.models.interactions import Channel, Direction, FailureClass, InteractionStatus as S
 from services.reporting.periods import Period
+from services.reporting.rollup import (
+    FUNNEL, MESSAGE_CHANNELS, PENDING, SLA_SECONDS, Rollup, channel_measures, rollup,
+)
 from services.reporting.scope import I, Scope, report_scope
-
-SLA_SECONDS = 20
-NOT_LEFT_QUEUE = (S.QUEUED.value, S.CANCELLED.value)
-PENDING = (S.QUEUED.value, S.SENDING.value)
-MESSAGE_CHANNELS = (Channel.SMS.value, Channel.EMAIL.value, Channel.WHATSAPP.value)
 
 
 @dataclass
@@ -52,8 +50,23 @@ class ChannelFunnel:
         return 100 * (self.total - self.waiting) // self.total if self.total else 0
 
 
+class OutcomeRates:
+    """Reached out of attempted, success out of reached (needs those three counts)."""
+    attempted: int
+    reached: int
+    successes: int
+
+    @property
+    def reached_rate(self) -> float | None:
+        return percent(self.reached, self.attempted)
+
+    @property
+    def success_rate(self) -> float | None:
+        return percent(self.successes, self.reached)
+
+
 @dataclass
-class Figures:
+class Figures(OutcomeRates):
     title: str
     period: Period
     volume: int = 0
@@ -90,13 +103,6 @@ class Figures:
     def attempted_rate(self) -> float | None:
         return percent(self.attempted, self.outbound)
 
-    @property
-    def reached_rate(self) -> float | None:
-        return percent(self.reached, self.attempted)
-
-    @property
-    def success_rate(self) -> float | None:
-        return percent(self.successes, self.reached)
 
     @property
     def sla_pct(self) -> float | None:
@@ -111,76 +117,6 @@ def percent(part: int, whole: int) -> float | None:
     return None if not whole else round(100.0 * part / whole, 1)
 
 
-def seconds(later, earlier):
-    return func.extract("epoch", later - earlier)
-
-
-def _count(condition):
-    return func.count().filter(condition)
-
-
-is_call = I.channel == Channel.VOIX.value
-outbound = I.direction == Direction.OUT.value
-inbound_call = and_(is_call, I.direction == Direction.IN.value)
-talked = and_(is_call, I.answered_at.isnot(None), I.ended_at.isnot(None))
-talk = seconds(I.ended_at, I.answered_at)
-wrap_up = func.coalesce(seconds(I.wrapup_ended_at, I.ended_at), 0)
-wait = seconds(I.answered_at, I.queued_at)
-
-
-def _success(scope: Scope):
-    return and_(outbound, I.qualification.in_(scope.success_codes))
-
-
-def _totals(session, scope: Scope, period: Period, sla: int) -> dict:
-    offered = and_(inbound_call, or_(I.answered_at.isnot(None), I.ended_at.isnot(None)))
-    query = select(
-        func.count().label("volume"),
-        _count(is_call).label("calls"),
-        _count(outbound).label("outbound"),
-        _count(and_(outbound, I.status.notin_(NOT_LEFT_QUEUE))).label("attempted"),
-        _count(and_(outbound, or_(and_(is_call, I.answered_at.isnot(None)),
-                                  and_(not_(is_call), I.delivered_at.isnot(None))))
-               ).label("reached"),
-        _count(_success(scope)).label("successes"),
-        _count(talked).label("calls_talked"),
-        func.coalesce(func.sum(talk).filter(talked), 0).label("talk_seconds"),
-        func.avg(talk).filter(talked).label("avg_talk_seconds"),
-        func.avg(talk + wrap_up).filter(talked).label("dmt_seconds"),
-        _count(offered).label("inbound_offered"),
-        _count(and_(inbound_call, I.answered_at.isnot(None))).label("inbound_answered"),
-        _count(and_(inbound_call, I.answered_at.isnot(None), wait <= sla)).label("inbound_in_sla"),
-        _count(and_(inbound_call, I.answered_at.is_(None), I.ended_at.isnot(None))
-               ).label("inbound_abandoned"),
-        func.avg(wait).filter(and_(inbound_call, I.answered_at.isnot(None))
-                              ).label("avg_wait_seconds"),
-    ).where(scope.where(period))
-    row = session.execute(query).mappings().one()
-    return {k: (float(v) if k.endswith("seconds") and v is not None else v)
-            for k, v in row.items()}
-
-
-def _funnel(session, scope: Scope, period: Period | None) -> list[ChannelFunnel]:
-    blacklisted = I.failure_class == FailureClass.BLACKLIST.value
-    query = select(
-        I.channel,
-        _count(I.sent_at.isnot(None)), _count(I.delivered_at.isnot(None)),
-        _count(I.read_at.isnot(None)), _count(I.clicked_at.isnot(None)),
-        _count(I.status == S.FAILED.value), _count(blacklisted),
-        _count(and_(I.status == S.CANCELLED.value, not_(blacklisted))),
-        _count(I.status.in_(PENDING)), func.count(),
-    ).where(scope.where(period), outbound, I.channel.in_(MESSAGE_CHANNELS)).group_by(I.channel)
-    found = {row[0]: ChannelFunnel(*row) for row in session.execute(query)}
-    return [found[c] for c in MESSAGE_CHANNELS if c in found]
-
-
-def _costs(session, scope: Scope, period: Period) -> dict[str, int]:
-    # no "cost_amount <> 0" filter: it made the planner leave the (campaign, time) index
-    query = (select(I.cost_currency, func.sum(I.cost_amount))
-             .where(scope.where(period)).group_by(I.cost_currency))
-    return {currency: int(total) for currency, total in session.execute(query) if total}
-
-
 def _processed(session, scope: Scope) -> int:
     """Contacts touched past the queue, whenever (progress is not bound to the period)."""
     who = I.contact_id if scope.campaign_id is not None else tuple_(I.campaign_id, I.contact_id)
@@ -189,14 +125,37 @@ def _processed(session, scope: Scope) -> int:
     return int(session.execute(query).scalar())
 
 
-def figures_of(session, scope: Scope, period: Period, sla: int = SLA_SECONDS) -> Figures:
-    result = Figures(scope.title, period, contacts_total=scope.contacts_total, sla_seconds=sla,
-                     **_totals(session, scope, period, sla))
-    result.messages = result.volume - result.calls
-    result.contacts_processed = _processed(session, scope)
-    result.funnel = _funnel(session, scope, period)
-    result.costs = _costs(session, scope, period)
+def _average(total: float, count: int) -> float | None:
+    return total / count if count else None
+
+
+def _funnel(by_channel: dict[str, dict]) -> list[ChannelFunnel]:
+    return [ChannelFunnel(c, *(m[k] for k in FUNNEL)) for c in MESSAGE_CHANNELS
+            if (m := by_channel.get(c)) and m["messages_out"]]
+
+
+def figures_from(scope: Scope, period: Period, sla: int, measures: Rollup,
+                 processed: int) -> Figures:
+    t = measures.total
+    result = Figures(
+        scope.title, period, contacts_total=scope.contacts_total, sla_seconds=sla,
+        contacts_processed=processed, volume=t["volume"], calls=t["calls"],
+        messages=t["volume"] - t["calls"], outbound=t["outbound"], attempted=t["attempted"],
+        reached=t["reached"], successes=t["successes"], calls_talked=t["calls_talked"],
+        talk_seconds=t["talk_sum"], avg_talk_seconds=_average(t["talk_sum"], t["calls_talked"]),
+        dmt_seconds=_average(t["dmt_sum"], t["calls_talked"]),
+        inbound_offered=t["inbound_offered"], inbound_answered=t["inbound_answered"],
+        inbound_in_sla=t["inbound_in_sla"], inbound_abandoned=t["inbound_abandoned"],
+        avg_wait_seconds=_average(t["wait_sum"], t["inbound_answered"]))
+    result.funnel = _funnel(measures.channel)
+    result.costs = {currency: m["cost"] for currency, m in measures.currency.items()
+                    if m["cost"]}
     return result
+
+
+def figures_of(session, scope: Scope, period: Period, sla: int = SLA_SECONDS) -> Figures:
+    return figures_from(scope, period, sla, rollup(session, scope, period, sla),
+                        _processed(session, scope))
 
 
 def campaign_figures(ctx, campaign_id: int, period_of) -> Figures:
@@ -208,7 +167,7 @@ def campaign_figures(ctx, campaign_id: int, period_of) -> Figures:
 def sending_funnel(ctx, campaign_id: int) -> list[ChannelFunnel]:
     """The campaign's messages since it began, per channel (its « Envois » page, live)."""
     with report_scope(ctx, campaign_id) as (session, scope):
-        return _funnel(session, scope, None)
+        return _funnel(channel_measures(session, scope, None, FUNNEL))
 
 
 def tenant_figures(ctx, period_of) -> Figures:
@@ -216,5 +175,5 @@ def tenant_figures(ctx, period_of) -> Figures:
         return figures_of(session, scope, period_of(scope.zone))
 
 
-__all__ = ["ChannelFunnel", "Figures", "campaign_figures", "figures_of", "percent",
+__all__ = ["ChannelFunnel", "Figures", "campaign_figures", "figures_from", "figures_of", "percent",
            "sending_funnel", "tenant_figures"]

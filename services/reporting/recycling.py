@@ -5,15 +5,22 @@ step of the same slot in the campaign, with a preview of how many will be re-tri
 Only each contact's latest outbound touch per slot counts (a contact already re-tried is
 not re-queued twice); blacklisted addresses are never recycled; the new attempts go through
 the campaign-touch unique index (ON CONFLICT DO NOTHING), like the sequencer's.
+
+Recycling into a NEW campaign copies the same candidates' contact records into a new list
+(« Recyclage — <campagne> », ready at once) and creates a Brouillon with the source's
+configuration aimed at that list only: launched, its sequencer queues exactly them.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, false, func, literal, literal_column, or_, select
+from sqlalchemy import and_, delete, exists, false, func, literal, literal_column, or_, select
 from sqlalchemy.dialects.postgresql import distinct_on, insert
 
-from services.models.audience import OptOut
+from services.audience.partitions import attach_list_table, create_list_table, drop_list_table
+from services.models.audience import ContactList, ContactRecord, ListStatus, OptOut
+from services.models.campaigns import Campaign
+from services.models.columns import utcnow
 from services.models.interactions import Direction, FailureClass, InteractionStatus as S
 from services.reporting.journal import OUTCOME_LABELS
 from services.reporting.scope import T, report_scope
@@ -78,3 +85,58 @@ def recycle(ctx, campaign_id: int, rule: RecycleRule) -> int:
                              T.c.direction == literal_column(f"'{Direction.OUT.value}'")),
         ).returning(T.c.id)
         return len(session.execute(statement).all())
+
+
+class RecycleError(ValueError):
+    pass
+
+
+def _copy_contacts(session, campaign_id: int, rule: RecycleRule, name: str,
+                   user_id) -> tuple[int, int]:
+    """(new list id, contacts copied) — the candidates' records, each once, in a ready list."""
+    contacts = select(func.distinct(_candidates(campaign_id, rule).c.contact_id))
+    target = ContactList(name=name[:200], source_kind="recyclage",
+                         source_label=f"Recyclage de la campagne n° {campaign_id}",
+                         status=ListStatus.PRETE.value, created_by=user_id, finished_at=utcnow())
+    session.add(target)
+    session.flush()
+    create_list_table(session, target.id)  # a list's contacts live in its own partition
+    attach_list_table(session, target.id)
+    c = ContactRecord.__table__.c
+    copied = ["nom", "prenom", "telephone", "email", "identifiant", "extra", "name_key",
+              "name_key_rev"]
+    rows = select(literal(target.id), func.row_number().over(order_by=c.id),
+                  *[c[k] for k in copied]).where(c.id.in_(contacts))
+    count = len(session.execute(insert(ContactRecord.__table__).from_select(
+        ["list_id", "line", *copied], rows).returning(c.id)).all())
+    target.total = target.accepted = target.expected_rows = target.processed_rows = count
+    session.add(target)
+    return target.id, count
+
+
+def recycle_into_new_campaign(ctx, campaign_id: int, rule: RecycleRule,
+                              name: str) -> tuple[int, int]:
+    """(new campaign id, contacts in it): a Brouillon copying the campaign's configuration,
+    whose only list holds the contacts this rule recycles."""
+    from services.campaigns.lifecycle import create_campaign
+
+    name = " ".join((name or "").split())
+    if not name:
+        raise RecycleError("Donnez un nom à la nouvelle campagne.")
+    if len(name) > 200:
+        raise RecycleError("Le nom de la campagne dépasse 200 caractères.")
+    with report_scope(ctx, campaign_id) as (session, scope):
+        config = dict(session.get(Campaign, campaign_id).config or {})
+        list_id, count = _copy_contacts(session, campaign_id, rule, f"Recyclage — {scope.title}",
+                                        ctx.user_id)
+        if not count:
+            raise RecycleError("Aucun contact à recycler avec ces critères.")
+    try:
+        campaign = create_campaign(ctx, {**config, "name": name, "lists": [list_id]})
+    except BaseException:
+        with report_scope(ctx, campaign_id) as (session, _):
+            drop_list_table(session, list_id)
+            session.execute(delete(ContactList.__table__)
+                            .where(ContactList.__table__.c.id == list_id))
+        raise
+    return campaign.id, count

@@ -8,15 +8,15 @@ from tests.support.browser import log_in_and_land, log_out
 ROLES = {
     "super_admin": (SUPER_ADMIN_EMAIL, "/plateforme", "Plateforme",
                     ["Instances", "Grille tarifaire", "Provisionnement"],
-                    ["/supervision", "/bandeau", "/facturation"]),
+                    ["/supervision", "/bandeau", "/facturation", "/statistiques"]),
     "admin": ("admin@demo-sarl.cm", "/tableau-de-bord", "Tableau de bord",
-              ["Campagnes", "Audience", "Équipes", "Facturation", "Documents"],
+              ["Campagnes", "Audience", "Équipes", "Statistiques", "Facturation", "Documents"],
               ["/plateforme", "/bandeau"]),
     "supervisor": ("superviseur@demo-sarl.cm", "/supervision", "Supervision",
-                   ["Campagnes", "Audience", "Équipes", "Liste noire"],
+                   ["Campagnes", "Audience", "Équipes", "Statistiques", "Liste noire"],
                    ["/facturation", "/plateforme", "/bandeau", "/parametres"]),
     "agent": ("agent1@demo-sarl.cm", "/bandeau", "Bandeau agent", [],
-              ["/supervision", "/equipes", "/facturation", "/plateforme"]),
+              ["/supervision", "/equipes", "/facturation", "/plateforme", "/statistiques"]),
 }
 
 

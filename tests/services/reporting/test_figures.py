@@ -137,6 +137,21 @@ def test_tenant_figures_cover_every_campaign(production):
     assert_same(actual(figures), expected(on_day(rows), rows, 500))
 
 
+def test_the_tenant_report_has_one_row_per_campaign(production):
+    board = campaign_dashboard(production["ctx"], None, the_day)
+    assert [(c.campaign_id, c.name) for c in board.campaigns] == [
+        (production["first"], "Relance"), (production["second"], "Fidélité")]
+    for row, raw in zip(board.campaigns, (production["rows_first"], production["rows_second"])):
+        want = expected(on_day(raw), raw, 1)
+        assert (row.volume, row.calls, row.messages) == (want["volume"], want["calls"],
+                                                         want["messages"])
+        assert (row.reached_rate, row.success_rate) == (want["reached_rate"],
+                                                        want["success_rate"])
+        assert row.cost == sum(want["costs"].values())
+    # a campaign's own report has no such table
+    assert campaign_dashboard(production["ctx"], production["first"], the_day).campaigns == []
+
+
 def test_a_seven_day_period_counts_both_days(production):
     now = DAY_START + timedelta(days=1, hours=23)
     figures = campaign_figures(production["ctx"], production["first"],

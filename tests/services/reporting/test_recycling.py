@@ -51,3 +51,60 @@ def test_recycling_busy_requeues_exactly_those_contacts():
     others = RecycleRule(outcomes=("no-answer",), failed_messages=True, codes=("RAPPEL",))
     assert recycle_preview(ctx, campaign, others) == 3  # 3 (no answer), 5 (RAPPEL), 7 (failed)
     assert recycle_preview(ctx, campaign, RecycleRule()) == 0
+
+
+def test_recycling_into_a_new_campaign_copies_only_those_contacts():
+    from services.campaigns.lifecycle import get_campaign
+    from services.identity.access import AccessDenied
+    from services.models.audience import ContactList, ContactRecord
+    from services.reporting.recycling import RecycleError, recycle_into_new_campaign
+    from services.reporting.scope import ReportNotFound
+    from tests.support.campaigns import ready_list
+    import pytest
+
+    tenant = new_tenant()
+    ctx = context_for(tenant, Role.SUPERVISOR)
+    list_id = ready_list(ctx)
+    campaign = new_report_campaign(ctx, "Relance Noël")
+    with tenant_session(ctx) as session:
+        contacts = {c.nom: c for c in session.exec(
+            select(ContactRecord).where(ContactRecord.list_id == list_id)).all()}
+    paul, anne = contacts["Mbarga"], contacts["Dupont"]
+    add_interactions(ctx, [
+        dict(call(campaign, paul.id, "busy"), list_id=list_id, address=paul.telephone),
+        dict(call(campaign, anne.id, "no-answer"), list_id=list_id, address=anne.telephone)])
+
+    busy = RecycleRule(outcomes=("busy",))
+    new_id, count = recycle_into_new_campaign(ctx, campaign, busy, "  Relance Noël   (occupés) ")
+    assert count == 1 == recycle_preview(ctx, campaign, busy)
+    created = get_campaign(ctx, new_id)
+    assert (created.name, created.status) == ("Relance Noël (occupés)", "BROUILLON")
+    [new_list] = created.config["lists"]
+    assert new_list != list_id
+    with tenant_session(ctx) as session:
+        copied = session.exec(select(ContactRecord).where(ContactRecord.list_id == new_list)).all()
+        target = session.get(ContactList, new_list)
+        # the source campaign got no new attempt: the contacts go to the new one only
+        assert session.exec(select(Interaction).where(Interaction.campaign_id == campaign,
+                                                      Interaction.status == "QUEUED")).all() == []
+    assert [(c.nom, c.telephone, c.email) for c in copied] == [
+        ("Mbarga", paul.telephone, paul.email)]
+    assert (target.status, target.accepted, target.name) == ("PRETE", 1,
+                                                             "Recyclage — Relance Noël")
+
+    # a blacklisted contact is never recycled, into a new campaign neither
+    with tenant_session(ctx) as session:
+        session.add(OptOut(phone=anne.telephone, channel="TOUS", source="MANUAL"))
+    with pytest.raises(RecycleError, match="Aucun contact"):
+        recycle_into_new_campaign(ctx, campaign, RecycleRule(outcomes=("no-answer",)), "Vide")
+    with pytest.raises(RecycleError, match="nom"):
+        recycle_into_new_campaign(ctx, campaign, busy, "   ")
+    with tenant_session(ctx) as session:  # the refused attempts left no list behind
+        names = [x.name for x in session.exec(select(ContactList)).all()]
+    assert sorted(names) == sorted(["Clients", "Recyclage — Relance Noël"])
+
+    # another tenant's supervisor finds no such campaign; an agent may not recycle
+    with pytest.raises(ReportNotFound):
+        recycle_into_new_campaign(context_for(new_tenant(), Role.SUPERVISOR), campaign, busy, "X")
+    with pytest.raises(AccessDenied):
+        recycle_into_new_campaign(context_for(tenant, Role.AGENT), campaign, busy, "X")
