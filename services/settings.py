@@ -63,6 +63,15 @@ class Settings:
     # Messages per second per provider account and sender (0 = no limit), shared by all workers.
     sms_rate_per_sender: float = 0.0
     email_rate_per_sender: float = 0.0
+    # SendGrid's signed Event Webhook: the verification key (base64 DER of an ECDSA P-256 key).
+    sendgrid_webhook_public_key: str = ""
+    # SMTP relay, the second email adapter (default: the sandbox's SMTP sink).
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 2525
+    smtp_username: str = ""
+    smtp_password: str = field(repr=False, default="")
+    smtp_starttls: bool = False
+    smtp_sink_port: int = 2525
 
     @property
     def stripe_webhook_url(self) -> str:
@@ -80,26 +89,48 @@ class Settings:
         return f"{self.public_url}/api/messaging/twilio/inbound"
 
     @property
+    def sendgrid_event_url(self) -> str:
+        """Where SendGrid (or the twin) POSTs its signed Event Webhook."""
+        return f"{self.public_url}/api/messaging/sendgrid/events"
+
+    @property
+    def smtp_is_sink(self) -> bool:
+        """The SMTP relay is the sandbox's sink, which can be asked what it received."""
+        return self.smtp_host in ("127.0.0.1", "localhost") and self.smtp_port == self.smtp_sink_port
+
+    @property
     def sandbox_url(self) -> str:
         return f"http://127.0.0.1:{self.sandbox_port}"
 
 
-def _stripe_webhook_secret(sandbox_port: int) -> str:
-    """The secret Stripe signs its webhooks with. Only the sandbox twin (STRIPE_API_BASE
-    unset or pointing at it) may use the well-known default: with real Stripe, a default
-    anyone can read would let forged payment events in."""
-    secret = _env("STRIPE_WEBHOOK_SECRET")
-    sandbox = _env("STRIPE_API_BASE", _sandbox_stripe(sandbox_port)) == _sandbox_stripe(sandbox_port)
-    if sandbox:
-        return secret or "whsec_sandbox"
-    if not secret or secret == "whsec_sandbox":
-        raise SettingsError("STRIPE_WEBHOOK_SECRET is not set while STRIPE_API_BASE points at a "
-                            "real Stripe API: set it to the signing secret of the webhook endpoint.")
+def _provider_secret(secret_var: str, base_var: str, twin_base: str, twin_secret: str) -> str:
+    """A provider's signing secret. Only its sandbox twin (`base_var` unset or pointing at it)
+    may use the well-known default: with the real provider, a default anyone can read would let
+    forged events in (payments, message statuses, inbound STOPs)."""
+    secret = _env(secret_var)
+    if _env(base_var, twin_base) == twin_base:
+        return secret or twin_secret
+    if not secret or secret == twin_secret:
+        raise SettingsError(f"{secret_var} is not set while {base_var} points at the real provider: "
+                            "set it to the secret the provider signs its requests with.")
     return secret
+
+
+def _sendgrid_webhook_public_key(sandbox_port: int) -> str:
+    """The key SendGrid's events are verified with; the twin's key pair is derived from a public
+    seed (services/sandbox/sendgrid/events.py), so only the twin may use it."""
+    from services.sandbox.sendgrid.events import sandbox_public_key
+
+    return _provider_secret("SENDGRID_WEBHOOK_PUBLIC_KEY", "SENDGRID_HOST",
+                            f"http://127.0.0.1:{sandbox_port}/sendgrid", sandbox_public_key())
 
 
 def _sandbox_stripe(sandbox_port: int) -> str:
     return f"http://127.0.0.1:{sandbox_port}/stripe"
+
+
+def _sandbox_twilio(sandbox_port: int) -> str:
+    return f"http://127.0.0.1:{sandbox_port}/twilio"
 
 
 @lru_cache(maxsize=1)
@@ -107,6 +138,8 @@ def get_settings() -> Settings:
     data_dir = Path(_env("BGC_DATA_DIR", str(REPO_ROOT / ".data"))).resolve()
     web_port = _env_int("BGC_WEB_PORT", 3000)
     sandbox_port = _env_int("BGC_SANDBOX_PORT", 8025)
+    sendgrid_host = _env("SENDGRID_HOST", f"http://127.0.0.1:{sandbox_port}/sendgrid")
+    smtp_sink_port = _env_int("BGC_SMTP_PORT", 2525)
     return Settings(
         data_dir=data_dir,
         database_url=_env("DATABASE_URL"),
@@ -118,7 +151,7 @@ def get_settings() -> Settings:
         public_url=_env("BGC_PUBLIC_URL", f"http://localhost:{web_port}"),
         platform_domain=_env("BGC_PLATFORM_DOMAIN", "b-gotocall.localhost"),
         sendgrid_api_key=_env("SENDGRID_API_KEY", "SG.sandbox-key"),
-        sendgrid_host=_env("SENDGRID_HOST", f"http://127.0.0.1:{sandbox_port}/sendgrid"),
+        sendgrid_host=sendgrid_host,
         email_sender=_env("BGC_EMAIL_SENDER", "no-reply@b-gotocall.com"),
         session_idle_minutes=_env_int("BGC_SESSION_IDLE_MINUTES", 120),
         session_max_hours=_env_int("BGC_SESSION_MAX_HOURS", 12),
@@ -132,11 +165,20 @@ def get_settings() -> Settings:
         db_source_timeout_seconds=_env_int("BGC_DB_SOURCE_TIMEOUT_SECONDS", 10),
         stripe_api_key=_env("STRIPE_API_KEY", "sk_test_sandbox"),
         stripe_api_base=_env("STRIPE_API_BASE", _sandbox_stripe(sandbox_port)),
-        stripe_webhook_secret=_stripe_webhook_secret(sandbox_port),
+        stripe_webhook_secret=_provider_secret("STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE",
+                                               _sandbox_stripe(sandbox_port), "whsec_sandbox"),
         twilio_account_sid=_env("TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000000"),
-        twilio_auth_token=_env("TWILIO_AUTH_TOKEN", "sandbox-auth-token"),
-        twilio_api_base=_env("TWILIO_API_BASE", f"http://127.0.0.1:{sandbox_port}/twilio"),
+        twilio_auth_token=_provider_secret("TWILIO_AUTH_TOKEN", "TWILIO_API_BASE",
+                                           _sandbox_twilio(sandbox_port), "sandbox-auth-token"),
+        twilio_api_base=_env("TWILIO_API_BASE", _sandbox_twilio(sandbox_port)),
         sms_sender=_env("BGC_SMS_SENDER", "BGOTOCALL"),
         sms_rate_per_sender=float(_env("BGC_SMS_RATE_PER_SENDER", "0")),
         email_rate_per_sender=float(_env("BGC_EMAIL_RATE_PER_SENDER", "0")),
+        sendgrid_webhook_public_key=_sendgrid_webhook_public_key(sandbox_port),
+        smtp_host=_env("SMTP_HOST", "127.0.0.1"),
+        smtp_port=_env_int("SMTP_PORT", smtp_sink_port),
+        smtp_username=_env("SMTP_USERNAME"),
+        smtp_password=_env("SMTP_PASSWORD"),
+        smtp_starttls=_env("SMTP_STARTTLS").lower() in ("1", "true", "yes"),
+        smtp_sink_port=smtp_sink_port,
     )

@@ -124,3 +124,66 @@ def save_company_profile(ctx: AuthContext, legal_name: str, address: str, city: 
     """The same record as Facturation's fiscal details (printed on the invoices)."""
     access_area(ctx, "tenant_settings")
     return save_billing_profile(ctx, legal_name, address, city, vat_number, niu, rccm)
+
+
+# Messaging: the email provider and the STOP confirmation SMS ---------------------------------
+
+EMAIL_PROVIDER_LABELS = {"sendgrid": "SendGrid", "smtp": "Serveur SMTP"}
+_PROVIDER_TTL_SECONDS = 5.0
+_provider_cache: dict[int, tuple[float, str]] = {}
+
+
+@dataclass(frozen=True)
+class MessagingSettings:
+    email_provider: str
+    stop_confirmation: bool
+
+
+def _messaging_row(tenant_id: int) -> MessagingSettings:
+    from services.identity.system import system_context
+
+    with tenant_session(system_context(tenant_id)) as s:
+        row = s.get(TenantSettings, 1)
+    if row is None:
+        return MessagingSettings("sendgrid", False)
+    return MessagingSettings(row.email_provider, row.stop_confirmation)
+
+
+def messaging_settings(ctx: AuthContext) -> MessagingSettings:
+    access_area(ctx, "tenant_settings")
+    return _messaging_row(ctx.tenant_id)
+
+
+def email_provider(tenant_id: int) -> str:
+    """What the sending engine reads per email: cached a few seconds per process."""
+    import time
+
+    now = time.monotonic()
+    cached = _provider_cache.get(tenant_id)
+    if cached and now - cached[0] < _PROVIDER_TTL_SECONDS:
+        return cached[1]
+    provider = _messaging_row(tenant_id).email_provider
+    _provider_cache[tenant_id] = (now, provider)
+    return provider
+
+
+def stop_confirmation_enabled(tenant_id: int) -> bool:
+    return _messaging_row(tenant_id).stop_confirmation
+
+
+def save_messaging_settings(ctx: AuthContext, provider: str,
+                            stop_confirmation: bool) -> dict[str, str]:
+    """Validate and save; the errors by field, or {} when saved."""
+    access_area(ctx, "tenant_settings")
+    if provider not in EMAIL_PROVIDER_LABELS:
+        return {"email_provider": "Fournisseur d'email inconnu : SendGrid ou serveur SMTP."}
+    defaults = _defaults(ctx.tenant_id)
+    with tenant_session(ctx) as s:
+        row = s.get(TenantSettings, 1) or TenantSettings(
+            id=1, timezone=defaults.timezone, default_country=defaults.default_country,
+            pause_reasons=defaults.pause_reasons)
+        row.email_provider, row.stop_confirmation = provider, bool(stop_confirmation)
+        row.updated_at = utcnow()
+        s.add(row)
+    _provider_cache.pop(ctx.tenant_id, None)
+    return {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 
@@ -18,7 +19,7 @@ os.environ["BGC_DATA_DIR"] = str(_TEST_DATA / "data")
 # Reflex's build folders too, so two test runs in one checkout never share a build.
 os.environ["REFLEX_WEB_WORKDIR"] = str(_TEST_DATA / "web")
 os.environ["REFLEX_STATES_WORKDIR"] = str(_TEST_DATA / "states")
-for _name in ("BGC_WEB_PORT", "BGC_SANDBOX_PORT", "BGC_PBX_PORT"):
+for _name in ("BGC_WEB_PORT", "BGC_SANDBOX_PORT", "BGC_PBX_PORT", "BGC_SMTP_PORT"):
     os.environ[_name] = str(free_port())
 os.environ.setdefault("BGC_SECRET_KEY", secrets.token_urlsafe(32))
 os.environ["BGC_PUBLIC_URL"] = f"http://localhost:{os.environ['BGC_WEB_PORT']}"
@@ -37,6 +38,16 @@ def _start_servers():
 
 
 _SERVERS = _start_servers()
+
+
+def _interrupt(signum, _frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+# A run stopped by SIGTERM/SIGHUP (CI's time limit, a closed terminal) unwinds like Ctrl-C, so the
+# fixtures stop the product and the embedded servers instead of leaving them running.
+signal.signal(signal.SIGTERM, _interrupt)
+signal.signal(signal.SIGHUP, _interrupt)
 
 
 def pytest_collection_modifyitems(items):

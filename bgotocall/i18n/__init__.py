@@ -14,9 +14,10 @@ from bgotocall.i18n import settings
 from bgotocall.i18n import messaging
 from bgotocall.i18n import reports
 from bgotocall.i18n import calls
+from bgotocall.i18n import inbound
 from bgotocall.i18n import conversations
 
-_MODULES = [core, audience, billing, console, voice, campaigns, settings, messaging, reports, calls,
+_MODULES = [core, audience, billing, console, voice, campaigns, settings, messaging, reports, calls, inbound,
             conversations]
 
 FR: dict[str, str] = {}

@@ -1,5 +1,5 @@
-"""Paramètres (admin): company profile, phone numbers (DIDs), SIP trunk, operating settings and the
-tenant's supervisors, one tab each."""
+"""Paramètres (admin): company profile, phone numbers (DIDs), SIP trunk, operating settings, messaging
+(email provider, STOP confirmation) and the tenant's supervisors, one tab each."""
 from __future__ import annotations
 
 import reflex as rx
@@ -75,6 +75,27 @@ def _operations() -> rx.Component:
                           textarea=True, rows="5"),
                     _timezones(),
                     on_submit=T.save_operations, test_id="operations-form")
+
+
+def _messaging() -> rx.Component:
+    provider = rx.radio_group.root(
+        rx.vstack(*[rx.el.label(rx.hstack(rx.radio_group.item(value=key, data_testid=f"provider-{key}"),
+                                          rx.text(t(f"set.msg.{key}"), size="2"), spacing="2", align="center"))
+                    for key in ("sendgrid", "smtp")], spacing="2"),
+        name="email_provider", default_value=T.messaging["email_provider"],
+        key=T.messaging["email_provider"])
+    return _section("set.msg.title", "set.msg.help",
+                    rx.vstack(rx.text(t("set.msg.provider"), size="2", weight="medium"), provider,
+                              rx.cond(T.errors.contains("email_provider"),
+                                      rx.text(T.errors["email_provider"], color=rx.color("red", 11),
+                                              size="1", data_testid="error-email_provider")),
+                              spacing="1"),
+                    rx.el.label(rx.hstack(
+                        rx.checkbox(name="stop_confirmation",
+                                    default_checked=T.messaging["stop_confirmation"] == "1",
+                                    key=T.messaging["stop_confirmation"], data_testid="stop-confirmation"),
+                        rx.text(t("set.msg.stop"), size="2"), spacing="2", align="center")),
+                    on_submit=T.save_messaging, test_id="messaging-form")
 
 
 def _timezones() -> rx.Component:
@@ -172,7 +193,7 @@ def _numbers() -> rx.Component:
 
 
 TABS = [("company", _company), ("numbers", _numbers), ("trunk", _trunk),
-        ("operations", _operations), ("supervisors", _supervisors)]
+        ("operations", _operations), ("messaging", _messaging), ("supervisors", _supervisors)]
 
 
 def settings_page() -> rx.Component:

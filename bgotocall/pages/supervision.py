@@ -9,6 +9,7 @@ from bgotocall.pages.campaigns import channel_icons
 from bgotocall.pages.voice_parts import live_badge, state_colour, state_label
 from bgotocall.state.campaigns_editor import EDIT_PAGE
 from bgotocall.state.supervision import SupervisionState as S
+from bgotocall.state.supervision import WaitingCallsState as W
 
 
 def _kpi(share) -> rx.Component:
@@ -60,6 +61,20 @@ def _campaigns() -> rx.Component:
         spacing="3", width="100%"), width="100%")
 
 
+def _waiting() -> rx.Component:
+    row = lambda c: rx.table.row(rx.table.cell(rx.code(c.phone)), rx.table.cell(c.queue), rx.table.cell(c.campaign),
+                                 rx.table.cell(c.since), data_testid="waiting-call")
+    return rx.card(rx.vstack(
+        rx.hstack(rx.icon("phone-incoming", size=16), rx.heading(t("supervision.waiting"), size="3"),
+                  rx.badge(W.waiting.length(), data_testid="waiting-count"), align="center", spacing="2"),
+        rx.cond(W.waiting.length() > 0,
+                rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(f"supervision.waiting.{c}"))
+                                                             for c in ("phone", "queue", "campaign", "since")])),
+                              rx.table.body(rx.foreach(W.waiting, row)), width="100%", size="1"),
+                rx.text(t("supervision.waiting.none"), size="2", color=rx.color("gray", 11))),
+        spacing="2", width="100%"), width="100%", data_testid="waiting-calls")
+
+
 def supervision_page() -> rx.Component:
     links = rx.hstack(
         rx.link(rx.button(rx.icon("radio", size=14), t("voice.nav.live"), variant="soft"), href="/supervision/agents"),
@@ -71,4 +86,5 @@ def supervision_page() -> rx.Component:
                                                                          spacing="3")),
         rx.grid(rx.foreach(S.shares, _kpi), columns="6", spacing="3", width="100%"),
         _distribution(),
+        _waiting(),
         _campaigns())

@@ -76,7 +76,8 @@ class AgentCallState(SessionState):
         self.script, self.timezone = pop["script"], pop.get("timezone") or "Africa/Douala"
         self.fields = [PopField(f["key"], f["label"], f["type"], f["required"], f["options"]) for f in pop["fields"]]
         self.codes = [PopCode(c["code"], c["label"] or c["code"]) for c in pop["codes"]]
-        self.answers, self.code, self.comment, self.callback_at, self.call_errors = {}, "", "", "", {}
+        self.answers = dict(pop.get("answers") or {})          # a known caller's last answers
+        self.code, self.comment, self.callback_at, self.call_errors = "", "", "", {}
         self.phase = pop["phase"]
 
     def _clear(self) -> None:

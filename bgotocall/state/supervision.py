@@ -8,6 +8,7 @@ import reflex as rx
 from bgotocall.live import receives
 from bgotocall.state.session import SessionState
 from services.supervision import supervision_overview
+from services.voice.inbound import waiting_calls
 
 BUSY = ("RINGING", "IN_CALL")
 
@@ -85,3 +86,33 @@ class SupervisionState(SessionState):
             staff = [self.states.get(u, "LOGGED_OUT") for u in self.staffing.get(str(c.id), [])]
             return dataclasses.replace(c, ready=staff.count("READY"), busy=sum(s in BUSY for s in staff))
         return [line(c) for c in self.campaigns_raw]
+
+
+@dataclasses.dataclass
+class WaitingCall:
+    phone: str
+    queue: str
+    campaign: str
+    since: str          # HH:MM:SS when the caller joined the queue (UTC)
+
+
+def _waiting(calls: list[dict]) -> list[WaitingCall]:
+    import datetime
+    return [WaitingCall(c["phone"], c["queue"], c.get("campaign") or "—",
+                        datetime.datetime.fromtimestamp(c["since"], datetime.timezone.utc).strftime("%H:%M:%S"))
+            for c in calls]
+
+
+@receives("queue_waiting", through=":supervision")
+class WaitingCallsState(SessionState):
+    """Inbound callers waiting in the tenant's queues (services/voice/inbound.py), live."""
+    waiting: list[WaitingCall] = []
+
+    @rx.event
+    def load(self):
+        ctx = self._authorize("supervision", "waiting_calls")
+        if ctx is not None:
+            self.waiting = _waiting(waiting_calls(ctx))
+
+    def _on_live(self, event) -> None:
+        self.waiting = _waiting(event.data.get("calls") or [])

@@ -1,4 +1,4 @@
-"""Paramètres (admin): company profile, phone numbers, SIP trunk and operating settings.
+"""Paramètres (admin): company profile, phone numbers, SIP trunk, operating and messaging settings.
 
 Each handler checks the role on the server, then calls one services function."""
 from __future__ import annotations
@@ -7,7 +7,8 @@ import reflex as rx
 
 from bgotocall.state.session import SessionState
 from services.tenant_settings import (
-    company_profile, operating_settings, save_company_profile, save_operating_settings,
+    company_profile, messaging_settings, operating_settings, save_company_profile,
+    save_messaging_settings, save_operating_settings,
 )
 from services.voice.phone_numbers import (
     CODECS, LineError, NumberView, campaign_names, delete_number, list_numbers, save_number,
@@ -22,6 +23,7 @@ class TenantSettingsState(SessionState):
     tab: str = "company"
     company: dict[str, str] = {}
     operations: dict[str, str] = {}
+    messaging: dict[str, str] = {"email_provider": "sendgrid", "stop_confirmation": ""}
     numbers: list[NumberView] = []
     campaigns: list[list[str]] = []          # [id, name] for the selects and checkboxes
     trunk: dict[str, str] = {}
@@ -44,6 +46,9 @@ class TenantSettingsState(SessionState):
                            "pause_reasons": "\n".join(o.pause_reasons),
                            "max_wrapup_seconds": str(o.max_wrapup_seconds),
                            "recording_retention_days": str(o.recording_retention_days)}
+        m = messaging_settings(ctx)
+        self.messaging = {"email_provider": m.email_provider,
+                          "stop_confirmation": "1" if m.stop_confirmation else ""}
         self.numbers = list_numbers(ctx)
         self.campaigns = [[str(k), v] for k, v in campaign_names(ctx).items()]
         trunk = sip_trunk(ctx)
@@ -80,6 +85,18 @@ class TenantSettingsState(SessionState):
             return rx.toast.error(_CHECK)
         self.load()
         return rx.toast.success("Paramètres d'exploitation enregistrés : ils s'appliquent dès maintenant.")
+
+    @rx.event
+    def save_messaging(self, form: dict):
+        ctx = self._authorize("tenant_settings", "save_messaging_settings")
+        if ctx is None:
+            return rx.toast.error(_DENIED)
+        self.errors = save_messaging_settings(ctx, str(form.get("email_provider", "")),
+                                              form.get("stop_confirmation") in ("on", True, "true"))
+        if self.errors:
+            return rx.toast.error(_CHECK)
+        self.load()
+        return rx.toast.success("Paramètres de messagerie enregistrés : ils s'appliquent dès maintenant.")
 
     @rx.event
     def open_number(self, opened: bool):

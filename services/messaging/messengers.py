@@ -84,40 +84,84 @@ class SmsMessenger:
         return Accepted(self._gateway.name, found.provider_id, found.status) if found else None
 
 
-class EmailMessenger:
-    """SendGrid v3 mail/send; our attempt id travels in the personalization's custom_args
-    (strings only, as SendGrid requires)."""
+def message_id(message: Outgoing) -> str:
+    """The Message-ID of an attempt's email, derived from our attempt key, so an SMTP relay
+    (which gives no id back) can be asked about it after a crash."""
+    domain = message.sender.rpartition("@")[2] or "b-gotocall.com"
+    return f"<attempt.{message.tenant_id}.{message.attempt_id}@{domain}>"
 
-    def __init__(self):
+
+class EmailMessenger:
+    """Campaign emails through the tenant's email provider, rendered by one function
+    (services/messaging/email_rendering.py). SendGrid: our attempt id travels in the
+    personalization's custom_args (strings only, as SendGrid requires). SMTP: in the
+    Message-ID."""
+
+    def __init__(self, provider: str = "sendgrid"):
         from services.providers.email import get_email_gateway
 
-        self._gateway = get_email_gateway()
+        self.provider = provider
+        self._gateway = get_email_gateway(provider)
 
     def send(self, message: Outgoing) -> Accepted:
+        from services.messaging.email_rendering import render_email
         from services.providers.email import EmailDeliveryError, EmailMessage
 
+        email = render_email(message.tenant_id, message.attempt_id, message.subject,
+                             message.html, message.body)
         try:
             provider_id = self._gateway.send(EmailMessage(
-                to=message.to, subject=message.subject, text=message.body, html=message.html,
-                sender=message.sender,
+                to=message.to, subject=email.subject, text=email.text, html=email.html,
+                sender=message.sender, headers=email.headers, message_id=message_id(message),
                 tags={"attempt": message.key, "tenant": str(message.tenant_id)}))
         except EmailDeliveryError as exc:
             raise SendFailed(str(exc), exc.permanent) from exc
-        return Accepted("sendgrid", provider_id)
+        return Accepted(self.provider, provider_id[:64])
 
     def find(self, message: Outgoing, since: datetime) -> Accepted | None:
-        # SendGrid's look-up by custom_args needs the paid Email Activity API: not wired yet.
-        raise CannotVerify("SendGrid : recherche par identifiant d'envoi non disponible.")
+        from services.settings import get_settings
+
+        if self.provider == "smtp" and get_settings().smtp_is_sink:
+            return self._ask_sink(message)
+        # SendGrid's look-up by custom_args needs the paid Email Activity API, and a relay
+        # has no look-up at all: not wired.
+        raise CannotVerify(f"{self.provider} : recherche par identifiant d'envoi non disponible.")
+
+    @staticmethod
+    def _ask_sink(message: Outgoing) -> Accepted | None:
+        import httpx
+
+        from services.settings import get_settings
+
+        try:
+            found = httpx.get(f"{get_settings().sandbox_url}/inbox/api/messages",
+                              params={"message_id": message_id(message)}, timeout=10)
+            found.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise SendFailed(f"Puits SMTP injoignable : {exc}", permanent=False) from exc
+        return Accepted("smtp", message_id(message)[:64]) if found.json() else None
+
+
+def email_provider_of(tenant_id: int | None) -> str:
+    """The tenant's choice in Paramètres (SendGrid unless it chose SMTP)."""
+    if tenant_id is None:
+        return "sendgrid"
+    from services.tenant_settings import email_provider
+
+    return email_provider(tenant_id)
 
 
 _MESSENGERS = {Channel.SMS.value: SmsMessenger, Channel.EMAIL.value: EmailMessenger}
 WIRED_CHANNELS = tuple(_MESSENGERS)  # the sequencer queues only what can be sent
-_cache: dict[str, Messenger] = {}
+_cache: dict[tuple[str, str], Messenger] = {}
 
 
-def messenger_for(channel: str) -> Messenger:
+def messenger_for(channel: str, tenant_id: int | None = None) -> Messenger:
+    """The channel's messenger; for email, the provider the tenant chose."""
     if channel not in _MESSENGERS:
         raise SendFailed(f"Canal {channel} pas encore branché sur un fournisseur.", permanent=True)
-    if channel not in _cache:
-        _cache[channel] = _MESSENGERS[channel]()
-    return _cache[channel]
+    provider = email_provider_of(tenant_id) if channel == Channel.EMAIL.value else ""
+    if (channel, provider) not in _cache:
+        _cache[channel, provider] = (_MESSENGERS[channel](provider) if provider
+                                     else _MESSENGERS[channel]())
+    return _cache[channel, provider]

@@ -3,6 +3,8 @@ line, and cancels every queued attempt to that contact on every channel and camp
 
 A STOP is one of the usual keywords alone in the message, whatever its case and accents
 (« Arrêt », "stop ", "STOP!" are STOPs; "stop calling me at work" is a message for a person).
+When the tenant enables it, a worker then sends the STOP confirmation SMS
+(services/messaging/stop_confirmation.py).
 """
 from __future__ import annotations
 
@@ -111,4 +113,7 @@ def receive_sms(sender_phone: str, our_number: str, body: str, provider_id: str)
             record_contact_opt_out(tenant_id, phone=sender_phone, channel=OptOutChannel.SMS,
                                    source=OptOutSource.STOP, note=f"SMS reçu : {body}",
                                    reason="Désinscrit (STOP reçu par SMS).")
+            from services.workers.messaging import confirm_stop
+
+            confirm_stop.send(tenant_id, sender_phone, our_number)
     return tenants

@@ -4,7 +4,8 @@ reconciliation, so duplicated or out-of-order news ends in one final state.
 Statuses have a rank (queued < sending < sent < delivered | failed < read < clicked); news
 of a lower or equal rank changes no status but still fills its own timestamp once (a
 `sent` callback arriving after `delivered` dates the sending). Each stage's timestamp is
-written once (the first news wins), so replays change nothing.
+written once (the first news wins), so replays change nothing. The news that fails an
+attempt queues the campaign's fallback slot for that contact (services/messaging/fallback.py).
 """
 from __future__ import annotations
 
@@ -44,10 +45,12 @@ def advance(session: Session, attempt_id: int, status: str, *, provider: str = "
     column = STAGE_COLUMN.get(status)
     if column and getattr(row, column) is None:
         setattr(row, column, now)
+    failed_now = False
     if RANK.get(status, 0) > RANK.get(row.status, 0):
         row.status = status
         if status in (S.FAILED.value, S.CANCELLED.value):
             row.failure_class, row.failure_reason = failure_class, failure_reason[:500]
+            failed_now = status == S.FAILED.value
     if provider_id and not row.provider_id:
         row.provider, row.provider_id = provider, provider_id
     if outcome and RANK.get(status, 0) >= RANK.get(row.status, 0):
@@ -56,4 +59,9 @@ def advance(session: Session, attempt_id: int, status: str, *, provider: str = "
         row.claimed_by = None
     row.updated_at = now
     session.add(row)
+    if failed_now:  # the campaign's fallback slot, in this same transaction
+        from services.messaging.fallback import queue_fallback
+
+        session.flush()
+        queue_fallback(session, row)
     return row

@@ -99,7 +99,7 @@ def _settle(ctx: AuthContext, attempt: Interaction) -> int:
     outgoing = Outgoing(ctx.tenant_id, attempt.id, attempt.address, attempt.sender,
                         attempt.body)
     try:
-        found = messenger_for(attempt.channel).find(outgoing, attempt.sending_at)
+        found = messenger_for(attempt.channel, ctx.tenant_id).find(outgoing, attempt.sending_at)
     except CannotVerify as exc:
         with tenant_session(ctx) as s:
             advance(s, attempt.id, S.FAILED.value, failure_class=FailureClass.INTERRUPTED.value,

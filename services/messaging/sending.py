@@ -284,7 +284,7 @@ def process(ctx: AuthContext, attempt: Interaction, batch: Batch, now: datetime)
                         subject, html)
     _wait_for_rate_limit(attempt)
     try:
-        accepted = messenger_for(attempt.channel).send(outgoing)
+        accepted = messenger_for(attempt.channel, ctx.tenant_id).send(outgoing)
     except SendFailed as exc:
         return _failed(ctx, attempt, exc, amount, reference)
     with tenant_session(ctx) as s:

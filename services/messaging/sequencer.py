@@ -42,6 +42,17 @@ def slot_sender(config: dict, slot: str) -> str:
     return get_settings().sms_sender if slot != "email" else get_settings().email_sender
 
 
+def once_per_touch(statement):
+    """An INSERT of attempts that skips a (campaign, contact, slot, step) already there."""
+    attempt = Interaction.__table__
+    return statement.on_conflict_do_nothing(
+        index_elements=["campaign_id", "contact_id", "slot", "step"],
+        # a literal, not a bind parameter: the generic plan of a prepared statement must still
+        # infer the partial unique index
+        index_where=and_(attempt.c.campaign_id.is_not(None),
+                         attempt.c.direction == literal_column(f"'{Direction.OUT.value}'")))
+
+
 def _queue_slot(session, campaign: Campaign, config: dict, slot: str) -> int:
     contact, attempt, opt_out = (ContactRecord.__table__, Interaction.__table__,
                                  OptOut.__table__)
@@ -63,14 +74,8 @@ def _queue_slot(session, campaign: Campaign, config: dict, slot: str) -> int:
         ["channel", "direction", "campaign_id", "campaign_version", "contact_id", "list_id",
          "address", "sender", "slot", "step", "status", "queued_at", "next_try_at",
          "updated_at"], due,
-    ).on_conflict_do_nothing(
-        index_elements=["campaign_id", "contact_id", "slot", "step"],
-        # a literal, not a bind parameter: the generic plan of a prepared statement must still
-        # infer the partial unique index
-        index_where=and_(attempt.c.campaign_id.is_not(None),
-                         attempt.c.direction == literal_column(f"'{Direction.OUT.value}'")),
-    ).returning(attempt.c.id)
-    return len(session.execute(statement).all())
+    )
+    return len(session.execute(once_per_touch(statement).returning(attempt.c.id)).all())
 
 
 def sequence_campaign(session, campaign: Campaign, now: datetime | None = None) -> int:

@@ -22,6 +22,7 @@ from services.models.campaigns import (  # noqa: F401
 from services.models.interactions import Interaction  # noqa: F401
 from services.models.settings import PhoneNumber, SipTrunk, TenantSettings  # noqa: F401
 from services.models.reporting import ReportExport  # noqa: F401
+from services.models.inbound import IvrMenu  # noqa: F401
 from services.models.conversations import (  # noqa: F401
     Conversation, ConversationMessage, ConversationRouting,
 )

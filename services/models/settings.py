@@ -24,6 +24,8 @@ class TenantSettings(SQLModel, table=True):
     pause_reasons: list = Field(default_factory=list, sa_type=JSON)
     max_wrapup_seconds: int = 60
     recording_retention_days: int = 90
+    email_provider: str = Field(default="sendgrid", max_length=20)   # sendgrid | smtp
+    stop_confirmation: bool = False   # an SMS confirms a STOP (UC-DG-04)
     updated_at: datetime = timestamp()
 
 
@@ -38,6 +40,7 @@ class PhoneNumber(SQLModel, table=True):
     label: str = Field(max_length=80)
     caller_id_campaigns: list = Field(default_factory=list, sa_type=JSON)   # campaign ids
     route_campaign_id: Optional[int] = None                    # None: the inbound IVR
+    ivr_menu_id: Optional[int] = None                          # the IVR menu a call to it enters
     created_at: datetime = timestamp()
 
 

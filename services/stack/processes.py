@@ -25,6 +25,7 @@ class Ports:
     web: int
     sandbox: int
     pbx: int = field(default_factory=lambda: get_settings().pbx_port)
+    smtp: int = field(default_factory=lambda: get_settings().smtp_sink_port)
 
 
 @dataclass
@@ -37,12 +38,13 @@ class Stack:
     def commands(self) -> dict[str, list[str]]:
         py = sys.executable
         return {
-            "sandbox": [py, "-m", "services.sandbox.server", "--port", str(self.ports.sandbox)],
+            "sandbox": [py, "-m", "services.sandbox.server", "--port", str(self.ports.sandbox),
+                        "--smtp-port", str(self.ports.smtp)],
             "workers": [py, "-m", "dramatiq", "services.workers", "--processes", "1",
                         "--threads", "4"],
             "scheduler": [py, "-m", "services.scheduler", "--ready-file",
                           str(self.log_dir / "scheduler.ready")],
-            "web": [py, "-m", "services.stack.web", "run", "--env", "prod", "--single-port",
+            "web": [py, "-m", "bgotocall.launch", "run", "--env", "prod", "--single-port",
                     "--frontend-port", str(self.ports.web),
                     "--backend-port", str(self.ports.web), "--loglevel", "warning"],
             "pbx": [py, "-m", "services.sandbox.pbx", "--port", str(self.ports.pbx), "--tenant", "demo",
@@ -53,10 +55,10 @@ class Stack:
         }
 
     def start(self, timeout: float = 600) -> None:
-        for port in (self.ports.web, self.ports.sandbox, self.ports.pbx):
+        for port in (self.ports.web, self.ports.sandbox, self.ports.pbx, self.ports.smtp):
             if port_in_use(port):
                 raise StackError(f"Port {port} is already in use: stop what runs there or "
-                                 "choose other ports (BGC_WEB_PORT, BGC_SANDBOX_PORT).")
+                                 "choose other ports (BGC_WEB_PORT, BGC_SANDBOX_PORT, BGC_SMTP_PORT).")
         self.log_dir.mkdir(parents=True, exist_ok=True)
         (self.log_dir / "scheduler.ready").unlink(missing_ok=True)
         for name, cmd in self.commands().items():

@@ -49,6 +49,7 @@ def banner(started_in: float) -> str:
         f"Logins (password for all: {s.demo_password}):",
         *[f"  {login.role:<22} {login.email}" for login in demo_logins()],
         "", f"Sandbox inbox (emails sent by the product): {s.sandbox_url}/inbox/",
+        f"Sandbox SMTP sink (its mails land in the inbox): 127.0.0.1:{s.smtp_sink_port}",
         f"Logs: {s.data_dir / 'logs'}", "Ctrl-C stops everything.", "",
     ]
     return "\n".join(lines)

@@ -4,7 +4,7 @@
 
 Per active tenant: pjsip.d/<slug>.conf (endpoint/auth/aor of each enrolled agent and supervisor,
 secrets decrypted here only), extensions.d/<slug>.conf (the tenant's contexts from
-asterisk/templates/tenant-extensions.conf), queues.d/<slug>.conf (its sales queue and one queue per live or
+asterisk/templates/tenant-extensions.conf, its DIDs and its IVR menus), voicemail.d/<slug>.conf (its IVR mailbox), queues.d/<slug>.conf (its sales queue and one queue per live or
 paused campaign, `<slug>-campaign-<id>`, all without static members: agents are dynamic members the
 bridge adds and removes with QueueAdd/QueueRemove, so an unenrolment never meets « Member not dynamic »),
 and manager.d/bgotocall.conf (the bridge's AMI user). Files holding secrets are written mode 0600.
@@ -29,6 +29,7 @@ from services.models.platform import Role, Tenant, User
 from services.models.voice import AgentProfile
 from services.settings import REPO_ROOT
 from services.voice.gateway import pbx_config
+from services.voice.ivr_dialplan import ivr_section, voicemail_include
 from services.voice.sip import campaign_queue, endpoint_name, sales_queue, unseal_secret
 from services.voice.tenant_lines import default_caller_id, dids_section, trunk_section
 
@@ -119,7 +120,9 @@ def manager_include() -> str:
 
 def write_tenant_config(tenant: Tenant, out: Path) -> list[Path]:
     files = {out / "pjsip.d" / f"{tenant.slug}.conf": (pjsip_include(tenant) + trunk_section(tenant), True),
-             out / "extensions.d" / f"{tenant.slug}.conf": (extensions_include(tenant) + dids_section(tenant), False),
+             out / "extensions.d" / f"{tenant.slug}.conf": (
+                 extensions_include(tenant) + dids_section(tenant) + ivr_section(tenant), False),
+             out / "voicemail.d" / f"{tenant.slug}.conf": (voicemail_include(tenant), False),
              out / "queues.d" / f"{tenant.slug}.conf": (queues_include(tenant), False)}
     for path, (text, secret) in files.items():
         _write(path, text, secret)

@@ -29,6 +29,7 @@ from services.voice.call_outcomes import ANSWERED, AGENT_UNREACHABLE, AWAY, Call
 from services.voice.coaching import SPY_KEY, end_spy_channel, unwanted_spy_channel
 from services.voice.dialer import Dialer
 from services.voice.directory import endpoint_owners
+from services.voice.inbound import InboundTracker
 from services.voice.gateway import (
     ChannelCreated, ChannelHungUp, DeviceChanged, MemberPaused, PbxConfig, PbxError, PbxGateway, Resynced,
     SpyStarted, SpyStopped, endpoint_of, pbx_config)
@@ -61,6 +62,8 @@ class Bridge:
         self.calls = CallTracker(self._call_over)    # the dialer's calls: outcomes, screen pop
         self.dialer = Dialer(self.gateway, self.calls)
         self.gateway.on_raw(self.calls.on_ami)
+        self.inbound = InboundTracker(self.owner, self._call_known)   # calls from the carrier through the queues
+        self.gateway.on_raw(self.inbound.on_ami)
         self.auto_ready: set[str] = set()            # an unanswered call ends: no post-call work
 
     # ---- who owns an endpoint -------------------------------------------------------------------
@@ -112,11 +115,19 @@ class Bridge:
             return
         self.states[endpoint] = state
         reason = self.paused.get(endpoint, "") if state == AgentState.PAUSED else ""
-        call = self.calls.call_of(endpoint) if state in _ON_A_CALL else None
+        call = (self.calls.call_of(endpoint) or self.inbound.call_of(endpoint)) if state in _ON_A_CALL else None
         set_agent_state(owner[0], owner[1], state, reason=reason,
                         campaign=call.campaign_name if call else "", caller=call.phone if call else "")
         self.applied += 1
         self.dialer.agent_state(endpoint, owner, state == AgentState.READY)
+
+    def _call_known(self, endpoint: str) -> None:
+        """An inbound call's campaign and caller are known (after the device said RINGING or IN_CALL):
+        the supervisor's card shows them."""
+        state, owner = self.states.get(endpoint), self.owner(endpoint)
+        call = self.inbound.call_of(endpoint)
+        if owner and call and state in _ON_A_CALL:
+            set_agent_state(owner[0], owner[1], state, campaign=call.campaign_name, caller=call.phone)
 
     def _call_over(self, endpoint: str, outcome: str) -> None:
         """A dialled call ended: answered -> post-call work (the device says it); an agent whose phone did
@@ -191,9 +202,10 @@ class Bridge:
             self.reload_owners()
             await self._apply_config(args.get("tenant_slug"))
             await self._join_sales_queue(args.get("tenant_slug"))
-        elif kind == "lines_changed":          # Paramètres: the tenant's DIDs or trunk (tenant_lines)
+        elif kind == "lines_changed":          # the tenant's DIDs, trunk (tenant_lines) or IVR menus (ivr)
             await self._apply_config(args.get("tenant_slug"))
             await gw.action("Command", as_list=False, Command="dialplan reload")
+            await self._join_sales_queue(args.get("tenant_slug"))   # a queue reload drops stale static members
         elif kind in ("agent_pause", "agent_ready"):
             await self._availability(args["endpoint"], kind == "agent_pause", args.get("reason", ""))
         elif kind == "disable_endpoint":
@@ -338,10 +350,12 @@ class Bridge:
         await self._command_group(r)      # before "ready": no command sent after it can be missed
         await self.gateway.start(wait=None)
         tasks = [asyncio.ensure_future(self.consume_commands(r)), asyncio.ensure_future(self.heartbeat()),
-                 asyncio.ensure_future(self.dialer.run()), asyncio.ensure_future(self.calls.run())]
+                 asyncio.ensure_future(self.dialer.run()), asyncio.ensure_future(self.calls.run()),
+                 asyncio.ensure_future(self.inbound.run())]
         await self._stop.wait()
         self.dialer.stop()
         tasks[-1].cancel()
+        tasks[-2].cancel()
         self.gateway.close()
         await asyncio.gather(*tasks, return_exceptions=True)
         get_redis().delete(READY_KEY.format(port=self.gateway.config.port))

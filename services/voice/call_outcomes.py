@@ -14,7 +14,8 @@ answered -> ENDED and rated per started minute (a "voice_minute" usage line in t
 invalid / unallocated -> FAILED « Erreur Télécom », never retried; busy -> due again after the
 campaign's 15 or 30 minutes; no answer and congestion -> retried after the campaign's delay up to its
 maximum of attempts; answering machine -> recycled the same way; an agent who did not pick up -> the
-contact is due again at once.
+contact is due again at once. A call that fails for good (invalid number, last attempt unanswered)
+queues the campaign's fallback slot (services/messaging/fallback.py).
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from services.billing.wallet import InsufficientBalance, WalletError, debit_wall
 from services.db.tenancy import tenant_session
 from services.identity.system import system_context
 from services.live import publish, user_topic
+from services.messaging.fallback import queue_fallback_of
 from services.models.campaigns import Campaign
 from services.models.columns import utcnow
 from services.models.interactions import FailureClass, Interaction, InteractionStatus
@@ -139,7 +141,9 @@ def settle(tenant_id: int, interaction_id: int, outcome: str, answered_at: datet
         session.refresh(row)
     if outcome == AGENT_UNREACHABLE:
         schedule_attempt(tenant_id, row, now)
-    elif outcome not in (ANSWERED, INVALID):
+    elif outcome == INVALID:
+        queue_fallback_of(tenant_id, row.id)   # the campaign's fallback slot, if any
+    elif outcome != ANSWERED:
         _retry(tenant_id, row, outcome, settings, now)
     return row
 
@@ -147,6 +151,7 @@ def settle(tenant_id: int, interaction_id: int, outcome: str, answered_at: datet
 def _retry(tenant_id: int, row: Interaction, outcome: str, settings: dict, now: datetime) -> None:
     if row.step + 1 >= settings["max_attempts"]:
         _note(tenant_id, row.id, f"{OUTCOME_LABELS[outcome]} : nombre maximal de tentatives atteint.")
+        queue_fallback_of(tenant_id, row.id)
         return
     minutes = settings["busy_retry_minutes"] if outcome == BUSY else settings["retry_minutes"]
     due = now + timedelta(minutes=minutes)

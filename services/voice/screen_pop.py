@@ -1,9 +1,9 @@
 """The screen pop: what the agent's panel shows as soon as their phone rings for a dialled call.
 
-One payload, built once per call by the bridge and carried by the live event (DESIGN.md 6: the tab
+One payload (a dialled or an inbound call), built once per call by the bridge and carried by the live event (DESIGN.md 6: the tab
 reads no database to show it): the contact card (identity, the list's fields, the last interactions
-on every channel), the campaign's script with the contact's values filled in, its form fields and
-its qualification codes.
+on every channel), the campaign's script with the contact's values filled in, its form fields (pre-filled
+with the contact's last answers in this campaign) and its qualification codes.
 """
 from __future__ import annotations
 
@@ -31,41 +31,55 @@ def contact_values(contact: ContactRecord) -> dict[str, str]:
     return values
 
 
-def contact_history(session, contact_id: int | None, address: str, limit: int = HISTORY,
-                    exclude: int | None = None) -> list[dict]:
+def contact_touches(session, contact_id: int | None, address: str, limit: int = HISTORY,
+                    exclude: int | None = None) -> list[Interaction]:
     """The contact's last touches on every channel, newest first: calls, campaign messages and
-    conversation messages either way (with their text). Without a contact id, its address."""
+    conversation messages either way. Without a contact id, those of its address."""
     who = (Interaction.contact_id == contact_id) if contact_id else (Interaction.address == address)
-    rows = session.execute(
+    return list(session.execute(
         select(Interaction).where(who, Interaction.id != (exclude or 0),
                                   Interaction.status.not_in(["QUEUED", "CANCELLED"]))
-        .order_by(Interaction.queued_at.desc()).limit(limit)).scalars().all()
+        .order_by(Interaction.queued_at.desc()).limit(limit)).scalars().all())
+
+
+def history_lines(rows: list[Interaction]) -> list[dict]:
+    """The history as the screen pop and the conversation console show it (with texts)."""
     return [{"when": f"{h.queued_at:%d/%m/%Y %H:%M}", "channel": h.channel,
              "status": STATUS_LABELS.get(h.status, h.status), "code": h.qualification,
              "direction": h.direction, "text": h.body[:160] if h.channel != "EMAIL" else ""}
             for h in rows]
 
 
+def contact_history(session, contact_id: int | None, address: str, limit: int = HISTORY) -> list[dict]:
+    return history_lines(contact_touches(session, contact_id, address, limit))
+
+
 def screen_pop(tenant_id: int, interaction_id: int) -> dict:
+    """The pop of a dialled or an inbound call (an inbound call routed to no campaign: the card alone)."""
     with tenant_session(system_context(tenant_id)) as session:
         call = session.get(Interaction, interaction_id)
-        campaign = session.get(Campaign, call.campaign_id)
+        campaign = session.get(Campaign, call.campaign_id) if call.campaign_id else None
         contact = session.execute(select(ContactRecord).where(  # the list is the partition key
             ContactRecord.list_id == call.list_id, ContactRecord.id == call.contact_id)).scalars().first()
-        history = contact_history(session, call.contact_id, call.address, exclude=call.id)
-    config = normalized(campaign.config)
+        rows = contact_touches(session, call.contact_id, call.address, exclude=call.id)
+    config = normalized(campaign.config) if campaign else None
     values = contact_values(contact) if contact else {"Telephone": call.address}
+    keys = {f["key"] for f in config["form"]["fields"]} if config else set()
+    known = next((h.form_answers for h in rows if h.campaign_id == call.campaign_id and h.form_answers), {})
     return {
-        "interaction_id": call.id, "campaign_id": campaign.id, "campaign": campaign.name,
+        "interaction_id": call.id, "campaign_id": campaign.id if campaign else 0,
+        "campaign": campaign.name if campaign else "Appel entrant", "direction": call.direction,
+        "known": contact is not None,
         "contact": {"name": f"{values.get('Prenom', '')} {values.get('Nom', '')}".strip() or call.address,
                     "phone": call.address, "email": values.get("Email", ""),
                     "fields": [{"label": k, "value": v} for k, v in values.items()
                                if v and k not in ("Nom", "Prenom", "Telephone", "Email")]},
-        "history": history,
-        "script": safe_html(render(config["channels"]["voice"]["script"], values)),
-        "fields": config["form"]["fields"],
-        "codes": [{"code": c["code"], "label": c["label"]} for c in config["codes"]],
-        "timezone": config["timezone"],
+        "history": history_lines(rows),
+        "script": safe_html(render(config["channels"]["voice"]["script"], values)) if config else "",
+        "fields": config["form"]["fields"] if config else [],
+        "codes": [{"code": c["code"], "label": c["label"]} for c in config["codes"]] if config else [],
+        "timezone": config["timezone"] if config else "UTC",
+        "answers": {k: str(v) for k, v in known.items() if k in keys},   # a known caller's form, pre-filled
     }
 
 

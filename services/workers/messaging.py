@@ -20,3 +20,11 @@ def sequence_and_send(tenant_id: int) -> None:
     from services.messaging.dispatch import dispatch_tenant
 
     dispatch_tenant(tenant_id, launched=True)
+
+
+@dramatiq.actor(queue_name="messaging", max_retries=0)
+def confirm_stop(tenant_id: int, phone: str, our_number: str) -> None:
+    """The STOP confirmation SMS, when the tenant enables it (sent once per phone)."""
+    from services.messaging.stop_confirmation import confirm_stop as send
+
+    send(tenant_id, phone, our_number)

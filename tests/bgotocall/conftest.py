@@ -10,8 +10,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
 
-# A loaded 2-core machine can take seconds to hydrate a page; waits stay event-driven.
-expect.set_options(timeout=15_000)
+# Waits are event-driven; their bound only says when to give up. A 2-core machine shared with
+# CPU-bound jobs can take tens of seconds to compile or hydrate a page, so the bound is wide.
+E2E_TIMEOUT_MS = 60_000
+expect.set_options(timeout=E2E_TIMEOUT_MS)
 
 
 # One browser per module: Playwright's sync API keeps an event loop running in this
@@ -34,7 +36,7 @@ def new_page(browser, product):
     def open_page() -> Page:
         context = browser.new_context(base_url=product.public_url, locale="fr-FR",
                                       viewport={"width": 1280, "height": 800})
-        context.set_default_timeout(20_000)
+        context.set_default_timeout(E2E_TIMEOUT_MS)
         contexts.append(context)
         return context.new_page()
 

@@ -54,9 +54,9 @@ def test_progressive_call_pops_is_qualified_and_the_next_contact_is_dialled(page
         expect(page.get_by_test_id("pop-contact-phone")).to_have_text(FIRST)
         expect(page.get_by_test_id("pop-script")).to_contain_text("Bonjour Armel Kamga, ici Démo SARL.")
         expect(pop).to_contain_text("Montant promis")
-        expect(page.get_by_test_id("call-phase")).to_have_text("En communication", timeout=20_000)
+        expect(page.get_by_test_id("call-phase")).to_have_text("En communication")
 
-        expect(page.get_by_test_id("call-phase")).to_have_text("Post-appel : qualifiez l'appel", timeout=30_000)
+        expect(page.get_by_test_id("call-phase")).to_have_text("Post-appel : qualifiez l'appel")
         expect(page.get_by_test_id("agent-status")).to_have_text("Post-appel")
         page.get_by_test_id("call-code").click()
         page.get_by_role("option", name="Vente").click()
@@ -67,7 +67,7 @@ def test_progressive_call_pops_is_qualified_and_the_next_contact_is_dialled(page
         page.get_by_test_id("call-field-Montant_promis").fill("25000")
         page.get_by_test_id("call-comment").fill("Paiement fin du mois")
         page.get_by_test_id("call-validate").click()
-        expect(page.get_by_test_id("pop-contact-name")).to_have_text("Sandrine Biyong", timeout=30_000)
+        expect(page.get_by_test_id("pop-contact-name")).to_have_text("Sandrine Biyong")
 
         def attempts():
             with tenant_session(sup) as session:

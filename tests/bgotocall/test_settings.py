@@ -153,3 +153,36 @@ def test_pause_reasons_set_in_parametres_reach_the_agent_break_menu_without_rest
             row = s.get(TenantSettings, 1)
             if row is not None:
                 s.delete(row)
+
+
+@pytest.mark.e2e
+def test_the_email_provider_and_the_stop_confirmation_are_chosen_in_parametres(page, product):
+    from services.db.tenancy import tenant_session
+    from services.identity.login import log_in as service_log_in
+    from services.identity.sessions import resolve_session
+    from services.models.settings import TenantSettings
+    from services.tenant_settings import messaging_settings
+
+    log_in_and_land(page, "admin@demo-sarl.cm", "Demo-2026!", "/tableau-de-bord")
+    ctx = resolve_session(service_log_in("admin@demo-sarl.cm", "Demo-2026!", "10.9.9.8").token)
+    try:
+        page.goto("/parametres")
+        page.get_by_test_id("tab-messaging").click()
+        expect(page.get_by_test_id("provider-sendgrid")).to_be_checked(timeout=30_000)
+        expect(page.get_by_test_id("stop-confirmation")).not_to_be_checked()
+        page.get_by_test_id("provider-smtp").click()
+        page.get_by_test_id("stop-confirmation").click()
+        page.get_by_test_id("messaging-form-save").click()
+        expect(page.get_by_text("Paramètres de messagerie enregistrés")).to_be_visible(timeout=30_000)
+        saved = messaging_settings(ctx)
+        assert (saved.email_provider, saved.stop_confirmation) == ("smtp", True)
+
+        page.reload()
+        page.get_by_test_id("tab-messaging").click()
+        expect(page.get_by_test_id("provider-smtp")).to_be_checked(timeout=30_000)
+        expect(page.get_by_test_id("stop-confirmation")).to_be_checked()
+    finally:
+        with tenant_session(ctx) as s:                 # the demo tenant's defaults for the other tests
+            row = s.get(TenantSettings, 1)
+            if row is not None:
+                s.delete(row)

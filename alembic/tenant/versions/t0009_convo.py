@@ -7,14 +7,14 @@
 - `conversation_routing`: the tenant's chosen team (one row).
 
 Revision ID: t0009_convo
-Revises: t0008_reports
+Revises: t0009_inbound
 """
 from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "t0009_convo"
-down_revision = "t0008_reports"
+down_revision = "t0009_inbound"
 branch_labels = None
 depends_on = None
 

@@ -21,6 +21,8 @@ class EmailMessage:
     sender: str = ""
     tags: dict[str, str] = field(default_factory=dict)
     attachments: list[dict[str, str]] = field(default_factory=list)  # see attachment()
+    headers: dict[str, str] = field(default_factory=dict)  # e.g. List-Unsubscribe
+    message_id: str = ""  # RFC 5322 Message-ID to set (SMTP), derived from our attempt
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -37,7 +39,14 @@ class EmailGateway(Protocol):
         """Hand the message to the provider; return the provider's message id."""
 
 
-def get_email_gateway() -> EmailGateway:
+PROVIDERS = ("sendgrid", "smtp")
+
+
+def get_email_gateway(provider: str = "sendgrid") -> EmailGateway:
+    if provider == "smtp":
+        from services.providers.email.smtp import SmtpGateway
+
+        return SmtpGateway.from_settings()
     from services.providers.email.sendgrid import SendGridGateway
 
     return SendGridGateway.from_settings()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from python_http_client.exceptions import HTTPError
 from sendgrid import SendGridAPIClient
 from sendgrid.helpers.mail import (
-    Attachment, Content, CustomArg, Disposition, FileContent, FileName, FileType, Mail,
+    Attachment, Content, CustomArg, Disposition, FileContent, FileName, FileType, Header, Mail,
 )
 
 from services.providers.email import EmailDeliveryError, EmailMessage
@@ -30,6 +30,8 @@ class SendGridGateway:
         for item in message.attachments:
             mail.add_attachment(Attachment(FileContent(item["content"]), FileName(item["filename"]),
                                            FileType(item["type"]), Disposition("attachment")))
+        for name, value in message.headers.items():
+            mail.add_header(Header(name, value))
         # Our tags ride on the personalization's custom_args, as strings: SendGrid refuses any
         # other value, and its published spec mistypes the message-level custom_args.
         for key, value in message.tags.items():

@@ -71,6 +71,9 @@ async def command(session: "Session", act: Action) -> Fields:
     if command == "dialplan show from-carrier":
         return [("Message", "Command output follows"),
                 *(("Output", line) for line in carrier_dialplan(session.pbx))]
+    if command.startswith("dialplan show ") and (context := command.split(" ", 2)[2]) in session.pbx.dialplan:
+        return [("Message", "Command output follows"),
+                *(("Output", line) for line in context_dialplan(session.pbx, context))]
     output = "Asterisk 22.10.1 (B-GOTOCALL PBX simulator)" if command == "core show version" else ""
     return [("Message", "Command output follows"), ("Output", output)]
 
@@ -81,6 +84,20 @@ def carrier_dialplan(pbx) -> list[str]:
     for did, (_, app) in sorted(pbx.dialplan_dids.items()):
         lines.append(f"  '{did}' =>          1. {app}")
     lines.append(f"-= {len(pbx.dialplan_dids)} extensions (1 priority) in 1 context. =-")
+    return lines
+
+
+def context_dialplan(pbx, context: str) -> list[str]:
+    """`dialplan show <context>` for a context of the includes (an IVR menu), as Asterisk prints it."""
+    lines = [f"[ Context '{context}' created by 'pbx_config' ]"]
+    extensions = pbx.dialplan[context]
+    for exten, steps in extensions.items():
+        for priority, step in enumerate(steps, 1):
+            head = f"  '{exten}' =>" if priority == 1 else ""
+            label = f"({step.label})" if step.label else ""
+            lines.append(f"{head:<20}{priority}.{label} {step.app}({step.data})")
+    count = sum(len(steps) for steps in extensions.values())
+    lines.append(f"-= {len(extensions)} extensions ({count} priorities) in 1 context. =-")
     return lines
 
 
@@ -267,3 +284,16 @@ async def show_contacts(session: "Session", act: Action) -> None:
     session.send_list(act, "A listing of Contacts follows, presented as ContactList events", items,
                       "ContactListComplete")
 
+
+
+@action("SandboxInboundCall")
+async def sandbox_inbound_call(session: "Session", act: Action) -> Fields:
+    """The simulator's control side over AMI, for a test beside a running product (no Asterisk has it):
+    a customer `CallerID` calls `DID` and presses `Digits` at the IVR."""
+    from .control import place_inbound_call
+    try:
+        channel = place_inbound_call(session.pbx, required(act, "DID", "DID not specified"),
+                                     required(act, "CallerID", "CallerID not specified"), "", act.get("Digits") or "")
+    except LookupError as error:
+        raise AmiError(str(error))
+    return success("Call placed", ("Channel", channel))

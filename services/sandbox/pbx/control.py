@@ -79,16 +79,7 @@ class PbxControl:
     # ---- customers ---------------------------------------------------------------------------------
     def inbound_call(self, did: str, caller_number: str, caller_name: str = "", digits: str = "") -> str:
         """A customer calls a DID through the carrier trunk; `digits` are pressed at the IVR prompt."""
-        tenant = self.pbx.tenant_of_did(did)
-        if tenant is None:
-            raise LookupError(f"no tenant owns DID {did}")
-        carrier = self.pbx.endpoints.get(CARRIER)
-        channel = self.pbx.new_pjsip(carrier, state=RING)
-        channel.caller, channel.exten, channel.context = (caller_number, caller_name), did, "from-carrier"
-        channel.dtmf = list(digits)
-        channel.announce()
-        run(channel, lambda c: run_context(c, tenant.context("from-carrier"), did))
-        return channel.name
+        return place_inbound_call(self.pbx, did, caller_number, caller_name, digits)
 
     def customer_channel(self, number: str) -> Channel:
         matches = [c for c in self.pbx.channels.values() if c.device == f"PJSIP/{CARRIER}"
@@ -119,3 +110,21 @@ class PbxControl:
     @property
     def recordings(self) -> list[Path]:
         return list(self.pbx.recorder.files)
+
+
+def place_inbound_call(pbx: Pbx, did: str, caller_number: str, caller_name: str = "", digits: str = "") -> str:
+    """The carrier delivers a customer's call to `did`: the DID's own lines of the tenant's include when
+    it has some (its IVR menu), else the tenant's inbound flow; returns the caller's channel."""
+    tenant = pbx.tenant_of_did(did)
+    if tenant is None:
+        raise LookupError(f"no tenant owns DID {did}")
+    carrier = pbx.endpoints.get(CARRIER)
+    channel = pbx.new_pjsip(carrier, state=RING)
+    channel.caller, channel.exten, channel.context = (caller_number, caller_name), did, "from-carrier"
+    channel.dtmf = list(digits)
+    channel.announce()
+    if did in pbx.dialplan.get("from-carrier", {}):
+        run(channel, lambda c: run_context(c, "from-carrier", did))
+    else:
+        run(channel, lambda c: run_context(c, tenant.context("from-carrier"), did))
+    return channel.name

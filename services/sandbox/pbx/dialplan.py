@@ -53,6 +53,10 @@ def run_redirect(channel: Channel) -> None:
 
 
 async def run_context(channel: Channel, context: str, exten: str) -> None:
+    if context in channel.pbx.dialplan:            # lines of the product's includes (an IVR menu...)
+        from .dialplan_lines import run_lines
+        await run_lines(channel, context, exten)
+        return
     found = channel.pbx.tenant_of_context(context)
     if found is None:
         return

@@ -36,6 +36,7 @@ class Pbx:
         self._from_config: set[str] = set()
         self._dids_from_config: set[str] = set()
         self.dialplan_dids: dict[str, tuple[str, str]] = {}
+        self.dialplan: dict = {}          # the includes' own lines (dialplan_lines.py): DIDs, IVR menus
         self._queues_from_config: set[str] = set()
         self._provision()
         self.reload_pjsip()
@@ -81,8 +82,10 @@ class Pbx:
         are no longer (tenants known only from the includes are added by slug)."""
         if self.config_dir is None:
             return
+        from .dialplan_lines import read_dialplan
         from .pjsip_files import read_dids
 
+        self.dialplan = read_dialplan(self.config_dir)
         wanted = read_dids(self.config_dir)
         for did in self._dids_from_config - wanted.keys():
             for tenant in self.tenants:

@@ -1,6 +1,15 @@
-"""The SendGrid v3 Mail Send endpoint, and the inbox where sandbox emails can be read."""
+"""The SendGrid v3 Mail Send endpoint, and the inbox where sandbox emails can be read.
+
+After accepting a message the twin POSTs its signed Event Webhook to the product
+(services/sandbox/sendgrid/events.py): `processed`, then `delivered` — or `bounce` for an
+address whose local part starts with "bounce". `POST /_sandbox/events` (message id or our
+attempt key, event: open, click, unsubscribe, spamreport...) plays the recipient;
+`GET /_sandbox/attempts` counts the messages accepted per attempt key (custom_args
+"attempt"); `POST /_sandbox/callbacks/off|on` holds the events back (tests of reconciliation).
+"""
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import html
@@ -9,12 +18,16 @@ import re
 import secrets
 import threading
 from datetime import datetime, timezone
+from collections import Counter
 from pathlib import Path
 
+import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
+
+from services.sandbox.sendgrid import events as sg_events
 
 
 def _error(status: int, message: str, field: str | None = None) -> JSONResponse:
@@ -53,13 +66,16 @@ class Mailbox:
         with self._lock, self.path.open("a", encoding="utf-8") as f:
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
 
-    def messages(self, to: str = "") -> list[dict]:
+    def messages(self, to: str = "", message_id: str = "") -> list[dict]:
+        """Newest first; `message_id` is the RFC 5322 Message-ID header (SMTP) or the id."""
         if not self.path.exists():
             return []
         with self._lock:
             rows = [json.loads(line) for line in self.path.read_text("utf-8").splitlines() if line]
         if to:
             rows = [r for r in rows if to.lower() in (a.lower() for a in r["to"])]
+        if message_id:
+            rows = [r for r in rows if message_id in (r["id"], r.get("message_id"))]
         return list(reversed(rows))
 
 
@@ -104,7 +120,38 @@ def _validate(body: dict) -> tuple[str, str | None] | None:
     return None
 
 
-def sendgrid_app(mailbox: Mailbox, api_key: str) -> Starlette:
+class EventSender:
+    """The twin's Event Webhook: signed POSTs to the product, in order per message."""
+
+    def __init__(self, url: str):
+        self.url, self.enabled = url, True
+        self.per_attempt: Counter[str] = Counter()
+        self.http: httpx.AsyncClient | None = None
+
+    async def post(self, events: list[dict]) -> int:
+        if not self.enabled or not self.url:
+            return 0
+        if self.http is None:
+            self.http = httpx.AsyncClient(timeout=10)
+        body, headers = sg_events.signed_post(events)
+        try:
+            return (await self.http.post(self.url, content=body, headers=headers)).status_code
+        except httpx.HTTPError:
+            return 0
+
+    async def after_send(self, records: list[dict]) -> None:
+        for record in records:
+            final = sg_events.outcome(record["to"][0])
+            extra = ({"reason": "550 5.1.1 The email account that you tried to reach does not "
+                                "exist.", "status": "5.1.1", "type": "bounce"}
+                     if final == "bounce" else {"response": "250 OK"})
+            await self.post([sg_events.event("processed", record),
+                             sg_events.event(final, record, **extra)])
+
+
+def sendgrid_app(mailbox: Mailbox, api_key: str, events: EventSender | None = None) -> Starlette:
+    events = events or EventSender("")
+
     async def mail_send(request: Request) -> Response:
         auth = request.headers.get("authorization", "")
         if not auth.startswith("Bearer "):
@@ -121,18 +168,47 @@ def sendgrid_app(mailbox: Mailbox, api_key: str) -> Starlette:
         message_id = secrets.token_urlsafe(16)
         contents = {c.get("type"): c.get("value") for c in body.get("content", [])}
         attachments = mailbox.store_attachments(message_id, body.get("attachments") or [])
+        records = []
         for p in body["personalizations"]:
-            mailbox.add({
+            records.append({
                 "id": message_id, "received_at": datetime.now(timezone.utc).isoformat(),
                 "from": body["from"]["email"], "to": [t["email"] for t in p["to"]],
                 "subject": p.get("subject") or body.get("subject", ""),
                 "text": contents.get("text/plain", ""), "html": contents.get("text/html", ""),
                 "custom_args": {**body.get("custom_args", {}), **p.get("custom_args", {})},
-                "attachments": attachments,
+                "headers": {**(body.get("headers") or {}), **(p.get("headers") or {})},
+                "attachments": attachments, "via": "sendgrid",
             })
+        for record in records:
+            mailbox.add(record)
+            if record["custom_args"].get("attempt"):
+                events.per_attempt[record["custom_args"]["attempt"]] += 1
+        asyncio.get_running_loop().create_task(events.after_send(records))
         return Response(status_code=202, headers={"X-Message-Id": message_id})
 
-    return Starlette(routes=[Route("/v3/mail/send", mail_send, methods=["POST"])])
+    async def play_event(request: Request) -> Response:
+        """The recipient's side: {"message_id" or "attempt", "event", ...extra fields}."""
+        body = await request.json()
+        found = [m for m in mailbox.messages(message_id=body.get("message_id", ""))
+                 if not body.get("attempt") or m["custom_args"].get("attempt") == body["attempt"]]
+        if not found or not (body.get("message_id") or body.get("attempt")):
+            return JSONResponse({"error": "message inconnu"}, status_code=404)
+        extra = {k: v for k, v in body.items() if k not in ("message_id", "attempt", "event")}
+        status = await events.post([sg_events.event(body.get("event", "open"), found[0], **extra)])
+        return JSONResponse({"webhook_status": status})
+
+    async def attempts(request: Request) -> Response:
+        return JSONResponse(dict(events.per_attempt))
+
+    async def callbacks_switch(request: Request) -> Response:
+        events.enabled = request.path_params["state"] == "on"
+        return JSONResponse({"deliver_callbacks": events.enabled})
+
+    return Starlette(routes=[Route("/v3/mail/send", mail_send, methods=["POST"]),
+                             Route("/_sandbox/events", play_event, methods=["POST"]),
+                             Route("/_sandbox/attempts", attempts),
+                             Route("/_sandbox/callbacks/{state}", callbacks_switch,
+                                   methods=["POST"])])
 
 
 _URL = re.compile(r"https?://[^\s<>\"']+")
@@ -150,13 +226,18 @@ def linkified(text: str) -> str:
 
 def inbox_app(mailbox: Mailbox) -> Starlette:
     async def api_messages(request: Request) -> JSONResponse:
-        return JSONResponse(mailbox.messages(request.query_params.get("to", "")))
+        q = request.query_params
+        return JSONResponse(mailbox.messages(q.get("to", ""), q.get("message_id", "")))
 
     async def page(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
         rows = "".join(
             f"<article><h3>{html.escape(m['subject'])}</h3><p><b>À :</b> "
             f"{html.escape(', '.join(m['to']))} — {html.escape(m['received_at'])}</p>"
             f"<pre>{linkified(m['text'])}</pre>"
+            + (f"<p><a href='{root}/messages/{html.escape(m['id'])}/html' data-testid='html-version'>"
+               f"Voir la version HTML</a> ({'SMTP' if m.get('via') == 'smtp' else 'SendGrid'})</p>"
+               if m.get("html") else "")
             + "".join(f"<p>📎 <a href='{html.escape(a['url'])}'>{html.escape(a['filename'])}</a> "
                       f"({a['size']:,} octets)</p>" for a in m.get("attachments", []))
             + "</article>"
@@ -176,5 +257,14 @@ def inbox_app(mailbox: Mailbox) -> Starlette:
         return Response(data, media_type=meta["type"] or "application/octet-stream",
                         headers={"Content-Disposition": f'attachment; filename="{meta["filename"]}"'})
 
+    async def html_version(request: Request) -> Response:
+        """The HTML part as a mail client shows it: no script runs (CSP sandbox), links open."""
+        found = mailbox.messages(message_id=request.path_params["message_id"])
+        if not found or not found[0].get("html"):
+            return Response(status_code=404)
+        return HTMLResponse(found[0]["html"], headers={
+            "Content-Security-Policy": "sandbox allow-popups allow-top-navigation-by-user-activation"})
+
     return Starlette(routes=[Route("/", page), Route("/api/messages", api_messages),
+                             Route("/messages/{message_id}/html", html_version),
                              Route("/attachments/{message_id}/{index:int}", download)])

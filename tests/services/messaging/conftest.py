@@ -2,6 +2,7 @@
 configured ports (reused when the whole product already runs), a campaign ready to send."""
 from __future__ import annotations
 
+import html
 import itertools
 import os
 import random
@@ -13,6 +14,7 @@ import threading
 import httpx
 import pytest
 import uvicorn
+from sqlmodel import select
 from starlette.applications import Starlette
 
 from services.audience.file_import import import_file
@@ -20,8 +22,11 @@ from services.billing.wallet import start_wallet
 from services.campaigns.config import default_config
 from services.campaigns.lifecycle import create_campaign, launch_campaign
 from services.messaging.webhooks import routes as messaging_routes
+from services.models.interactions import Interaction
 from services.models.platform import Role
+from services.db.tenancy import tenant_session
 from services.settings import get_settings
+from services.tenant_settings import save_messaging_settings
 from tests.support.accounts import context_for, new_tenant
 from tests.support.waiting import wait_until
 
@@ -126,3 +131,46 @@ class SmsCampaign:
     @property
     def id(self) -> int:
         return self.campaign.id
+
+
+OFFER = "https://boutique.exemple.cm/offre?ref=promo&x=1"
+HTML = ('<h1 class="ql-align-center">Bonjour {Nom}</h1><p class="ql-size-large">'
+        '<a href="{Lien_Offre}">Voir l\'offre</a></p>'
+        '<p><img src="https://cdn.exemple.cm/banniere.png"></p>'
+        '<p><img src="data:image/png;base64,iVBORw0KGgo="></p>')
+
+
+class EmailCampaign:
+    """An email campaign (its link: `offer`) to these addresses, with the tenant's provider."""
+
+    def __init__(self, emails: list[str], provider: str = "sendgrid", fallback_sms: bool = False,
+                 launch: bool = True, offer: str = OFFER):
+        self.tenant = new_tenant()
+        self.admin = context_for(self.tenant, Role.ADMIN)
+        self.phones = phones(len(emails))
+        rows = ["Nom;Prénom;Téléphone;Email"] + [
+            f"Client{i};Awa;{p};{e}" for i, (p, e) in enumerate(zip(self.phones, emails))]
+        self.list_id = import_file(self.admin, "Clients", ("\n".join(rows) + "\n").encode())
+        start_wallet(self.tenant.id, "XAF", credit=1_000_000)
+        assert save_messaging_settings(self.admin, provider, False) == {}
+        config = default_config("Promo email")
+        config["bands"] = dict(ALWAYS_OPEN)
+        config["channels"]["email"].update(enabled=True, sender="promo@b-gotocall.com",
+                                           subject="Offre pour {Nom}",
+                                           html=HTML.replace("{Lien_Offre}", html.escape(offer)))
+        config["channels"]["sms"].update(sender="BGOTOCALL", text="Bonjour {Nom}, votre email "
+                                                                  "nous est revenu.")
+        if fallback_sms:
+            config["fallbacks"] = [{"from": "email", "to": "sms"}]
+        config["lists"] = [self.list_id]
+        self.campaign = create_campaign(self.admin, config)
+        if launch:
+            launch_campaign(self.admin, self.campaign.id)
+
+    def attempts(self) -> list[Interaction]:
+        with tenant_session(self.admin) as s:
+            return list(s.exec(select(Interaction).where(
+                Interaction.campaign_id == self.campaign.id).order_by(Interaction.id)))
+
+    def attempt(self, address: str) -> Interaction | None:
+        return next((a for a in self.attempts() if a.address == address), None)

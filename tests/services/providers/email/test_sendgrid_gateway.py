@@ -62,3 +62,18 @@ def test_the_check_refuses_custom_args_that_are_not_strings():
         check_sendgrid(_exchange(base % (b"", b',"custom_args":{"invoice_id":42}')))
     with pytest.raises(OpenAPIError):
         check_sendgrid(_exchange(base % (b"", b',"custom_args":"invoice_id=42"')))
+
+
+def test_a_campaign_email_with_its_rfc_8058_headers_fits_the_spec(sendgrid_provider):
+    from services.messaging.email_rendering import render_email
+
+    email = render_email(7, 99, "Offre", '<p class="ql-align-center">Bonjour <a href='
+                         '"https://exemple.cm/offre">ici</a></p>', "Bonjour")
+    _gateway(sendgrid_provider).send(EmailMessage(
+        to="awa@exemple.cm", subject=email.subject, text=email.text, html=email.html,
+        headers=email.headers, tags={"attempt": "7:99"}))
+    exchange = sendgrid_provider.last("/v3/mail/send")
+    assert exchange.status == 202
+    assert exchange.json_body()["headers"] == email.headers
+    assert email.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    check_sendgrid(exchange)

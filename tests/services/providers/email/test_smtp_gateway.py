@@ -1,0 +1,46 @@
+"""The SMTP adapter against the sandbox's SMTP sink (aiosmtpd): the message as relayed —
+our Message-ID, the headers, the text and HTML parts (two messages, on the connection the
+first one opened), and an unreachable relay a transient failure."""
+import pytest
+
+from services.providers.email import EmailDeliveryError, EmailMessage
+from services.providers.email.smtp import SmtpGateway
+from services.sandbox.sendgrid.app import Mailbox
+from services.sandbox.smtp_sink import start_sink
+from tests.support.ports import free_port
+
+
+@pytest.fixture
+def sink(tmp_path):
+    mailbox, port = Mailbox(tmp_path / "emails.jsonl"), free_port()
+    controller = start_sink(mailbox, port)
+    yield mailbox, port
+    controller.stop()
+
+
+def _message(to: str, n: int) -> EmailMessage:
+    return EmailMessage(to=to, subject=f"Offre n°{n}", text=f"Bonjour {n}",
+                        html=f"<p>Bonjour <b>{n}</b></p>", sender="promo@b-gotocall.com",
+                        headers={"List-Unsubscribe": "<https://app.test/u?a=1>",
+                                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+                        message_id=f"<attempt.1.{n}@b-gotocall.com>")
+
+
+def test_messages_reach_the_sink_with_our_message_id_and_headers(sink):
+    mailbox, port = sink
+    gateway = SmtpGateway("127.0.0.1", port, "", "", False, "no-reply@b-gotocall.com")
+    ids = [gateway.send(_message("awa@exemple.cm", n)) for n in (1, 2)]
+    assert ids == ["<attempt.1.1@b-gotocall.com>", "<attempt.1.2@b-gotocall.com>"]
+    [second_mail, first_mail] = mailbox.messages("awa@exemple.cm")
+    assert first_mail["message_id"] == ids[0] and first_mail["subject"] == "Offre n°1"
+    assert first_mail["from"] == "promo@b-gotocall.com" and first_mail["via"] == "smtp"
+    assert first_mail["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert first_mail["text"].strip() == "Bonjour 1" and "<b>1</b>" in first_mail["html"]
+    assert mailbox.messages(message_id=ids[1]) == [second_mail]
+
+
+def test_an_unreachable_relay_is_a_transient_failure():
+    gateway = SmtpGateway("127.0.0.1", free_port(), "", "", False, "no-reply@b-gotocall.com")
+    with pytest.raises(EmailDeliveryError) as failure:
+        gateway.send(_message("awa@exemple.cm", 3))
+    assert failure.value.permanent is False
