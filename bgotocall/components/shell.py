@@ -18,6 +18,7 @@ NAVIGATION: dict[str, list[tuple[str, str, str]]] = {
     ],
     "ADMIN": [
         ("nav.dashboard", "layout-dashboard", "/tableau-de-bord"),
+        ("stats.nav", "chart-column", "/statistiques"),
         ("nav.campaigns", "megaphone", "/campagnes"),
         ("campaigns.new", "circle-plus", "/campagnes/nouvelle"),
         ("nav.audience", "contact", "/audience"),
@@ -28,7 +29,6 @@ NAVIGATION: dict[str, list[tuple[str, str, str]]] = {
         ("voice.nav.assign", "arrow-left-right", "/supervision/affectation"),
         ("ivr.nav", "phone-incoming", "/serveur-vocal"),
         ("nav.conversations", "messages-square", "/conversations"),
-        ("stats.nav", "chart-column", "/statistiques"),
         ("nav.blacklist", "ban", "/liste-noire"),
         ("nav.billing", "wallet", "/facturation"),
         ("nav.documents", "file-text", "/documents"),

@@ -31,30 +31,27 @@ def contact_values(contact: ContactRecord) -> dict[str, str]:
     return values
 
 
-def contact_history(session, contact_id: int | None, address: str, limit: int = HISTORY,
-                    exclude: int | None = None) -> list[dict]:
+def contact_touches(session, contact_id: int | None, address: str, limit: int = HISTORY,
+                    exclude: int | None = None) -> list[Interaction]:
     """The contact's last touches on every channel, newest first: calls, campaign messages and
-    conversation messages either way (with their text). Without a contact id, its address."""
+    conversation messages either way. Without a contact id, those of its address."""
     who = (Interaction.contact_id == contact_id) if contact_id else (Interaction.address == address)
-    rows = session.execute(
+    return list(session.execute(
         select(Interaction).where(who, Interaction.id != (exclude or 0),
                                   Interaction.status.not_in(["QUEUED", "CANCELLED"]))
-        .order_by(Interaction.queued_at.desc()).limit(limit)).scalars().all()
+        .order_by(Interaction.queued_at.desc()).limit(limit)).scalars().all())
+
+
+def history_lines(rows: list[Interaction]) -> list[dict]:
+    """The history as the screen pop and the conversation console show it (with texts)."""
     return [{"when": f"{h.queued_at:%d/%m/%Y %H:%M}", "channel": h.channel,
              "status": STATUS_LABELS.get(h.status, h.status), "code": h.qualification,
              "direction": h.direction, "text": h.body[:160] if h.channel != "EMAIL" else ""}
             for h in rows]
 
 
-def _last_answers(session, call: Interaction) -> dict:
-    """A known caller's last answers in this campaign, to pre-fill its form."""
-    if not (call.campaign_id and call.contact_id):
-        return {}
-    return session.execute(
-        select(Interaction.form_answers).where(
-            Interaction.contact_id == call.contact_id, Interaction.campaign_id == call.campaign_id,
-            Interaction.id != call.id, Interaction.form_answers != {})
-        .order_by(Interaction.queued_at.desc()).limit(1)).scalar() or {}
+def contact_history(session, contact_id: int | None, address: str, limit: int = HISTORY) -> list[dict]:
+    return history_lines(contact_touches(session, contact_id, address, limit))
 
 
 def screen_pop(tenant_id: int, interaction_id: int) -> dict:
@@ -64,11 +61,11 @@ def screen_pop(tenant_id: int, interaction_id: int) -> dict:
         campaign = session.get(Campaign, call.campaign_id) if call.campaign_id else None
         contact = session.execute(select(ContactRecord).where(  # the list is the partition key
             ContactRecord.list_id == call.list_id, ContactRecord.id == call.contact_id)).scalars().first()
-        history = contact_history(session, call.contact_id, call.address, exclude=call.id)
-        known = _last_answers(session, call)
+        rows = contact_touches(session, call.contact_id, call.address, exclude=call.id)
     config = normalized(campaign.config) if campaign else None
     values = contact_values(contact) if contact else {"Telephone": call.address}
     keys = {f["key"] for f in config["form"]["fields"]} if config else set()
+    known = next((h.form_answers for h in rows if h.campaign_id == call.campaign_id and h.form_answers), {})
     return {
         "interaction_id": call.id, "campaign_id": campaign.id if campaign else 0,
         "campaign": campaign.name if campaign else "Appel entrant", "direction": call.direction,
@@ -77,7 +74,7 @@ def screen_pop(tenant_id: int, interaction_id: int) -> dict:
                     "phone": call.address, "email": values.get("Email", ""),
                     "fields": [{"label": k, "value": v} for k, v in values.items()
                                if v and k not in ("Nom", "Prenom", "Telephone", "Email")]},
-        "history": history,
+        "history": history_lines(rows),
         "script": safe_html(render(config["channels"]["voice"]["script"], values)) if config else "",
         "fields": config["form"]["fields"] if config else [],
         "codes": [{"code": c["code"], "label": c["label"]} for c in config["codes"]] if config else [],

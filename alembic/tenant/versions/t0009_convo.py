@@ -7,7 +7,7 @@
 - `conversation_routing`: the tenant's chosen team (one row).
 
 Revision ID: t0009_convo
-Revises: t0008_reports
+Revises: t0009_inbound
 """
 from alembic import op
 import sqlalchemy as sa
