@@ -1,4 +1,7 @@
-"""Settings read from the environment: the ones the product must not guess."""
+"""Settings read from the environment: the ones the product must not guess.
+
+Each provider's signing secret (or key) has a well-known default that only its sandbox twin may
+use: pointed at the real provider, the product refuses to start without the real one."""
 import pytest
 
 from services.settings import SettingsError, get_settings
@@ -8,63 +11,69 @@ def _fresh_settings():
     return get_settings.__wrapped__()  # read the environment again, leave the cache alone
 
 
-def test_real_stripe_without_a_webhook_secret_refuses_to_start(monkeypatch):
-    monkeypatch.setenv("STRIPE_API_BASE", "https://api.stripe.com")
-    monkeypatch.delenv("STRIPE_WEBHOOK_SECRET", raising=False)
-    with pytest.raises(SettingsError, match="STRIPE_WEBHOOK_SECRET"):
-        _fresh_settings()
-    monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", "whsec_sandbox")  # the published default
-    with pytest.raises(SettingsError, match="STRIPE_WEBHOOK_SECRET"):
-        _fresh_settings()
-    monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", "whsec_from_the_dashboard")
-    assert _fresh_settings().stripe_webhook_secret == "whsec_from_the_dashboard"
+def _sendgrid_twin_key() -> str:
+    from services.sandbox.sendgrid.events import sandbox_public_key
+
+    return sandbox_public_key()
 
 
-def test_the_sandbox_twin_keeps_its_default_secret(monkeypatch):
-    monkeypatch.delenv("STRIPE_API_BASE", raising=False)
-    monkeypatch.delenv("STRIPE_WEBHOOK_SECRET", raising=False)
-    assert _fresh_settings().stripe_webhook_secret == "whsec_sandbox"
+# (where the real provider is, its variable, the secret's variable, the twin's published value,
+#  the setting that carries it)
+PROVIDER_SECRETS = [
+    ("STRIPE_API_BASE", "https://api.stripe.com", "STRIPE_WEBHOOK_SECRET", "whsec_sandbox",
+     "stripe_webhook_secret"),
+    ("TWILIO_API_BASE", "https://api.twilio.com", "TWILIO_AUTH_TOKEN", "sandbox-auth-token",
+     "twilio_auth_token"),
+    ("SENDGRID_HOST", "https://api.sendgrid.com", "SENDGRID_WEBHOOK_PUBLIC_KEY", _sendgrid_twin_key,
+     "sendgrid_webhook_public_key"),
+    ("WHATSAPP_API_BASE", "https://graph.facebook.com", "WHATSAPP_APP_SECRET",
+     "sandbox-app-secret", "whatsapp_app_secret"),
+    ("WHATSAPP_API_BASE", "https://graph.facebook.com", "WHATSAPP_VERIFY_TOKEN",
+     "sandbox-verify-token", "whatsapp_verify_token"),
+    ("WHATSAPP_API_BASE", "https://graph.facebook.com", "WHATSAPP_ACCESS_TOKEN",
+     "sandbox-access-token", "whatsapp_access_token"),
+]
+_ALL_SECRETS = {secret for _, _, secret, _, _ in PROVIDER_SECRETS}
 
 
-def test_real_twilio_without_its_auth_token_refuses_to_start(monkeypatch):
-    monkeypatch.setenv("TWILIO_API_BASE", "https://api.twilio.com")
-    monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
-    with pytest.raises(SettingsError, match="TWILIO_AUTH_TOKEN"):
-        _fresh_settings()
-    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "sandbox-auth-token")  # the twin's published token
-    with pytest.raises(SettingsError, match="TWILIO_AUTH_TOKEN"):
-        _fresh_settings()
-    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "token-from-the-console")
-    assert _fresh_settings().twilio_auth_token == "token-from-the-console"
+@pytest.fixture
+def real_values_elsewhere(monkeypatch):
+    """Every other secret set, so that only the one under test can be missing."""
+    for name in _ALL_SECRETS:
+        monkeypatch.setenv(name, f"real-{name.lower()}")
 
 
-def test_the_twilio_twin_keeps_its_default_token(monkeypatch):
-    monkeypatch.delenv("TWILIO_API_BASE", raising=False)
-    monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
-    assert _fresh_settings().twilio_auth_token == "sandbox-auth-token"
-def test_real_meta_without_its_secrets_refuses_to_start(monkeypatch):
-    monkeypatch.setenv("WHATSAPP_API_BASE", "https://graph.facebook.com")
-    for name in ("WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_ACCESS_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    with pytest.raises(SettingsError, match="WHATSAPP_APP_SECRET"):
+@pytest.mark.parametrize("base, real, secret, twin_value, setting", PROVIDER_SECRETS,
+                         ids=[p[2] for p in PROVIDER_SECRETS])
+def test_a_real_provider_without_its_own_secret_refuses_to_start(
+        monkeypatch, real_values_elsewhere, base, real, secret, twin_value, setting):
+    twin_value = twin_value() if callable(twin_value) else twin_value
+    monkeypatch.setenv(base, real)
+    monkeypatch.delenv(secret)
+    with pytest.raises(SettingsError, match=secret):
         _fresh_settings()
-    monkeypatch.setenv("WHATSAPP_APP_SECRET", "sandbox-app-secret")  # the published default
-    with pytest.raises(SettingsError, match="WHATSAPP_APP_SECRET"):
+    monkeypatch.setenv(secret, twin_value)  # the published default: anyone could sign with it
+    with pytest.raises(SettingsError, match=secret):
         _fresh_settings()
-    monkeypatch.setenv("WHATSAPP_APP_SECRET", "from-the-meta-app")
-    monkeypatch.setenv("WHATSAPP_VERIFY_TOKEN", "our-verify-token")
-    with pytest.raises(SettingsError, match="WHATSAPP_ACCESS_TOKEN"):
-        _fresh_settings()
-    monkeypatch.setenv("WHATSAPP_ACCESS_TOKEN", "EAAG-system-user-token")
+    monkeypatch.setenv(secret, "from-the-providers-console")
+    assert getattr(_fresh_settings(), setting) == "from-the-providers-console"
+
+
+@pytest.mark.parametrize("base, real, secret, twin_value, setting", PROVIDER_SECRETS,
+                         ids=[p[2] for p in PROVIDER_SECRETS])
+def test_the_sandbox_twin_keeps_its_default(monkeypatch, base, real, secret, twin_value, setting):
+    twin_value = twin_value() if callable(twin_value) else twin_value
+    monkeypatch.delenv(base, raising=False)
+    monkeypatch.delenv(secret, raising=False)
+    assert getattr(_fresh_settings(), setting) == twin_value
+
+
+def test_smtp_defaults_to_the_sandbox_sink(monkeypatch):
+    monkeypatch.delenv("SMTP_HOST", raising=False)
+    monkeypatch.delenv("SMTP_PORT", raising=False)
+    monkeypatch.setenv("BGC_SMTP_PORT", "2626")
     s = _fresh_settings()
-    assert (s.whatsapp_app_secret, s.whatsapp_access_token) == ("from-the-meta-app",
-                                                                "EAAG-system-user-token")
-
-
-def test_the_meta_twin_keeps_its_default_secrets(monkeypatch):
-    for name in ("WHATSAPP_API_BASE", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN",
-                 "WHATSAPP_ACCESS_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    s = _fresh_settings()
-    assert s.whatsapp_api_base.endswith("/meta")
-    assert s.whatsapp_app_secret == "sandbox-app-secret"
+    assert (s.smtp_host, s.smtp_port, s.smtp_is_sink) == ("127.0.0.1", 2626, True)
+    monkeypatch.setenv("SMTP_HOST", "smtp.relais.cm")
+    monkeypatch.setenv("SMTP_PORT", "587")
+    assert _fresh_settings().smtp_is_sink is False
