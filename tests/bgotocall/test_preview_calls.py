@@ -5,13 +5,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from services.audience.file_import import import_file
 from services.campaigns.lifecycle import create_campaign, launch_campaign
 from services.db.tenancy import tenant_session
-from services.identity.system import system_context
 from services.models.interactions import Interaction
-from services.platform.users import find_user
-from tests.support.campaigns import calling_campaign_config, free_agent_after, fund, in_lunch_break
+from tests.support.campaigns import free_agent_after, helene_calling, in_lunch_break
 from tests.support.waiting import wait_until
 
 SKIPPED, CALLED = "+237671234531", "+237671234511"   # the second answers after 1.5 s, hangs up 5 s later
@@ -19,15 +16,10 @@ SKIPPED, CALLED = "+237671234531", "+237671234511"   # the second answers after 
 
 @pytest.mark.e2e
 def test_preview_offers_the_record_then_passer_and_appeler(page, product):
-    from tests.bgotocall.test_agents import demo_supervisor
-    sup = demo_supervisor()
-    helene = system_context(sup.tenant_id, find_user("agent1@demo-sarl.cm").id)
-    fund(sup.tenant_id)
-    clients = import_file(sup, "Relance preview", (
-        "Nom;Prénom;Téléphone;Email\n"
-        f"Ngono;Marie;{SKIPPED};marie@exemple.cm\nEtoa;Jules;{CALLED};jules@exemple.cm\n").encode())
-    config = calling_campaign_config("Relance preview", clients, helene.user_id, "PREVIEW",
-                                     "<p>Bonjour {Prenom} {Nom}.</p>")
+    sup, helene, config = helene_calling(
+        "Relance preview", [("Ngono", "Marie", SKIPPED, "marie@exemple.cm"),
+                            ("Etoa", "Jules", CALLED, "jules@exemple.cm")],
+        "PREVIEW", "<p>Bonjour {Prenom} {Nom}.</p>")
     in_lunch_break(page, "agent1@demo-sarl.cm", "Demo-2026!")
     campaign = create_campaign(sup, config)
     launch_campaign(sup, campaign.id)

@@ -6,14 +6,11 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from services.audience.file_import import import_file
 from services.campaigns.forms import clean_form
 from services.campaigns.lifecycle import create_campaign, launch_campaign
 from services.db.tenancy import tenant_session
-from services.identity.system import system_context
 from services.models.interactions import Interaction
-from services.platform.users import find_user
-from tests.support.campaigns import calling_campaign_config, free_agent_after, fund, in_lunch_break
+from tests.support.campaigns import free_agent_after, helene_calling, in_lunch_break
 from tests.support.waiting import wait_until
 
 FIRST, NEXT = "+237671234511", "+237671234521"   # answer after 1.5 s, hang up 5 s / 10 s later
@@ -21,15 +18,10 @@ FIRST, NEXT = "+237671234511", "+237671234521"   # answer after 1.5 s, hang up 5
 
 @pytest.mark.e2e
 def test_progressive_call_pops_is_qualified_and_the_next_contact_is_dialled(page, product):
-    from tests.bgotocall.test_agents import demo_supervisor
-    sup = demo_supervisor()
-    helene = system_context(sup.tenant_id, find_user("agent1@demo-sarl.cm").id)
-    fund(sup.tenant_id)
-    clients = import_file(sup, "Relance progressive", (
-        "Nom;Prénom;Téléphone;Email\n"
-        f"Kamga;Armel;{FIRST};armel@exemple.cm\nBiyong;Sandrine;{NEXT};sandrine@exemple.cm\n").encode())
-    config = calling_campaign_config("Relance progressive", clients, helene.user_id, "PROGRESSIVE",
-                                     "<p>Bonjour {Prenom} {Nom}, ici Démo SARL.</p>")
+    sup, helene, config = helene_calling(
+        "Relance progressive", [("Kamga", "Armel", FIRST, "armel@exemple.cm"),
+                                ("Biyong", "Sandrine", NEXT, "sandrine@exemple.cm")],
+        "PROGRESSIVE", "<p>Bonjour {Prenom} {Nom}, ici Démo SARL.</p>")
     config["form"] = clean_form([{"label": "Montant promis", "type": "text", "required": True}])
     in_lunch_break(page, "agent1@demo-sarl.cm", "Demo-2026!")
     campaign = create_campaign(sup, config)

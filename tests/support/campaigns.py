@@ -45,6 +45,21 @@ def calling_campaign_config(name: str, list_id: int, agent_id: int, mode: str, s
     return config
 
 
+def helene_calling(name: str, contacts: list[tuple[str, str, str, str]], mode: str,
+                   script: str):
+    """A funded voice campaign of the demo tenant staffed by Hélène (agent1), on these contacts
+    (Nom, Prénom, Téléphone, Email): (the demo supervisor, Hélène's context, the config)."""
+    from services.identity.system import system_context
+    from tests.bgotocall.test_agents import demo_supervisor
+
+    sup = demo_supervisor()
+    helene = system_context(sup.tenant_id, find_user("agent1@demo-sarl.cm").id)
+    fund(sup.tenant_id)
+    rows = "".join(f"{';'.join(c)}\n" for c in contacts)
+    clients = import_file(sup, name, ("Nom;Prénom;Téléphone;Email\n" + rows).encode())
+    return sup, helene, calling_campaign_config(name, clients, helene.user_id, mode, script)
+
+
 def free_agent_after(sup, agent, campaign_id: int) -> None:
     """An e2e call test's end: the campaign archived, the agent's last call over and « Prêt » again."""
     from services.campaigns.lifecycle import archive_campaign
