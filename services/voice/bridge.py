@@ -62,7 +62,8 @@ class Bridge:
         self.calls = CallTracker(self._call_over, owner=self.owner)   # the dialer's calls: outcomes, screen pop
         self.dialer = Dialer(self.gateway, self.calls)
         self.gateway.on_raw(self.calls.on_ami)
-        self.inbound = InboundTracker(self.owner, self._call_known)   # calls from the carrier through the queues
+        self.inbound = InboundTracker(self.owner, self._call_known,    # calls from the carrier through the queues
+                                      dialled=self.calls.owns)
         self.gateway.on_raw(self.inbound.on_ami)
         self.auto_ready: set[str] = set()            # an unanswered call ends: no post-call work
 

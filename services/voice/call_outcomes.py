@@ -252,6 +252,10 @@ class CallTracker:
     def interrupted(self, tenant_id: int, interaction_id: int) -> None:
         interrupted(tenant_id, interaction_id)
 
+    def owns(self, message) -> bool:
+        """The message is about one of the dialer's calls (e.g. a predictive customer in a queue)."""
+        return self._find(message)[0] is not None
+
     def _find(self, message) -> tuple[CallFacts | None, bool]:
         """(the call this message is about, whether it is the call's own channel)."""
         uniqueid, linkedid = message.get("Uniqueid", ""), message.get("Linkedid", "")

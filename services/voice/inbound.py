@@ -132,11 +132,14 @@ def waiting_calls(ctx: AuthContext) -> list[dict]:
 
 class InboundTracker:
     """Follows inbound calls on the raw AMI stream; `owner(endpoint)` -> (tenant, user) or None;
-    `on_known(endpoint)`: the agent's call (campaign, caller) is known, for the supervisor's card."""
+    `on_known(endpoint)`: the agent's call (campaign, caller) is known, for the supervisor's card;
+    `dialled(message)`: the message is about a call the dialer placed (a predictive customer joins the
+    campaign's queue too, but it is an outbound touch, already recorded)."""
 
     def __init__(self, owner: Callable[[str], tuple[int, int] | None],
-                 on_known: Callable[[str], None] = lambda endpoint: None) -> None:
-        self.owner, self.on_known = owner, on_known
+                 on_known: Callable[[str], None] = lambda endpoint: None,
+                 dialled: Callable[[dict], bool] = lambda message: False) -> None:
+        self.owner, self.on_known, self.dialled = owner, on_known, dialled
         self.calls: dict[str, InboundCall] = {}        # caller Uniqueid -> call
         self.dids: dict[str, str] = {}                 # caller Uniqueid -> DID dialled
         self._left: dict[str, InboundCall] = {}        # abandoned, until their QueueCallerLeave
@@ -153,7 +156,7 @@ class InboundTracker:
         elif kind == "Hangup":
             self.dids.pop(uniqueid, None)
         elif kind in ("QueueCallerJoin", "AgentCalled", "AgentRingNoAnswer", "AgentConnect", "AgentComplete",
-                      "QueueCallerAbandon", "QueueCallerLeave"):
+                      "QueueCallerAbandon", "QueueCallerLeave") and not self.dialled(message):
             self._work.put_nowait((kind, dict(message.items()) if hasattr(message, "items") else message))
 
     async def run(self) -> None:
