@@ -31,7 +31,7 @@ def _agents_tile(state: str) -> rx.Component:
         rx.text(W.agents[state], font_size="clamp(3rem, 6vw, 5.5rem)", weight="bold", color=INK, line_height="1",
                 data_testid=f"wall-agents-{state}"),
         background=PANEL, border_radius="16px", padding="1.5rem 2rem", spacing="3", width="100%",
-        border_top=rx.Var.create("6px solid ") + state_colour(state))
+        border_top_width="6px", border_top_style="solid", border_top_color=state_colour(state))
 
 
 def _bar() -> rx.Component:
