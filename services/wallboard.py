@@ -50,12 +50,20 @@ class DayFigures:
 
 
 @dataclass(frozen=True)
+class QueueWait:
+    queue: str              # what the wall shows: the campaign the queue serves, else the queue's name
+    waiting: int
+    oldest_since: float     # epoch when its longest-waiting caller joined
+
+
+@dataclass(frozen=True)
 class Wallboard:
     figures: DayFigures
     agents: dict[str, int]          # WALL_STATES -> how many agents
     states: dict[int, str]          # agent user id -> state (the page follows each one)
     waiting: int                    # callers in a queue now
     oldest_since: float | None      # epoch when the longest-waiting caller joined its queue
+    queues: list[QueueWait]         # per queue, the longest wait first
 
 
 def day_figures(ctx: AuthContext, now: datetime | None = None) -> DayFigures:
@@ -86,6 +94,15 @@ def oldest_wait(calls: list[dict]) -> float | None:
     return min((c["since"] for c in calls), default=None)
 
 
+def queues_waiting(calls: list[dict]) -> list[QueueWait]:
+    """The waiting callers per queue, the queue with the longest wait first."""
+    joined: dict[str, list[float]] = {}
+    for call in calls:
+        joined.setdefault(call.get("campaign") or call["queue"], []).append(call["since"])
+    return sorted((QueueWait(q, len(since), min(since)) for q, since in joined.items()),
+                  key=lambda w: w.oldest_since)
+
+
 def wait_seconds(oldest_since: float | None, now: float | None = None) -> int:
     return 0 if oldest_since is None else max(0, int((now or time.time()) - oldest_since))
 
@@ -94,4 +111,4 @@ def wallboard(ctx: AuthContext, now: datetime | None = None) -> Wallboard:
     states, _ = team_states(ctx)
     calls = waiting_calls(ctx)
     return Wallboard(day_figures(ctx, now), agents_by_state(states.values()), states, len(calls),
-                     oldest_wait(calls))
+                     oldest_wait(calls), queues_waiting(calls))

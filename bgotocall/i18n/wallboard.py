@@ -12,6 +12,7 @@ FR: dict[str, str] = {
     "wall.sla": "Niveau de service (20 s)",
     "wall.sent": "Messages envoyés",
     "wall.agents": "Agents",
+    "wall.queues": "Attente par file",
     "wall.fullscreen": "Plein écran",
     "wall.back": "Supervision",
 }
@@ -27,6 +28,7 @@ EN: dict[str, str] = {
     "wall.sla": "Service level (20 s)",
     "wall.sent": "Messages sent",
     "wall.agents": "Agents",
+    "wall.queues": "Waiting per queue",
     "wall.fullscreen": "Full screen",
     "wall.back": "Supervision",
 }

@@ -34,6 +34,19 @@ def _agents_tile(state: str) -> rx.Component:
         border_top_width="6px", border_top_style="solid", border_top_color=state_colour(state))
 
 
+def _queues() -> rx.Component:
+    """Per queue: how many callers wait and the longest wait (shown only while someone waits)."""
+    line = lambda q: rx.hstack(
+        rx.text(q.queue, font_size="1.8rem", color=INK, weight="medium"), rx.spacer(),
+        rx.text(q.waiting, font_size="2.2rem", color=rx.color("amber", 9), weight="bold"),
+        rx.text(q.wait, font_size="2.2rem", color=MUTED, weight="bold", min_width="7rem", text_align="right"),
+        width="100%", align="center", spacing="6", data_testid="wall-queue")
+    return rx.cond(W.queue_lines.length() > 0, rx.vstack(
+        rx.text(t("wall.queues"), font_size="1.6rem", color=MUTED, weight="bold"),
+        rx.foreach(W.queue_lines, line),
+        background=PANEL, border_radius="16px", padding="1.5rem 2rem", spacing="2", width="100%"))
+
+
 def _bar() -> rx.Component:
     return rx.hstack(
         rx.heading(t("wall.nav"), size="8", color=INK, data_testid="page-title"),
@@ -63,6 +76,7 @@ def wallboard_page() -> rx.Component:
                       rx.cond(W.waiting > 0, rx.color("amber", 9), INK)),
                 _tile("wall.sent", W.sent, "wall-sent"),
                 columns="3", spacing="5", width="100%"),
+        _queues(),
         rx.text(t("wall.agents"), font_size="1.6rem", color=MUTED, weight="bold"),
         rx.grid(*[_agents_tile(s) for s in WALL_STATES], columns="5", spacing="5", width="100%"),
         rx.moment(interval=1000, on_change=W.tick, display="none"),

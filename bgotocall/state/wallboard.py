@@ -13,8 +13,10 @@ from bgotocall.live import receives
 from bgotocall.state.session import SessionState
 from bgotocall.state.supervision import apply_agent_state
 from services.reporting.text import DASH, number, pct
-from services.wallboard import FIGURES_EVERY, DayFigures, agents_by_state, day_figures, oldest_wait, \
-    wait_seconds, wallboard
+import dataclasses
+
+from services.wallboard import FIGURES_EVERY, DayFigures, QueueWait, agents_by_state, day_figures, oldest_wait, \
+    queues_waiting, wait_seconds, wallboard
 
 
 def clock(seconds: int) -> str:
@@ -24,11 +26,19 @@ def clock(seconds: int) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+@dataclasses.dataclass
+class QueueLine:
+    queue: str
+    waiting: int
+    wait: str           # the longest wait, as the wall shows it
+
+
 @receives("agent_state", "queue_waiting", through=":supervision")
 class WallboardState(SessionState):
     states: dict[str, str] = {}          # agent user id -> state
     waiting: int = 0
     oldest_since: float = 0.0            # when the longest-waiting caller joined (0: nobody waits)
+    queues: list[QueueWait] = []
     now: float = 0.0
     handled: str = DASH
     answered: str = DASH
@@ -46,7 +56,7 @@ class WallboardState(SessionState):
         wall = wallboard(ctx)
         self.states = {str(u): s for u, s in wall.states.items()}
         self._since = {}
-        self.waiting, self.oldest_since = wall.waiting, wall.oldest_since or 0.0
+        self.waiting, self.oldest_since, self.queues = wall.waiting, wall.oldest_since or 0.0, wall.queues
         self._show_figures(wall.figures)
         self.now, self.loaded = time.time(), True
 
@@ -71,6 +81,7 @@ class WallboardState(SessionState):
         else:                                      # queue_waiting: the tenant's waiting callers now
             calls = event.data.get("calls") or []
             self.waiting, self.oldest_since = len(calls), oldest_wait(calls) or 0.0
+            self.queues = queues_waiting(calls)
         self._refresh_figures()
 
     @rx.event
@@ -86,3 +97,7 @@ class WallboardState(SessionState):
     @rx.var
     def longest_wait(self) -> str:
         return clock(wait_seconds(self.oldest_since or None, self.now)) if self.waiting else DASH
+
+    @rx.var
+    def queue_lines(self) -> list[QueueLine]:
+        return [QueueLine(q.queue, q.waiting, clock(wait_seconds(q.oldest_since, self.now))) for q in self.queues]

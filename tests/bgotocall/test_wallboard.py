@@ -57,6 +57,7 @@ def test_the_wallboard_shows_a_state_change_and_a_waiting_caller_without_reload(
     InboundTracker(lambda endpoint: None)._waiting_changed(tenant.id)   # what the tracker tells on a join
     expect(page.get_by_test_id("wall-waiting")).to_have_text("1", timeout=LIVE)
     expect(page.get_by_test_id("wall-longest")).to_contain_text("1:", timeout=LIVE)
+    expect(page.get_by_test_id("wall-queue")).to_contain_text("Accueil", timeout=LIVE)
 
     add_interactions(sup, _calls(campaign, 20_000_100, 1))           # a third call ends
     expect(page.get_by_test_id("wall-handled")).to_have_text("3", timeout=LIVE)   # the throttled refresh

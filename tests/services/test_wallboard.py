@@ -51,10 +51,11 @@ def test_the_wallboard_counts_what_the_rows_and_the_states_say():
         set_agent_state(tenant.id, agent, state)
     set_agent_state(tenant.id, agents[1], AgentState.LOGGED_OUT)     # the latest state counts
     late_agent = new_agent(tenant)[1]                                   # never logged in
-    waiting = {"c1": 1_000.0, "c2": 940.0, "c3": 990.0}
-    for uniqueid, since in waiting.items():
+    waiting = {"c1": (1_000.0, "Relance"), "c2": (940.0, ""), "c3": (990.0, "Relance")}
+    for uniqueid, (since, served) in waiting.items():
         get_redis().hset(WAITING.format(tenant_id=tenant.id), uniqueid, json.dumps(
-            {"uniqueid": uniqueid, "queue": "q", "phone": "+237600000000", "campaign": "", "since": since}))
+            {"uniqueid": uniqueid, "queue": f"{tenant.slug}-sales", "phone": "+237600000000", "campaign": served,
+             "since": since}))
 
     wall = wallboard(ctx, NOON)
     want = recount(rows)
@@ -67,6 +68,8 @@ def test_the_wallboard_counts_what_the_rows_and_the_states_say():
     assert wall.agents == {s: Counter(states.values())[s] for s in WALL_STATES}
     assert wall.agents == {"READY": 1, "IN_CALL": 2, "WRAP_UP": 1, "PAUSED": 1, "LOGGED_OUT": 2}
     assert (wall.waiting, wall.oldest_since) == (3, 940.0)
+    assert [(q.queue, q.waiting, q.oldest_since) for q in wall.queues] == [
+        (f"{tenant.slug}-sales", 1, 940.0), ("Relance", 2, 990.0)]
     assert wait_seconds(wall.oldest_since, 1_065.0) == 125
 
 
