@@ -27,11 +27,16 @@ class SupervisionOverview:
     campaigns: list[CampaignGlance]    # the live ones, by name
 
 
-def supervision_overview(ctx: AuthContext) -> SupervisionOverview:
+def team_states(ctx: AuthContext) -> tuple[dict[int, str], dict[int, str]]:
+    """Every agent of the tenant -> its state (LOGGED_OUT when unknown), and -> its name."""
     access_area(ctx, "supervision")
     known = agent_states(ctx.tenant_id)
     names = {a.user_id: a.name for a in tenant_agents(ctx)}
-    states = {u: known.get(u, {}).get("state", AgentState.LOGGED_OUT.value) for u in names}
+    return {u: known.get(u, {}).get("state", AgentState.LOGGED_OUT.value) for u in names}, names
+
+
+def supervision_overview(ctx: AuthContext) -> SupervisionOverview:
+    states, names = team_states(ctx)
     live = sorted(list_campaigns(ctx, status=CampaignStatus.LIVE.value), key=lambda row: row.name)
     campaigns = [CampaignGlance(row.id, row.name, row.channels, row.progress, row.contacts,
                                 [a.user_id for a in campaign_agents(ctx, row.id)

@@ -14,10 +14,10 @@ from bgotocall.i18n import settings
 from bgotocall.i18n import messaging
 from bgotocall.i18n import reports
 from bgotocall.i18n import calls
-from bgotocall.i18n import conversations, inbound
+from bgotocall.i18n import conversations, inbound, wallboard
 
 _MODULES = [core, audience, billing, console, voice, campaigns, settings, messaging, reports, calls,
-            conversations, inbound]
+            conversations, inbound, wallboard]
 
 FR: dict[str, str] = {}
 EN: dict[str, str] = {}

@@ -13,6 +13,15 @@ from services.voice.inbound import waiting_calls
 BUSY = ("RINGING", "IN_CALL")
 
 
+def apply_agent_state(states: dict[str, str], since: dict[str, float], data: dict) -> None:
+    """One agent's change (an `agent_state` event's data) onto a view's states, unless it is older
+    than the state shown; one entry: the team is not rebuilt. Agents unknown to the view are ignored."""
+    user, at = str(data.get("user_id")), data.get("since", 0.0)
+    if user in states and at >= since.get(user, 0.0):
+        states[user] = data["state"]
+        since[user] = at
+
+
 @dataclasses.dataclass
 class CampaignLine:
     id: int
@@ -59,10 +68,7 @@ class SupervisionState(SessionState):
         if event.kind == "campaign_status":        # launched, paused, restaffed: the list is read again
             self.load()
             return
-        user, since = str(event.data.get("user_id")), event.data.get("since", 0.0)
-        if user in self.states and since >= self._since.get(user, 0.0):
-            self.states[user] = event.data["state"]      # one entry: the team is not rebuilt
-            self._since[user] = since
+        apply_agent_state(self.states, self._since, event.data)
 
     @rx.var
     def shares(self) -> list[StateShare]:
