@@ -55,6 +55,7 @@ from services.campaigns.config import (
 )
 from services.campaigns.sms import sms_length
 from services.campaigns.whatsapp_templates import filled
+from services.messaging.reply_payload import reply_templates
 from services.campaigns.timebands import bands_from_config, is_open
 from services.db.tenancy import tenant_session
 from services.identity.access import AuthContext
@@ -110,6 +111,7 @@ class Batch:
     cap_counts: dict[tuple[str, str], int] = field(default_factory=dict)
     paused: set[int] = field(default_factory=set)
     templates: dict[int, WhatsAppTemplate] = field(default_factory=dict)  # WhatsApp, approved
+    reply_templates: dict[int, tuple] = field(default_factory=dict)  # reply attempt -> call
 
 
 # 1. claim ---------------------------------------------------------------------------------
@@ -178,7 +180,8 @@ def _load_batch(session: Session, ctx: AuthContext, attempts: list[Interaction])
             WhatsAppTemplate.status == TemplateStatus.APPROVED.value)).scalars()}
     return Batch(campaigns, contacts, {p or e for p, e in opted}, caps, currency,
                  price_list(currency) if currency else {},
-                 _cap_counts(session, attempts, caps), templates=templates)
+                 _cap_counts(session, attempts, caps), templates=templates,
+                 reply_templates=reply_templates(session, attempts))
 
 
 # 2.-3. the checks, in memory -------------------------------------------------------------
@@ -282,8 +285,10 @@ def _check(ctx: AuthContext, attempts: list[Interaction], batch: Batch,
         if reply:
             if not _reply_hours_open(v, attempt, now):
                 continue
-            # free text (WhatsApp: the console allows it inside the 24-hour window only)
-            subject, text, html, template = "", attempt.body, "", None
+            # free text (WhatsApp: the console allows it inside the 24-hour window only),
+            # or the approved template the agent chose (services/messaging/reply_payload.py)
+            subject, text, html = "", attempt.body, ""
+            template = batch.reply_templates.get(attempt.id)
         else:
             if campaign.id not in configs:
                 configs[campaign.id] = normalized(campaign.config)
