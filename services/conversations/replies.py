@@ -129,7 +129,7 @@ def reply(ctx: AuthContext, conversation_id: int, text: str,
         except MissingValue as exc:
             raise ReplyError(str(exc)) from exc
 
-    return _answer(ctx, conversation_id, compose, now)
+    return answer_with(ctx, conversation_id, compose, now)
 
 
 def reply_template(ctx: AuthContext, conversation_id: int, template_id: int,
@@ -151,11 +151,13 @@ def reply_template(ctx: AuthContext, conversation_id: int, template_id: int,
             raise ReplyError(str(exc)) from exc
         return body, [template_entry(template.name, template.language, parameters)]
 
-    return _answer(ctx, conversation_id, compose, now)
+    return answer_with(ctx, conversation_id, compose, now)
 
 
-def _answer(ctx: AuthContext, conversation_id: int,
-            compose: Callable[..., tuple[str, list]], now: datetime | None) -> Sent:
+def answer_with(ctx: AuthContext, conversation_id: int,
+                compose: Callable[..., tuple[str, list]], now: datetime | None) -> Sent:
+    """Steps 1, 3 and 4 around `compose(session, conversation, policy) -> (body, media)`,
+    which checks the policy and personalises (step 2) or raises ReplyError."""
     console_actor(ctx)
     hours_at, now = now or utcnow(), utcnow()
     with tenant_session(ctx) as session:
