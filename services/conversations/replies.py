@@ -29,7 +29,7 @@ from services.billing.money import format_money
 from services.billing.prices import CHANNEL_UNITS, price_list
 from services.billing.wallet import wallet_of
 from services.campaigns.sms import sms_length
-from services.campaigns.whatsapp_templates import filled
+from services.campaigns.whatsapp_templates import filled, placeholders
 from services.conversations.events import publish_after_commit
 from services.conversations.hours import next_opening, waiting_reason
 from services.conversations.inbound import PREVIEW
@@ -152,6 +152,26 @@ def reply_template(ctx: AuthContext, conversation_id: int, template_id: int,
         return body, [template_entry(template.name, template.language, parameters)]
 
     return answer_with(ctx, conversation_id, compose, now)
+
+
+@dataclass(frozen=True)
+class TemplateChoice:
+    id: int
+    label: str  # "relance (fr)"
+    body: str
+    variables: int  # how many {{n}}
+
+
+def approved_templates(ctx: AuthContext) -> list[TemplateChoice]:
+    """The tenant's APPROVED WhatsApp templates, as the console offers them to any of its
+    agents (the registry itself stays the campaigns area's)."""
+    console_actor(ctx)
+    with tenant_session(ctx) as session:
+        rows = session.execute(select(WhatsAppTemplate).where(
+            WhatsAppTemplate.status == TemplateStatus.APPROVED.value)
+            .order_by(WhatsAppTemplate.name, WhatsAppTemplate.language)).scalars().all()
+        return [TemplateChoice(t.id, f"{t.name} ({t.language})", t.body,
+                               len(placeholders(t.body))) for t in rows]
 
 
 def answer_with(ctx: AuthContext, conversation_id: int,
