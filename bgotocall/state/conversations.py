@@ -245,21 +245,18 @@ class ConversationsState(SessionState):
         self.draft = str(text)[:2000]
         self._estimate()
 
-    @rx.event
-    def send_reply(self):
+    def _answer(self, action: str, send) -> None:
+        """One path for every kind of answer: `send(ctx)` returns the service's Sent."""
         ctx = _console_context(self)
         self.error = self.notice = ""
         try:
-            sent = reply(ctx, int(self.selected_id), self.draft)
+            sent = send(ctx)
         except AccessDenied:
-            self._refused(self._context(), "send_reply")
+            self._refused(self._context(), action)
             return
         except ReplyError as exc:
             self.error = str(exc)
             return
-        self._answered(ctx, sent)
-
-    def _answered(self, ctx, sent) -> None:
         self.draft = ""
         if sent.scheduled_for is not None:
             self.notice = (f"Hors des heures d'envoi du pays : la réponse partira le "
@@ -270,6 +267,10 @@ class ConversationsState(SessionState):
             self.notice = "Réponse envoyée."
         self._show_thread(ctx, self.selected_id)
         self._reload(ctx)
+
+    @rx.event
+    def send_reply(self):
+        self._answer("send_reply", lambda ctx: reply(ctx, int(self.selected_id), self.draft))
 
     @rx.event
     def pick_template(self, template_id: str):
@@ -283,38 +284,19 @@ class ConversationsState(SessionState):
 
     @rx.event
     def send_template(self):
-        ctx = _console_context(self)
-        self.error = self.notice = ""
         fields = [f.strip() for f in self.template_fields.split(",") if f.strip()]
-        try:
-            sent = reply_template(ctx, int(self.selected_id), int(self.template_id or 0),
-                                  {str(n): f for n, f in enumerate(fields, start=1)})
-        except AccessDenied:
-            self._refused(self._context(), "send_template")
-            return
-        except ReplyError as exc:
-            self.error = str(exc)
-            return
-        self._answered(ctx, sent)
+        self._answer("send_template", lambda ctx: reply_template(
+            ctx, int(self.selected_id), int(self.template_id or 0),
+            {str(n): f for n, f in enumerate(fields, start=1)}))
 
     @rx.event
     async def attach_file(self, files: list[rx.UploadFile]):
-        ctx = _console_context(self)
-        self.error = self.notice = ""
+        """An image or a PDF (read up to one byte past the limit: the service refuses it)."""
         if not files:
             return
-        upload = files[0]
-        content = await upload.read(MAX_BYTES + 1)
-        try:
-            sent = attach(ctx, int(self.selected_id), upload.name or upload.filename or "",
-                          content, self.draft)
-        except AccessDenied:
-            self._refused(self._context(), "attach_file")
-            return
-        except ReplyError as exc:
-            self.error = str(exc)
-            return
-        self._answered(ctx, sent)
+        name, content = files[0].name or files[0].filename or "", await files[0].read(MAX_BYTES + 1)
+        self._answer("attach_file", lambda ctx: attach(ctx, int(self.selected_id), name,
+                                                       content, self.draft))
 
     @rx.event
     def assign_selected(self, agent_id: str):
