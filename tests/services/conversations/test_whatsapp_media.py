@@ -28,7 +28,7 @@ from services.models.columns import utcnow
 from services.models.conversations import Conversation, ConversationMessage
 from services.models.platform import Role
 from services.sandbox.meta.app import PIXEL
-from tests.services.messaging.conftest import WhatsAppCampaign, meta  # noqa: F401
+from tests.services.messaging.conftest import WhatsAppCampaign
 from tests.support.accounts import PASSWORD, new_tenant, new_user
 from tests.support.waiting import wait_until
 

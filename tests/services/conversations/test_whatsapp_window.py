@@ -18,7 +18,7 @@ from services.models.campaigns import TemplateStatus, WhatsAppTemplate
 from services.models.conversations import Conversation, ConversationMessage
 from services.models.interactions import Interaction
 from services.models.columns import utcnow
-from tests.services.messaging.conftest import WhatsAppCampaign, approved_template, meta  # noqa: F401
+from tests.services.messaging.conftest import WhatsAppCampaign, approved_template
 from tests.support.waiting import wait_until
 
 
