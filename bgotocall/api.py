@@ -6,6 +6,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bgotocall.api_audience import AUDIENCE_ROUTES
+from bgotocall.api_conversation_media import MEDIA_ROUTES
 from bgotocall.session_cookie import SESSION_ROUTES
 from bgotocall.api_reports import REPORT_ROUTES
 from bgotocall.api_recordings import RECORDING_ROUTES
@@ -19,4 +20,4 @@ async def health(request):
 
 routes = Starlette(routes=[Route("/api/health", health), *billing_routes, *messaging_routes,
                                *AUDIENCE_ROUTES, *SESSION_ROUTES, *REPORT_ROUTES,
-                               *RECORDING_ROUTES])
+                               *RECORDING_ROUTES, *MEDIA_ROUTES])

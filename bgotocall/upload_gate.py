@@ -14,15 +14,18 @@ from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.audience.imports import MAX_UPLOAD_BYTES
-from services.identity.access import can_access
+from services.conversations.routing import console_actor
+from services.identity.access import AccessDenied, can_access
 from services.identity.audit import record_refusal
 from services.identity.sessions import SESSION_COOKIE, resolve_session
 
 UPLOAD_ROUTE = "/_upload"
 # The multipart envelope around the file: boundaries, part headers, the handler's arguments.
 ENVELOPE_BYTES = 1024 * 1024
-# Every upload of the product is a file import of the Audience area (lists, blacklist).
+# An upload is a file import of the Audience area (lists, blacklist), or an image or PDF an
+# agent attaches in the conversation console (a much smaller body).
 UPLOAD_AREA = "audience"
+ATTACHMENT_BYTES = 5 * 1024 * 1024 + ENVELOPE_BYTES  # services/conversations/media.MAX_BYTES
 
 
 class _TooLarge(Exception):
@@ -48,24 +51,37 @@ class UploadGate:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        refusal = await run_in_threadpool(self._refusal, request)
+        refusal, limit = await run_in_threadpool(self._refusal, request)
         if refusal is not None:
             await refusal(scope, receive, send)
             return
-        await self._capped(scope, receive, send)
+        await self._capped(scope, receive, send, limit)
 
-    def _refusal(self, request: Request) -> PlainTextResponse | None:
+    def _limit(self, ctx) -> int:
+        """The body this caller may send: an import's, an attachment's, or nothing (0)."""
+        if ctx is None:
+            return 0
+        if can_access(ctx, UPLOAD_AREA):
+            return self.max_body_bytes
+        try:
+            console_actor(ctx)
+        except AccessDenied:
+            return 0
+        return min(self.max_body_bytes, ATTACHMENT_BYTES)
+
+    def _refusal(self, request: Request) -> tuple[PlainTextResponse | None, int]:
         ip = request.client.host if request.client else ""
         ctx = resolve_session(request.cookies.get(SESSION_COOKIE, ""), ip)
-        if ctx is None or not can_access(ctx, UPLOAD_AREA):
+        limit = self._limit(ctx)
+        if not limit:
             record_refusal(ctx, UPLOAD_AREA, f"{request.method} {request.url.path}", ip)
-            return _refused(403, "Accès refusé.")
+            return _refused(403, "Accès refusé."), 0
         length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
-            return too_large()
-        return None
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            return too_large(), limit
+        return None, limit
 
-    async def _capped(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _capped(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         """Run the upload, stopping the body (and whatever the app answers) past the limit."""
         received = 0
         cut_off = False
@@ -76,7 +92,7 @@ class UploadGate:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
+                if received > limit:
                     cut_off = True
                     raise _TooLarge()
             return message

@@ -28,6 +28,17 @@ _T: dict[str, tuple[str, str]] = {
     "conv.back": ("Retour au bandeau", "Back to the panel"),
     "conv.badge": ("messages non lus", "unread messages"),
     "conv.open": ("Ouvrir les conversations", "Open conversations"),
+    "conv.window_open": ("Fenêtre de réponse ouverte jusqu'à", "Reply window open until"),
+    "conv.template": ("Choisir un modèle approuvé…", "Pick an approved template…"),
+    "conv.template_fields": ("Champs des variables : Prenom, Nom…",
+                             "Fields of the variables: Prenom, Nom…"),
+    "conv.send_template": ("Envoyer le modèle", "Send the template"),
+    "conv.no_template": ("Aucun modèle WhatsApp approuvé : demandez à un superviseur d'en "
+                         "soumettre un.", "No approved WhatsApp template: ask a supervisor "
+                         "to submit one."),
+    "conv.attach": ("Joindre", "Attach"),
+    "conv.attach_refused": ("Joignez une image (JPEG, PNG, WebP) ou un PDF de 5 Mo au plus.",
+                            "Attach an image (JPEG, PNG, WebP) or a PDF of 5 MB at most."),
 }
 
 FR = {k: v[0] for k, v in _T.items()}

@@ -81,6 +81,7 @@ def _message(m) -> rx.Component:
                                                    size="1", color=rx.color("orange", 11),
                                                    data_testid="message-scheduled")),
                 spacing="2")),
+            _attachment(m),
             rx.cond(m.note != "", rx.text(m.note, size="1", color=rx.color("orange", 11))),
             spacing="1"),
         align_self=rx.cond(mine, "flex-end", "flex-start"), max_width="75%",
@@ -88,6 +89,65 @@ def _message(m) -> rx.Component:
         border_radius="10px", border=f"1px solid {rx.color('gray', 5)}",
         data_testid=rx.cond(mine, "message-out", "message-in"),
     )
+
+
+def _attachment(m) -> rx.Component:
+    """An image shown (and opened full size), a PDF as a download link: both through the route
+    that checks the caller on every request."""
+    return rx.match(
+        m.media_kind,
+        ("image", rx.link(rx.image(src=m.media_url, alt=m.media_name, max_width="240px",
+                                   border_radius="6px", data_testid="message-image"),
+                          href=m.media_url, is_external=True)),
+        ("document", rx.link(rx.icon("file-text", size=14), " ", m.media_name,
+                             href=m.media_url, is_external=True, size="2",
+                             data_testid="message-document")),
+        rx.fragment())
+
+
+def _window() -> rx.Component:
+    """WhatsApp: until when free text goes; outside the window, the approved templates."""
+    return rx.cond(S.sel_channel == "whatsapp", rx.vstack(
+        rx.cond(S.window_end != "",
+                rx.text(t("conv.window_open"), " ", S.window_end, size="1",
+                        color=rx.color("green", 11), data_testid="window-end")),
+        rx.cond(~S.free_text, rx.vstack(
+            rx.cond(S.templates.length() == 0,
+                    rx.text(t("conv.no_template"), size="1", data_testid="no-template"),
+                    rx.hstack(
+                        rx.select.root(
+                            rx.select.trigger(placeholder=t("conv.template"),
+                                              data_testid="template"),
+                            rx.select.content(rx.foreach(
+                                S.templates, lambda tp: rx.select.item(tp[1], value=tp[0]))),
+                            value=S.template_id, on_change=S.pick_template, size="1"),
+                        rx.input(value=S.template_fields, on_change=S.set_template_fields,
+                                 placeholder=t("conv.template_fields"), size="1",
+                                 width="16rem", data_testid="template-fields"),
+                        rx.button(rx.icon("send", size=14), t("conv.send_template"),
+                                  on_click=S.send_template, disabled=S.template_id == "",
+                                  size="1", data_testid="send-template"),
+                        align="center", spacing="2", wrap="wrap")),
+            spacing="1", width="100%")),
+        spacing="1", width="100%"))
+
+
+ATTACHMENT_ID = "conversation-attachment"
+ATTACHMENT_TYPES = {"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"],
+                    "image/webp": [".webp"], "application/pdf": [".pdf"]}
+
+
+def _attach_button() -> rx.Component:
+    """WhatsApp, inside the window: one image or PDF (5 Mo at most, checked again on the
+    server by its content); the draft, if any, goes as its caption."""
+    return rx.cond((S.sel_channel == "whatsapp") & S.free_text, rx.upload(
+        rx.button(rx.icon("paperclip", size=14), t("conv.attach"), variant="soft", size="2",
+                  type="button"),
+        id=ATTACHMENT_ID, multiple=False, max_files=1, max_size=5 * 1024 * 1024,
+        accept=ATTACHMENT_TYPES, no_drag=True, border="none", padding="0",
+        on_drop=S.attach_file(rx.upload_files(upload_id=ATTACHMENT_ID)),
+        on_drop_rejected=rx.toast.error(t("conv.attach_refused")),
+        data_testid="attach"))
 
 
 def _supervisor_tools() -> rx.Component:
@@ -104,12 +164,14 @@ def _supervisor_tools() -> rx.Component:
 def _composer() -> rx.Component:
     return rx.cond(S.sel_status == "OPEN", rx.vstack(
         rx.cond(~S.free_text, rx.callout(S.locked_reason, icon="lock", color_scheme="orange",
-                                         size="1")),
+                                         size="1", data_testid="window-closed")),
+        _window(),
         rx.text_area(value=S.draft, on_change=S.set_draft, placeholder=t("conv.composer"),
                      width="100%", rows="3", disabled=~S.free_text, data_testid="composer"),
         rx.hstack(rx.text(S.composer, size="1", color=rx.color("gray", 11),
                           data_testid="composer-estimate"),
                   rx.spacer(),
+                  _attach_button(),
                   rx.button(t("conv.close"), variant="soft", color_scheme="gray",
                             on_click=S.close_selected, data_testid="close-conversation"),
                   rx.button(rx.icon("send", size=14), t("conv.send"), on_click=S.send_reply,

@@ -23,7 +23,9 @@ from services.conversations.console import (
     CHANNEL_LABELS, assignable_agents, routing_team, set_routing_team,
 )
 from services.conversations.routing import console_actor, is_supervising
-from services.conversations.replies import tenant_prices
+from bgotocall.api_conversation_media import media_url
+from services.conversations.media import MAX_BYTES, attach
+from services.conversations.replies import approved_templates, reply_template, tenant_prices
 from services.identity.access import AccessDenied
 from services.identity.audit import record_refusal
 from services.teams import list_teams
@@ -61,6 +63,9 @@ class MessageLine:
     status: str
     scheduled: str
     note: str
+    media_kind: str = ""  # "image" | "document" | "" (its first image or PDF)
+    media_name: str = ""
+    media_url: str = ""  # the checked route (bgotocall/api_conversation_media.py)
 
 
 @dataclasses.dataclass
@@ -70,6 +75,13 @@ class HistoryLine:
     direction: str
     status: str
     text: str
+
+
+def _media(m) -> tuple[str, str, str]:
+    files = [f for f in m.media if f.get("type") in ("image", "document")]
+    if not files:
+        return "", "", ""
+    return files[0]["type"], files[0].get("name", ""), media_url(m.id)
 
 
 def _console_context(state: SessionState):
@@ -116,6 +128,10 @@ class ConversationsState(SessionState):
     composer: str = ""  # "1 segment (GSM-7) — 25 XAF"
     free_text: bool = True
     locked_reason: str = ""
+    window_end: str = ""  # WhatsApp: when the 24-hour window closes ("" none open / SMS)
+    templates: list[list[str]] = []  # [id, label, body, count of {{n}}]: APPROVED ones
+    template_id: str = ""
+    template_fields: str = ""  # "Prenom, Nom": the contact's field for {{1}}, {{2}}...
     error: str = ""
     notice: str = ""
     supervising: bool = False
@@ -151,9 +167,14 @@ class ConversationsState(SessionState):
         self.sel_agent, self.sel_status = c.agent, c.status
         self.messages = [MessageLine(m.id, m.direction, CHANNEL_LABELS.get(m.channel, m.channel),
                                      m.body, self._when(m.at), m.agent, m.status,
-                                     self._when(m.scheduled_for), m.note)
+                                     self._when(m.scheduled_for), m.note, *_media(m))
                          for m in shown.messages]
         self.free_text, self.locked_reason = shown.free_text, shown.locked_reason
+        self.window_end = (self._when(shown.window_ends_at)
+                           if shown.free_text and shown.window_ends_at else "")
+        if c.channel == "whatsapp" and not self.templates:
+            self.templates = [[str(t.id), t.label, t.body, str(t.variables)]
+                              for t in approved_templates(ctx)]
         self.history = [HistoryLine(h["when"], h["channel"], h["direction"], h["status"],
                                     h["text"]) for h in shown.history]
         self._estimate()
@@ -224,14 +245,14 @@ class ConversationsState(SessionState):
         self.draft = str(text)[:2000]
         self._estimate()
 
-    @rx.event
-    def send_reply(self):
+    def _answer(self, action: str, send) -> None:
+        """One path for every kind of answer: `send(ctx)` returns the service's Sent."""
         ctx = _console_context(self)
         self.error = self.notice = ""
         try:
-            sent = reply(ctx, int(self.selected_id), self.draft)
+            sent = send(ctx)
         except AccessDenied:
-            self._refused(self._context(), "send_reply")
+            self._refused(self._context(), action)
             return
         except ReplyError as exc:
             self.error = str(exc)
@@ -246,6 +267,36 @@ class ConversationsState(SessionState):
             self.notice = "Réponse envoyée."
         self._show_thread(ctx, self.selected_id)
         self._reload(ctx)
+
+    @rx.event
+    def send_reply(self):
+        self._answer("send_reply", lambda ctx: reply(ctx, int(self.selected_id), self.draft))
+
+    @rx.event
+    def pick_template(self, template_id: str):
+        self.template_id = str(template_id)
+        count = next((int(t[3]) for t in self.templates if t[0] == self.template_id), 0)
+        self.template_fields = ", ".join(["Nom"] * count)
+
+    @rx.event
+    def set_template_fields(self, value: str):
+        self.template_fields = str(value)[:200]
+
+    @rx.event
+    def send_template(self):
+        fields = [f.strip() for f in self.template_fields.split(",") if f.strip()]
+        self._answer("send_template", lambda ctx: reply_template(
+            ctx, int(self.selected_id), int(self.template_id or 0),
+            {str(n): f for n, f in enumerate(fields, start=1)}))
+
+    @rx.event
+    async def attach_file(self, files: list[rx.UploadFile]):
+        """An image or a PDF (read up to one byte past the limit: the service refuses it)."""
+        if not files:
+            return
+        name, content = files[0].name or files[0].filename or "", await files[0].read(MAX_BYTES + 1)
+        self._answer("attach_file", lambda ctx: attach(ctx, int(self.selected_id), name,
+                                                       content, self.draft))
 
     @rx.event
     def assign_selected(self, agent_id: str):

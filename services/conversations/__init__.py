@@ -7,6 +7,9 @@ UC-DG-03). The channel-agnostic API both channels use — keep it stable:
   a STOP, after the opt-out path blacklisted the contact (inbound.py);
 - `reply(ctx, conversation_id, text)` — an agent's answer through the sending engine
   (replies.py), `estimate(channel, text, currency, prices)` for the composer;
+  `reply_template(ctx, conversation_id, template_id, variables)` — an approved WhatsApp
+  template (the one answer outside the 24-hour window); `attach(ctx, conversation_id,
+  filename, content)` and `media_file(ctx, message_id, n)` — images and PDFs (media.py);
 - `assign`, `close_conversation`, `set_routing_team`, `list_conversations`, `thread`,
   `unread_count` (console.py);
 - `register_policy(channel, rule)` / `channel_policy(conversation, now)` — where WhatsApp's

@@ -6,9 +6,11 @@ debit and usage line as a campaign SMS — and one message of the thread pointin
 
 Process of `reply`:
 1. the caller sees the conversation (routing.visible_conversation), it is open, and the
-   channel's policy (services/conversations/policy.py) allows free text now;
-2. the text is personalised with the contact's values ({Prenom}, {Nom}, ...): a variable the
-   contact has no value for is refused before anything is written;
+   channel's policy (services/conversations/policy.py) allows free text now — else only an
+   APPROVED WhatsApp template goes (`reply_template`: Meta's 24-hour rule, enforced here);
+2. the text (or the template's variables) is personalised with the contact's values
+   ({Prenom}, {Nom}, ...): a variable the contact has no value for is refused before
+   anything is written;
 3. the message and its attempt are written in one transaction; outside the country preset's
    sending hours the attempt waits until their next opening (`next_try_at`, shown in the
    console); an unassigned conversation becomes the answering agent's;
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Callable
 
 from sqlalchemy import select
 
@@ -26,6 +29,7 @@ from services.billing.money import format_money
 from services.billing.prices import CHANNEL_UNITS, price_list
 from services.billing.wallet import wallet_of
 from services.campaigns.sms import sms_length
+from services.campaigns.whatsapp_templates import filled, placeholders
 from services.conversations.events import publish_after_commit
 from services.conversations.hours import next_opening, waiting_reason
 from services.conversations.inbound import PREVIEW
@@ -34,8 +38,10 @@ from services.conversations.routing import agents_of, console_actor, visible_con
 from services.db.tenancy import tenant_session
 from services.identity.access import AuthContext
 from services.messaging.personalise import MissingValue, contact_values, personalise
+from services.messaging.reply_payload import template_entry
 from services.messaging.sending import send_one
 from services.models.audience import ContactRecord
+from services.models.campaigns import TemplateStatus, WhatsAppTemplate
 from services.models.columns import utcnow
 from services.models.conversations import (
     Conversation, ConversationChannel, ConversationMessage, ConversationStatus,
@@ -107,30 +113,83 @@ def _sender(conversation: Conversation) -> str:
 
 def reply(ctx: AuthContext, conversation_id: int, text: str,
           now: datetime | None = None) -> Sent:
-    """`now`: the instant the sending hours are read at (tests); the present by default."""
-    console_actor(ctx)
+    """Free text. `now`: the instant the sending hours and the channel's rule are read at
+    (tests); the present by default."""
     text = (text or "").strip()
     if not text:
         raise ReplyError("Écrivez un message avant d'envoyer.")
     if len(text) > MAX_LENGTH:
         raise ReplyError(f"Message trop long ({len(text)} caractères, {MAX_LENGTH} au plus).")
+
+    def compose(session, conversation: Conversation, policy) -> tuple[str, list]:
+        if not policy.free_text:
+            raise ReplyError(policy.reason or "Texte libre non autorisé sur ce canal.")
+        try:
+            return personalise(text, _values(session, conversation)), []
+        except MissingValue as exc:
+            raise ReplyError(str(exc)) from exc
+
+    return answer_with(ctx, conversation_id, compose, now)
+
+
+def reply_template(ctx: AuthContext, conversation_id: int, template_id: int,
+                   variables: dict[str, str], now: datetime | None = None) -> Sent:
+    """An APPROVED WhatsApp template of the tenant, its {{n}} filled from the contact's
+    fields (`variables`: {"1": "Prenom"}); the one answer Meta takes outside the 24-hour
+    window (and allowed inside it too). The template call travels on the reply's message
+    (`media` entry of type "template") for the sending engine to send."""
+    def compose(session, conversation: Conversation, policy) -> tuple[str, list]:
+        if conversation.channel != ConversationChannel.WHATSAPP.value:
+            raise ReplyError("Les modèles ne s'envoient que sur WhatsApp.")
+        template = session.get(WhatsAppTemplate, template_id)
+        if template is None or template.status != TemplateStatus.APPROVED.value:
+            raise ReplyError("Choisissez un modèle WhatsApp approuvé.")
+        try:
+            body, parameters = filled(template.body, variables,
+                                      _values(session, conversation))
+        except MissingValue as exc:
+            raise ReplyError(str(exc)) from exc
+        return body, [template_entry(template.name, template.language, parameters)]
+
+    return answer_with(ctx, conversation_id, compose, now)
+
+
+@dataclass(frozen=True)
+class TemplateChoice:
+    id: int
+    label: str  # "relance (fr)"
+    body: str
+    variables: int  # how many {{n}}
+
+
+def approved_templates(ctx: AuthContext) -> list[TemplateChoice]:
+    """The tenant's APPROVED WhatsApp templates, as the console offers them to any of its
+    agents (the registry itself stays the campaigns area's)."""
+    console_actor(ctx)
+    with tenant_session(ctx) as session:
+        rows = session.execute(select(WhatsAppTemplate).where(
+            WhatsAppTemplate.status == TemplateStatus.APPROVED.value)
+            .order_by(WhatsAppTemplate.name, WhatsAppTemplate.language)).scalars().all()
+        return [TemplateChoice(t.id, f"{t.name} ({t.language})", t.body,
+                               len(placeholders(t.body))) for t in rows]
+
+
+def answer_with(ctx: AuthContext, conversation_id: int,
+                compose: Callable[..., tuple[str, list]], now: datetime | None) -> Sent:
+    """Steps 1, 3 and 4 around `compose(session, conversation, policy) -> (body, media)`,
+    which checks the policy and personalises (step 2) or raises ReplyError."""
+    console_actor(ctx)
     hours_at, now = now or utcnow(), utcnow()
     with tenant_session(ctx) as session:
         conversation = visible_conversation(session, ctx, conversation_id, lock=True)
         if conversation.status != ConversationStatus.OPEN.value:
             raise ReplyError("Cette conversation est close.")
-        policy = channel_policy(conversation, hours_at)
-        if not policy.free_text:
-            raise ReplyError(policy.reason or "Texte libre non autorisé sur ce canal.")
-        try:
-            body = personalise(text, _values(session, conversation))
-        except MissingValue as exc:
-            raise ReplyError(str(exc)) from exc
+        body, media = compose(session, conversation, channel_policy(conversation, hours_at))
         opening = next_opening(conversation.channel, conversation.address, hours_at)
         message = ConversationMessage(
             conversation_id=conversation.id, direction=Direction.OUT.value,
-            channel=conversation.channel, body=body, agent_id=ctx.user_id or None,
-            agent_name=ctx.full_name[:200], created_at=now)
+            channel=conversation.channel, body=body, media=media,
+            agent_id=ctx.user_id or None, agent_name=ctx.full_name[:200], created_at=now)
         session.add(message)
         session.flush()
         attempt = Interaction(

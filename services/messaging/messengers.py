@@ -33,6 +33,8 @@ class Outgoing:
     subject: str = ""
     html: str = ""
     template: tuple[str, str, tuple[str, ...]] | None = None  # WhatsApp: name, language, values
+    # WhatsApp: an agent's image or PDF (kind, path under <data>/storage, filename, mime type)
+    attachment: tuple[str, str, str, str] | None = None
 
     @property
     def key(self) -> str:
@@ -169,6 +171,8 @@ class WhatsAppMessenger:
             if message.template:
                 sent = gateway.send_template(message.to, TemplateCall(*message.template),
                                              message.key)
+            elif message.attachment:
+                sent = _send_attachment(gateway, message)
             else:
                 sent = gateway.send_text(message.to, message.body, message.key)
         except WhatsAppError as exc:
@@ -189,6 +193,22 @@ class WhatsAppMessenger:
             raise SendFailed("WhatsApp : en attente des nouvelles de Meta avant de conclure.",
                              permanent=False)
         return None
+
+
+def _send_attachment(gateway, message: Outgoing):
+    """Upload the stored file to Meta, then send it as an image or a document message."""
+    from services.conversations.media import stored_path
+    from services.providers.whatsapp import MediaRef
+
+    kind, relative, filename, mime_type = message.attachment
+    path = stored_path(relative)
+    if path is None:
+        raise SendFailed("Pièce jointe introuvable dans le stockage.", permanent=True)
+    media = MediaRef(id=gateway.upload_media(path.read_bytes(), mime_type, filename))
+    caption = "" if message.body == filename else message.body
+    if kind == "image":
+        return gateway.send_image(message.to, media, caption, message.key)
+    return gateway.send_document(message.to, media, filename, caption, message.key)
 
 
 _MESSENGERS = {Channel.SMS.value: SmsMessenger, Channel.EMAIL.value: EmailMessenger,

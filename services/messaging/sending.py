@@ -55,6 +55,7 @@ from services.campaigns.config import (
 )
 from services.campaigns.sms import sms_length
 from services.campaigns.whatsapp_templates import filled
+from services.messaging.reply_payload import reply_payloads
 from services.campaigns.timebands import bands_from_config, is_open
 from services.db.tenancy import tenant_session
 from services.identity.access import AuthContext
@@ -110,6 +111,8 @@ class Batch:
     cap_counts: dict[tuple[str, str], int] = field(default_factory=dict)
     paused: set[int] = field(default_factory=set)
     templates: dict[int, WhatsAppTemplate] = field(default_factory=dict)  # WhatsApp, approved
+    # reply attempt -> (template call, attachment) (services/messaging/reply_payload.py)
+    reply_payloads: dict[int, tuple] = field(default_factory=dict)
 
 
 # 1. claim ---------------------------------------------------------------------------------
@@ -178,7 +181,8 @@ def _load_batch(session: Session, ctx: AuthContext, attempts: list[Interaction])
             WhatsAppTemplate.status == TemplateStatus.APPROVED.value)).scalars()}
     return Batch(campaigns, contacts, {p or e for p, e in opted}, caps, currency,
                  price_list(currency) if currency else {},
-                 _cap_counts(session, attempts, caps), templates=templates)
+                 _cap_counts(session, attempts, caps), templates=templates,
+                 reply_payloads=reply_payloads(session, attempts))
 
 
 # 2.-3. the checks, in memory -------------------------------------------------------------
@@ -282,8 +286,10 @@ def _check(ctx: AuthContext, attempts: list[Interaction], batch: Batch,
         if reply:
             if not _reply_hours_open(v, attempt, now):
                 continue
-            # free text (WhatsApp: the console allows it inside the 24-hour window only)
-            subject, text, html, template = "", attempt.body, "", None
+            # free text (WhatsApp: the console allows it inside the 24-hour window only),
+            # or the approved template / the attachment the agent chose
+            subject, text, html = "", attempt.body, ""
+            template, attachment = batch.reply_payloads.get(attempt.id, (None, None))
         else:
             if campaign.id not in configs:
                 configs[campaign.id] = normalized(campaign.config)
@@ -300,6 +306,7 @@ def _check(ctx: AuthContext, attempts: list[Interaction], batch: Batch,
             try:
                 subject, text, html, template = _compose(config, attempt.slot, values,
                                                          batch.templates)
+                attachment = None
             except MissingValue as exc:
                 v.end(attempt, "personalisation", S.FAILED.value,
                       FailureClass.PERSONALISATION.value, str(exc))
@@ -311,7 +318,7 @@ def _check(ctx: AuthContext, attempts: list[Interaction], batch: Batch,
         quantity, amount = _price(batch, attempt.slot, text)
         v.ready.append(Ready(attempt, campaign, Outgoing(
             ctx.tenant_id, attempt.id, attempt.address, attempt.sender, text, subject, html,
-            template), quantity, amount))
+            template, attachment), quantity, amount))
     return v
 
 

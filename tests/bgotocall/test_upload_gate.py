@@ -1,5 +1,6 @@
 """Reflex's upload route, probed with raw HTTP requests against the running product:
-nobody gets a byte onto the disk without a session allowed to import, nor past the limit."""
+nobody gets a byte onto the disk without a session allowed to import or to attach a file in
+the conversation console, nor past the limit of what they may send."""
 from __future__ import annotations
 
 import socket
@@ -8,7 +9,7 @@ import threading
 import pytest
 
 from bgotocall.state.audience_import import AudienceImportState
-from bgotocall.upload_gate import ENVELOPE_BYTES
+from bgotocall.upload_gate import ATTACHMENT_BYTES, ENVELOPE_BYTES
 from services.audience.imports import MAX_UPLOAD_BYTES
 from services.identity.login import log_in
 from services.models.platform import Role
@@ -53,7 +54,8 @@ def _chunk(data: bytes) -> bytes:
 
 
 def _token(role: Role) -> str:
-    return log_in(new_user(new_tenant(), role), PASSWORD, "10.40.0.1").token
+    tenant = None if role == Role.SUPER_ADMIN else new_tenant()
+    return log_in(new_user(tenant, role), PASSWORD, "10.40.0.1").token
 
 
 @pytest.mark.e2e
@@ -63,8 +65,16 @@ def test_an_anonymous_upload_is_refused_before_its_body_is_read(product):
 
 
 @pytest.mark.e2e
-def test_a_role_that_imports_nothing_is_refused_before_its_body_is_read(product):
-    assert _status_before_any_body(product.web_port, cookie=_token(Role.AGENT)) == 403
+def test_a_role_that_neither_imports_nor_answers_is_refused_before_its_body_is_read(product):
+    assert _status_before_any_body(product.web_port, cookie=_token(Role.SUPER_ADMIN)) == 403
+
+
+@pytest.mark.e2e
+def test_an_agent_may_announce_an_attachments_size_only(product):
+    """Agents attach an image or a PDF in the console: 5 Mo and the envelope, no import."""
+    agent = _token(Role.AGENT)
+    assert _status_before_any_body(product.web_port, cookie=agent,
+                                   length=ATTACHMENT_BYTES + 1) == 413
 
 
 @pytest.mark.e2e

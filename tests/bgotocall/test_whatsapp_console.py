@@ -28,8 +28,9 @@ def _read(c: WhatsAppCampaign) -> bool:
                       ).all() == ["READ"]
 
 
-@pytest.mark.e2e
-def test_an_agent_answers_a_whatsapp_reply_and_the_customer_sees_it(page, product):
+def campaign_with_agent() -> tuple[WhatsAppCampaign, str, MetaTwin, str]:
+    """A WhatsApp campaign whose template the workers sent and read, one agent on it:
+    (campaign, the agent's email, the Meta twin, the customer's phone)."""
     c = WhatsAppCampaign(count=1, names=["Ngo"])
     agent = new_user(c.tenant, Role.AGENT)
     with platform_session() as s:
@@ -37,7 +38,12 @@ def test_an_agent_answers_a_whatsapp_reply_and_the_customer_sees_it(page, produc
     with tenant_session(c.admin) as s:
         sync_agents(s, c.tenant.id, c.id, [agent_id])
     wait_until(lambda: _read(c), timeout=90, what="the campaign template sent by the workers")
-    twin, phone = MetaTwin(get_settings().sandbox_url), c.phones[0]
+    return c, agent, MetaTwin(get_settings().sandbox_url), c.phones[0]
+
+
+@pytest.mark.e2e
+def test_an_agent_answers_a_whatsapp_reply_and_the_customer_sees_it(page, product):
+    c, agent, twin, phone = campaign_with_agent()
     assert [m["text"] for m in twin.conversation(phone)] == ["Bonjour Ngo, -10 % ce mois."]
 
     log_in_and_land(page, agent, PASSWORD, "/bandeau")

@@ -1,2 +1,2 @@
-"""Conversation fixtures: the messaging ones (sandbox twins, webhook routes, SMS campaign)."""
-from tests.services.messaging.conftest import sandbox, webhooks  # noqa: F401
+"""Conversation fixtures: the messaging ones (sandbox twins, webhook routes, the Meta twin)."""
+from tests.services.messaging.conftest import meta, sandbox, webhooks  # noqa: F401
