@@ -37,8 +37,9 @@ def _refused(status: int, text: str) -> PlainTextResponse:
     return PlainTextResponse(text, status_code=status, headers={"Connection": "close"})
 
 
-def too_large() -> PlainTextResponse:
-    return _refused(413, f"Le fichier dépasse {MAX_UPLOAD_BYTES // 2**20} Mo.")
+def too_large(limit: int) -> PlainTextResponse:
+    """The refusal names the limit of this caller (an import's, or an attachment's)."""
+    return _refused(413, f"Le fichier dépasse {(limit - ENVELOPE_BYTES) // 2**20} Mo.")
 
 
 class UploadGate:
@@ -78,7 +79,7 @@ class UploadGate:
             return _refused(403, "Accès refusé."), 0
         length = request.headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
-            return too_large(), limit
+            return too_large(limit), limit
         return None, limit
 
     async def _capped(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
@@ -110,4 +111,4 @@ class UploadGate:
             if not cut_off:
                 raise
         if cut_off and not answered:
-            await too_large()(scope, receive, send)
+            await too_large(limit)(scope, receive, send)
