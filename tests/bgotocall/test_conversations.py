@@ -19,7 +19,7 @@ from services.models.interactions import Interaction
 from services.models.platform import Role, SecurityEvent, User
 from services.settings import get_settings
 from tests.bgotocall.test_forged_event import SocketTap
-from tests.services.messaging.conftest import SmsCampaign, Twin
+from tests.services.messaging.conftest import SmsCampaign, Twin, phones_at_any_hour
 from tests.support.accounts import PASSWORD, new_user
 from tests.support.browser import log_in_and_land
 from tests.support.waiting import wait_until
@@ -36,7 +36,7 @@ def _user_id(email: str) -> int:
 
 
 def _campaign_with_agent() -> tuple[SmsCampaign, str]:
-    c = SmsCampaign(count=1, names=["Ngo"])
+    c = SmsCampaign(count=1, names=["Ngo"], numbers=phones_at_any_hour(1))  # answered at once
     agent = new_user(c.tenant, Role.AGENT)
     with tenant_session(c.admin) as s:
         sync_agents(s, c.tenant.id, c.id, [_user_id(agent)])

@@ -27,17 +27,19 @@ from services.models.platform import Role
 from services.reporting.journal import JournalFilter, journal_page
 from services.teams import create_team
 from services.voice.skills import set_agent_teams
-from tests.services.messaging.conftest import SmsCampaign
+from tests.services.messaging.conftest import SmsCampaign, phones, phones_at_any_hour
 from tests.support.accounts import context_for, new_tenant
 
 QUESTION = "Bonjour, c'est combien ?"
 
 
 class Desk:
-    """A sent SMS campaign with one agent on it, one agent elsewhere and a supervisor."""
+    """A sent SMS campaign with one agent on it, one agent elsewhere and a supervisor; its
+    customers' numbers have no sending hours unless given (`numbers`)."""
 
-    def __init__(self, sandbox, count: int = 1):
-        self.c = SmsCampaign(count=count, names=["Ngo"] * count)
+    def __init__(self, sandbox, count: int = 1, numbers: list[str] | None = None):
+        self.c = SmsCampaign(count=count, names=["Ngo"] * count,
+                             numbers=numbers or phones_at_any_hour(count))
         self.agent = context_for(self.c.tenant, Role.AGENT)
         self.other = context_for(self.c.tenant, Role.AGENT)
         self.supervisor = context_for(self.c.tenant, Role.SUPERVISOR)
@@ -142,7 +144,7 @@ def _late_evening_in_douala() -> datetime:
 
 
 def test_an_answer_outside_the_countrys_hours_waits_for_them_and_shows_when(sandbox, webhooks):
-    d = Desk(sandbox)
+    d = Desk(sandbox, numbers=phones(1))  # Cameroon: SMS 06:00-22:00
     conversation_id = d.customer_writes()
     late = _late_evening_in_douala()
     sent = reply(d.agent, conversation_id, "Je vous réponds demain matin.", now=late)
@@ -224,7 +226,7 @@ def test_forged_ids_are_refused_like_missing_ones(sandbox, webhooks):
 def test_the_engine_keeps_a_due_answer_until_the_countrys_hours_open(sandbox, webhooks):
     """A worker that finds an answer due at a closed hour (e.g. queued before a preset change)
     puts it back until the next opening instead of sending it."""
-    d = Desk(sandbox)
+    d = Desk(sandbox, numbers=phones(1))  # Cameroon: SMS 06:00-22:00
     conversation_id = d.customer_writes()
     late = _late_evening_in_douala()
     sent = reply(d.agent, conversation_id, "Réponse de nuit.", now=late)

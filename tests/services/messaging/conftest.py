@@ -112,6 +112,12 @@ def phones(count: int) -> list[str]:
     return [f"+23767{next(_next_phone) % 100_000:05d}55" for _ in range(count)]
 
 
+def phones_at_any_hour(count: int) -> list[str]:
+    """French mobiles the twin delivers: no preset limits the hours an SMS may leave to them
+    (Cameroon's does, 06:00–22:00 in Douala), so a test that answers at once passes at any hour."""
+    return [f"+336{next(_next_phone) % 1_000_000:06d}55" for _ in range(count)]
+
+
 class SmsCampaign:
     def __init__(self, count: int = 5, credit: int = 1_000_000, text: str = "Bonjour {Nom}, -10% ce mois.",
                  numbers: list[str] | None = None, names: list[str] | None = None,
