@@ -82,6 +82,18 @@ def test_a_reply_to_a_campaign_sms_reaches_the_agents_of_that_campaign(sandbox, 
     assert inbound.contact_id is not None
 
 
+def test_a_reply_outside_the_campaigns_time_bands_still_reaches_the_console(sandbox, webhooks):
+    from services.models.campaigns import Campaign
+
+    d = Desk(sandbox)
+    with tenant_session(d.c.admin) as s:  # the campaign's bands now closed all week
+        campaign = s.get(Campaign, d.c.id)
+        campaign.config = {**campaign.config, "bands": {str(day): "" for day in range(7)}}
+        s.add(campaign)
+    conversation_id = d.customer_writes()
+    assert [(r.id, r.unread) for r in list_conversations(d.agent)] == [(conversation_id, 1)]
+
+
 def test_a_webhook_delivered_twice_is_one_message(sandbox):
     d = Desk(sandbox)
     with tenant_session(d.c.admin) as s:
