@@ -47,6 +47,11 @@ def _queues() -> rx.Component:
         background=PANEL, border_radius="16px", padding="1.5rem 2rem", spacing="2", width="100%"))
 
 
+# the page is dark whatever the theme: its buttons are light outlines, readable from afar
+_ON_DARK = {"background": "transparent", "color": INK, "border": f"1px solid {MUTED}",
+            "cursor": "pointer"}
+
+
 def _bar() -> rx.Component:
     return rx.hstack(
         rx.heading(t("wall.nav"), size="8", color=INK, data_testid="page-title"),
@@ -54,9 +59,9 @@ def _bar() -> rx.Component:
         rx.text("· ", t("wall.today"), font_size="1.6rem", color=MUTED),
         live_badge(),
         rx.spacer(),
-        rx.link(rx.button(rx.icon("arrow-left", size=16), t("wall.back"), variant="soft", color_scheme="gray"),
+        rx.link(rx.button(rx.icon("arrow-left", size=16), t("wall.back"), style=_ON_DARK),
                 href="/supervision"),
-        rx.button(rx.icon("maximize", size=16), t("wall.fullscreen"), variant="soft", color_scheme="gray",
+        rx.button(rx.icon("maximize", size=16), t("wall.fullscreen"), style=_ON_DARK,
                   on_click=rx.call_script("document.documentElement.requestFullscreen()"),
                   data_testid="wall-fullscreen"),
         language_switch(),
