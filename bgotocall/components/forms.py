@@ -40,9 +40,13 @@ SPREADSHEETS = {"text/csv": [".csv", ".txt"],
 
 def spreadsheet_upload(*children, upload_id: str, on_drop, **props) -> rx.Component:
     """An upload zone for one CSV or Excel file; a refused file is explained in the page's
-    language (the component's own message is in English)."""
+    language (the component's own message is in English). The zone takes a file only once the
+    page is connected: a file dropped before would be read, then cleared by the page's on_load."""
     from bgotocall.i18n import t
 
-    return rx.upload(*children, id=upload_id, multiple=False, max_files=1, accept=SPREADSHEETS,
-                     on_drop=on_drop, on_drop_rejected=rx.toast.error(t("upload.refused")),
-                     **props)
+    ready = rx.State.is_hydrated
+    return rx.box(
+        rx.upload(*children, id=upload_id, multiple=False, max_files=1, accept=SPREADSHEETS,
+                  on_drop=on_drop, on_drop_rejected=rx.toast.error(t("upload.refused")),
+                  disabled=~ready, **props),
+        custom_attrs={"data-upload-ready": ready}, width=props.get("width", "auto"))

@@ -14,7 +14,7 @@ from services.db.tenancy import tenant_session
 from services.models.audience import ContactRecord
 from services.models.platform import Role
 from tests.support.accounts import PASSWORD, context_for, new_tenant, new_user
-from tests.support.browser import log_in_and_land
+from tests.support.browser import drop_file, log_in_and_land
 from tests.support.workbooks import CONTACTS, xlsx_bytes
 
 # A Windows-1252, semicolon-separated export from a French Excel: accents, a phone column
@@ -59,7 +59,7 @@ def test_import_a_windows_1252_csv_then_find_a_contact_by_national_number(page, 
     expect(page.get_by_test_id("stepper")).to_contain_text("Correspondance")
 
     # A: the file
-    page.locator("input[type=file]").set_input_files(
+    drop_file(page, 
         {"name": "clients.csv", "mimeType": "text/csv", "buffer": CSV})
     expect(page.get_by_test_id("encoding")).to_have_text("cp1252")
     expect(page.get_by_test_id("columns")).to_contain_text("Prénom · Numéro portable")
@@ -118,7 +118,7 @@ def test_a_column_no_field_reads_is_kept_in_a_field_created_on_the_spot(page, pr
     tenant = new_tenant()
     log_in_and_land(page, new_user(tenant, Role.SUPERVISOR), PASSWORD, "/supervision")
     page.goto("/audience/import")
-    page.locator("input[type=file]").set_input_files({
+    drop_file(page, {
         "name": "relances.csv", "mimeType": "text/csv",
         "buffer": ("Nom;Téléphone;Courriel;Ville;Solde\n"
                    "Müller;671234567;;Douala;1 234,50\n"
@@ -172,7 +172,7 @@ def test_a_column_no_field_reads_is_kept_in_a_field_created_on_the_spot(page, pr
 def test_import_an_excel_file_whose_phones_are_numbers(page, product):
     log_in_and_land(page, new_user(new_tenant(), Role.ADMIN), PASSWORD, "/tableau-de-bord")
     page.goto("/audience/import")
-    page.locator("input[type=file]").set_input_files({
+    drop_file(page, {
         "name": "contacts.xlsx", "buffer": xlsx_bytes(CONTACTS),
         "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
     expect(page.get_by_test_id("columns")).to_have_text(
@@ -196,7 +196,7 @@ def test_blacklist_import_of_an_excel_file(page, product):
     log_in_and_land(page, new_user(new_tenant(), Role.ADMIN), PASSWORD, "/tableau-de-bord")
     page.goto("/liste-noire")
     expect(page.get_by_test_id("empty-state")).to_be_visible()
-    page.locator("input[type=file]").set_input_files({
+    drop_file(page, {
         "name": "stop.xlsx", "buffer": xlsx_bytes(CONTACTS),
         "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
     expect(page.get_by_text("4 ajout(s), 0 ligne(s) ignorée(s).")).to_be_visible()
@@ -207,7 +207,7 @@ def test_blacklist_import_of_an_excel_file(page, product):
 def test_a_file_of_another_type_is_refused_in_french(page, product):
     log_in_and_land(page, new_user(new_tenant(), Role.ADMIN), PASSWORD, "/tableau-de-bord")
     page.goto("/audience/import")
-    page.locator("input[type=file]").set_input_files(
+    drop_file(page, 
         {"name": "contrat.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n"})
     expect(page.get_by_text("Fichier refusé : déposez un seul fichier")).to_be_visible()
     expect(page.get_by_text("Files not Accepted")).to_have_count(0)
@@ -217,7 +217,7 @@ def test_a_file_of_another_type_is_refused_in_french(page, product):
 def test_unsure_separator_is_chosen_by_the_user(page, product):
     log_in_and_land(page, new_user(new_tenant(), Role.ADMIN), PASSWORD, "/tableau-de-bord")
     page.goto("/audience/import")
-    page.locator("input[type=file]").set_input_files({
+    drop_file(page, {
         "name": "export.csv", "mimeType": "text/csv",
         "buffer": "Nom;Ville, Région;tel\nNgo;Douala, Littoral;671234567\n".encode()})
     expect(page.get_by_test_id("separator-unsure")).to_be_visible()

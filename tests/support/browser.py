@@ -17,6 +17,13 @@ def log_in_and_land(page: Page, email: str, password: str, home: str) -> None:
     expect(page.get_by_test_id("page-title")).to_be_visible()
 
 
+def drop_file(page: Page, files) -> None:
+    """Give the page's spreadsheet zone a file, once the page is connected (the zone is disabled
+    before: the page's on_load would clear what the file filled in)."""
+    expect(page.locator("[data-upload-ready='true']")).to_have_count(1)
+    page.locator("input[type=file]").set_input_files(files)
+
+
 def log_out(page: Page) -> None:
     page.get_by_test_id("user-menu").click()
     page.get_by_test_id("logout").click()
