@@ -15,9 +15,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from bgotocall.owned_files import owned_file
 from services.conversations.media import media_file
-from services.identity.audit import record_refusal
-from services.identity.sessions import SESSION_COOKIE, resolve_session
 
 AREA = "conversations"
 
@@ -27,13 +26,9 @@ def media_url(message_id: int, index: int = 0) -> str:
 
 
 def _file(request: Request):
-    ip = request.client.host if request.client else ""
-    ctx = resolve_session(request.cookies.get(SESSION_COOKIE, ""), ip)
-    found = media_file(ctx, int(request.path_params["message_id"]),
-                       int(request.path_params["index"]))
-    if found is None and ctx is not None:
-        record_refusal(ctx, AREA, "open a conversation's media", ip)
-    return found
+    message_id, index = int(request.path_params["message_id"]), int(request.path_params["index"])
+    return owned_file(request, lambda ctx: media_file(ctx, message_id, index), AREA,
+                      "open a conversation's media")
 
 
 async def media_download(request: Request) -> Response:

@@ -11,18 +11,14 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from services.identity.audit import record_refusal
-from services.identity.sessions import resolve_session
+from bgotocall.owned_files import owned_file
 from services.voice.recordings import AREA, recording_file
 
 
 def _file(request: Request):
-    ip = request.client.host if request.client else ""
-    ctx = resolve_session(request.cookies.get("bgc_session", ""), ip)
-    found = recording_file(ctx, int(request.path_params["interaction_id"]))
-    if found is None and ctx is not None:
-        record_refusal(ctx, AREA, "listen to a recording", ip)
-    return found
+    interaction_id = int(request.path_params["interaction_id"])
+    return owned_file(request, lambda ctx: recording_file(ctx, interaction_id), AREA,
+                      "listen to a recording")
 
 
 async def recording_download(request: Request) -> Response:
