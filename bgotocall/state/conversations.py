@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import reflex as rx
 
 from bgotocall.live import receives
+from bgotocall.state.agent_call import PopHistory
 from bgotocall.state.session import FORBIDDEN_PAGE, LOGIN_PAGE, SessionState
 from services.conversations import (
     ConsoleError, ReplyError, assign, close_conversation, estimate, list_conversations,
@@ -68,15 +69,6 @@ class MessageLine:
     media_url: str = ""  # the checked route (bgotocall/api_conversation_media.py)
 
 
-@dataclasses.dataclass
-class HistoryLine:
-    when: str
-    channel: str
-    direction: str
-    status: str
-    text: str
-
-
 def _media(m) -> tuple[str, str, str]:
     files = [f for f in m.media if f.get("type") in ("image", "document")]
     if not files:
@@ -123,7 +115,7 @@ class ConversationsState(SessionState):
     sel_agent: str = ""
     sel_status: str = ""
     messages: list[MessageLine] = []
-    history: list[HistoryLine] = []
+    history: list[PopHistory] = []  # the contact's history, as the screen pop shows it
     draft: str = ""
     composer: str = ""  # "1 segment (GSM-7) — 25 XAF"
     free_text: bool = True
@@ -175,8 +167,7 @@ class ConversationsState(SessionState):
         if c.channel == "whatsapp" and not self.templates:
             self.templates = [[str(t.id), t.label, t.body, str(t.variables)]
                               for t in approved_templates(ctx)]
-        self.history = [HistoryLine(h["when"], h["channel"], h["direction"], h["status"],
-                                    h["text"]) for h in shown.history]
+        self.history = [PopHistory(**h) for h in shown.history]
         self._estimate()
 
     def _deselect(self) -> None:
