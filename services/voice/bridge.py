@@ -270,7 +270,7 @@ class Bridge:
             members = (await self.gateway.snapshot()).members
         present = {m["endpoint"] for m in members.get(queue, [])}
         for endpoint, name in (await asyncio.to_thread(sales_members, tenant_id, tenant_slug)).items():
-            if endpoint not in present:
+            if endpoint not in present and endpoint in self.owners:    # not one disabled meanwhile
                 try:
                     await self._queue_add(queue, endpoint, name)
                 except PbxError as error:
