@@ -92,6 +92,23 @@ def dialing_problems(config: dict) -> list[str]:
     return problems
 
 
+def code_action_problems(config: dict) -> list[str]:
+    """The qualification codes' automatic actions (services/messaging/qualification_actions.py):
+    an email or an SMS needs its text; a WhatsApp message cannot go out as free text (Meta allows
+    it only inside the 24-hour window of the customer's last message), so it is refused."""
+    problems = []
+    for code in config.get("codes") or []:
+        action, name = code.get("action") or "", code.get("code") or code.get("label") or "?"
+        if action in ("email", "sms") and not (code.get("template") or "").strip():
+            problems.append(f"Code {name} : saisissez le texte du message envoyé "
+                            f"(action « {ACTION_LABELS[action]} »).")
+        elif action == "whatsapp":
+            problems.append(f"Code {name} : l'envoi WhatsApp automatique n'est pas possible "
+                            "(WhatsApp n'accepte qu'un modèle approuvé hors conversation) ; "
+                            "choisissez l'email ou le SMS.")
+    return problems
+
+
 def variables_in(text: str) -> list[str]:
     """The {Variables} a text uses, in order, without repeats."""
     return list(dict.fromkeys(_VARIABLE.findall(text or "")))
