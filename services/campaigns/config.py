@@ -15,7 +15,9 @@
   },
   "fallbacks": [{"from": "voice", "to": "sms"}],
   "form": {"fields": [{"key", "label", "type", "required", "options", "tag"}]},
-  "codes": [{"code", "label", "action", "template"}],
+  "codes": [{"code", "label", "action", "template"}],       # template: the text an "email" or
+                                                             # "sms" action sends
+                                                             # (services/messaging/qualification_actions.py)
   "agents": [user ids], "teams": [team ids], "lists": [contact list ids],
 }
 """
