@@ -15,7 +15,9 @@
   },
   "fallbacks": [{"from": "voice", "to": "sms"}],
   "form": {"fields": [{"key", "label", "type", "required", "options", "tag"}]},
-  "codes": [{"code", "label", "action", "template"}],
+  "codes": [{"code", "label", "action", "template"}],       # template: the text an "email" or
+                                                             # "sms" action sends
+                                                             # (services/messaging/qualification_actions.py)
   "agents": [user ids], "teams": [team ids], "lists": [contact list ids],
 }
 """
@@ -89,6 +91,23 @@ def dialing_problems(config: dict) -> list[str]:
         problems.append(f"Le nombre de tentatives va de 1 à {MAX_ATTEMPTS_LIMIT}.")
     if not isinstance(voice.get("retry_minutes"), int) or voice["retry_minutes"] < 1:
         problems.append("Le délai avant un nouvel essai est d'au moins une minute.")
+    return problems
+
+
+def code_action_problems(config: dict) -> list[str]:
+    """The qualification codes' automatic actions (services/messaging/qualification_actions.py):
+    an email or an SMS needs its text; a WhatsApp message cannot go out as free text (Meta allows
+    it only inside the 24-hour window of the customer's last message), so it is refused."""
+    problems = []
+    for code in config.get("codes") or []:
+        action, name = code.get("action") or "", code.get("code") or code.get("label") or "?"
+        if action in ("email", "sms") and not (code.get("template") or "").strip():
+            problems.append(f"Code {name} : saisissez le texte du message envoyé "
+                            f"(action « {ACTION_LABELS[action]} »).")
+        elif action == "whatsapp":
+            problems.append(f"Code {name} : l'envoi WhatsApp automatique n'est pas possible "
+                            "(WhatsApp n'accepte qu'un modèle approuvé hors conversation) ; "
+                            "choisissez l'email ou le SMS.")
     return problems
 
 

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from services.audience.mapping import STANDARD_FIELDS
 from services.billing.wallet import wallet_of
 from services.campaigns.config import (
-    CHANNEL_LABELS, enabled_channels, plain_text_of, variables_in,
+    CHANNEL_LABELS, code_action_problems, enabled_channels, plain_text_of, variables_in,
 )
 from services.campaigns.assignment import staffed_agents
 from services.campaigns.timebands import TimeBandError, bands_from_config, validate_bands
@@ -92,6 +92,20 @@ def _undefined_variables(config: dict, facts: PreflightFacts) -> list[str]:
     return problems
 
 
+def _code_variables(config: dict, facts: PreflightFacts) -> list[str]:
+    """The {Variables} of the messages qualification codes send."""
+    problems = []
+    for code in config.get("codes") or []:
+        if code.get("action") not in ("email", "sms"):
+            continue
+        unknown = [v for v in variables_in(code.get("template") or "")
+                   if v not in facts.known_fields and v != "Lien_Desinscription"]
+        if unknown:
+            problems.append(f"Variable non définie dans le message du code {code.get('code')} : "
+                            + ", ".join("{" + v + "}" for v in unknown) + ".")
+    return problems
+
+
 def preflight_problems(config: dict, facts: PreflightFacts) -> list[str]:
     """Every reason the campaign cannot go live, in plain French ([] = ready)."""
     problems = []
@@ -104,6 +118,7 @@ def preflight_problems(config: dict, facts: PreflightFacts) -> list[str]:
         problems.append("Modèle vide : aucun canal n'est activé.")
     problems += _empty_templates(config, facts)
     problems += _undefined_variables(config, facts)
+    problems += code_action_problems(config) + _code_variables(config, facts)
     if config["channels"]["voice"].get("enabled") and not facts.staffed_agents:
         problems.append("Canal Voix sans agent : affectez au moins un agent.")
     if facts.wallet_balance <= 0:

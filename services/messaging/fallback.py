@@ -7,7 +7,8 @@ engine then sends like any other (blacklist, time band, caps and wallet checked 
 Exactly once: the fallback attempt is step FALLBACK_STEP of its slot, inserted with ON
 CONFLICT DO NOTHING on the (campaign, contact, slot, step) unique index, in the transaction
 that records the failure; a contact the fallback slot already reached in this campaign gets
-none. Failures of personalisation, opt-outs and cancellations do not fall back.
+none. Failures of personalisation, opt-outs and cancellations do not fall back, nor does a
+qualification code's message (services/messaging/qualification_actions.py).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.dialects.postgresql import insert
 
 from services.campaigns.config import normalized
+from services.messaging.qualification_actions import ACTION_STEP
 from services.models.audience import ContactRecord
 from services.models.campaigns import Campaign
 from services.models.columns import utcnow
@@ -42,7 +44,8 @@ def queue_fallback(session, failed: Interaction) -> list[int]:
     from services.messaging.sequencer import once_per_touch, slot_sender
 
     if (failed.campaign_id is None or failed.direction != Direction.OUT.value
-            or failed.failure_class not in FALLING_BACK or failed.contact_id is None):
+            or failed.failure_class not in FALLING_BACK or failed.contact_id is None
+            or failed.step == ACTION_STEP):  # a qualification code's message
         return []
     campaign = session.get(Campaign, failed.campaign_id)
     if campaign is None:

@@ -30,7 +30,8 @@ Process of one batch of attempts, each step committed before the next:
 A conversation reply (an agent's answer, `conversation_id` set) goes through the same steps,
 except that its campaign need not be LIVE, the country preset's sending hours stand for the
 campaign's bands, the frequency cap does not apply (the customer wrote first), and its text was
-personalised when the agent sent it.
+personalised when the agent sent it. A qualification code's message (services/messaging/
+qualification_actions.py) goes through every step; only its text is the code's, not the slot's.
 
 A worker holds a PostgreSQL advisory lock on its key while it runs; the lock dies with its
 connection, which is how reconciliation tells a killed worker's attempts from a live one's.
@@ -66,6 +67,7 @@ from services.messaging.messengers import (
 from services.messaging.personalise import (
     UNSUBSCRIBE_VARIABLE, MissingValue, contact_values, personalise,
 )
+from services.messaging.qualification_actions import compose_action, is_action
 from services.messaging.progress import RANK, STAGE_COLUMN, advance, announce, provider_status
 from services.messaging.rate_limit import bucket_key, give_back, reserve, slow_down
 from services.messaging.reconcile import orphan_key, worker_lock
@@ -304,8 +306,12 @@ def _check(ctx: AuthContext, attempts: list[Interaction], batch: Batch,
                                     contact.email, contact.identifiant, contact.extra)
             values[UNSUBSCRIBE_VARIABLE] = unsubscribe_url(ctx.tenant_id, attempt.id)
             try:
-                subject, text, html, template = _compose(config, attempt.slot, values,
-                                                         batch.templates)
+                if is_action(attempt):  # a qualification code's message: its own text
+                    subject, text, html, template = (*compose_action(config, attempt, values),
+                                                     None)
+                else:
+                    subject, text, html, template = _compose(config, attempt.slot, values,
+                                                             batch.templates)
                 attachment = None
             except MissingValue as exc:
                 v.end(attempt, "personalisation", S.FAILED.value,

@@ -3,8 +3,9 @@ no answer, answering machine, a failed message, chosen qualification codes — a
 step of the same slot in the campaign, with a preview of how many will be re-tried.
 
 Only each contact's latest outbound touch per slot counts (a contact already re-tried is
-not re-queued twice); blacklisted addresses are never recycled; the new attempts go through
-the campaign-touch unique index (ON CONFLICT DO NOTHING), like the sequencer's.
+not re-queued twice; a qualification code's message, services/messaging/qualification_actions.py,
+is no touch of the sequence); blacklisted addresses are never recycled; the new attempts go
+through the campaign-touch unique index (ON CONFLICT DO NOTHING), like the sequencer's.
 
 Recycling into a NEW campaign copies the same candidates' contact records into a new list
 (« Recyclage — <campagne> », ready at once) and creates a Brouillon with the source's
@@ -18,6 +19,7 @@ from sqlalchemy import and_, delete, exists, false, func, literal, literal_colum
 from sqlalchemy.dialects.postgresql import distinct_on, insert
 
 from services.audience.partitions import attach_list_table, create_list_table, drop_list_table
+from services.messaging.qualification_actions import ACTION_STEP
 from services.models.audience import ContactList, ContactRecord, ListStatus, OptOut
 from services.models.campaigns import Campaign
 from services.models.columns import utcnow
@@ -50,7 +52,7 @@ def _candidates(campaign_id: int, rule: RecycleRule):
     """The latest outbound touch per (contact, slot) that matches, address not blacklisted."""
     i = T.c
     latest = (select(T).where(i.campaign_id == campaign_id, i.direction == Direction.OUT.value,
-                              i.contact_id.isnot(None))
+                              i.contact_id.isnot(None), i.step != ACTION_STEP)
               .ext(distinct_on(i.contact_id, i.slot))
               .order_by(i.contact_id, i.slot, i.step.desc(), i.id.desc())).subquery("latest")
     o = OptOut.__table__.c

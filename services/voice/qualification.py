@@ -4,8 +4,11 @@ Refused while a required field of the campaign's form is empty (every error at o
 otherwise the code, the answers and the comment are stored on the interaction (and the answers in
 `form_answer`, kept whatever the form becomes), the code's automatic action runs — RAPPEL schedules
 the callback (the next attempt of the contact, due at the chosen time, for this agent or the team),
-NE PLUS APPELER blacklists the number — and the agent is ready again, so the dialer calls the next
-contact with no other action from them.
+NE PLUS APPELER blacklists the number, « Envoyer un email » / « Envoyer un SMS » (e.g. VENTE sends
+the confirmation email) queues one attempt with the code's text for the contact, in the same
+transaction, which the sending engine sends like any campaign message
+(services/messaging/qualification_actions.py; a contact without the address gets none) — and
+the agent is ready again, so the dialer calls the next contact with no other action from them.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from services.campaigns.config import normalized
 from services.campaigns.forms import check_answer
 from services.db.tenancy import tenant_session
 from services.identity.access import AuthContext, access_area
+from services.messaging.qualification_actions import MESSAGE_ACTIONS, queue_action
 from services.models.campaigns import Campaign, FormAnswer
 from services.models.columns import utcnow
 from services.models.interactions import Interaction, InteractionStatus
@@ -71,6 +75,8 @@ def qualify(ctx: AuthContext, interaction_id: int, code: str, answers: dict, com
         for key, value in kept.items():
             session.add(FormAnswer(campaign_id=campaign.id, field_key=key, contact_id=row.contact_id,
                                    agent_id=ctx.user_id, value=str(value)[:4000], form_version=campaign.version))
+        if _action(chosen) in MESSAGE_ACTIONS:
+            queue_action(session, row, campaign, config, chosen, ctx.tenant_id)
         session.commit()
         session.refresh(row)
     action = _action(chosen)

@@ -69,6 +69,22 @@ def test_undefined_whatsapp_variable():
         "Variable non définie dans le modèle WhatsApp : {{1}} sans champ associé."]
 
 
+def test_a_code_that_sends_a_message_needs_its_text_and_whatsapp_is_refused():
+    config = _config()
+    config["codes"][0].update(action="email", template=" ")  # VENTE
+    config["codes"][1].update(action="sms", template="Merci {Prenom}, à bientôt.")  # REFUS
+    config["codes"][3].update(action="whatsapp", template="Bonjour")  # NUMERO_INVALIDE
+    assert preflight_problems(config, _facts()) == [
+        "Code VENTE : saisissez le texte du message envoyé (action « Envoyer un email »).",
+        "Code NUMERO_INVALIDE : l'envoi WhatsApp automatique n'est pas possible (WhatsApp "
+        "n'accepte qu'un modèle approuvé hors conversation) ; choisissez l'email ou le SMS."]
+    config["codes"][0]["template"] = "Merci {Prenom} pour votre commande {Numero_Commande}."
+    config["codes"][3]["action"] = ""
+    assert preflight_problems(config, _facts()) == [
+        "Variable non définie dans le message du code VENTE : {Numero_Commande}."]
+    assert preflight_problems(config, _facts(known_fields=FIELDS | {"Numero_Commande"})) == []
+
+
 def test_voice_slot_with_no_agent():
     assert preflight_problems(_config(agents=[]), _facts(staffed_agents=0)) == [
         "Canal Voix sans agent : affectez au moins un agent."]
