@@ -31,7 +31,7 @@ import nh3
 CHANNELS = ("voice", "sms", "email", "whatsapp")
 CHANNEL_LABELS = {"voice": "Voix", "sms": "SMS", "email": "Email", "whatsapp": "WhatsApp"}
 DIAL_MODES = ("PREVIEW", "PROGRESSIVE", "PREDICTIVE")
-CODE_ACTIONS = ("", "email", "sms", "whatsapp", "callback", "blacklist")
+CODE_ACTIONS = ("", "email", "sms", "callback", "blacklist")   # a "whatsapp" one is refused (code_action_problems)
 ACTION_LABELS = {"": "Aucune", "email": "Envoyer un email", "sms": "Envoyer un SMS",
                  "whatsapp": "Envoyer un modèle WhatsApp", "callback": "Planifier un rappel",
                  "blacklist": "Ajouter à la liste noire"}
