@@ -5,7 +5,10 @@ scheduled synthesis reports).
 `python -m services.scheduler` runs a small loop; each tick is an ordinary function that is
 idempotent (an invoice per tenant and month, an alert per threshold crossing, a list failed
 once), so two schedulers, a restart or a tick run twice do no harm. The work they start
-(emails) goes through the Dramatiq workers like everything else.
+(emails) goes through the Dramatiq workers like everything else. SIGTERM or SIGINT sets STOP:
+the loop ends after the tick in progress, and the ticks that go over every tenant stop after the
+tenant in progress (each tenant's work is its own transaction), so a stop never waits for a
+whole round over hundreds of tenants.
 """
 from __future__ import annotations
 
@@ -20,13 +23,14 @@ from pathlib import Path
 from typing import Callable
 
 log = logging.getLogger("services.scheduler")
+STOP = threading.Event()
 
 
 def tick_monthly_invoices(today: date | None = None) -> int:
     """Invoice the previous month of every active tenant (once per tenant and month)."""
     from services.billing.invoices import issue_monthly_invoices
 
-    return issue_monthly_invoices(today)
+    return issue_monthly_invoices(today, stop=STOP)
 
 
 def tick_plan_reductions(today: date | None = None) -> int:
@@ -58,7 +62,7 @@ def tick_messaging() -> int:
     """Campaign messaging: reconcile dead runs, queue due attempts, start sending runs."""
     from services.messaging.dispatch import dispatch_all
 
-    return dispatch_all()
+    return dispatch_all(stop=STOP)
 
 
 def tick_recording_retention() -> int:
@@ -95,13 +99,16 @@ TICKS = [
 ]
 
 
-def run_due(ticks: list[Tick], now: float) -> list[str]:
+def run_due(ticks: list[Tick], now: float, stop: threading.Event = STOP) -> list[str]:
     """Run the ticks that are due at `now` (monotonic seconds); the names of those run.
 
-    A failing tick is logged and tried again at its next time; the others go on.
+    A failing tick is logged and tried again at its next time; the others go on. None starts
+    once `stop` is set.
     """
     ran = []
     for tick in ticks:
+        if stop.is_set():
+            break
         if now < tick.next_at:
             continue
         tick.next_at = now + tick.every_seconds
@@ -115,13 +122,13 @@ def run_due(ticks: list[Tick], now: float) -> list[str]:
     return ran
 
 
-def serve(stop: threading.Event, ticks: list[Tick] = TICKS, ready_file: Path | None = None) -> None:
+def serve(stop: threading.Event = STOP, ticks: list[Tick] = TICKS, ready_file: Path | None = None) -> None:
     import services.workers.broker  # noqa: F401  (emails are queued to the workers)
 
     if ready_file:
         ready_file.write_text("ready\n")
     while not stop.is_set():
-        run_due(ticks, time.monotonic())
+        run_due(ticks, time.monotonic(), stop)
         wake = min(t.next_at for t in ticks) - time.monotonic()
         stop.wait(max(1.0, wake))
 
@@ -131,10 +138,9 @@ def main() -> None:
     parser.add_argument("--ready-file", type=Path, help="written once the loop runs")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    serve(stop, ready_file=args.ready_file)
+        signal.signal(sig, lambda *_: STOP.set())
+    serve(STOP, ready_file=args.ready_file)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ so a rolled-back invoice gives its number back: numbers have no gaps.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -175,13 +176,18 @@ def issue_monthly_invoice(tenant_id: int, year: int, month: int) -> Invoice | No
                   lines)
 
 
-def issue_monthly_invoices(today: date | None = None) -> int:
-    """The monthly tick: invoice the previous month of every active tenant."""
+def issue_monthly_invoices(today: date | None = None, stop: threading.Event | None = None) -> int:
+    """The monthly tick: invoice the previous month of every active tenant (until `stop` is set)."""
     today = today or utcnow().date()
     year, month = previous_month(today.year, today.month)
     with platform_session() as s:
         tenants = s.exec(select(Tenant.id).where(Tenant.status == TenantStatus.ACTIVE.value)).all()
-    return sum(1 for t in tenants if issue_monthly_invoice(t, year, month) is not None)
+    issued = 0
+    for tenant_id in tenants:
+        if stop is not None and stop.is_set():
+            break
+        issued += issue_monthly_invoice(tenant_id, year, month) is not None
+    return issued
 
 
 def list_invoices(ctx: AuthContext) -> list[InvoiceView]:

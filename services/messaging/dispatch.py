@@ -8,6 +8,7 @@ extra run just finds nothing.
 from __future__ import annotations
 
 import logging
+import threading
 
 from sqlalchemy import exists, func, select
 
@@ -62,8 +63,8 @@ def dispatch_tenant(tenant_id: int, launched: bool = False) -> int:
     return settled + queued
 
 
-def dispatch_all() -> int:
-    """The scheduler's tick over every active, provisioned tenant."""
+def dispatch_all(stop: threading.Event | None = None) -> int:
+    """The scheduler's tick over every active, provisioned tenant (until `stop` is set)."""
     from services.db.tenancy import all_tenant_schemas
 
     schemas = set(all_tenant_schemas())
@@ -72,6 +73,8 @@ def dispatch_all() -> int:
             Tenant.status == TenantStatus.ACTIVE.value)).all()
     done = 0
     for tenant_id, schema in tenants:
+        if stop is not None and stop.is_set():
+            break
         if schema not in schemas:
             continue
         try:
