@@ -61,7 +61,8 @@ def helene_calling(name: str, contacts: list[tuple[str, str, str, str]], mode: s
 
 
 def free_agent_after(sup, agent, campaign_id: int) -> None:
-    """An e2e call test's end: the campaign archived, the agent's last call over and « Prêt » again."""
+    """An e2e call test's end: the campaign archived, the agent's calls over and qualified (a call left in
+    « Post-appel » pops again on the agent's next page, in the next test), and « Prêt » again."""
     from services.campaigns.lifecycle import archive_campaign
     from services.voice.availability import become_ready
     from services.voice.presence import AgentState, agent_state
@@ -70,8 +71,36 @@ def free_agent_after(sup, agent, campaign_id: int) -> None:
     archive_campaign(sup, campaign_id)
     wait_until(lambda: agent_state(sup.tenant_id, agent.user_id) in (AgentState.WRAP_UP, AgentState.READY),
                what="the last call over")
+    wait_until(lambda: not _calls_of(agent, campaign_id, ("SENDING", "RINGING", "ANSWERED")),
+               what="the agent's calls ended")
+    for call in _calls_of(agent, campaign_id, ("ENDED",)):
+        if call.answered_at:
+            _qualify_as_refused(sup, agent, call)
     become_ready(agent)
     wait_until(lambda: agent_state(sup.tenant_id, agent.user_id) is AgentState.READY, what="the agent ready")
+
+
+def _calls_of(agent, campaign_id: int, statuses: tuple[str, ...]) -> list:
+    from sqlalchemy import select
+
+    from services.db.tenancy import tenant_session
+    from services.models.interactions import Interaction
+
+    with tenant_session(agent) as session:
+        return list(session.execute(select(Interaction).where(
+            Interaction.campaign_id == campaign_id, Interaction.agent_id == agent.user_id,
+            Interaction.status.in_(statuses))).scalars())
+
+
+def _qualify_as_refused(sup, agent, call) -> None:
+    """« Refus », the campaign's required fields filled as an agent would (a list's first choice)."""
+    from services.campaigns.config import normalized
+    from services.campaigns.lifecycle import get_campaign
+    from services.voice.qualification import qualify
+
+    fields = normalized(get_campaign(sup, call.campaign_id).config)["form"]["fields"]
+    answers = {f["key"]: (f.get("options") or ["0"])[0] for f in fields if f["required"]}
+    qualify(agent, call.id, "REFUS", answers)
 
 
 def in_lunch_break(page, email: str, password: str) -> None:

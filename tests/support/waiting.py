@@ -7,8 +7,10 @@ from services.infra.redis import get_redis
 from services.live.events import STREAM
 
 
-def wait_until(condition, timeout: float = 30, what: str = "condition"):
-    """Return the first truthy value of `condition()`; fail after `timeout` seconds.
+def wait_until(condition, timeout: float = 60, what: str = "condition"):
+    """Return the first truthy value of `condition()`; fail after `timeout` seconds (a give-up bound,
+    as wide as the browser's: a passing wait returns as soon as the condition holds, and a loaded
+    machine's workers may be slow to get there).
 
     The condition is checked again as soon as the product publishes a live event (most of its state
     changes do), and at least every 100 ms for what it does not announce (the PBX, the sandbox inbox).
