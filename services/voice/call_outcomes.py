@@ -37,7 +37,7 @@ from services.models.campaigns import Campaign
 from services.models.columns import utcnow
 from services.models.interactions import FailureClass, Interaction, InteractionStatus
 from services.voice.recordings import keep
-from services.voice.dialer import PlannedCall, release_agent, schedule_attempt, voice_settings
+from services.voice.dialer import PlannedCall, release_agent, requeue, schedule_attempt, voice_settings
 
 log = logging.getLogger("call-outcomes")
 I = InteractionStatus
@@ -201,13 +201,7 @@ def assign_agent(tenant_id: int, interaction_id: int, agent_id: int) -> None:
 
 def give_back(call: PlannedCall) -> None:
     """An attempt that was never dialled (the PBX refused the Originate): due again at once."""
-    with tenant_session(system_context(call.tenant_id)) as session:
-        row = session.get(Interaction, call.interaction_id, with_for_update=True)
-        if row is not None and row.status == I.SENDING.value:
-            row.status, row.agent_id, row.next_try_at, row.updated_at = I.QUEUED.value, None, utcnow(), utcnow()
-            row.tries = max(0, row.tries - 1)
-            session.add(row)
-            session.commit()
+    requeue(system_context(call.tenant_id), call.interaction_id, utcnow())
 
 
 def interrupted(tenant_id: int, interaction_id: int) -> None:

@@ -9,11 +9,14 @@ An agent has at most one call in progress (a Redis key held from the Originate t
 Process, for one ready agent (`next_call`):
 1. the agent's LIVE campaigns whose voice slot is enabled in PROGRESSIVE or PREVIEW mode, inside their
    time bands (PREDICTIVE campaigns are dialled customer first by services/voice/predictive.py);
-2. the Smart Wallet must cover a minute of call, else the campaign is paused with the reason;
+2. the Smart Wallet must hold a positive balance, else the campaign is paused with the reason;
 3. the oldest due attempt (a retry or a callback, `next_try_at` passed, for anyone or for this agent)
    is claimed; otherwise the next contact of the campaign's lists never touched by its voice slot;
    on the way, a blacklisted contact is written CANCELLED (reason shown in the report), one over
-   the tenant's frequency caps or outside its own local hours is written QUEUED for later;
+   the tenant's frequency caps or outside its own local hours is written QUEUED for later; the
+   claimed number's destination must be payable (the balance covers one started minute at that
+   country and line type's price, services/billing/destinations.py), else the attempt goes back to
+   QUEUED, due at once, and the campaign is paused with the reason;
 4. the caller (the bridge, `Dialer`) originates AGENT FIRST into t-<slug>-outbound-agent-first, or
    customer first into t-<slug>-amd-outbound when the campaign asks for answering-machine detection;
    the call's Uniqueid (Originate ChannelId) names the interaction: bgc-call-<tenant>-<interaction>;
@@ -29,11 +32,11 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from services.audience.blacklist import is_opted_out
-from services.billing.prices import price_list
+from services.billing.destinations import minute_price
 from services.billing.wallet import wallet_of
 from services.campaigns.timebands import bands_from_config, is_open
 from services.db.tenancy import tenant_session
@@ -156,7 +159,7 @@ def next_call(tenant_id: int, agent_id: int, now: datetime | None = None) -> Pla
         if not wallet_covers_a_minute(tenant_id):
             stop_for_wallet(tenant_id, campaign.id)
             continue
-        claimed = claim_attempt(ctx, campaign, agent_id, now)
+        claimed = claim_payable(ctx, campaign, agent_id, now)
         if claimed:
             interaction_id, contact_id, phone = claimed
             return PlannedCall(tenant_id, ctx.tenant_slug, interaction_id, campaign.id, campaign.name, contact_id,
@@ -167,11 +170,33 @@ def next_call(tenant_id: int, agent_id: int, now: datetime | None = None) -> Pla
     return None
 
 
-def wallet_covers_a_minute(tenant_id: int) -> bool:
+def wallet_covers_a_minute(tenant_id: int, phone: str = "") -> bool:
+    """A positive balance; with a number, one that pays a started minute to its destination."""
     wallet = wallet_of(tenant_id)
-    if wallet is None:
+    if wallet is None or wallet.balance <= 0:
         return False
-    return wallet.balance > 0 and wallet.balance >= price_list(wallet.currency).get("voice_minute", 0)
+    return not phone or wallet.balance >= minute_price(wallet.currency, phone)[0]
+
+
+def claim_payable(ctx, campaign: Campaign, agent_id: int | None, now: datetime) -> tuple[int, int, str] | None:
+    """`claim_attempt`, then the wallet checked at the number's destination price: one it cannot pay goes
+    back to the queue, due at once, and the campaign is paused (None)."""
+    claimed = claim_attempt(ctx, campaign, agent_id, now)
+    if claimed is None or wallet_covers_a_minute(ctx.tenant_id, claimed[2]):
+        return claimed
+    requeue(ctx, claimed[0], now, LOW_WALLET)
+    stop_for_wallet(ctx.tenant_id, campaign.id)
+    return None
+
+
+def requeue(ctx, interaction_id: int, due: datetime, reason: str = "") -> None:
+    """A claimed attempt that was not dialled after all: QUEUED again, due at `due`, for anyone, and the
+    claim's try not counted."""
+    with tenant_session(ctx) as session:
+        session.execute(update(Interaction).where(
+            Interaction.id == interaction_id, Interaction.status == I.SENDING.value).values(
+            status=I.QUEUED.value, agent_id=None, next_try_at=due, failure_reason=reason,
+            tries=func.greatest(Interaction.tries - 1, 0), updated_at=utcnow()))
 
 
 def stop_for_wallet(tenant_id: int, campaign_id: int) -> None:

@@ -30,7 +30,7 @@ from services.models.campaigns import Campaign, CampaignAgent, CampaignStatus
 from services.models.columns import utcnow
 from services.models.interactions import Channel, Interaction
 from services.voice.dialer import (
-    PlannedCall, campaign_caller_id, claim_attempt, dial_mode, stop_for_wallet, voice_settings,
+    PlannedCall, campaign_caller_id, claim_payable, dial_mode, stop_for_wallet, voice_settings,
     wallet_covers_a_minute)
 from services.voice.pacing import PacingState, agents_freeing, calls_to_place
 
@@ -92,7 +92,7 @@ def claim_predictive(tenant_id: int, campaign: Campaign, count: int, now: dateti
     settings, caller_id = voice_settings(campaign.config), campaign_caller_id(ctx, campaign.id, campaign.config) or ""
     calls = []
     for _ in range(count):
-        claimed = claim_attempt(ctx, campaign, None, now)
+        claimed = claim_payable(ctx, campaign, None, now)
         if not claimed:
             break
         interaction_id, contact_id, phone = claimed

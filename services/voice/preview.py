@@ -26,7 +26,7 @@ from services.models.campaigns import Campaign
 from services.models.columns import utcnow
 from services.models.interactions import Interaction, InteractionStatus
 from services.voice.commands import PbxUnavailable, pbx_command
-from services.voice.dialer import OUTSIDE_CONTACT_HOURS, PlannedCall, held_call, release_agent
+from services.voice.dialer import OUTSIDE_CONTACT_HOURS, PlannedCall, held_call, release_agent, requeue
 
 OFFERED = "preview"
 SKIPPED = "skipped"
@@ -91,11 +91,7 @@ def call_offered(ctx: AuthContext, interaction_id: int, now: datetime | None = N
 
 def _give_back(ctx: AuthContext, row: Interaction, due: datetime, reason: str) -> None:
     """Not dialled after all: the attempt is due again at `due`, the agent is free."""
-    with tenant_session(ctx) as session:
-        session.execute(update(Interaction).where(Interaction.id == row.id).values(
-            status=I.QUEUED.value, agent_id=None, next_try_at=due, failure_reason=reason,
-            tries=max(0, row.tries - 1), updated_at=utcnow()))
-        session.commit()
+    requeue(ctx, row.id, due, reason)
     _free(ctx, row.id)
 
 

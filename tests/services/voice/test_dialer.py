@@ -223,7 +223,34 @@ def test_a_wallet_too_low_to_call_pauses_the_campaign_with_the_reason(world):
     assert next_call(world.tenant.id, world.alice.user_id) is None
     paused = get_campaign(world.supervisor, campaign)
     assert (paused.status, paused.pause_reason) == ("EN_PAUSE", LOW_WALLET)
-    assert attempts(world, campaign) == []
+    assert [(a.status, a.tries) for a in attempts(world, campaign)] == [("QUEUED", 0)]   # not dialled
+
+
+def test_the_wallet_is_checked_at_the_price_of_the_numbers_destination(world):
+    """100 XAF pay four minutes to Cameroon (the general 25) but not one to a French mobile (500): that
+    number goes back to the queue untouched and pauses its campaign; a Cameroonian number is called."""
+    from services.billing.destinations import remove_destination_price, set_destination_price
+    from services.billing.wallet import debit_wallet
+    from services.campaigns.lifecycle import get_campaign
+    from services.voice.dialer import LOW_WALLET
+
+    french = "+33612345601"
+    platform = context_for(None, Role.SUPER_ADMIN)
+    assert set_destination_price(platform, "XAF", "FR", "mobile", "500") == {}
+    try:
+        abroad = campaign_calling(world, french)
+        debit_wallet(world.tenant.id, wallet_of(world.tenant.id).balance - 100, kind="adjustment")
+        assert next_call(world.tenant.id, world.alice.user_id) is None
+        paused = get_campaign(world.supervisor, abroad)
+        assert (paused.status, paused.pause_reason) == ("EN_PAUSE", LOW_WALLET)
+        back = attempt(world, abroad, french)
+        assert (back.status, back.agent_id, back.tries, back.failure_reason) == ("QUEUED", None, 0, LOW_WALLET)
+
+        home = campaign_calling(world, ANSWERS_AND_STAYS)
+        planned = next_call(world.tenant.id, world.alice.user_id)
+        assert (planned.campaign_id, planned.phone) == (home, ANSWERS_AND_STAYS)
+    finally:
+        remove_destination_price(platform, "XAF", "voice:FR:mobile")
 
 
 async def test_rappel_schedules_the_callback_and_ne_plus_appeler_blacklists(world):
