@@ -3,8 +3,9 @@ progressive campaign with a voice slot (recorded) and an SMS slot is launched on
 Hélène's calls go through the PBX simulator (answered, busy, invalid), she qualifies the answered
 ones on her panel, the SMS leave through the Twilio twin and come back delivered. Then the
 supervisor's « Détails / Rapports » shows figures equal to those recomputed here from the raw
-interactions, a chart, the journal filtered by agent and code, a recording that plays, and a
-synthesis PDF whose text holds the same figures."""
+interactions, a chart, the journal filtered by agent and code, a recording that plays, a synthesis
+PDF whose text holds the same figures, an Excel export of the chosen columns, and recycling of the
+busy number."""
 from __future__ import annotations
 
 import io
@@ -12,6 +13,7 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
+from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -97,7 +99,7 @@ def test_a_production_day_made_by_the_engines_is_reported_as_it_happened(page: P
     finally:
         free_agent_after(sup, helene, campaign.id)               # archived: its data stays readable
     rows = interactions()
-    by_phone = {(r.channel, r.address): r for r in rows}
+    by_phone, by_id = {(r.channel, r.address): r for r in rows}, {r.id for r in rows}
     assert by_phone["VOIX", "+33612345611"].qualification == "VENTE"
     assert by_phone["VOIX", "+33612345614"].outcome and not by_phone["VOIX", "+33612345614"].answered_at
     assert by_phone["VOIX", "+33612345615"].status == "FAILED"
@@ -136,3 +138,26 @@ def test_a_production_day_made_by_the_engines_is_reported_as_it_happened(page: P
                        ("Taux de joignabilité", "reached"), ("Taux de succès", "success")):
         assert re.search(rf"{label} {re.escape(figures[key])}(\s|$)", flat), (label, figures[key])
     assert re.search(r"VENTE 1 ", flat) and re.search(r"REFUS 1 ", flat)
+
+    busy = by_phone["VOIX", "+33612345614"]                        # « occupé » goes back to the campaign
+    board.get_by_test_id("recycle-busy").click()
+    expect(board.get_by_test_id("recycle-preview")).to_contain_text("1 contact")
+    board.get_by_test_id("recycle-run").click()
+    board.get_by_test_id("recycle-confirm").click()
+    expect(board.get_by_test_id("recycle-preview")).to_contain_text("0 contact")
+    assert [(r.contact_id, r.channel, r.step) for r in interactions() if r.id not in by_id] == [
+        (busy.contact_id, "VOIX", 1)]
+
+    board.get_by_test_id("open-export").click()                   # the filtered rows, chosen columns
+    for label in ("Message", "Enregistrement (s)"):
+        board.get_by_role("checkbox", name=label, exact=True).click()
+    board.get_by_test_id("export-xlsx").click()
+    board.get_by_test_id("export-start").click()
+    link = board.get_by_test_id("export-download")
+    expect(link).to_be_visible()
+    sheet = load_workbook(io.BytesIO(board.request.get(link.get_attribute("href")).body()),
+                          read_only=True).active
+    header, *lines = list(sheet.iter_rows(values_only=True))
+    assert "Message" not in header and "Enregistrement (s)" not in header and "Agent" in header
+    assert [(line[header.index("Contact")], line[header.index("Qualification")]) for line in lines] == [
+        ("Kamga Armel", "VENTE")]
