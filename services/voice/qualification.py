@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from services.audience.blacklist import record_opt_out
-from services.campaigns.config import normalized
+from services.campaigns.config import default_config, normalized
 from services.campaigns.forms import check_answer
 from services.db.tenancy import tenant_session
 from services.identity.access import AuthContext, access_area
@@ -44,6 +44,14 @@ def _action(code: dict) -> str:
     return code.get("action", "")
 
 
+def call_codes(config: dict | None) -> list[dict]:
+    """The codes an agent chooses from: the campaign's; for a call of no campaign (an inbound call routed
+    to the general queue), the default codes whose action needs no campaign (no callback to dial from)."""
+    if config is not None:
+        return config["codes"]
+    return [c for c in default_config()["codes"] if _action(c) not in ("callback", *MESSAGE_ACTIONS)]
+
+
 def qualify(ctx: AuthContext, interaction_id: int, code: str, answers: dict, comment: str = "",
             callback_at: datetime | None = None, callback_personal: bool = True) -> Interaction:
     access_area(ctx, "agent_panel")
@@ -54,11 +62,11 @@ def qualify(ctx: AuthContext, interaction_id: int, code: str, answers: dict, com
             raise PermissionError("Cet appel ne vous est pas attribué.")
         if row.status != InteractionStatus.ENDED.value or not row.answered_at:
             raise QualificationError({"_": "Cet appel ne peut pas (ou plus) être qualifié."})
-        campaign = session.get(Campaign, row.campaign_id)
-        config = normalized(campaign.config)
-        chosen = next((c for c in config["codes"] if c["code"] == code), None)
-        errors = {f["key"]: message for f in config["form"]["fields"]
-                  if (message := check_answer(f, answers.get(f["key"])))}
+        campaign = session.get(Campaign, row.campaign_id) if row.campaign_id else None
+        config = normalized(campaign.config) if campaign else None
+        fields = config["form"]["fields"] if config else []
+        chosen = next((c for c in call_codes(config) if c["code"] == code), None)
+        errors = {f["key"]: message for f in fields if (message := check_answer(f, answers.get(f["key"])))}
         if chosen is None:
             errors["_code"] = "Choisissez un code de qualification."
         elif _action(chosen) == "callback" and callback_at is None:
@@ -67,7 +75,7 @@ def qualify(ctx: AuthContext, interaction_id: int, code: str, answers: dict, com
             errors["_callback"] = "Le rappel doit être dans le futur."
         if errors:
             raise QualificationError(errors)
-        keys = {f["key"] for f in config["form"]["fields"]}
+        keys = {f["key"] for f in fields}
         kept = {k: v for k, v in answers.items() if k in keys}
         row.qualification, row.form_answers = code, {**kept, **({COMMENT_KEY: comment.strip()} if comment.strip() else {})}
         row.status, row.wrapup_ended_at, row.updated_at = InteractionStatus.WRAPPED_UP.value, now, now
@@ -75,7 +83,7 @@ def qualify(ctx: AuthContext, interaction_id: int, code: str, answers: dict, com
         for key, value in kept.items():
             session.add(FormAnswer(campaign_id=campaign.id, field_key=key, contact_id=row.contact_id,
                                    agent_id=ctx.user_id, value=str(value)[:4000], form_version=campaign.version))
-        if _action(chosen) in MESSAGE_ACTIONS:
+        if campaign and _action(chosen) in MESSAGE_ACTIONS:
             queue_action(session, row, campaign, config, chosen, ctx.tenant_id)
         session.commit()
         session.refresh(row)
@@ -85,6 +93,6 @@ def qualify(ctx: AuthContext, interaction_id: int, code: str, answers: dict, com
                          reason="Rappel planifié par l'agent.")
     elif action == "blacklist":
         record_opt_out(ctx, phone=row.address, channel="TOUS", source="AGENT_DISPOSITION",
-                       note=f"Code {code} (campagne {campaign.name})")
+                       note=f"Code {code} ({f'campagne {campaign.name}' if campaign else 'appel entrant'})")
     become_ready(ctx)
     return row

@@ -16,6 +16,7 @@ from services.identity.system import system_context
 from services.models.audience import ContactRecord
 from services.models.campaigns import Campaign
 from services.models.interactions import Interaction
+from services.voice.qualification import call_codes
 
 HISTORY = 5
 STATUS_LABELS = {"QUEUED": "Planifié", "SENDING": "En cours", "SENT": "Envoyé", "DELIVERED": "Délivré",
@@ -77,7 +78,7 @@ def screen_pop(tenant_id: int, interaction_id: int) -> dict:
         "history": history_lines(rows),
         "script": safe_html(render(config["channels"]["voice"]["script"], values)) if config else "",
         "fields": config["form"]["fields"] if config else [],
-        "codes": [{"code": c["code"], "label": c["label"]} for c in config["codes"]] if config else [],
+        "codes": [{"code": c["code"], "label": c["label"]} for c in call_codes(config)],
         "timezone": config["timezone"] if config else "UTC",
         "answers": {k: str(v) for k, v in known.items() if k in keys},   # a known caller's form, pre-filled
     }

@@ -86,6 +86,10 @@ def test_a_designed_ivr_routes_a_caller_who_presses_2_to_the_agent_whose_panel_p
         expect(agent.get_by_test_id("call-phase")).to_have_text("En communication", timeout=20_000)
         probe.call(probe.gateway.action("Hangup", Channel=placed["Channel"]))
         expect(agent.get_by_test_id("call-phase")).to_have_text("Post-appel : qualifiez l'appel", timeout=20_000)
+        agent.get_by_test_id("call-code").click()                      # no campaign: the default codes
+        agent.get_by_role("option", name="Refus").click()
+        agent.get_by_test_id("call-validate").click()
+        expect(agent.get_by_test_id("agent-status")).to_have_text("Prêt")
     finally:
         probe.close()
         for menu in [m for m in list_menus(sup) if m.name == name]:

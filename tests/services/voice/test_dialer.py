@@ -253,6 +253,28 @@ def test_the_wallet_is_checked_at_the_price_of_the_numbers_destination(world):
         remove_destination_price(platform, "XAF", "voice:FR:mobile")
 
 
+async def test_a_call_of_no_campaign_is_qualified_with_the_default_codes(world):
+    """An inbound call the general queue gave the agent: the pop offers the default codes that need no
+    campaign (no callback to dial from), and « Valider » works (it used to fail on the missing campaign)."""
+    from services.models.columns import utcnow
+    from services.voice.screen_pop import screen_pop
+
+    with tenant_session(world.supervisor) as session:
+        call = Interaction(channel="VOIX", direction="IN", slot="voice", step=0, address="+237677000111",
+                           agent_id=world.alice.user_id, status="ENDED", queued_at=utcnow(),
+                           answered_at=utcnow(), ended_at=utcnow())
+        session.add(call)
+        session.flush()
+        call_id = call.id
+    pop = screen_pop(world.tenant.id, call_id)
+    assert [c["code"] for c in pop["codes"]] == ["VENTE", "REFUS", "NUMERO_INVALIDE"]
+    with pytest.raises(QualificationError):
+        await asyncio.to_thread(qualify, world.agent, call_id, "RAPPEL", {})
+    done = await asyncio.to_thread(qualify, world.agent, call_id, "REFUS", {}, "Client renseigné")
+    assert (done.status, done.qualification, done.form_answers) == (
+        "WRAPPED_UP", "REFUS", {"commentaire": "Client renseigné"})
+
+
 async def test_rappel_schedules_the_callback_and_ne_plus_appeler_blacklists(world):
     from datetime import datetime, timezone
     from services.audience.blacklist import is_opted_out
