@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 _T: dict[str, tuple[str, str]] = {
-    "reports.schedule": ("Envoi programmé de la synthèse", "Scheduled synthesis email"),
-    "reports.schedule.text": ("La synthèse PDF de la période écoulée (hier, la semaine ou le mois "
-                              "passé), envoyée par email aux destinataires.",
-                              "The PDF synthesis of the past period (yesterday, last week or "
-                              "month), emailed to the recipients."),
+    "reports.schedule": ("Envoi de la synthèse par email", "Synthesis by email"),
+    "reports.schedule.text": ("La synthèse PDF envoyée aux destinataires : « Envoyer maintenant », "
+                              "celle de la période affichée ; « Programmer », celle de la période "
+                              "écoulée (hier, la semaine ou le mois passé), à chaque période.",
+                              "The PDF synthesis emailed to the recipients: « Send now », the period "
+                              "on screen; « Schedule », the past period (yesterday, last week or "
+                              "month), every period."),
     "reports.schedule.none": ("Aucun envoi programmé.", "No scheduled email."),
     "reports.schedule.last": ("Dernière période envoyée :", "Last period sent:"),
     "reports.schedule.remove": ("Supprimer", "Remove"),
     "reports.schedule.recipients": ("Emails des destinataires, séparés par des virgules",
                                     "Recipients' emails, comma-separated"),
     "reports.schedule.add": ("Programmer", "Schedule"),
+    "reports.schedule.now": ("Envoyer maintenant", "Send now"),
     "stats.title": ("Statistiques", "Statistics"),
     "stats.context": ("Toutes les campagnes de l'instance sur la période : chiffres, graphiques, "
                       "campagnes et agents.",

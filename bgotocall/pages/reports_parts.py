@@ -198,6 +198,8 @@ def schedule_card() -> rx.Component:
                      data_testid="schedule-recipients"),
             rx.button(t("reports.schedule.add"), on_click=P.add_schedule,
                       data_testid="schedule-add"),
+            rx.button(rx.icon("send", size=14), t("reports.schedule.now"), on_click=P.email_now,
+                      variant="soft", data_testid="schedule-now"),
             wrap="wrap", spacing="3", align="center", width="100%"),
         rx.cond(P.schedule_error != "", rx.text(P.schedule_error, size="2",
                                                 color=rx.color("red", 11),

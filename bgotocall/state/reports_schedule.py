@@ -7,8 +7,9 @@ import dataclasses
 import reflex as rx
 
 from bgotocall.state.reports import ReportsState
+from services.reporting.periods import PeriodError
 from services.reporting.schedules import (
-    FREQUENCIES, ScheduleError, delete_schedule, list_schedules, save_schedule,
+    FREQUENCIES, ScheduleError, delete_schedule, email_synthesis_now, list_schedules, save_schedule,
 )
 from services.reporting.scope import ReportNotFound
 
@@ -74,6 +75,22 @@ class ReportScheduleState(ReportsState):
             return None
         self.schedule_recipients, self.schedule_error = "", ""
         return rx.toast.success("Envoi programmé enregistré.")
+
+    @rx.event
+    def email_now(self):
+        """« Envoyer maintenant »: the synthesis of the period on screen, to the recipients typed."""
+        ctx = self._authorize("campaigns", "email a synthesis report")
+        if ctx is None:
+            return rx.redirect("/interdit")
+        try:
+            sent = email_synthesis_now(ctx, self._report_id(), self._period_of(), self.schedule_recipients)
+        except ReportNotFound:
+            return rx.redirect("/campagnes")
+        except (ScheduleError, PeriodError) as exc:
+            self.schedule_error = str(exc)
+            return None
+        self.schedule_error = ""
+        return rx.toast.success(f"Synthèse envoyée à {len(sent)} destinataire(s).")
 
     @rx.event
     def remove_schedule(self, schedule_id: int):

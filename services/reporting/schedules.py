@@ -135,10 +135,6 @@ def _claim(ctx: AuthContext, schedule_id: int, period_end: date) -> bool:
 
 
 def _send(tenant_id: int, schedule: ScheduleView, now: datetime) -> bool:
-    from services.notifications import email_people
-    from services.providers.email import attachment
-    from services.reporting.synthesis import synthesis_pdf
-
     try:
         author = system_context(tenant_id, schedule.created_by)
         with report_scope(author, schedule.campaign_id) as (_, scope):
@@ -150,14 +146,34 @@ def _send(tenant_id: int, schedule: ScheduleView, now: datetime) -> bool:
     chosen = last_period(schedule.frequency, zone, now)
     if not _claim(author, schedule.id, chosen.last_day):
         return False
-    pdf, name = synthesis_pdf(author, schedule.campaign_id, lambda _zone: chosen)
+    _email(author, schedule.campaign_id, chosen, title, schedule.recipients,
+           f" ({FREQUENCIES[schedule.frequency].lower()})")
+    return True
+
+
+def email_synthesis_now(ctx: AuthContext, campaign_id: int | None, period_of, recipients_text: str) -> list[str]:
+    """« Envoyer par email »: the synthesis of the period on screen, built with the caller's rights, to
+    the recipients typed, at once; the addresses it went to."""
+    recipients = parse_recipients(recipients_text)
+    with report_scope(ctx, campaign_id) as (_, scope):  # role and tenant checked there
+        zone, title = scope.zone, scope.title
+    _email(ctx, campaign_id, period_of(zone), title, recipients, "")
+    return recipients
+
+
+def _email(ctx: AuthContext, campaign_id: int | None, chosen: Period, title: str, recipients: list[str],
+           frequency: str) -> None:
+    """One email per recipient through services.notifications, the synthesis PDF attached."""
+    from services.notifications import email_people
+    from services.providers.email import attachment
+    from services.reporting.synthesis import synthesis_pdf
+
+    pdf, name = synthesis_pdf(ctx, campaign_id, lambda _zone: chosen)
     span = (f"du {chosen.first_day:%d/%m/%Y} au {chosen.last_day:%d/%m/%Y}"
             if chosen.first_day != chosen.last_day else f"du {chosen.last_day:%d/%m/%Y}")
-    email_people(schedule.recipients, f"Synthèse {title} — {span}",
-                 f"Bonjour,\n\nVoici la synthèse « {title} » {span} "
-                 f"({FREQUENCIES[schedule.frequency].lower()}), en pièce jointe au format PDF.\n",
+    email_people(recipients, f"Synthèse {title} — {span}",
+                 f"Bonjour,\n\nVoici la synthèse « {title} » {span}{frequency}, en pièce jointe au format PDF.\n",
                  kind="report_synthesis", attachments=[attachment(name, pdf, "application/pdf")])
-    return True
 
 
 def send_due_syntheses(now: datetime | None = None) -> int:
@@ -181,5 +197,5 @@ def send_due_syntheses(now: datetime | None = None) -> int:
     return sent
 
 
-__all__ = ["FREQUENCIES", "ScheduleError", "ScheduleView", "delete_schedule", "last_period",
+__all__ = ["FREQUENCIES", "ScheduleError", "ScheduleView", "delete_schedule", "email_synthesis_now", "last_period",
            "list_schedules", "parse_recipients", "save_schedule", "send_due_syntheses"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import uuid
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -24,6 +25,7 @@ from services.platform.users import find_user
 from services.reporting import text
 from tests.support.browser import log_in_and_land
 from tests.support.campaigns import free_agent_after, helene_calling, in_lunch_break
+from tests.support.inbox import wait_for_message
 from tests.support.waiting import wait_until
 
 # the simulator decides a call by the last digit (1: answers after 1.5 s; 4: busy; 5: invalid) and
@@ -138,6 +140,13 @@ def test_a_production_day_made_by_the_engines_is_reported_as_it_happened(page: P
                        ("Taux de joignabilité", "reached"), ("Taux de succès", "success")):
         assert re.search(rf"{label} {re.escape(figures[key])}(\s|$)", flat), (label, figures[key])
     assert re.search(r"VENTE 1 ", flat) and re.search(r"REFUS 1 ", flat)
+
+    box = f"direction-{uuid.uuid4().hex[:6]}@exemple.cm"           # the same synthesis, emailed on demand
+    board.get_by_test_id("schedule-recipients").fill(box)
+    board.get_by_test_id("schedule-now").click()
+    mail = wait_for_message(product.sandbox_url, box)
+    assert mail["subject"].startswith("Synthèse Journée de production — du ")
+    assert [a["type"] for a in mail["attachments"]] == ["application/pdf"]
 
     busy = by_phone["VOIX", "+33612345614"]                        # « occupé » goes back to the campaign
     board.get_by_test_id("recycle-busy").click()

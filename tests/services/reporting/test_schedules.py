@@ -15,8 +15,8 @@ from services.identity.access import AccessDenied
 from services.models.platform import Role
 from services.reporting import text
 from services.reporting.schedules import (
-    ScheduleError, delete_schedule, last_period, list_schedules, parse_recipients, save_schedule,
-    send_due_syntheses,
+    ScheduleError, delete_schedule, email_synthesis_now, last_period, list_schedules, parse_recipients,
+    save_schedule, send_due_syntheses,
 )
 from services.reporting.scope import ReportNotFound
 from tests.support.accounts import context_for, new_tenant
@@ -116,3 +116,23 @@ def test_a_scheduled_synthesis_is_emailed_once_per_period(product):
     assert send_due_syntheses(tomorrow) == 0
     wait_for_message(product.sandbox_url, box, count=2)
     assert len(messages_to(product.sandbox_url, box)) == 2
+
+
+def test_a_synthesis_emailed_on_demand_is_checked_like_a_schedule(product):
+    from services.reporting.periods import period
+
+    tenant, other = new_tenant(), new_tenant()
+    ctx = context_for(tenant, Role.SUPERVISOR)
+    campaign = new_report_campaign(ctx, "Relance du jour")
+    today = lambda zone: period("today", zone)
+    with pytest.raises(ScheduleError):
+        email_synthesis_now(ctx, campaign, today, "pas-une-adresse")
+    with pytest.raises(AccessDenied):
+        email_synthesis_now(context_for(tenant, Role.AGENT), campaign, today, "chef@exemple.cm")
+    with pytest.raises(ReportNotFound):
+        email_synthesis_now(context_for(other, Role.SUPERVISOR), campaign, today, "chef@exemple.cm")
+    box = f"chef-{uuid.uuid4().hex[:6]}@exemple.cm"
+    assert email_synthesis_now(ctx, campaign, today, box) == [box]
+    message = wait_for_message(product.sandbox_url, box)
+    assert message["subject"].startswith("Synthèse Relance du jour — du ")
+    assert [a["type"] for a in message["attachments"]] == ["application/pdf"]
