@@ -92,6 +92,9 @@ async def world(tmp_path):
     include = tmp_path / "asterisk" / "pjsip.d" / "acme.conf"
     include.parent.mkdir(parents=True)
     include.write_text(INCLUDE)
+    queues = tmp_path / "asterisk" / "queues.d" / "acme.conf"
+    queues.parent.mkdir(parents=True)
+    queues.write_text("[acme-sales]\nmember => PJSIP/acme-2002,0,Paul Nkodo\n")
     control = await PbxControl.start(recordings=tmp_path / "rec", clock=VirtualClock(), sip_ws_port=0,
                                      config_dir=tmp_path / "asterisk")
     manager = await login(control.port)
@@ -236,3 +239,19 @@ async def test_in_call_dtmf_hold_and_blind_transfer_to_a_colleague(world):
     await events.wait("DialBegin", Channel=customer, DestChannel=control.pbx.channels_of("acme-2002")[0].name)
     bye = await phone.receive()                                      # the transferer's part is over
     assert bye.method == "BYE"
+
+
+async def test_a_blind_transfer_to_the_general_queue(world):
+    control, events, manager, phone = world
+    assert (await phone.register(SECRET)).status == 200
+    control.register_phone("acme-2002")
+    control.set_phone("acme-2002", "manual")
+    invite = await ring(manager, phone)
+    tag = await answer(phone, invite)
+    customer = control.customer_channel(CUSTOMER).name
+    await events.wait("DialEnd", DestChannel=customer, DialStatus="ANSWER")
+
+    await phone.send(phone.in_dialog(invite, tag, "REFER", extra=[("Refer-To", "<sip:sales@asterisk>")]))
+    assert (await phone.receive()).status == 202
+    await events.wait("QueueCallerJoin", Channel=customer, Queue="acme-sales")
+    await events.wait("AgentCalled", Channel=customer, Interface="PJSIP/acme-2002")
