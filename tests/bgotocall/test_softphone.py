@@ -1,7 +1,8 @@
 """Issue 13 « Must show », the browser phone in Chromium with the simulator: an enrolled agent connects the
 panel's phone, which registers over the websocket with the enrolment's SIP credentials (the product sees the
 phone: « Prêt »); a call reaches the agent, the browser rings, « Décrocher » answers it (« En appel »),
-« Raccrocher » ends it (« Post-appel »). Chromium's fake microphone; no media flows in the sandbox."""
+the call is held and resumed, the microphone muted, a key sent, and « Raccrocher » ends it (« Post-appel »).
+Chromium's fake microphone; no media flows in the sandbox."""
 import pytest
 from playwright.sync_api import expect
 
@@ -55,6 +56,18 @@ def test_the_browser_phone_registers_rings_answers_and_hangs_up(page, product):
         expect(page.get_by_test_id("softphone-call")).to_have_text("En communication")
         expect(page.get_by_test_id("agent-status")).to_have_text("En appel")
         probe.wait_event("DialEnd", DialStatus="ANSWER", DestCallerIDNum=CUSTOMER)
+
+        page.get_by_test_id("softphone-hold").click()                  # re-INVITE sendonly, answered recvonly
+        expect(page.get_by_test_id("softphone-call")).to_have_text("En attente")
+        probe.wait_event("Hold")
+        page.get_by_test_id("softphone-hold").click()
+        expect(page.get_by_test_id("softphone-call")).to_have_text("En communication")
+        page.get_by_test_id("softphone-mute").click()
+        expect(page.get_by_test_id("softphone-mute")).to_have_text("Rétablir le micro")
+        page.get_by_test_id("softphone-keypad").click()
+        page.get_by_test_id("dtmf-5").click()                           # SIP INFO
+        probe.wait_event("DTMFEnd", Digit="5", Direction="Received")
+        page.keyboard.press("Escape")
 
         page.get_by_test_id("softphone-hangup").click()
         expect(page.get_by_test_id("softphone-call")).to_have_count(0)
