@@ -21,9 +21,8 @@ AMI), qualify OPTIONS, media.
 from __future__ import annotations
 
 import asyncio
-import logging
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from aiohttp import WSMsgType, web
@@ -39,7 +38,6 @@ if TYPE_CHECKING:
     from .dial import Leg
     from .pbx import Pbx
 
-log = logging.getLogger(__name__)
 REALM = "asterisk"                 # res_pjsip's default realm
 REJECTED = 21                      # Q.850 « Call rejected » (603)
 ALLOW = "OPTIONS, INVITE, ACK, BYE, CANCEL, INFO, REFER, NOTIFY"
@@ -57,7 +55,6 @@ class Call:
     final: bool = False            # a final answer to the INVITE came
     ended_by_phone: bool = False
     held: bool = False
-    done: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def call_id(self) -> str:
@@ -90,8 +87,8 @@ class Call:
 class WsPhone:
     """One websocket: the phone it carries, its registration and its calls."""
 
-    def __init__(self, server: "SipWsServer", ws: web.WebSocketResponse, peer: str) -> None:
-        self.server, self.ws, self.peer = server, ws, peer
+    def __init__(self, server: "SipWsServer", ws: web.WebSocketResponse) -> None:
+        self.server, self.ws = server, ws
         self.pbx = server.pbx
         self.nonce = secrets.token_hex(16)
         self.endpoint: str | None = None
@@ -300,7 +297,7 @@ class SipWsServer:
     async def _accept(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(protocols=("sip",), heartbeat=None)
         await ws.prepare(request)
-        phone = WsPhone(self, ws, request.remote or "")
+        phone = WsPhone(self, ws)
         self.phones.add(phone)
         try:
             await phone.serve()
