@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.db.tenancy import tenant_session
-from services.identity.access import AuthContext, access_area
-from services.models.voice import AgentProfile
 from sqlmodel import select
 
+from services.db.tenancy import tenant_session
+from services.identity.access import AuthContext, access_area
 from services.models.platform import Role, User
+from services.models.voice import AgentProfile
 from services.voice.sip import connection_settings, public_connection_settings, unseal_secret
 
 SALES_QUEUE_TARGET = "sales"      # the extension of the tenant's general queue in t-<slug>-agents
