@@ -45,6 +45,8 @@ class Settings:
     login_max_failures_address: int
     login_window_seconds: int
     reset_token_minutes: int
+    # The PBX simulator's SIP over WebSocket (the browser's phone in sandbox; Asterisk serves wss:// on 8089).
+    sip_ws_port: int = 8088
     demo_password: str = field(repr=False, default="")
     # Key for encrypting stored credentials (e.g. remote databases); from the environment.
     secret_key: str = field(repr=False, default="")
@@ -168,6 +170,7 @@ def get_settings() -> Settings:
         backend_port=_env_int("BGC_BACKEND_PORT", 8000),
         sandbox_port=sandbox_port,
         pbx_port=_env_int("BGC_PBX_PORT", 5038),
+        sip_ws_port=_env_int("BGC_SIP_WS_PORT", 8088),
         public_url=_env("BGC_PUBLIC_URL", f"http://localhost:{web_port}"),
         platform_domain=_env("BGC_PLATFORM_DOMAIN", "b-gotocall.localhost"),
         sendgrid_api_key=_env("SENDGRID_API_KEY", "SG.sandbox-key"),

@@ -19,7 +19,7 @@ os.environ["BGC_DATA_DIR"] = str(_TEST_DATA / "data")
 # Reflex's build folders too, so two test runs in one checkout never share a build.
 os.environ["REFLEX_WEB_WORKDIR"] = str(_TEST_DATA / "web")
 os.environ["REFLEX_STATES_WORKDIR"] = str(_TEST_DATA / "states")
-for _name in ("BGC_WEB_PORT", "BGC_SANDBOX_PORT", "BGC_PBX_PORT", "BGC_SMTP_PORT"):
+for _name in ("BGC_WEB_PORT", "BGC_SANDBOX_PORT", "BGC_PBX_PORT", "BGC_SMTP_PORT", "BGC_SIP_WS_PORT"):
     os.environ[_name] = str(free_port())
 os.environ.setdefault("BGC_SECRET_KEY", secrets.token_urlsafe(32))
 os.environ["BGC_PUBLIC_URL"] = f"http://localhost:{os.environ['BGC_WEB_PORT']}"

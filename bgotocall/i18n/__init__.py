@@ -15,9 +15,10 @@ from bgotocall.i18n import messaging
 from bgotocall.i18n import reports
 from bgotocall.i18n import calls
 from bgotocall.i18n import conversations, inbound, wallboard
+from bgotocall.i18n import softphone
 
 _MODULES = [core, audience, billing, console, voice, campaigns, settings, messaging, reports, calls,
-            conversations, inbound, wallboard]
+            conversations, inbound, wallboard, softphone]
 
 FR: dict[str, str] = {}
 EN: dict[str, str] = {}

@@ -9,6 +9,7 @@ from bgotocall.state.session import SessionState
 from bgotocall.pages.voice_parts import agent_status
 from bgotocall.pages.campaigns_agent import agent_campaigns_section
 from bgotocall.pages.agent_phone import logged_out_help
+from bgotocall.pages.softphone import softphone_panel
 from bgotocall.pages.agent_call import agent_call_panel
 from bgotocall.pages.conversations import unread_badge
 from bgotocall.state.voice import VoiceState
@@ -33,6 +34,7 @@ def agent_page() -> rx.Component:
         rx.vstack(
             rx.heading(t("nav.agent"), size="6", data_testid="page-title"),
             rx.text(t("agent.welcome"), color=rx.color("gray", 11)),
+            softphone_panel(),
             logged_out_help(VoiceState.my_state),
             agent_call_panel(),
             rx.box(agent_campaigns_section(), width="100%",

@@ -26,6 +26,7 @@ class Ports:
     sandbox: int
     pbx: int = field(default_factory=lambda: get_settings().pbx_port)
     smtp: int = field(default_factory=lambda: get_settings().smtp_sink_port)
+    sip_ws: int = field(default_factory=lambda: get_settings().sip_ws_port)
 
 
 @dataclass
@@ -50,15 +51,18 @@ class Stack:
             "pbx": [py, "-m", "services.sandbox.pbx", "--port", str(self.ports.pbx), "--tenant", "demo",
                     "--registered", "--recordings", str(self.log_dir.parent / "recordings"),
                     "--extra-user", OBSERVER,        # tests watch the PBX beside the bridge's own login
-                    "--config-dir", self.env["BGC_ASTERISK_CONFIG_DIR"]],
+                    "--config-dir", self.env["BGC_ASTERISK_CONFIG_DIR"],
+                    "--sip-ws-port", str(self.ports.sip_ws)],       # the agent panel's phone
             "pbx-bridge": [py, "-m", "services.voice.bridge", "--port", str(self.ports.pbx)],
         }
 
     def start(self, timeout: float = 600) -> None:
-        for port in (self.ports.web, self.ports.sandbox, self.ports.pbx, self.ports.smtp):
+        for port in (self.ports.web, self.ports.sandbox, self.ports.pbx, self.ports.smtp, self.ports.sip_ws):
             if port_in_use(port):
-                raise StackError(f"Port {port} is already in use: stop what runs there or "
-                                 "choose other ports (BGC_WEB_PORT, BGC_SANDBOX_PORT, BGC_SMTP_PORT).")
+                raise StackError(f"Port {port} is already in use: stop what runs there or choose other "
+                                 "ports (BGC_WEB_PORT, BGC_SANDBOX_PORT, BGC_SMTP_PORT, BGC_SIP_WS_PORT).")
+        # the browser's phone registers to the simulator, over plain ws:// (Asterisk: wss://, BGC_WEBRTC_URL)
+        self.env.setdefault("BGC_WEBRTC_URL", f"ws://127.0.0.1:{self.ports.sip_ws}/ws")
         self.log_dir.mkdir(parents=True, exist_ok=True)
         (self.log_dir / "scheduler.ready").unlink(missing_ok=True)
         for name, cmd in self.commands().items():

@@ -8,7 +8,9 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+                 "--disable-sync",
+                 # the agent panel's browser phone: microphone granted, from a fake device (no media in tests)
+                 "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
 
 # Waits are event-driven; their bound only says when to give up. A 2-core machine shared with
 # CPU-bound jobs can take tens of seconds to compile or hydrate a page, so the bound is wide.

@@ -1,4 +1,5 @@
-"""python -m services.sandbox.pbx --host 127.0.0.1 --port 5038 --user amiuser --secret amipass --recordings DIR"""
+"""python -m services.sandbox.pbx --host 127.0.0.1 --port 5038 --user amiuser --secret amipass --recordings DIR
+[--sip-ws-port 8088]"""
 from __future__ import annotations
 
 import argparse
@@ -26,6 +27,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--config-dir", default=None,
                         help="folder of the generated Asterisk includes (pjsip.d/*.conf), read "
                              "again on `module reload res_pjsip.so`")
+    parser.add_argument("--sip-ws-port", type=int, default=None,
+                        help="serve the browsers' WebRTC phones (SIP over WebSocket) on ws://HOST:PORT/ws")
     parser.add_argument("--registered", action="store_true",
                         help="the extra tenants' phones are registered at start (they answer after 1 s)")
     return parser.parse_args(argv)
@@ -39,8 +42,11 @@ async def serve(args: argparse.Namespace) -> None:
                                      recordings=args.recordings, tenants=tenants,
                                      clock=RealClock(args.time_scale), auth_failure_delay=args.auth_failure_delay,
                                      config_dir=args.config_dir,
-                                     extra_users=dict(u.split(":", 1) for u in args.extra_user))
+                                     extra_users=dict(u.split(":", 1) for u in args.extra_user),
+                                     sip_ws_port=args.sip_ws_port)
     logging.getLogger(__name__).info("AMI listening on %s:%s", args.host, control.port)
+    if control.sip_ws:
+        logging.getLogger(__name__).info("SIP over WebSocket on ws://%s:%s/ws", args.host, control.sip_ws.port)
     try:
         await asyncio.Event().wait()
     finally:

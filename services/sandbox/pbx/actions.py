@@ -139,10 +139,7 @@ async def redirect(session: "Session", act: Action) -> Fields:
     context, exten = required(act, "Context", "Context not specified"), act.get("Exten") or "s"
     if session.pbx.tenant_of_context(context) is None:
         raise AmiError("Redirect failed")
-    if channel.leg is not None and channel.bridge is not None:
-        channel.newexten("AppDial", "(Outgoing Line)")   # a stale event Asterisk emits for a dialled leg
-    channel.redirect_to = (context, exten)
-    channel.stop.set()
+    channel.redirect(context, exten)
     return success("Redirect successful")
 
 

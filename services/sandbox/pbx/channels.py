@@ -138,6 +138,13 @@ class Channel:
         self.connected = (number, name)
         self.emit("NewConnectedLine")
 
+    def redirect(self, context: str, exten: str) -> None:
+        """AMI Redirect, or a blind transfer (SIP REFER): the running application unwinds, then `context`."""
+        if self.leg is not None and self.bridge is not None:
+            self.newexten("AppDial", "(Outgoing Line)")   # a stale event Asterisk emits for a dialled leg
+        self.redirect_to = (context, exten)
+        self.stop.set()
+
     # ---- hanging up ------------------------------------------------------------------------
     def request_hangup(self, cause: int = 16) -> None:
         """The far end hung up (SIP BYE, or an error answer before answer)."""

@@ -10,13 +10,15 @@ from .endpoints import PhonePolicy
 from .events import EventBus
 from .pbx import CARRIER, Pbx
 from .server import AmiServer
+from .sip_ws import SipWsServer
 from .tenants import Tenant
 from .wire import Fields
 
 
 class PbxControl:
-    def __init__(self, server: AmiServer) -> None:
+    def __init__(self, server: AmiServer, sip_ws: SipWsServer | None = None) -> None:
         self.server = server
+        self.sip_ws = sip_ws        # the browsers' phones (SIP over WebSocket), when started with a port
 
     @classmethod
     async def start(cls, *, host: str = "127.0.0.1", port: int = 0, username: str = "amiuser",
@@ -24,13 +26,15 @@ class PbxControl:
                     tenants: list[Tenant] | None = None, clock: RealClock | VirtualClock | None = None,
                     auth_failure_delay: float = 1.0, seed: int = 0,
                     config_dir: Path | str | None = None, extra_users: dict[str, str] | None = None,
-                    allow_multiple_login: bool = False) -> "PbxControl":
+                    allow_multiple_login: bool = False, sip_ws_port: int | None = None) -> "PbxControl":
+        """`sip_ws_port`: also serve WebRTC phones on ws://host:port/ws (0: any free port)."""
         pbx = Pbx(tenants=tenants, clock=clock, recordings=recordings, seed=seed,
                   config_dir=config_dir)
         server = AmiServer(pbx, host=host, port=port, username=username, secret=secret,
                            auth_failure_delay=auth_failure_delay, extra_users=extra_users,
                            allow_multiple_login=allow_multiple_login)
-        return cls(await server.start())
+        await server.start()
+        return cls(server, await SipWsServer(pbx, host, sip_ws_port).start() if sip_ws_port is not None else None)
 
     @property
     def pbx(self) -> Pbx:
@@ -106,6 +110,8 @@ class PbxControl:
         self.server.finish_boot()
 
     async def close(self) -> None:
+        if self.sip_ws:
+            await self.sip_ws.close()
         await self.server.close()
 
     @property

@@ -39,7 +39,8 @@ class Leg:
         self.outcome = outcomes.outcome_for(number) if endpoint.is_trunk else policy_outcome(endpoint.policy)
 
     def start(self) -> None:
-        self.pbx.spawn(self._far_end())
+        phone = None if self.endpoint.is_trunk else self.endpoint.phone   # a browser answers for itself
+        self.pbx.spawn(phone.ring(self) if phone else self._far_end())
 
     def answer(self) -> None:
         self._resolve(ANSWER)

@@ -232,7 +232,14 @@ async def hold(channel: Channel, tenant: Tenant) -> None:
 
 
 async def agents(channel: Channel, tenant: Tenant) -> None:
-    """Calls into the agents context just reach the agent's phone (not used by the product)."""
+    """Calls into the agents context just reach the agent's phone, or the general queue (`sales`): a call
+    the agent's browser phone transfers (REFER) runs here."""
+    if channel.exten == "sales":
+        queue = channel.pbx.queues.by_name.get(tenant.queue("sales"))
+        channel.newexten("Queue", f"{tenant.queue('sales')},t,,,60", priority=1)
+        if queue is not None:
+            await QueueCall(channel.pbx, queue, channel, 0, 60).run()
+        await hangup(channel)
     endpoint = tenant.endpoint(channel.exten)
     if channel.pbx.endpoints.get(endpoint):
         channel.newexten("Dial", f"PJSIP/{endpoint},30", priority=1)

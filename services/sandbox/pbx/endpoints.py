@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from .wire import Fields
 
@@ -38,6 +38,7 @@ class Endpoint:
     is_trunk: bool = False
     busy_at: int = 0      # pjsip device_state_busy_at: BUSY from that many ringing/up channels (trace 17)
     transport: str = "transport-udp"
+    phone: object | None = None   # a softphone on a live connection (sip_ws.WsPhone): it answers, not `policy`
 
     @property
     def device(self) -> str:
@@ -95,18 +96,23 @@ class Endpoints:
     def register(self, name: str, password: str, port: int = 5082) -> bool:
         """A softphone sends REGISTER: a challenge, then success or failure (trace 01). An endpoint that
         is not (or no longer) configured is refused with res_pjsip's InvalidAccountID security event."""
+        return self.authenticate(name, lambda secret: password == secret, f"sip:{name}@127.0.0.1:{port}")
+
+    def authenticate(self, name: str, answers: Callable[[str], bool], contact: str) -> bool:
+        """REGISTER of `name` whose digest `answers(secret)` or not; on success `contact` is its contact.
+        Every phone registers through here, whatever carries its SIP (sip_ws.py for the browser's)."""
         call_id = f"{self.pbx.naming.uniqueid()}@127.0.0.1"
         endpoint = self.by_name.get(name)
         if endpoint is None:
             self._security("InvalidAccountID", "Error", Endpoint(name, "", name), call_id, [])
             return False
         self._security("ChallengeSent", "Informational", endpoint, call_id, [("Challenge", "")])
-        if password != endpoint.password:
+        if not answers(endpoint.password):
             self._security("ChallengeResponseFailed", "Error", endpoint, call_id,
                            [("Challenge", ""), ("Response", ""), ("ExpectedResponse", "")])
             return False
         self._security("SuccessfulAuth", "Informational", endpoint, call_id, [("UsingPassword", "1")])
-        endpoint.contact = f"sip:{name}@127.0.0.1:{port}"
+        endpoint.contact = contact
         self._contact_status(endpoint, "NonQualified", "0")
         self.pbx.bus.emit("PeerStatus", "system", [("ChannelType", "PJSIP"), ("Peer", endpoint.device),
                                                    ("PeerStatus", "Reachable")])

@@ -67,6 +67,8 @@ class Pbx:
         for name in self._from_config - wanted.keys():
             self.endpoints.by_name.pop(name, None)
         for name, cfg in wanted.items():
+            if cfg.context.startswith("t-") and cfg.context.endswith("-agents"):
+                self.tenant_named(cfg.context[2:-len("-agents")])   # its flows run for its agents' calls
             known = self.endpoints.get(name)
             if known is None:
                 self.endpoints.add(Endpoint(name, cfg.context, cfg.display_name, cfg.password, busy_at=cfg.busy_at,
@@ -79,7 +81,7 @@ class Pbx:
 
     def reload_dialplan(self) -> None:
         """DIDs of the generated includes: a tenant's new numbers are delivered to it, removed ones
-        are no longer (tenants known only from the includes are added by slug)."""
+        are no longer (tenants known only from the includes are added by slug, as in reload_pjsip)."""
         if self.config_dir is None:
             return
         from .dialplan_lines import read_dialplan
@@ -91,11 +93,7 @@ class Pbx:
             for tenant in self.tenants:
                 tenant.dids.pop(did, None)
         for did, (slug, _) in wanted.items():
-            tenant = next((t for t in self.tenants if t.slug == slug), None)
-            if tenant is None:
-                tenant = Tenant(slug=slug)
-                self.tenants.append(tenant)
-            tenant.dids.setdefault(did, 60)
+            self.tenant_named(slug).dids.setdefault(did, 60)
         self._dids_from_config = set(wanted)
         self.dialplan_dids = wanted
 
@@ -108,6 +106,14 @@ class Pbx:
         wanted = read_queues(self.config_dir)
         self.queues.configure(wanted, self._queues_from_config)
         self._queues_from_config = set(wanted)
+
+    def tenant_named(self, slug: str) -> Tenant:
+        """The tenant of that slug; one known only from the includes is added."""
+        tenant = next((t for t in self.tenants if t.slug == slug), None)
+        if tenant is None:
+            tenant = Tenant(slug=slug)
+            self.tenants.append(tenant)
+        return tenant
 
     # ---- lookup ------------------------------------------------------------------------------
     def tenant_of_context(self, context: str) -> tuple[Tenant, str] | None:

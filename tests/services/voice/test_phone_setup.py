@@ -9,7 +9,7 @@ from services.models.platform import Role
 from services.models.voice import AgentProfile
 from services.voice.agents import enroll_agent
 from services.voice.licences import grant_licences
-from services.voice.phone_setup import my_phone_setup
+from services.voice.phone_setup import SALES_QUEUE_TARGET, my_phone_setup, my_webrtc_credentials, transfer_targets
 from services.voice.sip import connection_settings, unseal_secret
 from tests.services.voice.test_agents import choose_password
 from tests.support.accounts import PASSWORD, context_for, new_tenant
@@ -40,3 +40,30 @@ def test_only_agents_have_a_phone_setup_on_their_panel():
     with pytest.raises(AccessDenied):
         my_phone_setup(context_for(tenant, Role.SUPERVISOR))
     assert my_phone_setup(context_for(tenant, Role.AGENT)) is None  # an account without extension
+
+
+def test_the_browser_phone_gets_the_agents_own_credentials_and_the_tenants_transfer_targets():
+    tenant, other = new_tenant(), new_tenant()
+    grant_licences(tenant.id, 2)
+    grant_licences(other.id, 1)
+    admin, stranger_admin = context_for(tenant, Role.ADMIN), context_for(other, Role.ADMIN)
+    email = f"j.ekambi-{admin.tenant_slug}@example-corp.cm"
+    enrolled = enroll_agent(admin, "Ekambi", "Jeanne", "j.ekambi", email)
+    colleague = enroll_agent(admin, "Nkodo", "Paul", "p.nkodo", f"p.nkodo-{admin.tenant_slug}@example-corp.cm")
+    enroll_agent(stranger_admin, "Abena", "Rose", "r.abena", f"r.abena-{other.slug}@example-corp.cm")
+    choose_password(enrolled.user_id)
+    agent = resolve_session(log_in(email, PASSWORD, "10.9.9.9").token)
+
+    credentials = my_webrtc_credentials(agent)
+
+    with tenant_session(admin) as session:
+        secret = unseal_secret(session.get(AgentProfile, enrolled.user_id).sip_secret_sealed)
+    emailed = connection_settings(admin.tenant_slug, enrolled.extension, secret)
+    assert credentials == {"websocket": emailed["webrtc"], "uri": f"sip:{enrolled.endpoint}@{emailed['domain']}",
+                           "user": enrolled.endpoint, "password": secret, "domain": emailed["domain"]}
+    assert transfer_targets(agent) == [(SALES_QUEUE_TARGET, ""), (colleague.extension, "Paul Nkodo")]
+    with pytest.raises(AccessDenied):
+        my_webrtc_credentials(admin)
+    with pytest.raises(AccessDenied):
+        transfer_targets(context_for(tenant, Role.SUPERVISOR))
+    assert my_webrtc_credentials(context_for(tenant, Role.AGENT)) is None   # an account without extension
