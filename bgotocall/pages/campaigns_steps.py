@@ -110,6 +110,26 @@ def _variables_hint() -> rx.Component:
         spacing="1", width="100%")
 
 
+def _queue_settings() -> rx.Component:
+    """The campaign's queue: who takes its calls first, who waits less, how long a caller waits."""
+    slot = S.set_slot
+    return rx.grid(
+        field("campaigns.voice.skill", rx.select.root(
+            rx.select.trigger(data_testid="voice-skill"),
+            rx.select.content(rx.select.item(t("campaigns.voice.none"), value="none"),
+                              rx.foreach(S.skill_options, lambda k: rx.select.item(k, value=k))),
+            value=S.voice["skill"], on_change=lambda v: slot("voice", "skill", v))),
+        field("campaigns.voice.vip_field", rx.select.root(
+            rx.select.trigger(data_testid="voice-vip-field"),
+            rx.select.content(rx.select.item(t("campaigns.voice.none"), value="none"),
+                              rx.foreach(S.known_fields, lambda k: rx.select.item(k, value=k))),
+            value=S.voice["vip_field"], on_change=lambda v: slot("voice", "vip_field", v))),
+        field("campaigns.voice.max_wait", rx.input(
+            value=S.voice["max_wait_seconds"], type="number", min="10", max="900", id="voice-max-wait",
+            on_change=lambda v: slot("voice", "max_wait_seconds", v))),
+        columns="3", spacing="4", width="100%")
+
+
 def step_b() -> rx.Component:
     slot = S.set_slot
     return rx.vstack(
@@ -120,7 +140,9 @@ def step_b() -> rx.Component:
                   rx.segmented_control.item(t("campaigns.voice.PROGRESSIVE"),
                                             value="PROGRESSIVE"),
                   rx.segmented_control.item(t("campaigns.voice.PREDICTIVE"), value="PREDICTIVE"),
-                  value=S.voice["mode"], on_change=lambda v: slot("voice", "mode", v))),
+                  rx.segmented_control.item(t("campaigns.voice.INBOUND"), value="INBOUND"),
+                  value=S.voice["mode"], on_change=lambda v: slot("voice", "mode", v),
+                  data_testid="voice-mode")),
               field("campaigns.voice.caller_id", rx.select.root(
                   rx.select.trigger(data_testid="voice-caller-id"),
                   rx.select.content(
@@ -130,6 +152,7 @@ def step_b() -> rx.Component:
               rx.checkbox(t("campaigns.voice.record"), checked=S.voice["record"] == "True",
                           on_change=lambda v: slot("voice", "record", v),
                           data_testid="voice-record"),
+              _queue_settings(),
               field("campaigns.voice.script", rich_text(
                   S.voice["script"], lambda v: slot("voice", "script", v), S.editor_key,
                   "voice-script"), True)),

@@ -48,6 +48,16 @@ class CodeRow:
 
 
 DEFAULT_CALLER_ID = "default"    # the select's item for « the number Paramètres gives » (no empty value)
+NONE = "none"                    # the select's item for « none » (a select item cannot be empty)
+
+
+def _chosen(value: str) -> str:
+    return "" if value == NONE else value
+
+
+def _number(typed: str) -> int | str:
+    """A typed whole number, or the text as typed for the services' validation to refuse it."""
+    return int(typed) if typed.strip().isdigit() else typed
 
 
 def widget_values(config: dict) -> dict:
@@ -65,7 +75,9 @@ def widget_values(config: dict) -> dict:
         "enabled": {k: bool(ch[k]["enabled"]) for k in ch},
         "voice": {"mode": ch["voice"]["mode"], "script": ch["voice"]["script"],
                   "caller_id": ch["voice"].get("caller_id") or DEFAULT_CALLER_ID,
-                  "record": "True" if ch["voice"].get("record") else "False"},
+                  "record": "True" if ch["voice"].get("record") else "False",
+                  "skill": ch["voice"]["skill"] or NONE, "vip_field": ch["voice"]["vip_field"] or NONE,
+                  "max_wait_seconds": str(ch["voice"]["max_wait_seconds"])},
         "sms": {"sender": ch["sms"]["sender"], "text": ch["sms"]["text"]},
         "email": {k: ch["email"][k] for k in ("sender", "subject", "html", "text")},
         "whatsapp": {"template_id": str(ch["whatsapp"]["template_id"] or ""),
@@ -96,7 +108,9 @@ def document_of(s) -> dict:
         "channels": {
             "voice": {"enabled": enabled.get("voice", False), **s.voice,
                       "caller_id": "" if s.voice.get("caller_id", "") == DEFAULT_CALLER_ID
-                      else s.voice.get("caller_id", ""), "record": s.voice.get("record", "") == "True"},
+                      else s.voice.get("caller_id", ""), "record": s.voice.get("record", "") == "True",
+                      "skill": _chosen(s.voice.get("skill", "")), "vip_field": _chosen(s.voice.get("vip_field", "")),
+                      "max_wait_seconds": _number(s.voice.get("max_wait_seconds", ""))},
             "sms": {"enabled": enabled.get("sms", False), **s.sms},
             "email": {"enabled": enabled.get("email", False), **s.email},
             "whatsapp": {"enabled": enabled.get("whatsapp", False),

@@ -83,6 +83,7 @@ class CampaignEditorState(SessionState):
     number_options: list[str] = []
     template_slots: dict[str, list[str]] = {}
     known_fields: list[str] = []
+    skill_options: list[str] = []
     sms_price: int = 0
     currency: str = "XAF"
     # results
@@ -149,6 +150,7 @@ class CampaignEditorState(SessionState):
         self.known_fields, self.sms_price, self.currency = choices.fields, choices.sms_price, \
             choices.currency
         self.number_options = choices.numbers
+        self.skill_options = choices.skills
 
     def _load_history(self, ctx) -> None:
         self.history = [VersionRow(v.number, v.author_name, f"{v.created_at:%d/%m/%Y %H:%M:%S}",

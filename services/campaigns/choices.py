@@ -15,6 +15,7 @@ from services.db.tenancy import tenant_session
 from services.identity.access import AuthContext, access_area
 from services.models.audience import ContactList, CustomField, ListStatus
 from services.models.tenant import Team
+from services.models.voice import AgentSkill
 from services.voice.phone_numbers import tenant_dids
 
 
@@ -36,6 +37,7 @@ class WizardChoices:
     sms_price: int
     currency: str
     numbers: list[str]       # the tenant's DIDs, one of which the voice slot may show as caller ID
+    skills: list[str]        # the skills agents have, one of which the campaign's queue may ask for
 
 
 def wizard_choices(ctx: AuthContext) -> WizardChoices:
@@ -45,6 +47,7 @@ def wizard_choices(ctx: AuthContext) -> WizardChoices:
         lists = list(session.exec(select(ContactList).where(
             ContactList.status == ListStatus.PRETE.value).order_by(ContactList.name)))
         custom = list(session.exec(select(CustomField.name).order_by(CustomField.name)))
+        skills = list(session.exec(select(AgentSkill.skill).distinct().order_by(AgentSkill.skill)))
     fields = list(dict.fromkeys([*STANDARD_FIELDS, *custom,
                                  *(k for cl in lists for k in (cl.mapping or {}))]))
     templates = list_templates(ctx, approved_only=True)
@@ -56,4 +59,4 @@ def wizard_choices(ctx: AuthContext) -> WizardChoices:
         templates=[Choice(t.id, f"{t.name} ({t.language})", t.body) for t in templates],
         template_slots={t.id: placeholders(t.body) for t in templates},
         fields=fields, sms_price=price_list(currency).get("sms", 0), currency=currency,
-        numbers=tenant_dids(ctx))
+        numbers=tenant_dids(ctx), skills=skills)

@@ -6,9 +6,13 @@
   "contact_local_time": bool, "holidays": ["2026-12-25"], "holiday_country": "CM",
   "preset": "",                                               # compliance preset applied
   "channels": {
-    "voice":    {"enabled", "mode": "PREVIEW"|"PROGRESSIVE"|"PREDICTIVE", "script",
+    "voice":    {"enabled", "mode": "PREVIEW"|"PROGRESSIVE"|"PREDICTIVE"|"INBOUND", "script",
                  "busy_retry_minutes": 15|30, "retry_minutes", "max_attempts", "amd",
-                 "caller_id": one of the tenant's DIDs ("" = Paramètres' choice), "record": bool},
+                 "caller_id": one of the tenant's DIDs ("" = Paramètres' choice), "record": bool,
+                 # the campaign's queue (services/voice/queue_members.py, services/voice/inbound.py):
+                 "skill": a skill name (its agents' levels become queue penalties),
+                 "vip_field": a list field whose "yes" marks a VIP caller (top priority in the queue),
+                 "max_wait_seconds": the caller's wait before the saturation menu (message / callback)},
     "sms":      {"enabled", "sender", "text"},
     "email":    {"enabled", "sender", "subject", "html", "text"},
     "whatsapp": {"enabled", "template_id", "variables": {"1": "Nom"}, "media_url"},
@@ -30,7 +34,7 @@ import nh3
 
 CHANNELS = ("voice", "sms", "email", "whatsapp")
 CHANNEL_LABELS = {"voice": "Voix", "sms": "SMS", "email": "Email", "whatsapp": "WhatsApp"}
-DIAL_MODES = ("PREVIEW", "PROGRESSIVE", "PREDICTIVE")
+DIAL_MODES = ("PREVIEW", "PROGRESSIVE", "PREDICTIVE", "INBOUND")   # INBOUND: its lists are never dialled
 CODE_ACTIONS = ("", "email", "sms", "callback", "blacklist")   # a "whatsapp" one is refused (code_action_problems)
 ACTION_LABELS = {"": "Aucune", "email": "Envoyer un email", "sms": "Envoyer un SMS",
                  "whatsapp": "Envoyer un modèle WhatsApp", "callback": "Planifier un rappel",
@@ -50,7 +54,8 @@ def default_config(name: str = "") -> dict:
         "channels": {
             "voice": {"enabled": False, "mode": "PREVIEW", "script": "",
                       "busy_retry_minutes": 15, "retry_minutes": 60, "max_attempts": 3, "amd": False,
-                      "caller_id": "", "record": False},
+                      "caller_id": "", "record": False,
+                      "skill": "", "vip_field": "", "max_wait_seconds": 60},
             "sms": {"enabled": False, "sender": "", "text": ""},
             "email": {"enabled": False, "sender": "", "subject": "", "html": "", "text": ""},
             "whatsapp": {"enabled": False, "template_id": None, "variables": {},
@@ -79,6 +84,7 @@ def normalized(config: dict) -> dict:
 
 BUSY_RETRY_CHOICES = (15, 30)
 MAX_ATTEMPTS_LIMIT = 10
+MAX_WAIT_RANGE = (10, 900)
 
 
 def dialing_problems(config: dict) -> list[str]:
@@ -91,6 +97,12 @@ def dialing_problems(config: dict) -> list[str]:
         problems.append(f"Le nombre de tentatives va de 1 à {MAX_ATTEMPTS_LIMIT}.")
     if not isinstance(voice.get("retry_minutes"), int) or voice["retry_minutes"] < 1:
         problems.append("Le délai avant un nouvel essai est d'au moins une minute.")
+    low, high = MAX_WAIT_RANGE
+    wait = voice.get("max_wait_seconds")
+    if not isinstance(wait, int) or not low <= wait <= high:
+        problems.append(f"L'attente maximale d'un appelant va de {low} à {high} secondes.")
+    if voice.get("mode") not in DIAL_MODES:
+        problems.append("Choisissez un mode d'appel.")
     return problems
 
 

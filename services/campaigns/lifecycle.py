@@ -14,6 +14,7 @@ from services.campaigns.store import CampaignError, PreflightRefused, load_campa
 from services.campaigns.versions import validated
 from services.db.tenancy import tenant_session
 from services.identity.access import AuthContext, access_area
+from services.identity.system import system_context
 from services.live import campaign_topic, publish, supervision_topic
 from services.messaging.report import settled_attempts
 from services.models.audience import ContactList
@@ -141,6 +142,8 @@ def _cancel_queued(ctx: AuthContext, campaign_id: int) -> None:
 
 
 def _announce(tenant_id: int, campaign: Campaign) -> None:
+    from services.voice.queue_members import queues_changed
+    queues_changed(system_context(tenant_id).tenant_slug, campaign.config)
     publish(campaign_topic(tenant_id, campaign.id), "campaign_changed",
             campaign_id=campaign.id, version=campaign.version, status=campaign.status,
             campaign=agent_campaign_payload(tenant_id, campaign))

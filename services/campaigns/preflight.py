@@ -121,6 +121,9 @@ def preflight_problems(config: dict, facts: PreflightFacts) -> list[str]:
     problems += code_action_problems(config) + _code_variables(config, facts)
     if config["channels"]["voice"].get("enabled") and not facts.staffed_agents:
         problems.append("Canal Voix sans agent : affectez au moins un agent.")
+    vip = config["channels"]["voice"].get("vip_field") or ""
+    if config["channels"]["voice"].get("enabled") and vip and vip not in facts.known_fields:
+        problems.append(f"Champ VIP inconnu : « {vip} » n'est pas un champ des listes liées.")
     if facts.wallet_balance <= 0:
         problems.append("Smart Wallet vide : rechargez le solde avant de lancer.")
     until = config.get("valid_until") or ""

@@ -18,6 +18,7 @@ from services.campaigns.config import CHANNEL_LABELS, dialing_problems, normaliz
 from services.campaigns.forms import FormError, breaking_changes, clean_form
 from services.campaigns.store import CampaignError, ConfirmationNeeded, load_campaign
 from services.campaigns.timebands import WEEKDAYS, validate_bands
+from services.voice.queue_members import queues_changed
 from services.db.tenancy import tenant_session
 from services.identity.access import AuthContext, access_area
 from services.live import campaign_topic, publish, supervision_topic, user_topic
@@ -33,7 +34,8 @@ _TOKEN = re.compile(r"[\w{}%'’€$/-]+|[^\w\s]")  # a date 31/12 stays one wor
 _SLOT_LABELS = {"enabled": "activé", "mode": "mode", "script": "script", "sender": "expéditeur",
                 "text": "texte", "subject": "objet", "html": "contenu",
                 "template_id": "modèle", "variables": "variables", "media_url": "média",
-                "caller_id": "numéro présenté"}
+                "caller_id": "numéro présenté", "skill": "compétence requise",
+                "vip_field": "champ VIP", "max_wait_seconds": "attente maximale"}
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,7 @@ def save_campaign(ctx: AuthContext, campaign_id: int, config: dict, *,
     publish(campaign_topic(ctx.tenant_id, campaign_id), "campaign_changed",
             campaign_id=campaign_id, version=campaign.version,
             campaign=agent_campaign_payload(ctx.tenant_id, campaign))
+    queues_changed(ctx.tenant_slug, config)
     for user_id in sorted(moved):  # agents added or removed: their pages learn it too
         publish(user_topic(ctx.tenant_id, user_id), "campaign_changed", campaign_id=campaign_id)
     if moved:                      # who works on what: the supervision pages too

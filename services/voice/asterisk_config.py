@@ -4,7 +4,7 @@
 
 Per active tenant: pjsip.d/<slug>.conf (endpoint/auth/aor of each enrolled agent and supervisor,
 secrets decrypted here only), extensions.d/<slug>.conf (the tenant's contexts from
-asterisk/templates/tenant-extensions.conf, its DIDs and its IVR menus), voicemail.d/<slug>.conf (its IVR mailbox), queues.d/<slug>.conf (its sales queue and one queue per live or
+asterisk/templates/tenant-extensions.conf, its DIDs and its IVR menus), queues.d/<slug>.conf (its sales queue and one queue per live or
 paused campaign, `<slug>-campaign-<id>`, all without static members: agents are dynamic members the
 bridge adds and removes with QueueAdd/QueueRemove, so an unenrolment never meets « Member not dynamic »),
 and manager.d/bgotocall.conf (the bridge's AMI user). Files holding secrets are written mode 0600.
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from services.models.platform import Role, Tenant, User
 from services.models.voice import AgentProfile
 from services.settings import REPO_ROOT
 from services.voice.gateway import pbx_config
-from services.voice.ivr_dialplan import ivr_section, voicemail_include
+from services.voice.ivr_dialplan import ivr_section
 from services.voice.sip import campaign_queue, endpoint_name, sales_queue, unseal_secret
 from services.voice.tenant_lines import default_caller_id, dids_section, trunk_section
 
@@ -39,7 +40,7 @@ COMPANY_NUMBER = "+15550001000"   # the caller ID of a tenant with no DID shown 
 
 def _write(path: Path, text: str, secret: bool = False) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")   # one per writer
     tmp.write_text(text)
     if secret:
         os.chmod(tmp, 0o600)
@@ -122,7 +123,6 @@ def write_tenant_config(tenant: Tenant, out: Path) -> list[Path]:
     files = {out / "pjsip.d" / f"{tenant.slug}.conf": (pjsip_include(tenant) + trunk_section(tenant), True),
              out / "extensions.d" / f"{tenant.slug}.conf": (
                  extensions_include(tenant) + dids_section(tenant) + ivr_section(tenant), False),
-             out / "voicemail.d" / f"{tenant.slug}.conf": (voicemail_include(tenant), False),
              out / "queues.d" / f"{tenant.slug}.conf": (queues_include(tenant), False)}
     for path, (text, secret) in files.items():
         _write(path, text, secret)

@@ -59,11 +59,13 @@ class Bridge:
         self._done = asyncio.Event()
         self.applied = 0                             # events turned into a state (bench)
         self._joining: asyncio.Future | None = None
+        self._seating = asyncio.Lock()               # queue membership changes, one at a time
+        self._configuring = asyncio.Lock()           # the includes' rewrites, one at a time
         self.calls = CallTracker(self._call_over, owner=self.owner)   # the dialer's calls: outcomes, screen pop
         self.dialer = Dialer(self.gateway, self.calls)
         self.gateway.on_raw(self.calls.on_ami)
         self.inbound = InboundTracker(self.owner, self._call_known,    # calls from the carrier through the queues
-                                      dialled=self.calls.owns)
+                                      dialled=self.calls.owns, prioritize=self.gateway.prioritize_caller)
         self.gateway.on_raw(self.inbound.on_ami)
         self.auto_ready: set[str] = set()            # an unanswered call ends: no post-call work
 
@@ -156,7 +158,7 @@ class Bridge:
                 previous = self.states.get(endpoint, AgentState.LOGGED_OUT)
                 self._set(endpoint, state_for_device(device, previous, endpoint in self.paused))
         log.info("resynced %d endpoints, %d queues", len(event.endpoints), len(event.members))
-        self._joining = asyncio.ensure_future(self._join_every_sales_queue(event.members))
+        self._joining = asyncio.ensure_future(self._join_every_tenants_queues(event.members))
 
     def _spy(self, event: SpyStarted | SpyStopped) -> None:
         """ChanSpy runs on a Local ;2 whose Linkedid is the supervisor's coaching leg (start_coaching's
@@ -195,10 +197,12 @@ class Bridge:
         elif kind == "hangup":
             await gw.hangup(args["channel"])
         elif kind == "queue_add":
-            await self._queue_add(args["queue"], args["endpoint"], args.get("member_name", ""),
-                                  int(args.get("penalty", 0)))
+            async with self._seating:
+                await self._queue_add(args["queue"], args["endpoint"], args.get("member_name", ""),
+                                      int(args.get("penalty", 0)))
         elif kind == "queue_remove":
-            await gw.queue_remove(args["queue"], args["endpoint"])
+            async with self._seating:
+                await gw.queue_remove(args["queue"], args["endpoint"])
         elif kind == "queue_pause":
             await gw.queue_pause(args["endpoint"], bool(args["paused"]), args.get("reason", ""),
                                  args.get("queue", ""))
@@ -207,11 +211,11 @@ class Bridge:
         elif kind == "endpoints_changed":
             self.reload_owners()
             await self._apply_config(args.get("tenant_slug"))
-            await self._join_sales_queue(args.get("tenant_slug"))
-        elif kind == "lines_changed":          # the tenant's DIDs, trunk (tenant_lines) or IVR menus (ivr)
+            await self._join_queues(args.get("tenant_slug"))
+        elif kind in ("lines_changed", "queues_changed"):   # DIDs, trunk, IVR menus (ivr) or campaigns' queues
             await self._apply_config(args.get("tenant_slug"))
             await gw.action("Command", as_list=False, Command="dialplan reload")
-            await self._join_sales_queue(args.get("tenant_slug"))   # a queue reload drops stale static members
+            await self._join_queues(args.get("tenant_slug"))   # a queue reload drops stale static members
         elif kind in ("agent_pause", "agent_ready"):
             await self._availability(args["endpoint"], kind == "agent_pause", args.get("reason", ""))
         elif kind == "preview_call":           # « Appeler », checked by services/voice/preview.py
@@ -248,7 +252,8 @@ class Bridge:
         out = os.environ.get("BGC_ASTERISK_CONFIG_DIR")
         if out and tenant_slug:
             from services.voice.asterisk_config import write_all
-            await asyncio.to_thread(write_all, Path(out), tenant_slug)
+            async with self._configuring:     # one writer at a time: the last one read the newest state
+                await asyncio.to_thread(write_all, Path(out), tenant_slug)
 
     async def _apply_config(self, tenant_slug: str | None) -> None:
         """The tenant's includes rewritten, then Asterisk reads them: endpoints first, then queues."""
@@ -256,34 +261,51 @@ class Bridge:
         await self.gateway.reload_endpoints()
         await self.gateway.reload_queues()
 
-    async def _join_sales_queue(self, tenant_slug: str | None, members: dict[str, list[dict]] | None = None) -> None:
-        """Every active agent of the tenant is a dynamic member of its sales queue (QueueAdd); `members`:
-        the queues' members when the caller has them already."""
+    async def _join_queues(self, tenant_slug: str | None, members: dict[str, list[dict]] | None = None) -> None:
+        """`_seat`, after any membership change in progress (what is wanted is read once it is done, so
+        an agent another command has just taken out of a queue is not put back)."""
+        async with self._seating:
+            await self._seat(tenant_slug, members)
+
+    async def _seat(self, tenant_slug: str | None, members: dict[str, list[dict]] | None = None,
+                    only: str | None = None) -> None:
+        """The tenant's queues get the members and penalties services/voice/queue_members.py wants: the
+        missing ones join (QueueAdd), a changed penalty is set (QueuePenalty); `members`: the queues'
+        members when the caller has them already; `only`: that queue alone."""
         if not tenant_slug:
             return
-        from services.voice.asterisk_config import sales_members
+        from services.voice.queue_members import wanted_members
         tenant_id = self._tenant_id(tenant_slug)
         if tenant_id is None:
             return
-        queue = sales_queue(tenant_slug)
         if members is None:
             members = (await self.gateway.snapshot()).members
-        present = {m["endpoint"] for m in members.get(queue, [])}
-        for endpoint, name in (await asyncio.to_thread(sales_members, tenant_id, tenant_slug)).items():
-            if endpoint not in present and endpoint in self.owners:    # not one disabled meanwhile
+        for queue, seats in (await asyncio.to_thread(wanted_members, tenant_id, tenant_slug)).items():
+            if only and queue != only:
+                continue
+            present = {m["endpoint"]: m.get("penalty", 0) for m in members.get(queue, [])}
+            for endpoint, seat in seats.items():
+                if endpoint not in self.owners:          # not one disabled meanwhile
+                    continue
                 try:
-                    await self._queue_add(queue, endpoint, name)
+                    if endpoint not in present:
+                        await self.gateway.queue_add(queue, endpoint, seat.name, seat.penalty)
+                    elif present[endpoint] != seat.penalty:
+                        await self.gateway.queue_penalty(queue, endpoint, seat.penalty)
                 except PbxError as error:
+                    if "No such queue" in str(error):    # a campaign queue Asterisk has not read yet
+                        log.info("queue %s: %s", queue, error)
+                        break
                     if "Already there" not in str(error):    # joined meanwhile by another path
                         raise
 
-    async def _join_every_sales_queue(self, members: dict[str, list[dict]]) -> None:
+    async def _join_every_tenants_queues(self, members: dict[str, list[dict]]) -> None:
         """After a (re)login: Asterisk may have lost dynamic members (no astdb, a new machine)."""
         for slug in sorted({split_endpoint(endpoint)[0] for endpoint in self.owners}):
             try:
-                await self._join_sales_queue(slug, members)
+                await self._join_queues(slug, members)
             except PbxError as error:
-                log.warning("sales queue of %s: %s", slug, error)
+                log.warning("queues of %s: %s", slug, error)
 
     def _tenant_id(self, tenant_slug: str) -> int | None:
         return next((tenant for endpoint, (tenant, _) in self.owners.items()
@@ -299,7 +321,7 @@ class Bridge:
             slug = queue.rpartition("-campaign-")[0]
             await self._rewrite_config(slug)
             await self.gateway.reload_queues()
-            await self._join_sales_queue(slug)    # a reload drops static members the include no longer has
+            await self._seat(slug, only=sales_queue(slug))   # a reload drops static members the include no longer has
             await self.gateway.queue_add(queue, endpoint, member_name, penalty)
 
     async def _disable(self, endpoint: str, tenant_slug: str | None = None) -> None:

@@ -8,7 +8,9 @@ An agent has at most one call in progress (a Redis key held from the Originate t
 
 Process, for one ready agent (`next_call`):
 1. the agent's LIVE campaigns whose voice slot is enabled in PROGRESSIVE or PREVIEW mode, inside their
-   time bands (PREDICTIVE campaigns are dialled customer first by services/voice/predictive.py);
+   time bands (PREDICTIVE campaigns are dialled customer first by services/voice/predictive.py); an
+   INBOUND campaign's lists are never dialled, only the callbacks its callers asked for (saturation,
+   services/voice/inbound.py `request_callback`), each due since the caller first waited;
 2. the Smart Wallet must hold a positive balance, else the campaign is paused with the reason;
 3. the oldest due attempt (a retry or a callback, `next_try_at` passed, for anyone or for this agent)
    is claimed; otherwise the next contact of the campaign's lists never touched by its voice slot;
@@ -51,6 +53,8 @@ from services.voice.phone_numbers import campaign_caller_id
 
 log = logging.getLogger("dialer")
 SLOT = "voice"
+CALLBACK_SLOT = "callback"        # a callback an inbound caller asked for (step: their inbound call's id)
+CALLBACK_ASKED = "Rappel demandé par l'appelant (file saturée)."
 ACTIVE_CALL = "bgc:dialer:call:{tenant_id}:{user_id}"     # the agent's call in progress (interaction id)
 ACTIVE_TTL = 4 * 3600
 QUEUE_WAIT = 2           # seconds a predictive call waits for an agent before it is an abandon (French rule)
@@ -110,7 +114,7 @@ def dialled_agents(tenant_id: int) -> set[int]:
         rows = session.execute(
             select(CampaignAgent.user_id, Campaign.config).join(Campaign, CampaignAgent.campaign_id == Campaign.id)
             .where(CampaignAgent.pending_removal.is_(False), Campaign.status == CampaignStatus.LIVE.value)).all()
-    return {user_id for user_id, config in rows if dial_mode(config) in AGENT_MODES}
+    return {user_id for user_id, config in rows if dial_mode(config) in AGENT_MODES + ("INBOUND",)}
 
 
 AGENT_MODES = ("PROGRESSIVE", "PREVIEW")     # a call per ready agent, dialled agent first
@@ -154,19 +158,19 @@ def next_call(tenant_id: int, agent_id: int, now: datetime | None = None) -> Pla
             .where(CampaignAgent.user_id == agent_id, CampaignAgent.pending_removal.is_(False),
                    Campaign.status == CampaignStatus.LIVE.value).order_by(Campaign.id)).scalars().all()
     for campaign in campaigns:
-        if dial_mode(campaign.config) not in AGENT_MODES or not is_open(bands_from_config(campaign.config), now):
+        mode = dial_mode(campaign.config)
+        if mode not in AGENT_MODES + ("INBOUND",) or not is_open(bands_from_config(campaign.config), now):
             continue
         if not wallet_covers_a_minute(tenant_id):
             stop_for_wallet(tenant_id, campaign.id)
             continue
-        claimed = claim_payable(ctx, campaign, agent_id, now)
+        claimed = claim_payable(ctx, campaign, agent_id, now, callbacks_only=mode == "INBOUND")
         if claimed:
             interaction_id, contact_id, phone = claimed
             return PlannedCall(tenant_id, ctx.tenant_slug, interaction_id, campaign.id, campaign.name, contact_id,
                                phone, agent_id, voice_settings(campaign.config)["amd"],
                                campaign_caller_id(ctx, campaign.id, campaign.config) or "",
-                               preview=dial_mode(campaign.config) == "PREVIEW",
-                               record=voice_settings(campaign.config)["record"])
+                               preview=mode == "PREVIEW", record=voice_settings(campaign.config)["record"])
     return None
 
 
@@ -178,10 +182,13 @@ def wallet_covers_a_minute(tenant_id: int, phone: str = "") -> bool:
     return not phone or wallet.balance >= minute_price(wallet.currency, phone)[0]
 
 
-def claim_payable(ctx, campaign: Campaign, agent_id: int | None, now: datetime) -> tuple[int, int, str] | None:
-    """`claim_attempt`, then the wallet checked at the number's destination price: one it cannot pay goes
-    back to the queue, due at once, and the campaign is paused (None)."""
-    claimed = claim_attempt(ctx, campaign, agent_id, now)
+def claim_payable(ctx, campaign: Campaign, agent_id: int | None, now: datetime,
+                  callbacks_only: bool = False) -> tuple[int, int, str] | None:
+    """`claim_attempt` (`callbacks_only`: the callbacks inbound callers asked for), then the wallet checked
+    at the number's destination price: one it cannot pay goes back to the queue, due at once, and the
+    campaign is paused (None)."""
+    claimed = (_claim_due(ctx, campaign, agent_id, now, slot=CALLBACK_SLOT) if callbacks_only
+               else claim_attempt(ctx, campaign, agent_id, now))
     if claimed is None or wallet_covers_a_minute(ctx.tenant_id, claimed[2]):
         return claimed
     requeue(ctx, claimed[0], now, LOW_WALLET)
@@ -218,13 +225,16 @@ def claim_attempt(ctx, campaign: Campaign, agent_id: int | None, now: datetime) 
     return _claim_due(ctx, campaign, agent_id, now) or _claim_fresh(ctx, campaign, agent_id, now)
 
 
-def _claim_due(ctx, campaign: Campaign, agent_id: int | None, now: datetime) -> tuple[int, int, str] | None:
-    """A retry or callback whose time has come: QUEUED -> SENDING, atomically (SKIP LOCKED)."""
+def _claim_due(ctx, campaign: Campaign, agent_id: int | None, now: datetime,
+               slot: str | None = None) -> tuple[int, int, str] | None:
+    """A retry or callback (`slot`: of that slot only) whose time has come: QUEUED -> SENDING, atomically
+    (SKIP LOCKED)."""
     due = (select(Interaction.id).where(
         Interaction.campaign_id == campaign.id, Interaction.channel == Channel.VOIX.value,
         Interaction.direction == Direction.OUT.value, Interaction.status == I.QUEUED.value,
         Interaction.next_try_at <= now,
-        (Interaction.agent_id.is_(None)) | (Interaction.agent_id == agent_id))
+        (Interaction.agent_id.is_(None)) | (Interaction.agent_id == agent_id),
+        *([Interaction.slot == slot] if slot else []))
         .order_by(Interaction.next_try_at, Interaction.id).limit(1).with_for_update(skip_locked=True))
     with tenant_session(ctx) as session:
         row = session.execute(
@@ -302,14 +312,14 @@ def _cap_delay(ctx, cap: FrequencyCap, phone: str, now: datetime) -> tuple[datet
     return None
 
 
-def _insert_attempt(ctx, campaign: Campaign, contact_id: int, list_id: int | None, phone: str, *, step: int,
-                    now: datetime, status: InteractionStatus, agent_id: int | None = None,
+def _insert_attempt(ctx, campaign: Campaign, contact_id: int | None, list_id: int | None, phone: str, *,
+                    step: int, now: datetime, status: InteractionStatus, agent_id: int | None = None,
                     next_try_at: datetime | None = None, failure_reason: str = "",
-                    failure_class: str = "") -> int | None:
-    """One attempt row; None when that (campaign, contact, voice, step) exists already."""
+                    failure_class: str = "", slot: str = SLOT) -> int | None:
+    """One attempt row; None when that (campaign, contact, slot, step) exists already."""
     values = dict(channel=Channel.VOIX.value, direction=Direction.OUT.value, campaign_id=campaign.id,
                   campaign_version=campaign.version, contact_id=contact_id, list_id=list_id, address=phone,
-                  slot=SLOT, step=step, status=status.value, agent_id=agent_id, next_try_at=next_try_at or now,
+                  slot=slot, step=step, status=status.value, agent_id=agent_id, next_try_at=next_try_at or now,
                   queued_at=now, updated_at=now, failure_reason=failure_reason, failure_class=failure_class,
                   form_answers={}, tries=1 if status == I.SENDING else 0,
                   sending_at=now if status == I.SENDING else None,
@@ -335,7 +345,22 @@ def schedule_attempt(tenant_id: int, previous: Interaction, due: datetime, *, ag
         return None
     return _insert_attempt(ctx, campaign, previous.contact_id, previous.list_id, previous.address,
                            step=previous.step + 1, now=utcnow(), status=I.QUEUED, agent_id=agent_id,
-                           next_try_at=due, failure_reason=reason)
+                           next_try_at=due, failure_reason=reason, slot=previous.slot or SLOT)
+
+
+def request_callback(tenant_id: int, inbound_id: int) -> int | None:
+    """An inbound caller of a campaign's queue asked to be called back: an outbound attempt of that
+    campaign, due since the caller first waited (it keeps their turn: older due attempts go first), for
+    the next free agent of the campaign. None without a campaign (the general queue offers no callback)."""
+    ctx = system_context(tenant_id)
+    with tenant_session(ctx) as session:
+        inbound = session.get(Interaction, inbound_id)
+        campaign = session.get(Campaign, inbound.campaign_id) if inbound and inbound.campaign_id else None
+    if campaign is None or not inbound.address:
+        return None
+    return _insert_attempt(ctx, campaign, inbound.contact_id, inbound.list_id, inbound.address, step=inbound_id,
+                           now=utcnow(), status=I.QUEUED, next_try_at=inbound.queued_at or utcnow(),
+                           failure_reason=CALLBACK_ASKED, slot=CALLBACK_SLOT)
 
 
 # ---- the driver inside the pbx bridge -------------------------------------------------------------

@@ -213,7 +213,7 @@ class PbxGateway:
             members.setdefault(item["Queue"], []).append(
                 {"endpoint": endpoint_of(item.get("StateInterface") or item.get("Location", "")),
                  "paused": item.get("Paused") == "1", "reason": item.get("PausedReason", ""),
-                 "name": item.get("Name", "")})
+                 "name": item.get("Name", ""), "penalty": int(item.get("Penalty") or 0)})
         channels = [endpoint for endpoint, state in endpoints.items() if state in ("INUSE", "RINGING")]
         return Resynced(endpoints, members, channels)
 
@@ -274,6 +274,15 @@ class PbxGateway:
         return await self.action("QueueAdd", as_list=False, Queue=queue, Interface=f"PJSIP/{endpoint}",
                                  MemberName=member_name or endpoint, Penalty=str(penalty), Paused="false",
                                  StateInterface=f"PJSIP/{endpoint}")
+
+    async def queue_penalty(self, queue: str, endpoint: str, penalty: int) -> Any:
+        return await self.action("QueuePenalty", as_list=False, Queue=queue, Interface=f"PJSIP/{endpoint}",
+                                 Penalty=str(penalty))
+
+    async def prioritize_caller(self, queue: str, channel: str, priority: int) -> Any:
+        """The waiting caller moves ahead of every caller of a lower priority at once (Asterisk ≥ 15)."""
+        return await self.action("QueueChangePriorityCaller", as_list=False, Queue=queue, Caller=channel,
+                                 Priority=str(priority), Immediate="yes")
 
     async def queue_remove(self, queue: str, endpoint: str) -> Any:
         return await self.action("QueueRemove", as_list=False, Queue=queue, Interface=f"PJSIP/{endpoint}")

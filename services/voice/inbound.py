@@ -14,7 +14,17 @@ Process, from the AMI events a real Asterisk 22 sends (shared/notes/ami-traces 0
    goes to the agent's panel by the same live path as the dialer's calls;
 4. AgentRingNoAnswer: that agent's pop is withdrawn (the queue rings someone else);
 5. AgentConnect -> ANSWERED; AgentComplete -> ENDED: the agent qualifies it in the post-call form;
-6. QueueCallerAbandon -> ENDED without an answer (outcome « abandoned »); QueueCallerLeave -> no longer waiting.
+6. QueueCallerAbandon -> ENDED without an answer (outcome « abandoned »; Asterisk says so for a timeout
+   too); QueueCallerLeave -> no longer waiting.
+VIP: a caller the campaign's VIP field marks (voice slot `vip_field`: "oui", "yes", "1"...) is moved ahead
+of every other caller as soon as they join (QueueChangePriorityCaller, Immediate: the traces' 09b
+priority 10).
+Saturation (services/voice/ivr_dialplan.py `saturation_lines`): after the campaign's maximum wait, or at
+once when no agent of the queue is logged in, the caller chooses: UserEvent `Voicemail` (the message is
+recorded as `vm-<Uniqueid>.wav` in the monitor folder; at the caller's Hangup it joins the tenant's
+recordings, linked to the call, outcome « voicemail »: a task of the campaign) or UserEvent
+`CallbackRequest` (outcome « callback »; an outbound attempt of the campaign, due since the caller first
+waited so it keeps their turn, that the dialer gives to the next free agent: services/voice/dialer.py).
 """
 from __future__ import annotations
 
@@ -23,7 +33,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Awaitable, Callable
 
 from sqlalchemy import select
 
@@ -44,8 +54,10 @@ from services.voice.ivr import campaign_of_queue
 
 log = logging.getLogger("inbound")
 WAITING = "bgc:inbound:waiting:{tenant_id}"       # caller Uniqueid -> the waiting call (JSON)
-ANSWERED, ABANDONED = "answered", "abandoned"
-LABELS = {ANSWERED: "Répondu", ABANDONED: "Abandon"}
+ANSWERED, ABANDONED, VOICEMAIL, CALLBACK = "answered", "abandoned", "voicemail", "callback"
+LABELS = {ANSWERED: "Répondu", ABANDONED: "Abandon", VOICEMAIL: "Message vocal", CALLBACK: "Rappel demandé"}
+VIP_PRIORITY = 10
+YES = {"oui", "o", "yes", "y", "true", "vrai", "1", "x", "vip"}
 
 
 @dataclass
@@ -59,6 +71,7 @@ class InboundCall:
     agent_id: int | None = None
     answered: bool = False
     over: bool = False
+    vip: bool = False
 
 
 def queue_tenant_slug(queue: str) -> str:
@@ -82,6 +95,15 @@ def find_caller(tenant_id: int, phone: str, campaign_id: int | None) -> ContactR
         query = select(ContactRecord).where(ContactRecord.telephone == phone).order_by(ContactRecord.id.desc())
         found = s.execute(query.where(ContactRecord.list_id.in_(lists)).limit(1)).scalars().first() if lists else None
         return found or s.execute(query.limit(1)).scalars().first()
+
+
+def is_vip(config: dict, contact: ContactRecord | None) -> bool:
+    """The campaign's VIP field (voice slot `vip_field`) says yes for this contact."""
+    from services.voice.screen_pop import contact_values
+    field = (config or {}).get("channels", {}).get("voice", {}).get("vip_field") or ""
+    if not field or contact is None:
+        return False
+    return contact_values(contact).get(field, "").strip().lower() in YES
 
 
 def open_inbound(tenant_id: int, uniqueid: str, phone: str, queue: str, did: str) -> InboundCall:
@@ -108,7 +130,8 @@ def open_inbound(tenant_id: int, uniqueid: str, phone: str, queue: str, did: str
             s.add(row)
             s.commit()
             s.refresh(row)
-    return InboundCall(tenant_id, row.id, phone, queue, campaign.name if campaign else "")
+    return InboundCall(tenant_id, row.id, phone, queue, campaign.name if campaign else "",
+                       vip=is_vip(campaign.config if campaign else {}, contact))
 
 
 def update_inbound(tenant_id: int, interaction_id: int, **values) -> None:
@@ -134,15 +157,19 @@ class InboundTracker:
     """Follows inbound calls on the raw AMI stream; `owner(endpoint)` -> (tenant, user) or None;
     `on_known(endpoint)`: the agent's call (campaign, caller) is known, for the supervisor's card;
     `dialled(message)`: the message is about a call the dialer placed (a predictive customer joins the
-    campaign's queue too, but it is an outbound touch, already recorded)."""
+    campaign's queue too, but it is an outbound touch, already recorded); `prioritize(queue, channel,
+    priority)`: the PBX moves a waiting caller ahead (a VIP)."""
 
     def __init__(self, owner: Callable[[str], tuple[int, int] | None],
                  on_known: Callable[[str], None] = lambda endpoint: None,
-                 dialled: Callable[[dict], bool] = lambda message: False) -> None:
-        self.owner, self.on_known, self.dialled = owner, on_known, dialled
+                 dialled: Callable[[dict], bool] = lambda message: False,
+                 prioritize: Callable[[str, str, int], Awaitable] | None = None) -> None:
+        self.owner, self.on_known, self.dialled, self.prioritize = owner, on_known, dialled, prioritize
         self.calls: dict[str, InboundCall] = {}        # caller Uniqueid -> call
         self.dids: dict[str, str] = {}                 # caller Uniqueid -> DID dialled
         self._left: dict[str, InboundCall] = {}        # abandoned, until their QueueCallerLeave
+        self.unanswered: dict[str, InboundCall] = {}   # left a queue unanswered, until their Hangup (saturation)
+        self.voicemails: dict[str, InboundCall | None] = {}   # recording a message, until their Hangup
         self._work: asyncio.Queue = asyncio.Queue()
 
     def call_of(self, endpoint: str) -> InboundCall | None:
@@ -155,6 +182,13 @@ class InboundTracker:
             self.dids[uniqueid] = message.get("Exten", "")
         elif kind == "Hangup":
             self.dids.pop(uniqueid, None)
+            self.unanswered.pop(uniqueid, None)
+            if uniqueid in self.voicemails:
+                self._work.put_nowait(("VoicemailSaved", {"Uniqueid": uniqueid}))
+        elif kind == "UserEvent" and message.get("UserEvent") in ("Voicemail", "CallbackRequest"):
+            if message.get("UserEvent") == "Voicemail":
+                self.voicemails[uniqueid] = None          # its Hangup may come before the job runs
+            self._work.put_nowait((message.get("UserEvent"), dict(message.items())))
         elif kind in ("QueueCallerJoin", "AgentCalled", "AgentRingNoAnswer", "AgentConnect", "AgentComplete",
                       "QueueCallerAbandon", "QueueCallerLeave") and not self.dialled(message):
             self._work.put_nowait((kind, dict(message.items()) if hasattr(message, "items") else message))
@@ -180,8 +214,13 @@ class InboundTracker:
         self.calls[uniqueid] = call
         get_redis().hset(WAITING.format(tenant_id=tenant_id), uniqueid, json.dumps(
             {"uniqueid": uniqueid, "queue": queue, "phone": phone, "campaign": call.campaign_name,
-             "since": time.time()}))
+             "since": time.time(), "vip": call.vip}))
         self._waiting_changed(tenant_id)
+        if call.vip and self.prioritize:
+            try:
+                await self.prioritize(queue, m.get("Channel", ""), VIP_PRIORITY)
+            except Exception as error:            # the caller left meanwhile
+                log.info("VIP %s not moved ahead: %s", phone, error)
 
     async def _AgentCalled(self, m: dict) -> None:
         call = self.calls.get(m.get("Uniqueid", ""))
@@ -241,8 +280,48 @@ class InboundTracker:
         call = self.calls.get(uniqueid) or self._left.pop(uniqueid, None)
         if call is None:
             return
+        if not call.answered:
+            self.unanswered[uniqueid] = call
         get_redis().hdel(WAITING.format(tenant_id=call.tenant_id), uniqueid)
         self._waiting_changed(call.tenant_id)
+
+    # ---- saturation: a message or a callback ----------------------------------------------------------
+    async def _saturated_call(self, m: dict) -> InboundCall | None:
+        """The call a saturation choice is about: it waited in the queue, or never joined (nobody logged in)."""
+        uniqueid, queue = m.get("Uniqueid", ""), m.get("Queue", "")
+        call = self.unanswered.get(uniqueid) or self.calls.get(uniqueid)
+        if call is None:
+            tenant_id = await asyncio.to_thread(tenant_id_of, queue_tenant_slug(queue))
+            if tenant_id is None:
+                return None
+            call = await asyncio.to_thread(open_inbound, tenant_id, uniqueid, m.get("CallerIDNum", ""),
+                                           queue, self.dids.get(uniqueid, ""))
+        return call
+
+    async def _Voicemail(self, m: dict) -> None:
+        call = await self._saturated_call(m)
+        if call is None:
+            return
+        self.voicemails[m.get("Uniqueid", "")] = call
+        await asyncio.to_thread(update_inbound, call.tenant_id, call.interaction_id, status=I.ENDED.value,
+                                ended_at=utcnow(), outcome=VOICEMAIL, agent_id=None)
+
+    async def _VoicemailSaved(self, m: dict) -> None:
+        """The caller hung up: their message joins the tenant's recordings, linked to the call."""
+        from services.voice.recordings import keep
+        call = self.voicemails.pop(m["Uniqueid"], None)
+        if call and await asyncio.to_thread(keep, call.tenant_id, call.interaction_id, m["Uniqueid"], prefix="vm"):
+            publish(supervision_topic(call.tenant_id), "voicemail", interaction_id=call.interaction_id,
+                    phone=call.phone, campaign=call.campaign_name)
+
+    async def _CallbackRequest(self, m: dict) -> None:
+        from services.voice.dialer import request_callback
+        call = await self._saturated_call(m)
+        if call is None:
+            return
+        await asyncio.to_thread(update_inbound, call.tenant_id, call.interaction_id, status=I.ENDED.value,
+                                ended_at=utcnow(), outcome=CALLBACK, agent_id=None)
+        await asyncio.to_thread(request_callback, call.tenant_id, call.interaction_id)
 
     def _waiting_changed(self, tenant_id: int) -> None:
         calls = sorted((json.loads(v) for v in get_redis().hvals(WAITING.format(tenant_id=tenant_id))),

@@ -49,10 +49,12 @@ def wav_seconds(path: Path) -> int:
         return round(audio.getnframes() / audio.getframerate())
 
 
-def keep(tenant_id: int, interaction_id: int, channel_id: str, answered: bool = True) -> tuple[str, int] | None:
-    """Move an answered call's recording into the tenant's storage and link it (an unanswered call's
-    file, the agent waiting alone, is deleted); None when nothing is kept."""
-    source = monitor_dir() / f"out-{channel_id}.wav"
+def keep(tenant_id: int, interaction_id: int, channel_id: str, answered: bool = True,
+         prefix: str = "out") -> tuple[str, int] | None:
+    """Move an answered call's recording (`prefix` "out"; "vm": a caller's voicemail message) into the
+    tenant's storage and link it (an unanswered call's file, the agent waiting alone, is deleted); None
+    when nothing is kept."""
+    source = monitor_dir() / f"{prefix}-{channel_id}.wav"
     if not source.exists():
         return None
     if not answered:

@@ -9,6 +9,7 @@ from services.identity.access import AuthContext, access_area
 from services.models.platform import Role, User
 from services.models.tenant import Team
 from services.models.voice import AgentSkill, TeamMember
+from services.voice.queue_members import queues_changed
 
 
 class SkillError(ValueError):
@@ -47,10 +48,11 @@ def set_agent_skill(ctx: AuthContext, user_id: int, skill: str, level: int) -> N
         if int(level) == 0:
             if row is not None:
                 session.delete(row)
-            return
-        row = row or AgentSkill(user_id=user_id, skill=skill[:60])
-        row.level = int(level)
-        session.add(row)
+        else:
+            row = row or AgentSkill(user_id=user_id, skill=skill[:60])
+            row.level = int(level)
+            session.add(row)
+    queues_changed(ctx.tenant_slug)      # the campaigns asking for this skill ring by the new level
 
 
 def agents_with_skill(ctx: AuthContext, skill: str, min_level: int = 1) -> list[int]:

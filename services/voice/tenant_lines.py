@@ -61,8 +61,7 @@ def dids_section(tenant: Tenant) -> str:
         lines += [f"exten => {n.number},1,Set(__DID_LABEL={_safe(n.label)})",
                   f" same => n,Set(__ROUTE_CAMPAIGN={n.route_campaign_id or ''})"]
         if n.ivr_menu_id:          # the menu the IVR designer chose for it (services/voice/ivr_dialplan.py)
-            lines += [" same => n,Set(__QTIMEOUT=60)",
-                      f" same => n,Goto({tenant_context(tenant.slug, f'ivr-{n.ivr_menu_id}')},s,1)"]
+            lines += [f" same => n,Goto({tenant_context(tenant.slug, f'ivr-{n.ivr_menu_id}')},s,1)"]
         else:
             lines += [f" same => n,Goto({inbound},${{EXTEN}},1)"]
     return "\n".join(lines) + "\n"

@@ -237,6 +237,21 @@ async def queue_penalty(session: "Session", act: Action) -> Fields:
     return success("Interface penalty set successfully")
 
 
+@action("QueueChangePriorityCaller")
+async def queue_change_priority_caller(session: "Session", act: Action) -> Fields:
+    queue_name = required(act, "Queue", "'Queue' not specified.")
+    caller = required(act, "Caller", "'Caller' not specified.")
+    raw = required(act, "Priority", "'Priority' not specified.")
+    if not raw.lstrip("-").isdigit():
+        raise AmiError("'Priority' need integer.")
+    queue = session.pbx.queues.by_name.get(queue_name)
+    if queue is None:
+        raise AmiError("Unable to change priority caller on queue: No such queue")
+    if not queue.change_priority(caller, int(raw), act.is_true("Immediate")):
+        raise AmiError("Unable to change priority caller on queue: No such caller")
+    return success("Priority change for caller on queue")
+
+
 @action("QueueStatus")
 async def queue_status(session: "Session", act: Action) -> None:
     name = act.get("Queue") or None

@@ -3,8 +3,8 @@
 The built-in flows of dialplan.py model the shipped template; the lines a tenant's include adds on top
 (its DIDs in `[from-carrier](+)`, the menus of the IVR designer `t-<slug>-ivr-<id>`) are read here on
 `dialplan reload` and interpreted: the applications the product generates (NoOp, Set, Answer, Wait,
-Playback, Background, WaitExten, Goto, GotoIf, GotoIfTime, Queue, VoiceMail, Hangup), `${VAR}` and
-`$[a op b]`, labels, the `i` / `t` extensions, Newexten and DTMF events as a real Asterisk sends them.
+Playback, UserEvent, Background, WaitExten, Goto, GotoIf, GotoIfTime, Queue, VoiceMail, Hangup), `${VAR}` and
+`$[a op b]`, `${QUEUE_MEMBER(<queue>,logged)}`, UserEvent, Record (the caller speaks `RECORD_SECONDS`), labels, the `i` / `t` extensions, Newexten and DTMF events as a real Asterisk sends them.
 The caller's keys come from the test's control side (`PbxControl.inbound_call(..., digits="2")`): a key
 is pressed 1.3 s into a prompt or into WaitExten (dialplan.read_digit, as the traces' RFC 4733 digits).
 """
@@ -27,9 +27,11 @@ SECTION = re.compile(r"^\[([^\]]+)\](?:\(([^)]*)\))?")
 EXTEN = re.compile(r"^exten\s*=>\s*([^,]+),\s*1\s*,(.*)$")
 SAME = re.compile(r"^same\s*=>\s*n(?:\(([A-Za-z0-9_-]+)\))?\s*,(.*)$")
 VAR = re.compile(r"\$\{([A-Za-z0-9_()]+)\}")
+QUEUE_MEMBER = re.compile(r"\$\{QUEUE_MEMBER\(([A-Za-z0-9_-]+),logged\)\}")
 EXPR = re.compile(r"\$\[([^\[\]]*)\]")
 SOUNDS = "/var/lib/asterisk/sounds/custom"
 PROMPT_SECONDS = 1.5
+RECORD_SECONDS = 3.0                   # how long a simulated caller speaks after the beep of Record()
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
@@ -76,7 +78,10 @@ def substitute(channel: "Channel", text: str) -> str:
         special = {"EXTEN": channel.exten, "CALLERID(num)": channel.caller[0], "UNIQUEID": channel.uniqueid,
                    "SOUNDS": channel.pbx.globals.get("SOUNDS", SOUNDS)}
         return special.get(name, channel.variables.get(name, channel.pbx.globals.get(name, "")))
-    text = VAR.sub(value, text)
+    def logged(match: re.Match) -> str:
+        queue = channel.pbx.queues.by_name.get(match.group(1))
+        return str(queue.logged_in() if queue else 0)
+    text = VAR.sub(value, QUEUE_MEMBER.sub(logged, text))
     return EXPR.sub(lambda m: evaluate(m.group(1)), text)
 
 
@@ -211,6 +216,19 @@ async def _execute(channel: "Channel", app: str, data: str) -> None:
             channel.set_state(UP)
         await channel.sleep(PROMPT_SECONDS + 3)            # the greeting, then the caller's message
         channel.variables["VMSTATUS"] = "SUCCESS"
+    elif app == "UserEvent":
+        name, _, body = data.partition(",")
+        headers = [tuple(part.strip() for part in item.split(":", 1)) for item in body.split(",") if ":" in item]
+        channel.emit("UserEvent", [("UserEvent", name)] + headers, privilege="user")
+    elif app == "Record":                                 # Record(file,silence,maxduration,options)
+        if channel.state != UP:
+            channel.set_state(UP)
+        await channel.sleep(RECORD_SECONDS)
+        from .recording import write_wav
+        write_wav(channel.pbx.recorder.local_path(args[0]), RECORD_SECONDS)
+        channel.variables["RECORD_STATUS"] = "HANGUP"
+        channel.teardown(16)                              # the simulated caller hangs up after speaking
+        raise HungUp
     elif app == "Hangup":                                 # its Newexten is out already
         channel.teardown(int(args[0]) if args[0].isdigit() else 16)
         raise HungUp

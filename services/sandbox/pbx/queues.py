@@ -92,6 +92,24 @@ class Queue:
         self.next_index = (self.members.index(chosen) + 1) % count
         return chosen
 
+    def change_priority(self, channel_name: str, priority: int, immediate: bool) -> bool:
+        """QueueChangePriorityCaller (app_queue's change_priority_caller_on_queue): the caller's priority;
+        `immediate` moves them at once ahead of every caller of a lower priority."""
+        caller = next((c for c in self.callers if c.channel.name == channel_name), None)
+        if caller is None:
+            return False
+        caller.priority = priority
+        if immediate:
+            self.callers.remove(caller)
+            index = next((i for i, c in enumerate(self.callers) if caller.priority > c.priority), len(self.callers))
+            self.callers.insert(index, caller)
+            self.notify()
+        return True
+
+    def logged_in(self) -> int:
+        """QUEUE_MEMBER(queue,logged): members whose device is not unavailable nor invalid."""
+        return sum(1 for m in self.members if m.status not in (4, 5))
+
     def average(self, total: float) -> int:
         return round(total / self.completed) if self.completed else 0
 

@@ -62,6 +62,14 @@ def test_undefined_variable():
     assert preflight_problems(config, _facts(known_fields=FIELDS | {"Code_Promo"})) == []
 
 
+def test_the_vip_field_must_be_a_field_of_the_lists():
+    config = _config()
+    config["channels"]["voice"].update(mode="INBOUND", vip_field="Statut_VIP")
+    assert preflight_problems(config, _facts()) == [
+        "Champ VIP inconnu : « Statut_VIP » n'est pas un champ des listes liées."]
+    assert preflight_problems(config, _facts(known_fields=FIELDS | {"Statut_VIP"})) == []
+
+
 def test_undefined_whatsapp_variable():
     config = _config()
     config["channels"]["whatsapp"].update(enabled=True, template_id=3, variables={})

@@ -27,7 +27,7 @@ def test_generated_includes_follow_enrolments(tmp_path):
     assert f"[{tenant.slug}-sales](queue-template)" in queues
     assert "member" not in queues          # agents are dynamic members: QueueRemove can take them out
     assert "write = system,call,agent,originate,command" in (tmp_path / "manager.d" / "bgotocall.conf").read_text()
-    assert len(written) == 5          # pjsip, extensions, queues, voicemail (the IVR mailbox), manager
+    assert len(written) == 4          # pjsip, extensions, queues, manager
 
     from services.voice.agents import unenroll_agent
     unenroll_agent(admin, agent.user_id)

@@ -55,6 +55,7 @@ def live(topic: str, kind: str) -> list[dict]:
 async def world(tmp_path, monkeypatch):
     monkeypatch.setenv("BGC_PBX_COMMANDS", f"bgc:pbx:commands:test-{uuid.uuid4().hex}")
     monkeypatch.setenv("BGC_ASTERISK_CONFIG_DIR", str(tmp_path / "etc"))   # the bridge rewrites the includes
+    monkeypatch.setenv("BGC_MONITOR_DIR", str(tmp_path / "rec"))          # where the PBX records
     tenant = new_tenant()
     grant_licences(tenant.id, 2)
     admin, supervisor = context_for(tenant, Role.ADMIN), context_for(tenant, Role.SUPERVISOR)
@@ -152,13 +153,24 @@ async def test_out_of_hours_the_caller_hears_the_closed_message_and_is_never_que
                            closed_audio="ferme", closed_action={"action": "voicemail"})
     channel = world.pbx.inbound_call(DID, STRANGER, digits="2")
     await world.pbx.wait_for("Hangup", Channel=channel, timeout=30)
-    assert steps(world, channel)[6:] == [
+    assert steps(world, channel)[5:] == [
         ("s", "GotoIfTime", "08:00-18:00,sat&sun,*,*,Africa/Douala?open"), ("s", "Goto", "closed,1"),
         ("closed", "Answer", ""), ("closed", "Playback", f"{SOUNDS}/ferme"),
-        ("closed", "VoiceMail", f"ivr@t-{world.tenant.slug},u"), ("closed", "Hangup", "")]
+        ("closed", "Set", f"__SATURATED_QUEUE={world.tenant.slug}-sales"),
+        ("closed", "Goto", f"t-{world.tenant.slug}-saturated,message,1"),
+        ("message", "Answer", ""), ("message", "UserEvent", f"Voicemail,Queue: {world.tenant.slug}-sales"),
+        ("message", "Playback", f"{SOUNDS}/leave-message"),
+        ("message", "Record", f"/vm-{uniqueid(world, channel)}.wav,3,120,k")]
     assert world.pbx.pbx.channels == {}
-    assert world.pbx.pbx.queues.by_name[f"{world.tenant.slug}-sales"].callers == []
-    assert inbound_rows(world.supervisor) == []
+    assert world.pbx.pbx.queues.by_name[f"{world.tenant.slug}-sales"].callers == []   # never queued
+    message = await until(lambda: next((r for r in inbound_rows(world.supervisor) if r.recording_url), None))
+    assert (message.outcome, message.address, message.answered_at, message.recording_seconds) == (
+        "voicemail", STRANGER, None, 3)                        # the caller's message, a task of the call
+
+
+def uniqueid(world, channel: str) -> str:
+    return next(field(m, "Uniqueid") for m in world.pbx.bus.history
+                if field(m, "Event") == "Newchannel" and field(m, "Channel") == channel)
 
 
 def steps(world, channel: str) -> list[tuple[str, str, str]]:
@@ -172,15 +184,130 @@ async def test_an_invalid_key_replays_the_menu_then_the_fallback_runs(world):
     channel = world.pbx.inbound_call(DID, STRANGER, digits="7")       # no option 7, then nothing
     await world.pbx.wait_for("Hangup", Channel=channel, timeout=30)
     menu = [("s", "Set", "TIMEOUT(response)=4"), ("s", "Background", f"{SOUNDS}/accueil")]
-    assert steps(world, channel)[8:] == menu + [
+    assert steps(world, channel)[7:] == menu + [
         ("i", "Playback", f"{SOUNDS}/ivr-invalid"), ("i", "Goto", "retry,1"),
         ("retry", "Set", "IVR_TRIES=1"), ("retry", "GotoIf", "1?s,menu")] + menu + [
         ("s", "WaitExten", "4"), ("t", "Goto", "retry,1"),
         ("retry", "Set", "IVR_TRIES=2"), ("retry", "GotoIf", "0?s,menu"), ("retry", "Hangup", "16")]
-    assert steps(world, channel)[4] == ("s", "NoOp", f"IVR menu {context.rsplit('-', 1)[1]}")
+    assert steps(world, channel)[3] == ("s", "NoOp", f"IVR menu {context.rsplit('-', 1)[1]}")
     assert inbound_rows(world.supervisor) == []
 
     caller = world.pbx.inbound_call(DID, STRANGER, digits="72")       # a wrong key, then the right one
     await world.pbx.wait_for("QueueCallerJoin", Channel=caller, Queue=f"{world.tenant.slug}-sales", timeout=30)
     row = await until(lambda: next(iter(inbound_rows(world.supervisor)), None))
     assert row.address == STRANGER and row.contact_id is None          # an unknown caller: the number alone
+
+
+# ---- a campaign's queue: VIP callers, skills, saturation -------------------------------------------------
+VIP = "+237699778899"
+
+
+async def inbound_campaign(world, **voice) -> tuple[int, str]:
+    """A LIVE « Appels entrants » campaign staffed by Alice (Anglais 2) and Bob (Anglais 5), whose list
+    marks one VIP caller; key 1 of the DID's menu leads to its queue. (campaign id, Bob's endpoint)."""
+    from services.audience.imports import add_custom_field
+    from services.campaigns.lifecycle import launch_campaign
+    from services.voice.skills import set_agent_skill
+    from tests.support.campaigns import calling_campaign_config, fund
+
+    slug = world.tenant.slug
+    bob = enroll_agent(world.admin, "Agent", "Bob", "bob", f"bob-{slug}@example-corp.cm")
+    world.bob = system_context(world.tenant.id, bob.user_id)
+    await until(lambda: world.pbx.pbx.endpoints.get(f"{slug}-2002"))      # the bridge reloaded the endpoints
+    world.pbx.register_phone(f"{slug}-2002")
+    await until(lambda: agent_state(world.tenant.id, bob.user_id) is AgentState.READY)
+    add_custom_field(world.supervisor, "VIP")
+    vips = import_file(world.supervisor, "Grands comptes", (
+        f"Nom;Prénom;Téléphone;Email;VIP\nCompte;Grand;{VIP};gc@example.cm;oui\n"
+        f"Client;Paul;{CUSTOMER};paul@example.cm;non\n").encode())
+    set_agent_skill(world.admin, world.alice.user_id, "Anglais", 2)
+    set_agent_skill(world.admin, bob.user_id, "Anglais", 5)
+    fund(world.tenant.id)
+    config = calling_campaign_config("Ligne anglaise", vips, world.alice.user_id, "INBOUND", "<p>Hello</p>")
+    config["channels"]["voice"].update(skill="Anglais", vip_field="VIP", **voice)
+    config["agents"] = [world.alice.user_id, bob.user_id]
+    campaign = create_campaign(world.supervisor, config)
+    launch_campaign(world.supervisor, campaign.id)
+    queue = f"{slug}-campaign-{campaign.id}"
+    await until(lambda: queue in world.pbx.pbx.queues.by_name and {
+        m.interface: m.penalty for m in world.pbx.pbx.queues.by_name[queue].members} == {
+        f"PJSIP/{world.endpoint}": 3, f"PJSIP/{slug}-2002": 0})     # skill levels 2 and 5 as penalties
+    await design(world, options=[{"digit": "1", "action": "queue", "target": f"campaign-{campaign.id}"}])
+    return campaign.id, f"{slug}-2002"
+
+
+async def both_on_break(world):
+    from services.voice.availability import take_break
+    for agent in (world.agent, world.bob):
+        await asyncio.to_thread(take_break, agent, "Déjeuner")
+    await until(lambda: all(agent_state(world.tenant.id, a.user_id) is AgentState.PAUSED
+                            for a in (world.agent, world.bob)))
+
+
+async def test_the_most_skilled_free_agent_takes_the_call_and_a_vip_jumps_the_queue(world):
+    from services.voice.availability import become_ready
+    campaign_id, bob = await inbound_campaign(world)
+    queue = f"{world.tenant.slug}-campaign-{campaign_id}"
+    world.pbx.set_phone(bob, "manual")
+    first = world.pbx.inbound_call(DID, STRANGER, digits="1")          # both free: Bob (Anglais 5) rings
+    rung = await world.pbx.wait_for("AgentCalled", Channel=first, timeout=30)
+    assert field(rung, "Interface") == f"PJSIP/{bob}"
+    world.pbx.customer_hangup(first)
+    await world.pbx.wait_for("QueueCallerAbandon", Channel=first, timeout=30)
+
+    await both_on_break(world)
+    waiting = world.pbx.inbound_call(DID, STRANGER, digits="1")
+    await world.pbx.wait_for("QueueCallerJoin", Channel=waiting, timeout=30)
+    vip = world.pbx.inbound_call(DID, VIP, "Grand Compte", digits="1")
+    await world.pbx.wait_for("QueueCallerJoin", Channel=vip, Position="2", timeout=30)
+    await until(lambda: [c.channel.name for c in world.pbx.pbx.queues.by_name[queue].callers] == [vip, waiting])
+    listed = waiting_calls(world.supervisor)
+    assert [(c["phone"], c["vip"]) for c in listed] == [(STRANGER, False), (VIP, True)]
+
+    await asyncio.to_thread(become_ready, world.bob)                   # the VIP is served first
+    rung = await world.pbx.wait_for("AgentCalled", Channel=vip, timeout=30)
+    assert field(rung, "Interface") == f"PJSIP/{bob}"
+    pop = await until(lambda: next((c for c in live(user_topic(world.tenant.id, world.bob.user_id), "call")
+                                    if c["phase"] == "ringing" and c["contact"]["phone"] == VIP), None))
+    assert (pop["contact"]["name"], pop["campaign"], pop["known"]) == ("Grand Compte", "Ligne anglaise", True)
+    for channel in (vip, waiting):
+        world.pbx.customer_hangup(channel)
+
+
+async def test_a_saturated_queue_takes_a_message_then_a_callback_dialled_when_an_agent_frees_up(world):
+    from services.voice.availability import become_ready
+    campaign_id, bob = await inbound_campaign(world, max_wait_seconds=10)
+    queue = f"{world.tenant.slug}-campaign-{campaign_id}"
+    for endpoint in (world.endpoint, bob):                             # nobody logged in: no queue at all
+        world.pbx.unregister_phone(endpoint)
+    await until(lambda: world.pbx.pbx.queues.by_name[queue].logged_in() == 0)
+    alone = world.pbx.inbound_call(DID, STRANGER, digits="1")
+    await world.pbx.wait_for("Hangup", Channel=alone, timeout=60)
+    assert ("1", "GotoIf", f"1?t-{world.tenant.slug}-saturated,s,1") in steps(world, alone)
+    assert not [m for m in world.pbx.bus.history if field(m, "Event") == "QueueCallerJoin"
+                and field(m, "Channel") == alone]
+    message = await until(lambda: next((r for r in inbound_rows(world.supervisor) if r.recording_url), None))
+    assert (message.outcome, message.campaign_id, message.recording_seconds) == ("voicemail", campaign_id, 3)
+
+    for endpoint in (world.endpoint, bob):
+        world.pbx.register_phone(endpoint)
+    await until(lambda: world.pbx.pbx.queues.by_name[queue].logged_in() == 2)
+    await both_on_break(world)
+    caller = world.pbx.inbound_call(DID, CUSTOMER, "Paul", digits="12")   # waits 10 s, then asks for a callback
+    await world.pbx.wait_for("Hangup", Channel=caller, timeout=60)
+    asked = await until(lambda: next((r for r in inbound_rows(world.supervisor) if r.outcome == "callback"), None))
+    assert asked.contact_id and asked.answered_at is None
+
+    def callback():
+        with tenant_session(world.supervisor) as session:
+            return session.execute(select(Interaction).where(Interaction.slot == "callback")).scalars().first()
+    due = await until(callback)
+    assert (due.status, due.address, due.campaign_id, due.next_try_at) == (
+        "QUEUED", CUSTOMER, campaign_id, asked.queued_at)               # it keeps the caller's turn
+    await asyncio.to_thread(become_ready, world.agent)                  # Alice frees up: Paul is called back
+    dialled = await until(lambda: (row := callback()).status != "QUEUED" and row)
+    assert dialled.agent_id == world.alice.user_id
+    answered = await until(lambda: (row := callback()).answered_at and row)
+    assert answered.agent_id == world.alice.user_id
+    assert [field(m, "DialString") for m in world.pbx.bus.history if field(m, "Event") == "DialBegin"
+            and field(m, "DialString") == f"{CUSTOMER}@carrier"]                # Alice first, then Paul

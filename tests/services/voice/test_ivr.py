@@ -91,7 +91,7 @@ def test_the_menu_is_written_as_dialplan_with_hours_keys_and_retries(tenant, sup
     text = (tmp_path / "extensions.d" / f"{tenant.slug}.conf").read_text()
     s, ctx = tenant.slug, f"t-{tenant.slug}-ivr-{accueil}"
     assert (f"exten => +237699000001,1,Set(__DID_LABEL=Service client)\n"
-            f" same => n,Set(__ROUTE_CAMPAIGN=)\n same => n,Set(__QTIMEOUT=60)\n"
+            f" same => n,Set(__ROUTE_CAMPAIGN=)\n"
             f" same => n,Goto({ctx},s,1)\n") in text
     assert (f"[{ctx}]\n"
             f"exten => s,1,NoOp(IVR menu {accueil})\n"
@@ -104,16 +104,30 @@ def test_the_menu_is_written_as_dialplan_with_hours_keys_and_retries(tenant, sup
             " same => n,Background(${SOUNDS}/accueil)\n"
             " same => n,WaitExten(4)\n"
             f"exten => 1,1,Goto(t-{s}-ivr-{support},s,1)\n"
-            f"exten => 2,1,Queue({s}-sales,t,,,${{QTIMEOUT}})\n same => n,Hangup()\n"
+            f"exten => 2,1,Set(__SATURATED_QUEUE={s}-sales)\n"
+            f" same => n,GotoIf($[${{QUEUE_MEMBER({s}-sales,logged)}} = 0]?t-{s}-saturated,message,1)\n"
+            f" same => n,Queue({s}-sales,t,,,60)\n same => n,Goto(t-{s}-saturated,message,1)\n"
             "exten => 9,1,Hangup(16)\n"
             "exten => i,1,Playback(${SOUNDS}/ivr-invalid)\n same => n,Goto(retry,1)\n"
             "exten => t,1,Goto(retry,1)\n"
             "exten => retry,1,Set(IVR_TRIES=$[${IVR_TRIES} + 1])\n"
             " same => n,GotoIf($[${IVR_TRIES} < 2]?s,menu)\n"
-            f" same => n,Queue({s}-sales,t,,,${{QTIMEOUT}})\n same => n,Hangup()\n"
+            f" same => n,Set(__SATURATED_QUEUE={s}-sales)\n"
+            f" same => n,GotoIf($[${{QUEUE_MEMBER({s}-sales,logged)}} = 0]?t-{s}-saturated,message,1)\n"
+            f" same => n,Queue({s}-sales,t,,,60)\n same => n,Goto(t-{s}-saturated,message,1)\n"
             "exten => closed,1,Answer()\n same => n,Playback(${SOUNDS}/ferme)\n"
-            f" same => n,VoiceMail(ivr@t-{s},u)\n same => n,Hangup()\n") in text
-    assert f"[t-{s}]\nivr => " in (tmp_path / "voicemail.d" / f"{s}.conf").read_text()
+            f" same => n,Set(__SATURATED_QUEUE={s}-sales)\n same => n,Goto(t-{s}-saturated,message,1)\n") in text
+    assert (f"[t-{s}-saturated]\n"                  # no agent took the call: a message, or (campaigns) a callback
+            "exten => s,1,NoOp(No agent for ${SATURATED_QUEUE}: QUEUESTATUS=${QUEUESTATUS})\n"
+            " same => n,Set(TIMEOUT(response)=6)\n same => n,Background(${SOUNDS}/saturation)\n"
+            " same => n,WaitExten(6)\n"
+            "exten => 1,1,Goto(message,1)\n"
+            "exten => 2,1,UserEvent(CallbackRequest,Queue: ${SATURATED_QUEUE})\n"
+            " same => n,Playback(${SOUNDS}/callback-confirmed)\n same => n,Hangup()\n"
+            "exten => i,1,Goto(message,1)\nexten => t,1,Goto(message,1)\n"
+            "exten => message,1,Answer()\n same => n,UserEvent(Voicemail,Queue: ${SATURATED_QUEUE})\n"
+            " same => n,Playback(${SOUNDS}/leave-message)\n"
+            " same => n,Record(${MONITOR_DIR}/vm-${UNIQUEID}.wav,3,120,k)\n same => n,Hangup()\n") in text
 
 
 def test_menus_belong_to_their_tenant_and_agents_cannot_design(supervisor):
