@@ -213,7 +213,11 @@ class Bridge:
             await self._apply_config(args.get("tenant_slug"))
             await self._join_queues(args.get("tenant_slug"))
         elif kind in ("lines_changed", "queues_changed"):   # DIDs, trunk, IVR menus (ivr) or campaigns' queues
-            await self._apply_config(args.get("tenant_slug"))
+            if kind == "lines_changed":
+                await self._apply_config(args.get("tenant_slug"))
+            else:                                           # no endpoint changed: queues and dialplan only
+                await self._rewrite_config(args.get("tenant_slug"))
+                await gw.reload_queues()
             await gw.action("Command", as_list=False, Command="dialplan reload")
             await self._join_queues(args.get("tenant_slug"))   # a queue reload drops stale static members
         elif kind in ("agent_pause", "agent_ready"):

@@ -246,7 +246,7 @@ async def both_on_break(world):
 
 async def test_the_most_skilled_free_agent_takes_the_call_and_a_vip_jumps_the_queue(world):
     from services.voice.availability import become_ready
-    campaign_id, bob = await inbound_campaign(world)
+    campaign_id, bob = await inbound_campaign(world, max_wait_seconds=900)   # nobody leaves the queue here
     queue = f"{world.tenant.slug}-campaign-{campaign_id}"
     world.pbx.set_phone(bob, "manual")
     first = world.pbx.inbound_call(DID, STRANGER, digits="1")          # both free: Bob (Anglais 5) rings
@@ -264,8 +264,9 @@ async def test_the_most_skilled_free_agent_takes_the_call_and_a_vip_jumps_the_qu
     listed = waiting_calls(world.supervisor)
     assert [(c["phone"], c["vip"]) for c in listed] == [(STRANGER, False), (VIP, True)]
 
+    rung = asyncio.ensure_future(world.pbx.wait_for("AgentCalled", Channel=vip, timeout=60))
     await asyncio.to_thread(become_ready, world.bob)                   # the VIP is served first
-    rung = await world.pbx.wait_for("AgentCalled", Channel=vip, timeout=30)
+    rung = await rung
     assert field(rung, "Interface") == f"PJSIP/{bob}"
     pop = await until(lambda: next((c for c in live(user_topic(world.tenant.id, world.bob.user_id), "call")
                                     if c["phase"] == "ringing" and c["contact"]["phone"] == VIP), None))
