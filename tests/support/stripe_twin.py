@@ -20,11 +20,11 @@ class StripeTwinServer:
 
     def requests(self, path: str = "") -> list[dict]:
         """The API calls the twin received, oldest first."""
-        calls = httpx.get(f"{self.base}/_sandbox/requests").json()
+        calls = httpx.get(f"{self.base}/_sandbox/requests", timeout=60).json()
         return [c for c in calls if not path or c["path"] == path]
 
     def lose_next_response(self) -> None:
-        httpx.post(f"{self.base}/_sandbox/faults/lose-next-response").raise_for_status()
+        httpx.post(f"{self.base}/_sandbox/faults/lose-next-response", timeout=60).raise_for_status()
 
 
 @contextmanager

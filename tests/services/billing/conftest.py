@@ -33,28 +33,28 @@ class StripeTwin:
         self.api_key = api_key
 
     def pause_webhooks(self):
-        httpx.post(f"{self.base}/_sandbox/webhooks/pause").raise_for_status()
+        httpx.post(f"{self.base}/_sandbox/webhooks/pause", timeout=60).raise_for_status()
 
     def resume_webhooks(self):
-        httpx.post(f"{self.base}/_sandbox/webhooks/resume").raise_for_status()
+        httpx.post(f"{self.base}/_sandbox/webhooks/resume", timeout=60).raise_for_status()
 
     def events(self, checkout_id: str) -> list[dict]:
         return httpx.get(f"{self.base}/_sandbox/events",
-                         params={"checkout_session": checkout_id}).json()
+                         params={"checkout_session": checkout_id}, timeout=60).json()
 
     def event_payload(self, event_id: str) -> str:
         r = httpx.get(f"{self.base}/v1/events/{event_id}",
-                      headers={"Authorization": f"Bearer {self.api_key}"})
+                      headers={"Authorization": f"Bearer {self.api_key}"}, timeout=60)
         r.raise_for_status()
         return r.text
 
     def deliver(self, event_id: str) -> int:
-        return httpx.post(f"{self.base}/_sandbox/events/{event_id}/deliver").json()["status"]
+        return httpx.post(f"{self.base}/_sandbox/events/{event_id}/deliver", timeout=60).json()["status"]
 
     def pay(self, checkout_url: str, card: str) -> httpx.Response:
         """What a person does on the hosted page: type a card and submit."""
         return httpx.post(checkout_url, data={"card_number": card, "expiry": "12 / 34",
-                                              "cvc": "123", "name": "Awa Mbarga"})
+                                              "cvc": "123", "name": "Awa Mbarga"}, timeout=60)
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ def _header(payload: str, secret: str, timestamp: int) -> str:
 
 def _post(payload: str, header: str) -> httpx.Response:
     return httpx.post(get_settings().stripe_webhook_url, content=payload.encode(),
-                      headers={"Stripe-Signature": header, "Content-Type": "application/json"})
+                      headers={"Stripe-Signature": header, "Content-Type": "application/json"}, timeout=60)
 
 
 def _signed_post(payload: str, secret: str, timestamp: int) -> httpx.Response:
@@ -74,7 +74,7 @@ def test_bad_signature_and_stale_timestamp_are_refused_and_change_nothing(pendin
     tampered = _post(payload, _header(payload.replace('"paid"', '"unpaid"'), secret,
                                       int(time.time())))
     stale = _signed_post(payload, secret, int(time.time()) - 301)
-    unsigned = httpx.post(get_settings().stripe_webhook_url, content=payload.encode())
+    unsigned = httpx.post(get_settings().stripe_webhook_url, content=payload.encode(), timeout=60)
     assert [r.status_code for r in (forged, tampered, stale, unsigned)] == [400, 400, 400, 400]
     assert payment_progress(pending_admin, checkout_id=checkout).status == "pending"
     assert wallet_of(pending_admin.tenant_id).balance == 0

@@ -88,12 +88,12 @@ class Twin:
 
     def inbound(self, phone: str, body: str, to: str = "BGOTOCALL") -> dict:
         r = httpx.post(f"{self.base}/_sandbox/inbound", data={"From": phone, "To": to,
-                                                              "Body": body})
+                                                              "Body": body}, timeout=60)
         r.raise_for_status()
         return r.json()
 
     def callbacks(self, on: bool) -> None:
-        httpx.post(f"{self.base}/_sandbox/callbacks/{'on' if on else 'off'}").raise_for_status()
+        httpx.post(f"{self.base}/_sandbox/callbacks/{'on' if on else 'off'}", timeout=60).raise_for_status()
 
 
 def contacts_csv(phones: list[str], names: list[str] | None = None) -> bytes:
@@ -194,11 +194,11 @@ class MetaTwin(Twin):
         super().__init__(sandbox_url, "meta")
 
     def conversation(self, phone: str) -> list[dict]:
-        return httpx.get(f"{self.base}/_sandbox/conversations", params={"wa_id": phone}).json()
+        return httpx.get(f"{self.base}/_sandbox/conversations", params={"wa_id": phone}, timeout=60).json()
 
     def inbound(self, phone: str, body: str = "", **extra) -> dict:
         r = httpx.post(f"{self.base}/_sandbox/inbound", json={"from": phone, "body": body,
-                                                              **extra})
+                                                              **extra}, timeout=60)
         r.raise_for_status()
         return r.json()
 

@@ -78,20 +78,20 @@ def test_open_and_click_are_recorded_and_the_redirect_serves_only_the_campaign_l
 
     query = parse_qs(urlsplit(click).query)
     forged = click.replace("boutique.exemple.cm", "phishing.exemple.com")
-    assert httpx.get(forged).status_code == 403
+    assert httpx.get(forged, timeout=60).status_code == 403
     other_attempt = parse_qs(urlsplit(other_click).query)["a"][0]
     stolen = click.replace(f"a={query['a'][0]}", f"a={other_attempt}")
-    assert httpx.get(stolen).status_code == 403  # a signature is for its own attempt only
+    assert httpx.get(stolen, timeout=60).status_code == 403  # a signature is for its own attempt only
     assert {a.status for a in c.attempts()} == {"SENT"}
 
-    opened = httpx.get(pixel)
+    opened = httpx.get(pixel, timeout=60)
     assert opened.status_code == 200 and opened.headers["content-type"] == "image/gif"
     assert c.attempt(first).status == "READ"
-    clicked = httpx.get(click)
+    clicked = httpx.get(click, timeout=60)
     assert clicked.status_code == 302 and clicked.headers["location"] == OFFER
     row = c.attempt(first)
     assert (row.status, row.outcome) == ("CLICKED", "click") and row.read_at and row.clicked_at
-    assert httpx.get(pixel).status_code == 200 and c.attempt(first).status == "CLICKED"
+    assert httpx.get(pixel, timeout=60).status_code == 200 and c.attempt(first).status == "CLICKED"
     assert c.attempt(second).status == "SENT"
 
 
@@ -121,7 +121,7 @@ def test_an_smtp_send_interrupted_by_a_crash_is_found_in_the_sink_not_sent_again
 def _post_events(events: list[dict], headers: dict | None = None, body: bytes | None = None):
     signed_body, signed_headers = signed_post(events)
     return httpx.post(_local(get_settings().sendgrid_event_url), content=body or signed_body,
-                      headers=signed_headers if headers is None else headers)
+                      headers=signed_headers if headers is None else headers, timeout=60)
 
 
 def test_sendgrid_events_are_signed_and_move_the_attempt_to_one_final_state(sandbox, webhooks):
@@ -188,7 +188,7 @@ def test_an_unsubscribe_or_spam_report_event_blacklists_the_recipient(sandbox, w
     send_due(c.tenant.id)
     row = c.attempt(to)
     played = httpx.post(f"{get_settings().sandbox_url}/sendgrid/_sandbox/events",
-                        json={"attempt": f"{c.tenant.id}:{row.id}", "event": "spamreport"})
+                        json={"attempt": f"{c.tenant.id}:{row.id}", "event": "spamreport"}, timeout=60)
     assert played.json() == {"webhook_status": 200}
     with tenant_session(c.admin) as s:
         assert {o.email or o.phone for o in s.exec(select(OptOut))} == {to, c.phones[0]}

@@ -31,7 +31,7 @@ def _post_status(settings, row: Interaction, tenant_id: int, status: str,
     if signature is None:
         signature = RequestValidator(settings.twilio_auth_token).compute_signature(url, params)
     return httpx.post(url.replace("localhost", "127.0.0.1"), data=params,
-                      headers={"X-Twilio-Signature": signature})
+                      headers={"X-Twilio-Signature": signature}, timeout=60)
 
 
 def _sent_without_callbacks(c: SmsCampaign, sandbox) -> Interaction:
@@ -136,7 +136,7 @@ def test_an_unsigned_inbound_message_is_refused(sandbox, webhooks):
     sequence_tenant(c.admin)
     send_due(c.tenant.id)
     r = httpx.post(webhooks.twilio_inbound_url.replace("localhost", "127.0.0.1"),
-                   data={"From": c.phones[0], "To": "BGOTOCALL", "Body": "STOP"})
+                   data={"From": c.phones[0], "To": "BGOTOCALL", "Body": "STOP"}, timeout=60)
     assert r.status_code == 403
     with tenant_session(c.admin) as s:
         assert s.exec(select(OptOut).where(OptOut.phone == c.phones[0])).first() is None

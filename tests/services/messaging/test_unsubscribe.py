@@ -48,13 +48,13 @@ def test_the_unsubscribe_link_blacklists_the_person_on_every_channel(sandbox, we
     launch_campaign(c.admin, c.id)  # the SMS campaign to the same person, queued
     sequence_tenant(c.admin)
 
-    assert "Confirmer" in httpx.get(link).text  # looking is not unsubscribing
+    assert "Confirmer" in httpx.get(link, timeout=60).text  # looking is not unsubscribing
     assert _opted_out(c.admin) == set()
     forged = re.sub(r"s=\w+", "s=" + "0" * 32, link)
-    assert httpx.post(forged).status_code == 403
+    assert httpx.post(forged, timeout=60).status_code == 403
     assert _opted_out(c.admin) == set()
 
-    one_click = httpx.post(link, data={"List-Unsubscribe": "One-Click"})
+    one_click = httpx.post(link, data={"List-Unsubscribe": "One-Click"}, timeout=60)
     assert one_click.status_code == 200 and "confirmée" in one_click.text
     assert _opted_out(c.admin) == {email, c.phones[0]}
     with tenant_session(c.admin) as s:

@@ -45,7 +45,7 @@ def _post(settings, payload: dict, secret: str | None = None,
     raw = json.dumps(payload).encode()
     sig = header if header is not None else signature(secret or settings.whatsapp_app_secret, raw)
     return httpx.post(_url(settings), content=raw, headers={
-        "Content-Type": "application/json", "X-Hub-Signature-256": sig})
+        "Content-Type": "application/json", "X-Hub-Signature-256": sig}, timeout=60)
 
 
 def _status(settings, row: Interaction, tenant_id: int, status: str, **extra) -> dict:
@@ -112,13 +112,13 @@ def test_undeliverable_and_refused_numbers_fail_for_good_a_throttled_one_is_retr
 def test_meta_verifies_our_callback_url_with_the_verify_token(webhooks):
     url = _url(webhooks)
     ok = httpx.get(url, params={"hub.mode": "subscribe", "hub.challenge": "1158201444",
-                                "hub.verify_token": webhooks.whatsapp_verify_token})
+                                "hub.verify_token": webhooks.whatsapp_verify_token}, timeout=60)
     assert (ok.status_code, ok.text) == (200, "1158201444")
     for params in ({"hub.mode": "subscribe", "hub.challenge": "1", "hub.verify_token": "wrong"},
                    {"hub.mode": "subscribe", "hub.challenge": "1"},
                    {"hub.mode": "unsubscribe", "hub.challenge": "1",
                     "hub.verify_token": webhooks.whatsapp_verify_token}):
-        refused = httpx.get(url, params=params)
+        refused = httpx.get(url, params=params, timeout=60)
         assert refused.status_code == 403 and "1" not in refused.text
 
 
@@ -291,11 +291,11 @@ def test_a_person_answers_from_the_sandbox_phone_page(meta):
     c = WhatsAppCampaign(count=1, names=["Mbarga"])
     sequence_tenant(c.admin)
     send_due(c.tenant.id)
-    page = httpx.get(f"{meta.base}/_sandbox/").text
+    page = httpx.get(f"{meta.base}/_sandbox/", timeout=60).text
     assert "Bonjour Mbarga, -10 % ce mois." in page  # what the customer received
     answer = httpx.post(f"{meta.base}/_sandbox/inbound", data={
         "from": wa_id(c.phones[0]), "body": "Je suis intéressé", "type": "text", "redirect": "1"},
-        follow_redirects=True)
+        follow_redirects=True, timeout=60)
     assert answer.status_code == 200 and "Je suis intéressé" in answer.text  # back on the page
     [row] = list_conversations(c.admin)
     assert row.last_message == "Je suis intéressé"

@@ -28,7 +28,7 @@ def twilio_api() -> OpenAPI:
 
 def _recorded(last: int) -> list[dict]:
     return httpx.get(f"{get_settings().sandbox_url}/twilio/_sandbox/requests",
-                     params={"last": last}).json()
+                     params={"last": last}, timeout=60).json()
 
 
 def _as_openapi(recorded: dict) -> MockRequest:
@@ -63,12 +63,12 @@ def test_the_twin_answers_as_twilio_describes(sandbox, twilio_api):  # noqa: F81
     auth = (s.twilio_account_sid, s.twilio_auth_token)
     to = phones(1)[0]
     calls = [("post", f"{base}/Messages.json", {"To": to, "From": "BGOTOCALL", "Body": "Salut"})]
-    created = httpx.post(calls[0][1], data=calls[0][2], auth=auth)
+    created = httpx.post(calls[0][1], data=calls[0][2], auth=auth, timeout=60)
     sid = created.json()["sid"]
     answers = [("post", "/Messages.json", created),
-               ("get", f"/Messages/{sid}.json", httpx.get(f"{base}/Messages/{sid}.json", auth=auth)),
+               ("get", f"/Messages/{sid}.json", httpx.get(f"{base}/Messages/{sid}.json", auth=auth, timeout=60)),
                ("get", "/Messages.json", httpx.get(f"{base}/Messages.json", params={"To": to},
-                                                    auth=auth))]
+                                                    auth=auth, timeout=60))]
     for method, tail, response in answers:
         assert response.status_code in (200, 201), response.text
         path = f"/2010-04-01/Accounts/{s.twilio_account_sid}{tail}"

@@ -140,7 +140,7 @@ def test_free_text_outside_the_window_fails_with_131047_then_passes_once_the_cus
                         what="failed status")[0]["entry"][0]["changes"][0]["value"]["statuses"][0]
     assert failed["status"] == "failed" and failed["errors"][0]["code"] == 131047
     reply = httpx.post(f"{meta_provider.base}/_sandbox/inbound",
-                       json={"from": "+237670005055", "body": "Bonjour, des questions ?"})
+                       json={"from": "+237670005055", "body": "Bonjour, des questions ?"}, timeout=60)
     assert reply.status_code == 200
     check_meta_webhook(meta_provider.webhooks[-1][0])  # the customer's message, as Meta sends it
     warm = gateway.send_text("+237670005055", "Bonjour", key="7:51")
@@ -161,7 +161,7 @@ def test_a_customers_photo_and_pdf_arrive_as_meta_sends_them_and_can_be_download
     for kind, extra in (("image", {"caption": "Ma facture"}),
                         ("document", {"filename": "releve.pdf"})):
         answer = httpx.post(f"{meta_provider.base}/_sandbox/inbound",
-                            json={"from": "+237670006055", "type": kind, **extra})
+                            json={"from": "+237670006055", "type": kind, **extra}, timeout=60)
         assert answer.status_code == 200
         raw = meta_provider.webhooks[-1][0]
         check_meta_webhook(raw)
