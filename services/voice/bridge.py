@@ -292,8 +292,9 @@ class Bridge:
                 if endpoint not in self.owners:          # not one disabled meanwhile
                     continue
                 try:
-                    if endpoint not in present:
-                        await self.gateway.queue_add(queue, endpoint, seat.name, seat.penalty)
+                    if endpoint not in present:      # an agent on a break joins paused, with its reason
+                        await self.gateway.queue_add(queue, endpoint, seat.name, seat.penalty,
+                                                     endpoint in self.paused, self.paused.get(endpoint, ""))
                     elif present[endpoint] != seat.penalty:
                         await self.gateway.queue_penalty(queue, endpoint, seat.penalty)
                 except PbxError as error:

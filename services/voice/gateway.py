@@ -270,10 +270,13 @@ class PbxGateway:
     async def hangup(self, channel: str) -> Any:
         return await self.action("Hangup", Channel=channel)
 
-    async def queue_add(self, queue: str, endpoint: str, member_name: str = "", penalty: int = 0) -> Any:
+    async def queue_add(self, queue: str, endpoint: str, member_name: str = "", penalty: int = 0,
+                        paused: bool = False, reason: str = "") -> Any:
+        """An agent on a break or in post-call work joins `paused`, with its reason."""
+        fields = {"Paused": "true" if paused else "false", **({"Reason": reason} if paused and reason else {})}
         return await self.action("QueueAdd", as_list=False, Queue=queue, Interface=f"PJSIP/{endpoint}",
-                                 MemberName=member_name or endpoint, Penalty=str(penalty), Paused="false",
-                                 StateInterface=f"PJSIP/{endpoint}")
+                                 MemberName=member_name or endpoint, Penalty=str(penalty),
+                                 StateInterface=f"PJSIP/{endpoint}", **fields)
 
     async def queue_penalty(self, queue: str, endpoint: str, penalty: int) -> Any:
         return await self.action("QueuePenalty", as_list=False, Queue=queue, Interface=f"PJSIP/{endpoint}",

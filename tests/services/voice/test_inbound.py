@@ -312,3 +312,13 @@ async def test_a_saturated_queue_takes_a_message_then_a_callback_dialled_when_an
     assert answered.agent_id == world.alice.user_id
     assert [field(m, "DialString") for m in world.pbx.bus.history if field(m, "Event") == "DialBegin"
             and field(m, "DialString") == f"{CUSTOMER}@carrier"]                # Alice first, then Paul
+
+
+async def test_an_agent_on_a_break_joins_a_new_campaigns_queue_paused(world):
+    from services.voice.availability import take_break
+    await asyncio.to_thread(take_break, world.agent, "Déjeuner")
+    await until(lambda: agent_state(world.tenant.id, world.alice.user_id) is AgentState.PAUSED)
+    campaign_id, bob = await inbound_campaign(world)
+    members = {m.interface: (m.paused, m.paused_reason)
+               for m in world.pbx.pbx.queues.by_name[f"{world.tenant.slug}-campaign-{campaign_id}"].members}
+    assert members == {f"PJSIP/{world.endpoint}": (True, "Déjeuner"), f"PJSIP/{bob}": (False, "")}
