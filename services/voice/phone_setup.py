@@ -33,14 +33,19 @@ class PhoneSetup:
     softphone: str
 
 
-def my_phone_setup(ctx: AuthContext) -> PhoneSetup | None:
-    """The signed-in agent's connection settings; None for an account without an extension."""
+def _my_profile(ctx: AuthContext) -> AgentProfile | None:
+    """The signed-in agent's own profile (their extension and sealed secret), for agents only."""
     access_area(ctx, "agent_panel")
     with tenant_session(ctx) as session:
-        profile = session.get(AgentProfile, ctx.user_id)
-        if profile is None:
-            return None
-        login, extension = profile.login, profile.extension
+        return session.get(AgentProfile, ctx.user_id)
+
+
+def my_phone_setup(ctx: AuthContext) -> PhoneSetup | None:
+    """The signed-in agent's connection settings; None for an account without an extension."""
+    profile = _my_profile(ctx)
+    if profile is None:
+        return None
+    login, extension = profile.login, profile.extension
     settings = public_connection_settings(ctx.tenant_slug, extension)
     return PhoneSetup(login=login, extension=extension, sip_user=settings["user"],
                       server=settings["domain"], webrtc=settings["webrtc"], softphone=settings["softphone"])
@@ -49,13 +54,10 @@ def my_phone_setup(ctx: AuthContext) -> PhoneSetup | None:
 def my_webrtc_credentials(ctx: AuthContext) -> dict[str, str] | None:
     """The signed-in agent's own credentials for the browser phone: websocket address, SIP URI, user and
     password; None for an account without an extension."""
-    access_area(ctx, "agent_panel")
-    with tenant_session(ctx) as session:
-        profile = session.get(AgentProfile, ctx.user_id)
-        if profile is None:
-            return None
-        extension, sealed = profile.extension, profile.sip_secret_sealed
-    settings = connection_settings(ctx.tenant_slug, extension, unseal_secret(sealed))
+    profile = _my_profile(ctx)
+    if profile is None:
+        return None
+    settings = connection_settings(ctx.tenant_slug, profile.extension, unseal_secret(profile.sip_secret_sealed))
     return {"websocket": settings["webrtc"], "uri": f"sip:{settings['user']}@{settings['domain']}",
             "user": settings["user"], "password": settings["secret"], "domain": settings["domain"]}
 

@@ -209,7 +209,8 @@ async def test_a_declined_call_fails_the_originate(world):
     assert (await events.wait("OriginateResponse", Response="Failure"))["Reason"] == "0"
 
 
-async def test_in_call_dtmf_hold_and_blind_transfer_to_a_colleague(world):
+async def in_call_with_a_colleague_free(world):
+    """The browser phone answered a customer; colleague acme-2002 is registered and rings on until answered."""
     control, events, manager, phone = world
     assert (await phone.register(SECRET)).status == 200
     control.register_phone("acme-2002")
@@ -218,6 +219,12 @@ async def test_in_call_dtmf_hold_and_blind_transfer_to_a_colleague(world):
     tag = await answer(phone, invite)
     customer = control.customer_channel(CUSTOMER).name
     await events.wait("DialEnd", DestChannel=customer, DialStatus="ANSWER")
+    return invite, tag, customer
+
+
+async def test_in_call_dtmf_hold_and_blind_transfer_to_a_colleague(world):
+    control, events, manager, phone = world
+    invite, tag, customer = await in_call_with_a_colleague_free(world)
 
     await phone.send(phone.in_dialog(invite, tag, "INFO", "Signal=5\r\nDuration=160\r\n",
                                      [("Content-Type", "application/dtmf-relay")]))
@@ -243,13 +250,7 @@ async def test_in_call_dtmf_hold_and_blind_transfer_to_a_colleague(world):
 
 async def test_a_blind_transfer_to_the_general_queue(world):
     control, events, manager, phone = world
-    assert (await phone.register(SECRET)).status == 200
-    control.register_phone("acme-2002")
-    control.set_phone("acme-2002", "manual")
-    invite = await ring(manager, phone)
-    tag = await answer(phone, invite)
-    customer = control.customer_channel(CUSTOMER).name
-    await events.wait("DialEnd", DestChannel=customer, DialStatus="ANSWER")
+    invite, tag, customer = await in_call_with_a_colleague_free(world)
 
     await phone.send(phone.in_dialog(invite, tag, "REFER", extra=[("Refer-To", "<sip:sales@asterisk>")]))
     assert (await phone.receive()).status == 202
