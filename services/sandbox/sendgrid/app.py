@@ -248,7 +248,8 @@ def inbox_app(mailbox: Mailbox) -> Starlette:
             "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto}"
             "article{border:1px solid #ddd;border-radius:8px;padding:1rem;margin:1rem 0}"
             "pre{white-space:pre-wrap}</style><h1>Boîte de réception du bac à sable</h1>"
-            "<p><a href='/meta/_sandbox/'>Conversations WhatsApp →</a></p>" + rows)
+            "<p><a href='/meta/_sandbox/'>Conversations WhatsApp →</a> · "
+            "<a href='/twilio/_sandbox/'>SMS →</a></p>" + rows)
 
     async def download(request: Request) -> Response:
         found = mailbox.attachment(request.path_params["message_id"], request.path_params["index"])
