@@ -46,13 +46,13 @@ import threading
 import time
 from collections import Counter, deque
 
-import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from services.providers.whatsapp import signature, wa_id
+from services.sandbox.callbacks import Callbacks
 from services.sandbox.meta.wire import message_problem
 
 VERSION = r"v\d+\.\d+"
@@ -107,7 +107,7 @@ class MetaStore:
         self.requests: deque[dict] = deque(maxlen=10_000)
         self.webhooks: deque[dict] = deque(maxlen=10_000)
         self.deliver_callbacks = True
-        self.http: httpx.AsyncClient | None = None
+        self.callbacks = Callbacks()
         self._lock = threading.Lock()
 
     # -- rules ---------------------------------------------------------------------------
@@ -223,14 +223,9 @@ class MetaStore:
 
 
 async def post_webhook(store: MetaStore, payload: dict) -> int:
-    if store.http is None:
-        store.http = httpx.AsyncClient(timeout=10)
     raw, headers = store.signed(payload)
     store.webhooks.append(payload)
-    try:
-        return (await store.http.post(store.webhook_url, content=raw, headers=headers)).status_code
-    except httpx.HTTPError:
-        return 0
+    return await store.callbacks.post(store.webhook_url, content=raw, headers=headers)
 
 
 async def _run_statuses(store: MetaStore, record: dict) -> None:

@@ -33,12 +33,13 @@ from datetime import datetime, timezone
 from email.utils import format_datetime
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from twilio.request_validator import RequestValidator
+
+from services.sandbox.callbacks import Callbacks
 
 API = "/2010-04-01/Accounts/{account_sid}"
 
@@ -72,8 +73,7 @@ class TwilioStore:
         self.per_attempt: Counter[str] = Counter()
         self.throttled: set[str] = set()
         self.deliver_callbacks = True
-        self.http: httpx.AsyncClient | None = None
-        self.callback_slots: asyncio.Semaphore | None = None
+        self.callbacks = Callbacks()
         self.requests: deque[dict] = deque(maxlen=10_000)  # raw API requests (contract tests)
         self.replies: deque[dict] = deque(maxlen=10_000)  # what the phones wrote, for the page
         self._lock = threading.Lock()
@@ -137,24 +137,9 @@ def public(record: dict) -> dict:
     return {k: v for k, v in record.items() if not k.startswith("_")}
 
 
-CALLBACKS_AT_ONCE = 50  # the rest wait their turn on a semaphore, not in httpx's pool
-
-
 async def _post_signed(store: TwilioStore, url: str, params: dict) -> int:
-    if store.http is None:  # one client for all callbacks: making one per call costs ~100 ms
-        store.http = httpx.AsyncClient(timeout=10, limits=httpx.Limits(
-            max_connections=CALLBACKS_AT_ONCE, max_keepalive_connections=CALLBACKS_AT_ONCE))
-        # thousands of requests queued in httpx's pool cost a scan of the queue each: the
-        # event loop stalled under a burst of 20,000 messages
-        store.callback_slots = asyncio.Semaphore(CALLBACKS_AT_ONCE)
-    async with store.callback_slots:
-        try:
-            r = await store.http.post(url, data=params,
-                                      headers={"X-Twilio-Signature": store.sign(url, params),
-                                               "User-Agent": "TwilioProxy/1.1"})
-            return r.status_code
-        except httpx.HTTPError:
-            return 0
+    return await store.callbacks.post(url, data=params, headers={
+        "X-Twilio-Signature": store.sign(url, params), "User-Agent": "TwilioProxy/1.1"})
 
 
 async def _run_callbacks(store: TwilioStore, record: dict) -> None:
