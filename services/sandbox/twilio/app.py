@@ -230,12 +230,12 @@ def twilio_app(store: TwilioStore) -> Starlette:
                               "_created": datetime.now(timezone.utc)})
         status = await _post_signed(store, store.inbound_url, params)
         if form.get("redirect"):  # the phones page's form: back to that phone
-            return RedirectResponse(f"{request.url_for('phones')}?to={_digits(params['From'])}",
-                                    status_code=303)
+            back = f"{request.url_for('sms_phones')}?to={_digits(params['From'])}"
+            return RedirectResponse(back, status_code=303)
         return JSONResponse({"sid": params["MessageSid"], "webhook_status": status})
 
     async def phones(request: Request) -> HTMLResponse:
-        return HTMLResponse(phones_page(store, str(request.url_for("inbound")),
+        return HTMLResponse(phones_page(store, str(request.url_for("sms_inbound")),
                                         _digits(request.query_params.get("to", ""))))
 
     async def sandbox_messages(request: Request) -> Response:
@@ -254,8 +254,8 @@ def twilio_app(store: TwilioStore) -> Starlette:
     return Starlette(routes=[
         Route(API + "/Messages.json", messages, methods=["GET", "POST"]),
         Route(API + "/Messages/{sid}.json", message),
-        Route("/_sandbox/", phones, name="phones"),
-        Route("/_sandbox/inbound", inbound, methods=["POST"], name="inbound"),
+        Route("/_sandbox/", phones, name="sms_phones"),  # names: unique in the sandbox
+        Route("/_sandbox/inbound", inbound, methods=["POST"], name="sms_inbound"),
         Route("/_sandbox/messages", sandbox_messages),
         Route("/_sandbox/attempts", attempts),
         Route("/_sandbox/requests", requests_received),

@@ -149,6 +149,7 @@ def test_a_person_answers_stop_from_the_sandbox_phones_page(sandbox, webhooks):
     page = httpx.get(f"{sandbox.base}/_sandbox/", params={"to": c.phones[0]}).text
     assert "Bonjour Mbarga, -10% ce mois." in page  # what the person received
     assert "Eto" not in page                        # that phone only
+    assert f"action='{sandbox.base}/_sandbox/inbound'" in page  # this twin's, not Meta's
     answer = httpx.post(f"{sandbox.base}/_sandbox/inbound", data={
         "From": c.phones[0], "To": "BGOTOCALL", "Body": "STOP", "redirect": "1"},
         follow_redirects=True)
