@@ -13,7 +13,7 @@ from __future__ import annotations
 from services.db.tenancy import tenant_session
 from services.identity.system import system_context
 from services.messaging.opt_out import record_contact_opt_out
-from services.messaging.progress import advance
+from services.messaging.progress import advance, announce
 from services.models.audience import OptOutChannel, OptOutSource
 from services.models.interactions import Channel, FailureClass, Interaction, InteractionStatus as S
 
@@ -64,4 +64,5 @@ def apply_event(event: dict) -> str:
                       provider_id=str(event.get("sg_message_id", "")).partition(".")[0][:64],
                       outcome=kind, failure_class=FailureClass.PERMANENT.value if failed else "",
                       failure_reason=_failure_reason(event) if failed else "")
+    announce(tenant_id, [row.campaign_id])
     return row.status

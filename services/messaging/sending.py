@@ -71,6 +71,7 @@ from services.messaging.qualification_actions import compose_action, is_action
 from services.messaging.progress import RANK, STAGE_COLUMN, advance, announce, provider_status
 from services.messaging.rate_limit import bucket_key, give_back, reserve, slow_down
 from services.messaging.reconcile import orphan_key, worker_lock
+from services.messaging.sequencer import BLACKLISTED
 from services.messaging.unsubscribe import unsubscribe_url
 from services.models.audience import ContactRecord, OptOut
 from services.models.campaigns import (
@@ -283,7 +284,7 @@ def _check(ctx: AuthContext, attempts: list[Interaction], batch: Batch,
             continue
         if _is_opted_out(batch, contact, attempt):
             v.end(attempt, "blacklisted", S.CANCELLED.value, FailureClass.BLACKLIST.value,
-                  "Contact dans la liste noire.")
+                  BLACKLISTED)
             continue
         if reply:
             if not _reply_hours_open(v, attempt, now):

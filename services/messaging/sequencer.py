@@ -5,15 +5,17 @@ message slot (SMS, email, WhatsApp), before anything is sent.
 One INSERT ... SELECT ... ON CONFLICT DO NOTHING per campaign and slot: the unique index
 (campaign, contact, slot, step) makes a second run, a restart or two schedulers harmless.
 A contact without an address for the slot, or already written to at that address by the
-slot (the same person in two lists), gets no attempt; a blacklisted one neither — the
-sending engine checks the blacklist again at send time, when it may have changed.
+slot (the same person in two lists), gets no attempt. A blacklisted one gets its attempt
+already CANCELLED with the reason, never sent: nothing is skipped silently (the campaign's
+« non envoyés et pourquoi » and its "opted out" count show it). The sending engine checks the
+blacklist again at send time, when it may have changed.
 The contact's own local time is checked at send time (it differs per contact).
 """
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, literal, literal_column, or_, select
+from sqlalchemy import and_, case, exists, func, literal, literal_column, or_, select
 from sqlalchemy.dialects.postgresql import distinct_on, insert
 
 from services.campaigns.config import enabled_channels, normalized
@@ -23,10 +25,13 @@ from services.identity.access import AuthContext
 from services.models.audience import ContactRecord, OptOut
 from services.models.campaigns import Campaign, CampaignStatus
 from services.models.columns import utcnow
-from services.models.interactions import Direction, Interaction, InteractionStatus, SLOT_CHANNELS
+from services.models.interactions import (
+    SLOT_CHANNELS, Direction, FailureClass, Interaction, InteractionStatus,
+)
 from services.settings import get_settings
 
 MESSAGE_SLOTS = ("sms", "email", "whatsapp")
+BLACKLISTED = "Contact dans la liste noire."
 
 
 def _wired(slot: str) -> bool:
@@ -63,29 +68,37 @@ def _queue_slot(session, campaign: Campaign, config: dict, slot: str,
                                  OptOut.__table__)
     address = contact.c.email if slot == "email" else contact.c.telephone
     earlier = attempt.alias("earlier")
+    blacklisted = exists().where(or_(
+        and_(contact.c.telephone != "", opt_out.c.phone == contact.c.telephone),
+        and_(contact.c.email != "", opt_out.c.email == func.lower(contact.c.email))))
+
+    def unless_blacklisted(value: str, otherwise: str):
+        return case((blacklisted, literal(otherwise)), else_=literal(value))
+
     due = (
         select(literal(SLOT_CHANNELS[slot]), literal(Direction.OUT.value), literal(campaign.id),
                literal(campaign.version), contact.c.id, contact.c.list_id, address,
                literal(slot_sender(config, slot, tenant_id)), literal(slot), literal(0),
-               literal(InteractionStatus.QUEUED.value), func.now(), func.now(), func.now())
+               unless_blacklisted(InteractionStatus.QUEUED.value,
+                                  InteractionStatus.CANCELLED.value),
+               unless_blacklisted("", FailureClass.BLACKLIST.value),
+               unless_blacklisted("", BLACKLISTED), func.now(), func.now(), func.now())
         .where(contact.c.list_id.in_(config.get("lists") or [0]), address != "")
-        .where(~exists().where(or_(
-            and_(contact.c.telephone != "", opt_out.c.phone == contact.c.telephone),
-            and_(contact.c.email != "", opt_out.c.email == func.lower(contact.c.email)))))
         .where(~exists().where(earlier.c.campaign_id == campaign.id, earlier.c.slot == slot,
                                earlier.c.address == address, earlier.c.contact_id != contact.c.id))
         .ext(distinct_on(address)).order_by(address, contact.c.id))
     statement = insert(attempt).from_select(
         ["channel", "direction", "campaign_id", "campaign_version", "contact_id", "list_id",
-         "address", "sender", "slot", "step", "status", "queued_at", "next_try_at",
-         "updated_at"], due,
+         "address", "sender", "slot", "step", "status", "failure_class", "failure_reason",
+         "queued_at", "next_try_at", "updated_at"], due,
     )
-    return len(session.execute(once_per_touch(statement).returning(attempt.c.id)).all())
+    written = session.execute(once_per_touch(statement).returning(attempt.c.status)).scalars()
+    return sum(status == InteractionStatus.QUEUED.value for status in written)
 
 
 def sequence_campaign(session, campaign: Campaign, now: datetime | None = None,
                       tenant_id: int | None = None) -> int:
-    """The attempts made due now for one campaign (0 outside its time band)."""
+    """How many attempts were made due now for one campaign (0 outside its time band)."""
     if campaign.status != CampaignStatus.LIVE.value:
         return 0
     config = normalized(campaign.config)

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from services.db.tenancy import tenant_session
 from services.identity.system import system_context
-from services.messaging.progress import advance
+from services.messaging.progress import advance, announce
 from services.models.interactions import Channel, Interaction, InteractionStatus as S
 from services.settings import get_settings
 
@@ -51,4 +51,5 @@ def record(tenant_id: int, attempt_id: int, status: str) -> bool:
         if row is None or row.channel != Channel.EMAIL.value:
             return False
         advance(s, attempt_id, status, outcome="click" if status == S.CLICKED.value else "open")
+    announce(tenant_id, [row.campaign_id])
     return True

@@ -25,7 +25,7 @@ from services.campaigns.whatsapp_templates import apply_meta_decision
 from services.db.tenancy import tenant_session
 from services.identity.system import system_context
 from services.messaging.opt_out import active_tenants, receive_message, tenants_that_wrote_to
-from services.messaging.progress import advance, provider_status
+from services.messaging.progress import advance, announce, provider_status
 from services.models.interactions import Channel, FailureClass, Interaction
 from services.providers.whatsapp import e164
 from services.providers.whatsapp.account import account_of, tenants_with_own_number
@@ -103,7 +103,10 @@ def apply_status(number_id: str, status: dict) -> str:
             row = advance(s, attempt_id, provider_status(word), **news)
     except PermissionError:
         return "unknown-tenant"
-    return "unknown" if row is None else row.status
+    if row is None:
+        return "unknown"
+    announce(tenant_id, [row.campaign_id])
+    return row.status
 
 
 def _status_by_wamid(number_id: str, status: str, news: dict) -> str:
@@ -112,8 +115,10 @@ def _status_by_wamid(number_id: str, status: str, news: dict) -> str:
             attempt_id = s.execute(select(Interaction.id).where(
                 Interaction.provider == "meta",
                 Interaction.provider_id == news["provider_id"])).scalar()
-            if attempt_id is not None:
-                return advance(s, attempt_id, status, **news).status
+            row = advance(s, attempt_id, status, **news) if attempt_id is not None else None
+        if row is not None:
+            announce(tenant_id, [row.campaign_id])
+            return row.status
     return "unknown"
 
 

@@ -13,6 +13,7 @@ from services.models.platform import Role
 from tests.services.messaging.conftest import SmsCampaign, phones
 from tests.support.accounts import PASSWORD, new_user
 from tests.support.browser import log_in_and_land
+from tests.support.inbox import click_tracked_link, expect_link_refused
 from tests.support.waiting import wait_until
 
 
@@ -63,17 +64,11 @@ def test_an_email_click_is_tracked_and_redirects_only_to_the_campaign_link(page,
     wait_until(lambda: (a := c.attempt(to)) is not None and a.status == "SENT", timeout=90,
                what="the email sent by the product's workers through the SMTP sink")
 
-    page.goto(f"{s.sandbox_url}/inbox/?to={to}")
-    expect(page.get_by_text("Offre pour Client0")).to_be_visible()
-    page.get_by_test_id("html-version").click()
-    link = page.get_by_role("link", name="Voir l'offre")
-    tracked = link.get_attribute("href")
-    assert "/api/messaging/email/click?" in tracked and "connexion" not in tracked.split("u=")[0]
-    link.click()
+    tracked = click_tracked_link(page, s.sandbox_url, to, "Offre pour Client0", "Voir l'offre")
+    assert "connexion" not in tracked.split("u=")[0]
     page.wait_for_url(offer, timeout=30_000)
     wait_until(lambda: c.attempt(to).status == "CLICKED", timeout=30, what="the click recorded")
 
-    page.goto(tracked.replace("campagne%3Dpromo", "campagne%3Dautre"))
-    expect(page.get_by_role("heading", name="Lien invalide")).to_be_visible()
-    page.goto(tracked.replace("u=http", "u=https%3A%2F%2Fphishing.exemple.com%2F%3Fx%3Dhttp"))
-    expect(page.get_by_role("heading", name="Lien invalide")).to_be_visible()
+    expect_link_refused(page, tracked.replace("campagne%3Dpromo", "campagne%3Dautre"))
+    expect_link_refused(page, tracked.replace(
+        "u=http", "u=https%3A%2F%2Fphishing.exemple.com%2F%3Fx%3Dhttp"))

@@ -24,10 +24,10 @@ customer's phone on the other side.
   Meta's decision arrives as a signed `message_template_status_update` webhook: REJECTED
   (INVALID_FORMAT) when the name contains "refus", else APPROVED. GET /{version}/{template-id}
   and GET /{version}/{waba-id}/message_templates?name= read them back.
-- /_sandbox/: the customers' phones (HTML: each conversation, a form to answer as the
-  customer). `POST /_sandbox/inbound` (from, body; or type=image|document with caption,
-  filename) makes that phone write to our business number: the twin POSTs Meta's signed
-  `messages` webhook to the product. `GET /_sandbox/conversations?wa_id=` shows both sides
+- /_sandbox/: the customers' phones (HTML: each conversation, `?wa_id=` one phone's, a form
+  to answer as the customer). `POST /_sandbox/inbound` (from, body; or type=image|document
+  with caption, filename) makes that phone write to our business number: the twin POSTs
+  Meta's signed `messages` webhook to the product. `GET /_sandbox/conversations?wa_id=` shows both sides
   of a conversation, `GET /_sandbox/attempts` counts the messages accepted per attempt key
   (biz_opaque_callback_data), `GET /_sandbox/requests` the raw API requests and
   `GET /_sandbox/webhooks` the webhooks sent (contract tests check both against Meta's
@@ -46,13 +46,13 @@ import threading
 import time
 from collections import Counter, deque
 
-import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from services.providers.whatsapp import signature, wa_id
+from services.sandbox.callbacks import Callbacks
 from services.sandbox.meta.wire import message_problem
 
 VERSION = r"v\d+\.\d+"
@@ -107,7 +107,7 @@ class MetaStore:
         self.requests: deque[dict] = deque(maxlen=10_000)
         self.webhooks: deque[dict] = deque(maxlen=10_000)
         self.deliver_callbacks = True
-        self.http: httpx.AsyncClient | None = None
+        self.callbacks = Callbacks()
         self._lock = threading.Lock()
 
     # -- rules ---------------------------------------------------------------------------
@@ -223,14 +223,9 @@ class MetaStore:
 
 
 async def post_webhook(store: MetaStore, payload: dict) -> int:
-    if store.http is None:
-        store.http = httpx.AsyncClient(timeout=10)
     raw, headers = store.signed(payload)
     store.webhooks.append(payload)
-    try:
-        return (await store.http.post(store.webhook_url, content=raw, headers=headers)).status_code
-    except httpx.HTTPError:
-        return 0
+    return await store.callbacks.post(store.webhook_url, content=raw, headers=headers)
 
 
 async def _run_statuses(store: MetaStore, record: dict) -> None:
@@ -423,8 +418,8 @@ def meta_app(store: MetaStore) -> Starlette:
             "contacts": [{"profile": {"name": form.get("name") or "Client"}, "wa_id": sender}],
             "messages": [message]})
         status = await post_webhook(store, payload)
-        if form.get("redirect"):  # the phone page's form
-            return RedirectResponse(request.url_for("phone"), status_code=303)
+        if form.get("redirect"):  # the phone page's form: back to that phone
+            return RedirectResponse(f"{request.url_for('phone')}?wa_id={sender}", status_code=303)
         return JSONResponse({"id": message["id"], "webhook_status": status})
 
     async def conversations(request: Request) -> Response:
@@ -436,7 +431,8 @@ def meta_app(store: MetaStore) -> Starlette:
         return JSONResponse(rows)
 
     async def phone(request: Request) -> HTMLResponse:
-        return HTMLResponse(phone_page(store, str(request.url_for("inbound"))))
+        return HTMLResponse(phone_page(store, str(request.url_for("inbound")),
+                                       wa_id(request.query_params.get("wa_id", ""))))
 
     async def attempts(request: Request) -> Response:
         return JSONResponse(dict(store.per_attempt))
@@ -474,11 +470,13 @@ def _bubble(m: dict) -> str:
     return (f"<p class={'in' if mine else 'out'}>{html.escape(label)}{status}</p>")
 
 
-def phone_page(store: MetaStore, inbound_url: str) -> str:
-    """The customers' side: each conversation with the business number, and a form to answer
-    (text, or a photo or a PDF) as the customer would."""
+def phone_page(store: MetaStore, inbound_url: str, only: str = "") -> str:
+    """The customers' side: each conversation with the business number (`only`: that phone's),
+    and a form to answer (text, or a photo or a PDF) as the customer would."""
     threads: dict[str, list[dict]] = {}
     for m in store.conversations:
+        if only and m["wa_id"] != only:
+            continue
         if m["direction"] == "out":
             m["status"] = store.messages[m["id"]]["status"]
         threads.setdefault(m["wa_id"], []).append(m)

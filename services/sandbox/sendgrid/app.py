@@ -21,12 +21,12 @@ from datetime import datetime, timezone
 from collections import Counter
 from pathlib import Path
 
-import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from services.sandbox.callbacks import Callbacks
 from services.sandbox.sendgrid import events as sg_events
 
 
@@ -126,18 +126,13 @@ class EventSender:
     def __init__(self, url: str):
         self.url, self.enabled = url, True
         self.per_attempt: Counter[str] = Counter()
-        self.http: httpx.AsyncClient | None = None
+        self.callbacks = Callbacks()
 
     async def post(self, events: list[dict]) -> int:
         if not self.enabled or not self.url:
             return 0
-        if self.http is None:
-            self.http = httpx.AsyncClient(timeout=10)
         body, headers = sg_events.signed_post(events)
-        try:
-            return (await self.http.post(self.url, content=body, headers=headers)).status_code
-        except httpx.HTTPError:
-            return 0
+        return await self.callbacks.post(self.url, content=body, headers=headers)
 
     async def after_send(self, records: list[dict]) -> None:
         for record in records:
@@ -248,7 +243,8 @@ def inbox_app(mailbox: Mailbox) -> Starlette:
             "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto}"
             "article{border:1px solid #ddd;border-radius:8px;padding:1rem;margin:1rem 0}"
             "pre{white-space:pre-wrap}</style><h1>Boîte de réception du bac à sable</h1>"
-            "<p><a href='/meta/_sandbox/'>Conversations WhatsApp →</a></p>" + rows)
+            "<p><a href='/meta/_sandbox/'>Conversations WhatsApp →</a> · "
+            "<a href='/twilio/_sandbox/'>SMS →</a></p>" + rows)
 
     async def download(request: Request) -> Response:
         found = mailbox.attachment(request.path_params["message_id"], request.path_params["index"])

@@ -12,8 +12,10 @@
     02 → accepted, then `undelivered` with ErrorCode 30003 (unreachable handset);
     03 → accepted, then `failed` with ErrorCode 30008 (unknown error);
     anything else → accepted, `sent`, then `delivered`.
-- /_sandbox/...: the other side. `POST /_sandbox/inbound` (From, To, Body) makes the phone
-  `From` text our number: the twin POSTs it, signed, to the product's SMS webhook.
+- /_sandbox/...: the other side. `GET /_sandbox/` is the customers' phones (HTML: each phone's
+  SMS, `?to=` one phone, and a form to answer as that person would); `POST /_sandbox/inbound`
+  (From, To, Body) makes the phone `From` text our number: the twin POSTs it, signed, to the
+  product's SMS webhook.
   `GET /_sandbox/messages` lists what was received, `GET /_sandbox/requests` the raw API
   requests (contract tests check them against Twilio's OpenAPI); `GET /_sandbox/attempts` counts the
   messages created per attempt id of the product (the `a` and `t` parameters of the
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import html
 import secrets
 import threading
 from collections import Counter, deque
@@ -30,12 +33,13 @@ from datetime import datetime, timezone
 from email.utils import format_datetime
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from twilio.request_validator import RequestValidator
+
+from services.sandbox.callbacks import Callbacks
 
 API = "/2010-04-01/Accounts/{account_sid}"
 
@@ -69,9 +73,9 @@ class TwilioStore:
         self.per_attempt: Counter[str] = Counter()
         self.throttled: set[str] = set()
         self.deliver_callbacks = True
-        self.http: httpx.AsyncClient | None = None
-        self.callback_slots: asyncio.Semaphore | None = None
+        self.callbacks = Callbacks()
         self.requests: deque[dict] = deque(maxlen=10_000)  # raw API requests (contract tests)
+        self.replies: deque[dict] = deque(maxlen=10_000)  # what the phones wrote, for the page
         self._lock = threading.Lock()
 
     def outcome(self, to: str) -> str:
@@ -133,24 +137,9 @@ def public(record: dict) -> dict:
     return {k: v for k, v in record.items() if not k.startswith("_")}
 
 
-CALLBACKS_AT_ONCE = 50  # the rest wait their turn on a semaphore, not in httpx's pool
-
-
 async def _post_signed(store: TwilioStore, url: str, params: dict) -> int:
-    if store.http is None:  # one client for all callbacks: making one per call costs ~100 ms
-        store.http = httpx.AsyncClient(timeout=10, limits=httpx.Limits(
-            max_connections=CALLBACKS_AT_ONCE, max_keepalive_connections=CALLBACKS_AT_ONCE))
-        # thousands of requests queued in httpx's pool cost a scan of the queue each: the
-        # event loop stalled under a burst of 20,000 messages
-        store.callback_slots = asyncio.Semaphore(CALLBACKS_AT_ONCE)
-    async with store.callback_slots:
-        try:
-            r = await store.http.post(url, data=params,
-                                      headers={"X-Twilio-Signature": store.sign(url, params),
-                                               "User-Agent": "TwilioProxy/1.1"})
-            return r.status_code
-        except httpx.HTTPError:
-            return 0
+    return await store.callbacks.post(url, data=params, headers={
+        "X-Twilio-Signature": store.sign(url, params), "User-Agent": "TwilioProxy/1.1"})
 
 
 async def _run_callbacks(store: TwilioStore, record: dict) -> None:
@@ -237,8 +226,17 @@ def twilio_app(store: TwilioStore) -> Starlette:
                   "NumMedia": "0", "NumSegments": _segments(form.get("Body", "")), "SmsStatus": "received",
                   "ApiVersion": "2010-04-01"}
         params["SmsSid"] = params["SmsMessageSid"] = params["MessageSid"]
+        store.replies.append({"from": params["From"], "to": params["To"], "body": params["Body"],
+                              "_created": datetime.now(timezone.utc)})
         status = await _post_signed(store, store.inbound_url, params)
+        if form.get("redirect"):  # the phones page's form: back to that phone
+            back = f"{request.url_for('sms_phones')}?to={_digits(params['From'])}"
+            return RedirectResponse(back, status_code=303)
         return JSONResponse({"sid": params["MessageSid"], "webhook_status": status})
+
+    async def phones(request: Request) -> HTMLResponse:
+        return HTMLResponse(phones_page(store, str(request.url_for("sms_inbound")),
+                                        _digits(request.query_params.get("to", ""))))
 
     async def sandbox_messages(request: Request) -> Response:
         return JSONResponse([public(m) for m in store.messages.values()])
@@ -256,9 +254,55 @@ def twilio_app(store: TwilioStore) -> Starlette:
     return Starlette(routes=[
         Route(API + "/Messages.json", messages, methods=["GET", "POST"]),
         Route(API + "/Messages/{sid}.json", message),
-        Route("/_sandbox/inbound", inbound, methods=["POST"]),
+        Route("/_sandbox/", phones, name="sms_phones"),  # names: unique in the sandbox
+        Route("/_sandbox/inbound", inbound, methods=["POST"], name="sms_inbound"),
         Route("/_sandbox/messages", sandbox_messages),
         Route("/_sandbox/attempts", attempts),
         Route("/_sandbox/requests", requests_received),
         Route("/_sandbox/callbacks/{state}", callbacks_switch, methods=["POST"]),
     ])
+
+
+def _digits(phone: str) -> str:
+    """A number as a query string carries it (its "+" may arrive as a space)."""
+    return "".join(c for c in phone if c.isdigit())
+
+
+def phones_page(store: TwilioStore, inbound_url: str, phone: str = "") -> str:
+    """The customers' side: each phone's SMS from the product and its replies, newest thread
+    first (`phone`, its digits: that one only), and a form to answer our sender as the person
+    would."""
+    threads: dict[str, list[dict]] = {}
+    for m in store.messages.values():
+        threads.setdefault(m["to"], []).append({**m, "_out": True})
+    for r in store.replies:
+        threads.setdefault(r["from"], []).append({**r, "_out": False})
+    if phone:
+        threads = {number: rows for number, rows in threads.items() if _digits(number) == phone}
+
+    def bubble(m: dict) -> str:
+        status = f" <small>({html.escape(m['status'])})</small>" if m["_out"] else ""
+        return (f"<p class={'out' if m['_out'] else 'in'} data-testid=sms>"
+                f"{html.escape(m['body'])}{status}</p>")
+
+    def thread(number: str, rows: list[dict]) -> str:
+        rows.sort(key=lambda m: m["_created"])
+        ours = next((m["from"] for m in reversed(rows) if m["_out"]), "")
+        return (f"<article><h3>{html.escape(number)}</h3>{''.join(bubble(m) for m in rows)}"
+                f"<form method=post action='{html.escape(inbound_url)}'>"
+                f"<input type=hidden name=From value='{html.escape(number)}'>"
+                f"<input type=hidden name=To value='{html.escape(ours)}'>"
+                "<input type=hidden name=redirect value=1>"
+                "<input name=Body required placeholder='Réponse (STOP pour se désinscrire)' "
+                "size=40> <button>Envoyer</button></form></article>")
+
+    sections = "".join(thread(number, rows) for number, rows in sorted(
+        threads.items(), key=lambda kv: -max((m["_created"].timestamp() for m in kv[1]),
+                                             default=0))
+    ) or "<p>Aucun SMS pour l'instant.</p>"
+    return ("<!doctype html><meta charset=utf-8><title>SMS (sandbox)</title>"
+            "<style>body{font-family:sans-serif;max-width:48rem;margin:2rem auto}"
+            "article{border:1px solid #ddd;border-radius:8px;padding:1rem;margin:1rem 0}"
+            "p{padding:.4rem .7rem;border-radius:8px;max-width:80%}"
+            ".out{background:#eee}.in{background:#cde4ff;margin-left:auto}</style>"
+            "<h1>Téléphones SMS du bac à sable</h1>" + sections)

@@ -96,11 +96,21 @@ class Twin:
         httpx.post(f"{self.base}/_sandbox/callbacks/{'on' if on else 'off'}", timeout=60).raise_for_status()
 
 
-def contacts_csv(phones: list[str], names: list[str] | None = None) -> bytes:
-    rows = ["Nom;Prénom;Téléphone;Email"]
+def contact_email(i: int, phone: str) -> str:
+    """The address `contacts_csv` gives its i-th contact."""
+    return f"client{i}-{phone[-6:]}@exemple.cm"
+
+
+def contacts_csv(phones: list[str], names: list[str] | None = None,
+                 fields: dict[str, list[str]] | None = None) -> bytes:
+    """A contact file as a person exports it; `fields`: more columns (e.g. a tenant's custom
+    field), one value per phone."""
+    fields = fields or {}
+    rows = [";".join(["Nom", "Prénom", "Téléphone", "Email", *fields])]
     for i, phone in enumerate(phones):
         name = names[i] if names else f"Client{i}"
-        rows.append(f"{name};Awa;{phone};client{i}-{phone[-6:]}@exemple.cm")
+        rows.append(";".join([name, "Awa", phone, contact_email(i, phone),
+                              *(values[i] for values in fields.values())]))
     return ("\n".join(rows) + "\n").encode()
 
 

@@ -17,7 +17,7 @@ from services.models.billing import WalletEntry
 from services.models.campaigns import Campaign
 from services.models.columns import utcnow
 from services.models.interactions import Interaction
-from tests.services.messaging.conftest import SmsCampaign, phones
+from tests.services.messaging.conftest import EmailCampaign, SmsCampaign, WhatsAppCampaign, phones
 
 
 def _rows(ctx) -> dict[str, Interaction]:
@@ -180,20 +180,51 @@ def test_the_campaign_list_shows_the_sending_progress(sandbox):
     assert [r.progress for r in list_campaigns(c.admin)] == [100]
 
 
-def test_the_campaign_page_is_told_when_its_attempts_move(sandbox):
+def _told(c: SmsCampaign | EmailCampaign) -> int:
+    """The live events that told the campaign's open « Envois » page to reload, after the
+    scheduler's tick published what a burst held back."""
     from services.infra.redis import get_redis
     from services.live import campaign_topic
     from services.live.events import STREAM, LiveEvent
     from services.live.throttle import flush_held
 
-    def told() -> int:
-        return sum(1 for _, fields in get_redis().xrevrange(STREAM, count=2000)
-                   if (e := LiveEvent.from_fields(fields)).kind == "sending"
-                   and campaign_topic(c.tenant.id, c.id) in e.topics
-                   and e.data == {"campaign_id": c.id})
+    flush_held()
+    return sum(1 for _, fields in get_redis().xrevrange(STREAM, count=2000)
+               if (e := LiveEvent.from_fields(fields)).kind == "sending"
+               and campaign_topic(c.tenant.id, c.campaign.id) in e.topics
+               and e.data == {"campaign_id": c.campaign.id})
 
+
+def test_the_campaign_page_is_told_when_its_attempts_move(sandbox):
     c = SmsCampaign(count=2)
-    assert told() == 0
+    assert _told(c) == 0
     assert _send_all(c) == {"sent": 2}
-    flush_held()  # the scheduler's tick: what a burst held back
-    assert told() >= 1
+    assert _told(c) >= 1
+
+
+def test_the_campaign_page_is_told_of_email_and_whatsapp_news(meta):
+    """SendGrid's events, an open or a click, and Meta's statuses move the counters too (they
+    did not tell the page: its email and WhatsApp counters stopped until something else did)."""
+    from services.messaging import email_events, tracking, whatsapp_events
+    from services.providers.whatsapp.account import account_of
+
+    email = EmailCampaign([f"news-{phones(1)[0][-7:]}@exemple.cm"])
+    whatsapp = WhatsAppCampaign(count=1)
+    for c in (email, whatsapp):
+        sequence_tenant(c.admin)  # queued only: no twin sends news of its own meanwhile
+    [mail] = email.attempts()
+    with tenant_session(whatsapp.admin) as s:
+        wa = s.exec(select(Interaction)).one()
+    news = [
+        (email, lambda: email_events.apply_event(
+            {"attempt": f"{email.tenant.id}:{mail.id}", "event": "delivered"})),
+        (email, lambda: tracking.record(email.tenant.id, mail.id, "CLICKED")),
+        (whatsapp, lambda: whatsapp_events.apply_status(
+            account_of(whatsapp.tenant.id).phone_number_id,
+            {"id": "wamid.news", "status": "read", "biz_opaque_callback_data":
+             f"{whatsapp.tenant.id}:{wa.id}"})),
+    ]
+    for c, apply in news:
+        before = _told(c)
+        apply()
+        assert _told(c) == before + 1

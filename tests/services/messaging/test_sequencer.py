@@ -9,9 +9,11 @@ from sqlmodel import select
 
 from services.audience.blacklist import record_opt_out
 from services.db.tenancy import tenant_session
+from services.messaging.report import not_sent
 from services.messaging.sequencer import sequence_campaign, sequence_tenant
 from services.models.campaigns import Campaign
 from services.models.interactions import Interaction
+from services.reporting.figures import sending_funnel
 from tests.services.messaging.conftest import SmsCampaign
 
 
@@ -36,14 +38,22 @@ def test_running_the_sequencer_again_creates_no_second_attempt():
                           slot="sms", step=0, address=row.address))
 
 
-def test_blacklisted_contacts_get_no_attempt():
+def test_a_blacklisted_contact_is_never_sent_and_its_campaign_says_why():
     c = SmsCampaign(count=3, launch=False)
     record_opt_out(c.tenant.id, c.phones[1], channel="SMS", source="MANUAL")
     from services.campaigns.lifecycle import launch_campaign
 
     launch_campaign(c.admin, c.id)
-    sequence_tenant(c.admin)
-    assert sorted(r.address for r in _attempts(c.admin)) == sorted([c.phones[0], c.phones[2]])
+    assert sequence_tenant(c.admin) == 2  # made due: the blacklisted one is not
+    rows = {r.address: r for r in _attempts(c.admin)}
+    assert {a: r.status for a, r in rows.items()} == {
+        c.phones[0]: "QUEUED", c.phones[1]: "CANCELLED", c.phones[2]: "QUEUED"}
+    assert (rows[c.phones[1]].failure_class, rows[c.phones[1]].failure_reason) == (
+        "BLACKLIST", "Contact dans la liste noire.")
+    [why] = not_sent(c.admin, c.id)
+    assert (why.address, why.reason) == (c.phones[1], "Contact dans la liste noire.")
+    [funnel] = sending_funnel(c.admin, c.id)
+    assert (funnel.total, funnel.opted_out, funnel.waiting) == (3, 1, 2)
 
 
 def test_nothing_is_due_outside_the_campaign_time_band():

@@ -293,6 +293,7 @@ def test_a_person_answers_from_the_sandbox_phone_page(meta):
     send_due(c.tenant.id)
     page = httpx.get(f"{meta.base}/_sandbox/", timeout=60).text
     assert "Bonjour Mbarga, -10 % ce mois." in page  # what the customer received
+    assert f"action='{meta.base}/_sandbox/inbound'" in page  # this twin's, not Twilio's
     answer = httpx.post(f"{meta.base}/_sandbox/inbound", data={
         "from": wa_id(c.phones[0]), "body": "Je suis intéressé", "type": "text", "redirect": "1"},
         follow_redirects=True, timeout=60)
