@@ -26,6 +26,7 @@ from services.voice.dialer import CALLBACK_SLOT
 from services.voice.inbound import CALLBACK, VOICEMAIL
 
 HANDLED_CODE = "MESSAGE_TRAITE"
+HANDLED_BY = "Traité par"
 LIMIT = 200
 
 
@@ -65,7 +66,8 @@ def caller_tasks(ctx: AuthContext) -> list[CallerTask]:
 
 
 def mark_handled(ctx: AuthContext, interaction_id: int) -> None:
-    """« Traité »: the message is closed by this supervisor now; PermissionError for anything else."""
+    """« Traité »: the message is closed now, with who closed it among its answers (not as its agent: a
+    supervisor's handling is no call of theirs in the agents' figures); PermissionError for anything else."""
     access_area(ctx, "supervision")
     now = utcnow()
     with tenant_session(ctx) as session:
@@ -73,7 +75,8 @@ def mark_handled(ctx: AuthContext, interaction_id: int) -> None:
         if (row is None or row.direction != Direction.IN.value or row.outcome != VOICEMAIL
                 or row.status != I.ENDED.value):
             raise PermissionError("Ce message n'est plus à traiter.")
-        row.status, row.qualification, row.agent_id = I.WRAPPED_UP.value, HANDLED_CODE, ctx.user_id
+        row.status, row.qualification = I.WRAPPED_UP.value, HANDLED_CODE
+        row.form_answers = {**(row.form_answers or {}), HANDLED_BY: ctx.full_name}
         row.wrapup_ended_at, row.updated_at = now, now
         session.add(row)
         session.commit()

@@ -15,7 +15,7 @@ from services.models.audience import ContactRecord
 from services.models.interactions import Interaction
 from services.models.platform import Role
 from services.voice.dialer import request_callback
-from services.voice.voicemails import HANDLED_CODE, caller_tasks, mark_handled
+from services.voice.voicemails import HANDLED_BY, HANDLED_CODE, caller_tasks, mark_handled
 from tests.support.accounts import context_for, new_tenant
 from tests.support.interactions import add_interactions
 
@@ -73,7 +73,8 @@ def test_handled_once_by_a_supervisor_of_the_tenant(world):
     mark_handled(world.sup, message)
     with tenant_session(world.sup) as session:
         row = session.get(Interaction, message)
-        assert (row.status, row.qualification, row.agent_id) == ("WRAPPED_UP", HANDLED_CODE, world.sup.user_id)
+        assert (row.status, row.qualification, row.agent_id) == ("WRAPPED_UP", HANDLED_CODE, None)
+        assert row.form_answers[HANDLED_BY] == world.sup.full_name
         assert row.wrapup_ended_at >= before
     assert [t.phone for t in caller_tasks(world.sup)] == [STRANGER, ASKER]
     with pytest.raises(PermissionError):
