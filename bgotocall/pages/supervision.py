@@ -10,6 +10,7 @@ from bgotocall.pages.voice_parts import live_badge, state_colour, state_label
 from bgotocall.state.campaigns_editor import EDIT_PAGE
 from bgotocall.state.supervision import SupervisionState as S
 from bgotocall.state.supervision import WaitingCallsState as W
+from bgotocall.state.voicemails import VoicemailsState as V
 
 
 def _kpi(share) -> rx.Component:
@@ -62,7 +63,10 @@ def _campaigns() -> rx.Component:
 
 
 def _waiting() -> rx.Component:
-    row = lambda c: rx.table.row(rx.table.cell(rx.code(c.phone)), rx.table.cell(c.queue), rx.table.cell(c.campaign),
+    phone = lambda c: rx.hstack(rx.code(c.phone), rx.cond(c.vip, rx.badge(
+        rx.icon("star", size=12), "VIP", color_scheme="amber", variant="soft",
+        data_testid="waiting-vip")), align="center", spacing="2")
+    row = lambda c: rx.table.row(rx.table.cell(phone(c)), rx.table.cell(c.queue), rx.table.cell(c.campaign),
                                  rx.table.cell(c.since), data_testid="waiting-call")
     return rx.card(rx.vstack(
         rx.hstack(rx.icon("phone-incoming", size=16), rx.heading(t("supervision.waiting"), size="3"),
@@ -73,6 +77,44 @@ def _waiting() -> rx.Component:
                               rx.table.body(rx.foreach(W.waiting, row)), width="100%", size="1"),
                 rx.text(t("supervision.waiting.none"), size="2", color=rx.color("gray", 11))),
         spacing="2", width="100%"), width="100%", data_testid="waiting-calls")
+
+
+def _caller_task(task) -> rx.Component:
+    voicemail = task.kind == "voicemail"
+    player = rx.el.audio(src="/api/enregistrements/" + task.id.to_string(), controls=True, preload="none",
+                         custom_attrs={"data-testid": "voicemail-audio"}, style={"height": "2rem", "max_width": "16rem"})
+    return rx.table.row(
+        rx.table.cell(rx.cond(voicemail, rx.badge(rx.icon("voicemail", size=12), t("voicemail.kind.message"),
+                                                  color_scheme="indigo", variant="soft"),
+                              rx.badge(rx.icon("phone-outgoing", size=12), t("voicemail.kind.callback"),
+                                       color_scheme="gray", variant="soft"))),
+        rx.table.cell(rx.vstack(rx.code(task.phone), rx.cond(task.name != "", rx.text(task.name, size="1")),
+                                spacing="1")),
+        rx.table.cell(rx.cond(task.campaign != "", task.campaign, t("voicemail.general_queue"))),
+        rx.table.cell(task.at),
+        rx.table.cell(rx.cond(voicemail, task.duration, "—")),
+        rx.table.cell(rx.cond(voicemail & task.recording, player,
+                              rx.cond(voicemail, "—", rx.text(t("voicemail.callback.pending"), size="1",
+                                                              color=rx.color("gray", 11))))),
+        rx.table.cell(rx.cond(voicemail, rx.button(rx.icon("check", size=14), t("voicemail.handled"), size="1",
+                                                   variant="soft", color_scheme="green",
+                                                   on_click=V.handle(task.id), data_testid="voicemail-handled"))),
+        data_testid=rx.cond(voicemail, "voicemail", "callback-asked"), align="center")
+
+
+def _voicemails() -> rx.Component:
+    """The messages callers left when the queue was saturated (tasks of the team) and the callbacks they
+    asked for (read-only: the dialer calls them back)."""
+    table = rx.table.root(
+        rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(f"voicemail.col.{c}")) for c in (
+            "kind", "caller", "campaign", "at", "duration", "listen", "action")])),
+        rx.table.body(rx.foreach(V.tasks, _caller_task)), width="100%", size="1")
+    return rx.card(rx.vstack(
+        rx.hstack(rx.icon("voicemail", size=16), rx.heading(t("voicemail.title"), size="3"),
+                  rx.badge(V.messages_count, data_testid="voicemail-count"), align="center", spacing="2"),
+        rx.cond(V.tasks.length() > 0, table,
+                rx.text(t("voicemail.none"), size="2", color=rx.color("gray", 11), data_testid="voicemail-none")),
+        spacing="2", width="100%"), width="100%", data_testid="voicemails")
 
 
 def supervision_page() -> rx.Component:
@@ -87,4 +129,5 @@ def supervision_page() -> rx.Component:
         rx.grid(rx.foreach(S.shares, _kpi), columns="6", spacing="3", width="100%"),
         _distribution(),
         _waiting(),
+        _voicemails(),
         _campaigns())

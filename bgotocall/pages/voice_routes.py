@@ -13,13 +13,15 @@ from bgotocall.state.ivr import IvrState
 from bgotocall.state.session import SessionState
 from bgotocall.state.supervision import SupervisionState, WaitingCallsState
 from bgotocall.state.voice import VoiceState
+from bgotocall.state.voicemails import VoicemailsState
 from bgotocall.state.voice_assign import AssignState
 from bgotocall.state.wallboard import WallboardState
 
 
 def add_voice_pages(app: rx.App) -> None:
     app.add_page(supervision_page, route="/supervision", title="Supervision",
-                 on_load=[SessionState.enter_supervision, SupervisionState.load, WaitingCallsState.load])
+                 on_load=[SessionState.enter_supervision, SupervisionState.load, WaitingCallsState.load,
+                          VoicemailsState.load])
     app.add_page(wallboard_page, route="/mur", title="Mur d'affichage",
                  on_load=[SessionState.enter_supervision, WallboardState.load])
     app.add_page(agents_page, route="/agents", title="Agents",

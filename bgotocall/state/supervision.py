@@ -100,12 +100,16 @@ class WaitingCall:
     queue: str
     campaign: str
     since: str          # HH:MM:SS when the caller joined the queue (UTC)
+    vip: bool = False   # the campaign's VIP field marks the caller: moved ahead of the others
 
 
 def _waiting(calls: list[dict]) -> list[WaitingCall]:
+    """In the queues' order: VIP callers first (the PBX moved them ahead), then by arrival."""
     import datetime
+    calls = sorted(calls, key=lambda c: (not c.get("vip"), c["since"]))
     return [WaitingCall(c["phone"], c["queue"], c.get("campaign") or "—",
-                        datetime.datetime.fromtimestamp(c["since"], datetime.timezone.utc).strftime("%H:%M:%S"))
+                        datetime.datetime.fromtimestamp(c["since"], datetime.timezone.utc).strftime("%H:%M:%S"),
+                        bool(c.get("vip")))
             for c in calls]
 
 

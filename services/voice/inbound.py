@@ -321,7 +321,9 @@ class InboundTracker:
             return
         await asyncio.to_thread(update_inbound, call.tenant_id, call.interaction_id, status=I.ENDED.value,
                                 ended_at=utcnow(), outcome=CALLBACK, agent_id=None)
-        await asyncio.to_thread(request_callback, call.tenant_id, call.interaction_id)
+        if await asyncio.to_thread(request_callback, call.tenant_id, call.interaction_id):
+            publish(supervision_topic(call.tenant_id), "callback", interaction_id=call.interaction_id,
+                    phone=call.phone, campaign=call.campaign_name)
 
     def _waiting_changed(self, tenant_id: int) -> None:
         calls = sorted((json.loads(v) for v in get_redis().hvals(WAITING.format(tenant_id=tenant_id))),

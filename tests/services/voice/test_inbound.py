@@ -303,6 +303,8 @@ async def test_a_saturated_queue_takes_a_message_then_a_callback_dialled_when_an
         with tenant_session(world.supervisor) as session:
             return session.execute(select(Interaction).where(Interaction.slot == "callback")).scalars().first()
     due = await until(callback)
+    told = await until(lambda: live(supervision_topic(world.tenant.id), "callback"))
+    assert [(e["interaction_id"], e["phone"]) for e in told] == [(asked.id, CUSTOMER)]   # « Messages vocaux », live
     assert (due.status, due.address, due.campaign_id, due.next_try_at) == (
         "QUEUED", CUSTOMER, campaign_id, asked.queued_at)               # it keeps the caller's turn
     await asyncio.to_thread(become_ready, world.agent)                  # Alice frees up: Paul is called back
