@@ -146,13 +146,13 @@ def test_a_person_answers_stop_from_the_sandbox_phones_page(sandbox, webhooks):
     c = SmsCampaign(count=2, names=["Mbarga", "Eto"])
     sequence_tenant(c.admin)
     send_due(c.tenant.id)
-    page = httpx.get(f"{sandbox.base}/_sandbox/", params={"to": c.phones[0]}).text
+    page = httpx.get(f"{sandbox.base}/_sandbox/", params={"to": c.phones[0]}, timeout=60).text
     assert "Bonjour Mbarga, -10% ce mois." in page  # what the person received
     assert "Eto" not in page                        # that phone only
     assert f"action='{sandbox.base}/_sandbox/inbound'" in page  # this twin's, not Meta's
     answer = httpx.post(f"{sandbox.base}/_sandbox/inbound", data={
         "From": c.phones[0], "To": "BGOTOCALL", "Body": "STOP", "redirect": "1"},
-        follow_redirects=True)
+        follow_redirects=True, timeout=60)
     assert answer.status_code == 200 and "STOP" in answer.text and "Eto" not in answer.text
     with tenant_session(c.admin) as s:
         assert s.exec(select(OptOut).where(OptOut.phone == c.phones[0])).one().source == "STOP"
