@@ -158,7 +158,7 @@ class Bridge:
                 previous = self.states.get(endpoint, AgentState.LOGGED_OUT)
                 self._set(endpoint, state_for_device(device, previous, endpoint in self.paused))
         log.info("resynced %d endpoints, %d queues", len(event.endpoints), len(event.members))
-        self._joining = asyncio.ensure_future(self._join_every_tenants_queues(event.members))
+        self._joining = asyncio.ensure_future(self._join_every_tenants_queues(event))
 
     def _spy(self, event: SpyStarted | SpyStopped) -> None:
         """ChanSpy runs on a Local ;2 whose Linkedid is the supervisor's coaching leg (start_coaching's
@@ -304,11 +304,13 @@ class Bridge:
                     if "Already there" not in str(error):    # joined meanwhile by another path
                         raise
 
-    async def _join_every_tenants_queues(self, members: dict[str, list[dict]]) -> None:
-        """After a (re)login: Asterisk may have lost dynamic members (no astdb, a new machine)."""
-        for slug in sorted({split_endpoint(endpoint)[0] for endpoint in self.owners}):
+    async def _join_every_tenants_queues(self, snapshot: Resynced) -> None:
+        """After a (re)login: Asterisk may have lost dynamic members (no astdb, a new machine). Only the
+        tenants this PBX serves (it knows some of their endpoints): the database holds every PBX's."""
+        served = {split_endpoint(endpoint)[0] for endpoint in snapshot.endpoints if endpoint in self.owners}
+        for slug in sorted(served):
             try:
-                await self._join_queues(slug, members)
+                await self._join_queues(slug, snapshot.members)
             except PbxError as error:
                 log.warning("queues of %s: %s", slug, error)
 
