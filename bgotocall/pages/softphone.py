@@ -17,6 +17,7 @@ import reflex as rx
 
 from bgotocall.i18n import t
 from bgotocall.state.softphone import SoftphoneState as S
+from bgotocall.state.voice import VoiceState
 
 JSSIP = "jssip@3.10.1"
 WANTED = "bgc.webphone"           # localStorage: the agent uses the browser phone
@@ -173,6 +174,16 @@ def _ringing() -> rx.Component:
         spacing="3", align="center")
 
 
+def _desk_call() -> rx.Component:
+    """A call on the agent's desk or mobile SIP phone: the panel hangs it up or transfers it over AMI."""
+    return rx.hstack(
+        rx.badge(t("softphone.desk_call"), color_scheme="red", data_testid="desk-call"),
+        _transfer(),
+        rx.button(rx.icon("phone-off", size=14), t("softphone.hangup"), size="1", color_scheme="red",
+                  on_click=S.hang_up_desk_phone, data_testid="desk-hangup"),
+        spacing="3", align="center", wrap="wrap", on_mount=S.load_targets)
+
+
 def softphone_panel() -> rx.Component:
     """The agent's browser phone: its state, the connect switch, and the call's controls."""
     status = rx.match(S.phone, *[(s, t(f"softphone.status.{s}")) for s in ("on", "connecting", "failed")],
@@ -193,4 +204,5 @@ def softphone_panel() -> rx.Component:
         rx.cond(S.phone == "off", rx.text(t("softphone.desk_phone"), size="1", color=rx.color("gray", 11))),
         rx.cond(S.call == "ringing", _ringing()),
         rx.cond(S.call == "up", _in_call()),
+        rx.cond((S.phone != "on") & (VoiceState.my_state == "IN_CALL"), _desk_call()),
         spacing="2", width="100%"), width="100%", data_testid="softphone")

@@ -3,7 +3,8 @@
 The phone itself runs in the page (JsSIP, bgotocall/pages/softphone.py); it reports each change here
 (`phone_changed`) so the panel shows it. Only two things go through the server, both for the signed-in
 agent alone: the credentials to register (`connect_phone`, handed to the script, not kept in this state)
-and a transfer, whose target must be one the agent's tenant offers (`transfer`).
+and a transfer, whose target must be one the agent's tenant offers (`transfer`). A call on a desk phone
+(the browser phone off) is hung up and transferred over AMI (services/voice/call_control.py).
 """
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import json
 import reflex as rx
 
 from bgotocall.state.session import SessionState
+from services.voice import call_control
+from services.voice.commands import PbxUnavailable
 from services.voice.phone_setup import my_webrtc_credentials, transfer_targets
 
 STATUSES = ("off", "connecting", "on", "failed")
@@ -58,11 +61,35 @@ class SoftphoneState(SessionState):
         self.target, self.transfer_error = value, ""
 
     @rx.event
+    def load_targets(self):
+        ctx = self._authorize("agent_panel", "transfer_targets")
+        if ctx is not None:
+            self.targets = [[extension, name] for extension, name in transfer_targets(ctx)]
+
+    @rx.event
     def transfer(self):
+        """The browser phone transfers in SIP (REFER); a desk phone's call is transferred over AMI."""
         ctx = self._authorize("agent_panel", "transfer_call")
         if ctx is None:
             return None
         if self.target not in {extension for extension, _ in transfer_targets(ctx)}:
             self.transfer_error = "refused"
             return None
-        return rx.call_script(f"window.bgcPhone.transfer({json.dumps(self.target)})")
+        if self.phone == "on":
+            return rx.call_script(f"window.bgcPhone.transfer({json.dumps(self.target)})")
+        try:
+            call_control.transfer(ctx, self.target)
+        except (LookupError, PbxUnavailable):
+            self.transfer_error = "refused"
+        return None
+
+    @rx.event
+    def hang_up_desk_phone(self):
+        ctx = self._authorize("agent_panel", "hang_up_desk_phone")
+        if ctx is None:
+            return None
+        try:
+            call_control.hang_up(ctx)
+        except (LookupError, PbxUnavailable) as error:
+            return rx.toast.error(str(error))
+        return None

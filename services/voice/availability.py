@@ -14,7 +14,8 @@ from services.voice.sip import endpoint_name
 PAUSE_REASONS = DEFAULT_PAUSE_REASONS      # a tenant's own list is set in Paramètres
 
 
-def _endpoint(ctx: AuthContext) -> str:
+def my_endpoint(ctx: AuthContext) -> str:
+    """The signed-in user's own phone endpoint; LookupError (its French message) without an extension."""
     extension = extension_of(ctx, ctx.user_id)
     if extension is None:
         raise LookupError("Vous n'avez pas de poste téléphonique : contactez votre superviseur.")
@@ -25,9 +26,9 @@ def take_break(ctx: AuthContext, reason: str) -> None:
     access_area(ctx, "agent_panel")
     if reason not in pause_reasons(ctx):
         raise ValueError("Motif de pause inconnu.")
-    pbx_command("agent_pause", endpoint=_endpoint(ctx), reason=reason)
+    pbx_command("agent_pause", endpoint=my_endpoint(ctx), reason=reason)
 
 
 def become_ready(ctx: AuthContext) -> None:
     access_area(ctx, "agent_panel")
-    pbx_command("agent_ready", endpoint=_endpoint(ctx))
+    pbx_command("agent_ready", endpoint=my_endpoint(ctx))

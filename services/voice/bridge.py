@@ -54,6 +54,7 @@ class Bridge:
         self.owners: dict[str, tuple[int, int]] = {}
         self.states: dict[str, AgentState] = {}      # endpoint -> last state published
         self.paused: dict[str, str] = {}             # endpoint -> pause reason
+        self.channels: dict[str, set[str]] = {}      # endpoint -> its phone's channels now
         self._owners_loaded = 0.0
         self._stop = asyncio.Event()
         self._done = asyncio.Event()
@@ -90,6 +91,8 @@ class Bridge:
 
     # ---- events ------------------------------------------------------------------------------------
     def on_event(self, event) -> None:
+        if isinstance(event, (ChannelCreated, ChannelHungUp)):
+            self._follow_channel(event)
         if isinstance(event, DeviceChanged):
             previous = self.states.get(event.endpoint, AgentState.LOGGED_OUT)
             self._set(event.endpoint, state_for_device(event.state, previous, event.endpoint in self.paused))
@@ -108,6 +111,16 @@ class Bridge:
             publish(user_topic(*ended), "spy", supervisor_user_id=ended[1], active=False)
         elif isinstance(event, Resynced):
             self._resynced(event)
+
+    def _follow_channel(self, event: ChannelCreated | ChannelHungUp) -> None:
+        """The channels of each agent's phone, for the panel's call control of a desk phone."""
+        endpoint = endpoint_of(event.channel)
+        if isinstance(event, ChannelCreated) and endpoint in self.owners:
+            self.channels.setdefault(endpoint, set()).add(event.channel)
+        elif isinstance(event, ChannelHungUp) and endpoint in self.channels:
+            self.channels[endpoint].discard(event.channel)
+            if not self.channels[endpoint]:
+                del self.channels[endpoint]
 
     def _set(self, endpoint: str, state: AgentState) -> None:
         owner = self.owner(endpoint)
@@ -182,6 +195,17 @@ class Bridge:
             r.hdel(SPY_KEY.format(tenant_id=tenant_id), str(supervisor))
         publish(user_topic(tenant_id, supervisor), "spy", supervisor_user_id=supervisor, **session)
 
+    async def _transfer(self, endpoint: str, context: str, exten: str) -> None:
+        """The customer bridged to the agent's phone goes to `exten` (a colleague, the general queue)."""
+        for channel in sorted(self.channels.get(endpoint, ())):
+            try:
+                await self.gateway.action("BlindTransfer", as_list=False, Channel=channel, Context=context,
+                                          Exten=exten)
+                return
+            except PbxError as error:          # a channel of the phone that is in no call (« Transfer invalid »)
+                log.info("transfer from %s: %s", channel, error)
+        raise PbxError("Aucun appel à transférer.")
+
     async def _hangup_quietly(self, channel: str) -> None:
         try:
             await self.gateway.hangup(channel)
@@ -229,6 +253,11 @@ class Bridge:
                 raise PbxError(str(error)) from error
         elif kind == "preview_withdrawn":
             self.dialer.withdrawn(int(args["tenant_id"]), int(args["interaction_id"]))
+        elif kind == "agent_hangup":          # services/voice/call_control.py: a desk phone's call
+            for channel in sorted(self.channels.get(args["endpoint"], ())):
+                await self._hangup_quietly(channel)
+        elif kind == "agent_transfer":
+            await self._transfer(args["endpoint"], args["context"], args["exten"])
         elif kind == "disable_endpoint":
             await self._disable(args["endpoint"], args.get("tenant_slug"))
         else:

@@ -143,6 +143,17 @@ async def redirect(session: "Session", act: Action) -> Fields:
     return success("Redirect successful")
 
 
+@action("BlindTransfer")
+async def blind_transfer(session: "Session", act: Action) -> Fields:
+    """main/manager.c action_blind_transfer: the party bridged to Channel goes to Context,Exten."""
+    required(act, "Channel", "No channel specified")
+    exten = required(act, "Exten", "No extension specified")
+    channel = channel_of(session, act, "No channel specified", "Channel specified does not exist")
+    if not channel.blind_transfer(act.get("Context") or channel.context, exten):
+        raise AmiError("Transfer invalid")
+    return success("Transfer succeeded")
+
+
 @action("Getvar")
 async def getvar(session: "Session", act: Action) -> Fields:
     name = required(act, "Variable", "No variable specified")

@@ -138,6 +138,15 @@ class Channel:
         self.connected = (number, name)
         self.emit("NewConnectedLine")
 
+    def blind_transfer(self, context: str, exten: str) -> bool:
+        """The party bridged to this channel goes to `context,exten` (a SIP REFER, AMI BlindTransfer); False
+        when this channel is in no bridge (app_queue/res_pjsip: « Transfer invalid »)."""
+        peer = self.bridge.peer_of(self) if self.bridge else None
+        if peer is None:
+            return False
+        peer.redirect(context, exten)
+        return True
+
     def redirect(self, context: str, exten: str) -> None:
         """AMI Redirect, or a blind transfer (SIP REFER): the running application unwinds, then `context`."""
         if self.leg is not None and self.bridge is not None:

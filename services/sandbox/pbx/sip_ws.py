@@ -263,14 +263,10 @@ class WsPhone:
     def on_refer(self, request: SipMessage) -> None:
         if (call := self.call_of(request)) is None:
             return
-        channel = call.leg.channel
-        peer = channel.bridge.peer_of(channel) if channel.bridge else None
         target = user_of(uri_of(request.get("Refer-To")))
-        if peer is None or not target:
+        if not target or not call.leg.channel.blind_transfer(self.pbx.endpoints.get(self.endpoint).context, target):
             return self.send(request.response(488))
         self.send(request.response(202))
-        endpoint = self.pbx.endpoints.get(self.endpoint)
-        peer.redirect(endpoint.context, target)
         self.send(call.in_dialog("NOTIFY", self.here, [
             ("Event", "refer"), ("Subscription-State", "terminated;reason=noresource"),
             ("Content-Type", "message/sipfrag;version=2.0")], "SIP/2.0 200 OK\r\n"))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from services.identity.system import system_context
 from services.models.platform import Role
 from services.sandbox.pbx import PbxControl, VirtualClock
 from services.sandbox.pbx.tenants import demo_tenant
@@ -315,3 +316,32 @@ async def test_a_ringing_agent_shows_ringing_then_in_call(world):
     told = [LiveEvent.from_fields(f) for _, f in get_redis().xrange(STREAM, min=f"({since}")]
     states = [e.data["state"] for e in told if user_topic(tid, alice) in e.topics and e.kind == "agent_state"]
     assert states == ["RINGING", "IN_CALL"]
+
+
+async def channels_left(world, phone: str) -> None:
+    while await world.phones.channels_of(phone):
+        await asyncio.sleep(0.05)
+
+
+async def test_the_panel_hangs_up_a_desk_phones_call(world):
+    from services.voice.call_control import hang_up
+    await agent_in_call(world)
+    assert await world.phones.channels_of(f"{world.slug}-2001")
+    await asyncio.to_thread(hang_up, system_context(world.tenant.id, world.alice.user_id))
+    await asyncio.wait_for(channels_left(world, f"{world.slug}-2001"), 20)
+    await until(lambda: agent_state(world.tenant.id, world.alice.user_id) is not AgentState.IN_CALL)
+
+
+async def test_the_panel_transfers_a_desk_phones_call_to_a_colleague(world):
+    from services.voice.call_control import transfer
+    alice = system_context(world.tenant.id, world.alice.user_id)
+    with pytest.raises(LookupError):                           # only the tenant's own targets
+        await asyncio.to_thread(transfer, alice, "9999")
+    await agent_in_call(world)
+    await world.phones.register_phone(f"{world.slug}-2002", "manual")    # Bob's phone rings until answered
+    await asyncio.to_thread(transfer, alice, "2002")
+    async def bob_rings():
+        while not await world.phones.channels_of(f"{world.slug}-2002"):
+            await asyncio.sleep(0.05)
+    await asyncio.wait_for(bob_rings(), 20)                    # the customer now calls Bob
+    await asyncio.wait_for(channels_left(world, f"{world.slug}-2001"), 20)   # Alice's part is over
