@@ -112,7 +112,7 @@ _T: dict[str, tuple[str, str]] = {
     "campaigns.preset": ("Partir d'un préréglage de conformité", "Start from a compliance preset"),
     "campaigns.preset.apply": ("Appliquer", "Apply"),
     # step B
-    "campaigns.voice.mode": ("Mode de numérotation", "Dialling mode"),
+    "campaigns.voice.mode": ("Mode d'appel", "Call mode"),
     "campaigns.voice.PREVIEW": ("Preview", "Preview"),
     "campaigns.voice.PROGRESSIVE": ("Progressif", "Progressive"),
     "campaigns.voice.PREDICTIVE": ("Prédictif (abandons ≤ 3 %)", "Predictive (abandons ≤ 3 %)"),
