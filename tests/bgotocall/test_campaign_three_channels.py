@@ -39,6 +39,7 @@ from tests.services.messaging.conftest import (
 from tests.support.accounts import PASSWORD, context_for, new_tenant, new_user
 from tests.support.browser import log_in_and_land
 from tests.support.campaigns import fund, new_agent
+from tests.support.console import answer_the_new_conversation
 from tests.support.inbox import click_tracked_link, expect_link_refused
 from tests.support.waiting import wait_until
 
@@ -257,13 +258,7 @@ def test_an_agent_answers_a_whatsapp_reply_and_the_customer_sees_it(page, new_pa
     thread.get_by_role("button", name="Envoyer").click()
     expect(phone.get_by_text(QUESTION)).to_be_visible()
 
-    line = page.get_by_test_id("conversation")
-    expect(line).to_have_count(1)                       # live, no reload
-    expect(line.get_by_test_id("channel")).to_have_text("WhatsApp")
-    expect(line.get_by_test_id("conversation-last")).to_have_text(QUESTION)
-    line.click()
-    page.get_by_test_id("composer").fill(ANSWER)
-    page.get_by_test_id("send-reply").click()
+    answer_the_new_conversation(page, "WhatsApp", QUESTION, ANSWER)
     answer = _rendered(ANSWER, c)
     expect(page.get_by_test_id("message-out").get_by_test_id("message-body")).to_have_text(answer)
 

@@ -16,6 +16,7 @@ from services.settings import get_settings
 from tests.services.messaging.conftest import MetaTwin, WhatsAppCampaign
 from tests.support.accounts import PASSWORD, new_user
 from tests.support.browser import log_in_and_land
+from tests.support.console import answer_the_new_conversation
 from tests.support.waiting import wait_until
 
 QUESTION = "Bonjour, c'est valable jusqu'à quand ?"
@@ -50,13 +51,7 @@ def test_an_agent_answers_a_whatsapp_reply_and_the_customer_sees_it(page, produc
     page.get_by_test_id("open-conversations").click()
     page.wait_for_url("**/conversations")
     assert twin.inbound(phone, QUESTION)["webhook_status"] == 200
-    line = page.get_by_test_id("conversation")
-    expect(line).to_have_count(1)  # live, no reload
-    expect(line.get_by_test_id("channel")).to_have_text("WhatsApp")
-    expect(line.get_by_test_id("conversation-last")).to_have_text(QUESTION)
-    line.click()
-    page.get_by_test_id("composer").fill(ANSWER)
-    page.get_by_test_id("send-reply").click()
+    answer_the_new_conversation(page, "WhatsApp", QUESTION, ANSWER)
     expect(page.get_by_test_id("message-out").get_by_test_id("message-body")
            ).to_have_text("Bonjour Ngo, jusqu'au 31 décembre.")
     seen = wait_until(lambda: [m for m in twin.conversation(phone) if m["direction"] == "out"
