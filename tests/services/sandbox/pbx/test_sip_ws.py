@@ -18,30 +18,16 @@ from .test_trace_product_config import ask, login
 from .traces import Recorder
 
 SECRET = "Xy7-enrolment-secret"
-INCLUDE = f"""[acme-2001](agent-endpoint)
-context = t-acme-agents
-callerid = "Jeanne Ekambi" <2001>
-auth = acme-2001
-aors = acme-2001
 
-[acme-2001](agent-auth)
-username = acme-2001
-password = {SECRET}
 
-[acme-2001](agent-aor)
+def _agent(extension: str, name: str, password: str) -> str:
+    """One agent's endpoint, auth and aor, as services/voice/asterisk_config.py writes them."""
+    return (f'[acme-{extension}](agent-endpoint)\ncontext = t-acme-agents\ncallerid = "{name}" <{extension}>\n'
+            f"auth = acme-{extension}\naors = acme-{extension}\n\n[acme-{extension}](agent-auth)\n"
+            f"username = acme-{extension}\npassword = {password}\n\n[acme-{extension}](agent-aor)\n\n")
 
-[acme-2002](agent-endpoint)
-context = t-acme-agents
-callerid = "Paul Nkodo" <2002>
-auth = acme-2002
-aors = acme-2002
 
-[acme-2002](agent-auth)
-username = acme-2002
-password = other-secret
-
-[acme-2002](agent-aor)
-"""
+INCLUDE = _agent("2001", "Jeanne Ekambi", SECRET) + _agent("2002", "Paul Nkodo", "other-secret")
 CUSTOMER = "+15550001201"         # answers after 1.5 s and stays until someone hangs up
 
 
