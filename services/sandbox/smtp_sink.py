@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timezone
-from email import policy
+from email.header import decode_header, make_header
+from email.message import Message
 from email.parser import BytesParser
 
 from aiosmtpd.controller import Controller
@@ -15,17 +16,31 @@ from aiosmtpd.controller import Controller
 from services.sandbox.sendgrid.app import Mailbox
 
 
+def _decoded(value) -> str:
+    """A header as read: RFC 2047 words decoded, folding undone."""
+    return str(make_header(decode_header(str(value or "")))).replace("\r\n", "").replace("\n", "").strip()
+
+
+def _body(message: Message, subtype: str) -> str:
+    """The first `text/<subtype>` part that is not an attachment, decoded."""
+    for part in message.walk():
+        if (part.get_content_type() == f"text/{subtype}"
+                and part.get_content_disposition() != "attachment"):
+            payload = part.get_payload(decode=True) or b""
+            return payload.decode(part.get_content_charset() or "utf-8", "replace")
+    return ""
+
+
 def record_of(raw: bytes, envelope_from: str, recipients: list[str]) -> dict:
-    """The inbox record of one received message."""
-    message = BytesParser(policy=policy.default).parsebytes(raw)
-    text = message.get_body(("plain",))
-    html = message.get_body(("html",))
+    """The inbox record of one received message (the email package's classic parser: the
+    modern one cost several milliseconds a message at campaign volumes)."""
+    message = BytesParser().parsebytes(raw)
     return {
         "id": secrets.token_urlsafe(16), "received_at": datetime.now(timezone.utc).isoformat(),
-        "from": envelope_from, "to": list(recipients), "subject": str(message["subject"] or ""),
-        "text": text.get_content() if text else "", "html": html.get_content() if html else "",
-        "message_id": str(message["message-id"] or "").strip(),
-        "headers": {k: str(v) for k, v in message.items()},
+        "from": envelope_from, "to": list(recipients), "subject": _decoded(message["subject"]),
+        "text": _body(message, "plain"), "html": _body(message, "html"),
+        "message_id": _decoded(message["message-id"]),
+        "headers": {k: _decoded(v) for k, v in message.items()},
         "custom_args": {}, "attachments": [], "via": "smtp",
     }
 

@@ -1,10 +1,14 @@
 """The SMTP adapter against the sandbox's SMTP sink (aiosmtpd): the message as relayed —
 our Message-ID, the headers, the text and HTML parts (two messages, on the connection the
-first one opened), and an unreachable relay a transient failure."""
+first one opened), a file attached as a mail client reads it, and an unreachable relay a
+transient failure."""
+from email import policy
+from email.parser import BytesParser
+
 import pytest
 
-from services.providers.email import EmailDeliveryError, EmailMessage
-from services.providers.email.smtp import SmtpGateway
+from services.providers.email import EmailDeliveryError, EmailMessage, attachment
+from services.providers.email.smtp import SmtpGateway, mime_of
 from services.sandbox.sendgrid.app import Mailbox
 from services.sandbox.smtp_sink import start_sink
 from tests.support.ports import free_port
@@ -44,3 +48,15 @@ def test_an_unreachable_relay_is_a_transient_failure():
     with pytest.raises(EmailDeliveryError) as failure:
         gateway.send(_message("awa@exemple.cm", 3))
     assert failure.value.permanent is False
+
+
+def test_a_mail_client_reads_the_accents_and_the_attached_file():
+    message = EmailMessage(to="awa@exemple.cm", subject="Votre synthèse de février", text="Bonjour Awa, voici le rapport.",
+                           html="<p>Bonjour <b>Awa</b>, voici le rapport.</p>", sender="Démo SARL <rapports@demo.cm>",
+                           attachments=[attachment("Synthèse février.pdf", b"%PDF-1.4 rapport", "application/pdf")])
+    read = BytesParser(policy=policy.default).parsebytes(mime_of(message, message.sender).as_bytes())
+    assert read["Subject"] == "Votre synthèse de février" and read["From"].addresses[0].display_name == "Démo SARL"
+    assert read.get_body(("plain",)).get_content().strip() == "Bonjour Awa, voici le rapport."
+    assert "<b>Awa</b>" in read.get_body(("html",)).get_content()
+    [pdf] = read.iter_attachments()
+    assert pdf.get_filename() == "Synthèse février.pdf" and pdf.get_content() == b"%PDF-1.4 rapport"
