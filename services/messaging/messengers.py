@@ -98,8 +98,8 @@ def message_id(message: Outgoing) -> str:
 class EmailMessenger:
     """Campaign emails through the tenant's email provider, rendered by one function
     (services/messaging/email_rendering.py). SendGrid: our attempt id travels in the
-    personalization's custom_args (strings only, as SendGrid requires). SMTP: in the
-    Message-ID."""
+    personalization's custom_args (strings only, as SendGrid requires), by which its Email
+    Activity API finds the message after a crash. SMTP: in the Message-ID."""
 
     def __init__(self, provider: str = "sendgrid"):
         from services.providers.email import get_email_gateway
@@ -122,14 +122,39 @@ class EmailMessenger:
             raise SendFailed(str(exc), exc.permanent) from exc
         return Accepted(self.provider, provider_id[:64])
 
+    # SendGrid's Email Activity lists a message some time after Mail Send took it
+    ACTIVITY_DELAY = timedelta(minutes=5)
+
     def find(self, message: Outgoing, since: datetime) -> Accepted | None:
         from services.settings import get_settings
 
         if self.provider == "smtp" and get_settings().smtp_is_sink:
             return self._ask_sink(message)
-        # SendGrid's look-up by custom_args needs the paid Email Activity API, and a relay
-        # has no look-up at all: not wired.
+        if self.provider == "sendgrid":
+            return self._ask_sendgrid(message, since)
+        # a relay has no look-up at all
         raise CannotVerify(f"{self.provider} : recherche par identifiant d'envoi non disponible.")
+
+    def _ask_sendgrid(self, message: Outgoing, since: datetime) -> Accepted | None:
+        """By our attempt key in custom_args, through the Email Activity add-on; an account
+        without it cannot verify. Not listed yet within ACTIVITY_DELAY: ask again later."""
+        from services.models.columns import utcnow
+        from services.providers.email import EmailDeliveryError
+        from services.providers.email.sendgrid import ActivityUnavailable
+
+        try:
+            found = self._gateway.find("attempt", message.key)
+        except ActivityUnavailable as exc:
+            raise CannotVerify(f"SendGrid : historique d'activité non souscrit ({exc}).") from exc
+        except EmailDeliveryError as exc:
+            raise SendFailed(str(exc), permanent=False) from exc
+        if found:
+            return Accepted("sendgrid", found.provider_id[:64],
+                            "delivered" if found.status == "delivered" else "sent")
+        if utcnow() - since < self.ACTIVITY_DELAY:
+            raise SendFailed("SendGrid : message pas encore listé dans l'historique d'activité.",
+                             permanent=False)
+        return None
 
     @staticmethod
     def _ask_sink(message: Outgoing) -> Accepted | None:

@@ -11,7 +11,7 @@ from tests.support.waiting import wait_until
 
 def messages_to(sandbox_url: str, email: str) -> list[dict]:
     query = urllib.parse.urlencode({"to": email})
-    with urllib.request.urlopen(f"{sandbox_url}/inbox/api/messages?{query}", timeout=5) as r:
+    with urllib.request.urlopen(f"{sandbox_url}/inbox/api/messages?{query}", timeout=60) as r:
         return json.loads(r.read())
 
 

@@ -1,5 +1,10 @@
-"""SendGrid v3 Mail Send through the official SDK; the sandbox twin serves the same API."""
+"""SendGrid v3 Mail Send through the official SDK; the sandbox twin serves the same API.
+`find` reads the Email Activity API (a paid add-on of the account) for a message by one of
+its custom_args."""
 from __future__ import annotations
+
+import json
+from dataclasses import dataclass
 
 from python_http_client.exceptions import HTTPError
 from sendgrid import SendGridAPIClient
@@ -9,6 +14,16 @@ from sendgrid.helpers.mail import (
 
 from services.providers.email import EmailDeliveryError, EmailMessage
 from services.settings import get_settings
+
+
+class ActivityUnavailable(RuntimeError):
+    """The account has no Email Activity add-on (or its key lacks the scope)."""
+
+
+@dataclass(frozen=True)
+class FoundEmail:
+    provider_id: str  # as Mail Send's X-Message-Id gave it
+    status: str       # processed, delivered or not_delivered
 
 
 class SendGridGateway:
@@ -45,3 +60,21 @@ class SendGridGateway:
         except OSError as exc:
             raise EmailDeliveryError(f"SendGrid unreachable: {exc}", permanent=False) from exc
         return response.headers.get("X-Message-Id", "")
+
+    def find(self, tag: str, value: str) -> FoundEmail | None:
+        """The message whose custom_args[tag] is `value`, from the Email Activity API."""
+        query = f'unique_args[\'{tag}\']="{value}"'
+        try:
+            response = self._client.client.messages.get(query_params={"query": query, "limit": 10})
+        except HTTPError as exc:
+            if exc.status_code in (401, 403):
+                raise ActivityUnavailable(f"SendGrid {exc.status_code}: {exc.body!r}") from exc
+            raise EmailDeliveryError(f"SendGrid {exc.status_code}: {exc.body!r}",
+                                     permanent=False) from exc
+        except OSError as exc:
+            raise EmailDeliveryError(f"SendGrid unreachable: {exc}", permanent=False) from exc
+        rows = json.loads(response.body or b"{}").get("messages") or []
+        if not rows:
+            return None
+        # msg_id is Mail Send's X-Message-Id followed by ".filter…" (SendGrid's own suffix)
+        return FoundEmail(rows[0]["msg_id"].partition(".")[0], rows[0].get("status", ""))

@@ -6,6 +6,11 @@ address whose local part starts with "bounce". `POST /_sandbox/events` (message 
 attempt key, event: open, click, unsubscribe, spamreport...) plays the recipient;
 `GET /_sandbox/attempts` counts the messages accepted per attempt key (custom_args
 "attempt"); `POST /_sandbox/callbacks/off|on` holds the events back (tests of reconciliation).
+
+`GET /v3/messages?query=...` is the Email Activity API (a paid add-on at SendGrid): the
+twin answers the query forms we send — `unique_args['name']="value"`, `to_email="..."`,
+`msg_id="..."`, joined by AND — and `POST /_sandbox/activity/off|on` plays an account
+without the add-on (403 "access forbidden", as SendGrid answers it).
 """
 from __future__ import annotations
 
@@ -144,15 +149,52 @@ class EventSender:
                              sg_events.event(final, record, **extra)])
 
 
+_CLAUSE = re.compile(r"""\(?\s*(\w+)(?:\['([^']+)'\])?\s*=\s*"([^"]*)"\s*\)?""")
+
+
+def activity_filter(query: str):
+    """The Email Activity query as a test on an inbox record; None for a query the twin
+    does not read (SendGrid: 400)."""
+    clauses = [_CLAUSE.fullmatch(part.strip()) for part in re.split(r"\s+AND\s+", query)]
+    if not query.strip() or not all(clauses):
+        return None
+    fields = {"to_email": lambda r: r["to"][0], "msg_id": lambda r: activity_row(r)["msg_id"],
+              "from_email": lambda r: r["from"], "subject": lambda r: r["subject"]}
+    tests = []
+    for name, key, value in (c.groups() for c in clauses):
+        if name == "unique_args" and key:
+            tests.append(lambda r, k=key, v=value: r.get("custom_args", {}).get(k) == v)
+        elif name in fields and not key:
+            tests.append(lambda r, f=fields[name], v=value: f(r) == v)
+        else:
+            return None
+    return lambda record: all(test(record) for test in tests)
+
+
+def activity_row(record: dict) -> dict:
+    """One message as the Email Activity API lists it."""
+    return {"from_email": record["from"], "msg_id": f"{record['id']}.filter0001",
+            "subject": record["subject"], "to_email": record["to"][0],
+            "status": "not_delivered" if sg_events.outcome(record["to"][0]) == "bounce"
+            else "delivered",
+            "opens_count": 0, "clicks_count": 0, "last_event_time": record["received_at"]}
+
+
 def sendgrid_app(mailbox: Mailbox, api_key: str, events: EventSender | None = None) -> Starlette:
     events = events or EventSender("")
+    account = {"activity": True}   # the Email Activity add-on
 
-    async def mail_send(request: Request) -> Response:
+    def refused(request: Request) -> JSONResponse | None:
         auth = request.headers.get("authorization", "")
         if not auth.startswith("Bearer "):
             return _error(401, "authorization required")
         if not secrets.compare_digest(auth[7:], api_key):
             return _error(403, "The provided authorization grant is invalid, expired, or revoked")
+        return None
+
+    async def mail_send(request: Request) -> Response:
+        if problem := refused(request):
+            return problem
         try:
             body = json.loads(await request.body())
         except ValueError:
@@ -192,6 +234,26 @@ def sendgrid_app(mailbox: Mailbox, api_key: str, events: EventSender | None = No
         status = await events.post([sg_events.event(body.get("event", "open"), found[0], **extra)])
         return JSONResponse({"webhook_status": status})
 
+    async def activity(request: Request) -> Response:
+        if problem := refused(request):
+            return problem
+        if not account["activity"]:
+            return _error(403, "access forbidden")
+        matches = activity_filter(request.query_params.get("query", ""))
+        try:
+            limit = int(request.query_params.get("limit", "10"))
+        except ValueError:
+            limit = 0
+        if matches is None or not 1 <= limit <= 1000:
+            return _error(400, "invalid query" if matches is None else "limit must be 1 to 1000",
+                          "query" if matches is None else "limit")
+        rows = [activity_row(m) for m in mailbox.messages() if m.get("via") == "sendgrid" and matches(m)]
+        return JSONResponse({"messages": rows[:limit]})
+
+    async def activity_switch(request: Request) -> Response:
+        account["activity"] = request.path_params["state"] == "on"
+        return JSONResponse({"email_activity": account["activity"]})
+
     async def attempts(request: Request) -> Response:
         return JSONResponse(dict(events.per_attempt))
 
@@ -200,6 +262,8 @@ def sendgrid_app(mailbox: Mailbox, api_key: str, events: EventSender | None = No
         return JSONResponse({"deliver_callbacks": events.enabled})
 
     return Starlette(routes=[Route("/v3/mail/send", mail_send, methods=["POST"]),
+                             Route("/v3/messages", activity),
+                             Route("/_sandbox/activity/{state}", activity_switch, methods=["POST"]),
                              Route("/_sandbox/events", play_event, methods=["POST"]),
                              Route("/_sandbox/attempts", attempts),
                              Route("/_sandbox/callbacks/{state}", callbacks_switch,

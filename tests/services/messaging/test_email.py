@@ -7,15 +7,17 @@ from __future__ import annotations
 import base64
 import html
 import re
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import select
 
 from services.db.tenancy import tenant_session
-from services.messaging.messengers import Outgoing, message_id, messenger_for
+from services.messaging.messengers import Accepted, EmailMessenger, Outgoing, messenger_for
 from services.messaging.reconcile import reconcile_in_flight, worker_lock
 from services.messaging.sending import claim_batch, send_due
 from services.messaging.sequencer import sequence_tenant
@@ -95,27 +97,62 @@ def test_open_and_click_are_recorded_and_the_redirect_serves_only_the_campaign_l
     assert c.attempt(second).status == "SENT"
 
 
-def test_an_smtp_send_interrupted_by_a_crash_is_found_in_the_sink_not_sent_again(sandbox,
-                                                                                  webhooks):
-    sent_before, never_sent = _address("sent"), _address("lost")
-    c = EmailCampaign([sent_before, never_sent], provider="smtp")
+@pytest.fixture
+def events_held():
+    """The SendGrid twin's Event Webhook held back: the reconciliation knows only what it looks up."""
+    base = get_settings().sendgrid_host
+    httpx.post(f"{base}/_sandbox/callbacks/off", timeout=60)
+    yield
+    httpx.post(f"{base}/_sandbox/callbacks/on", timeout=60)
+
+
+def _interrupted_run(c: EmailCampaign, sent_before: str, before: timedelta) -> Accepted:
+    """A run that dies after the provider call of the first attempt only, `before` ago."""
     sequence_tenant(c.admin)
-    with worker_lock() as key:  # a run that dies after the provider call of the first only
+    with worker_lock() as key:
         claimed = {a.address: a for a in claim_batch(c.admin, key)}
         with tenant_session(c.admin) as s:
             s.execute(update(Interaction).where(Interaction.campaign_id == c.campaign.id).values(
-                body="Bonjour", sending_at=Interaction.queued_at))
+                body="Bonjour", sending_at=func.now() - before))
         done = claimed[sent_before]
-        messenger_for("EMAIL", c.tenant.id).send(Outgoing(
+        return messenger_for("EMAIL", c.tenant.id).send(Outgoing(
             c.tenant.id, done.id, done.address, done.sender, "Bonjour", "Offre", "<p>Bonjour</p>"))
+
+
+@pytest.mark.parametrize("provider", ["smtp", "sendgrid"])
+def test_a_send_interrupted_by_a_crash_is_found_at_the_provider_not_sent_again(sandbox, webhooks,
+                                                                                events_held, provider):
+    """SMTP: the sink by our Message-ID; SendGrid: its Email Activity API by our custom_args."""
+    sent_before, never_sent = _address("sent"), _address("lost")
+    c = EmailCampaign([sent_before, never_sent], provider=provider)
+    accepted = _interrupted_run(c, sent_before, before=EmailMessenger.ACTIVITY_DELAY + timedelta(minutes=1))
     assert reconcile_in_flight(c.admin) == 2
     found, lost = c.attempt(sent_before), c.attempt(never_sent)
-    assert (found.status, found.provider_id) == ("SENT", message_id(Outgoing(
-        c.tenant.id, found.id, found.address, found.sender, "")))
+    assert (found.status, found.provider_id) == (
+        "DELIVERED" if provider == "sendgrid" else "SENT", accepted.provider_id)
     assert (lost.status, lost.claimed_by) == ("QUEUED", None)
     assert send_due(c.tenant.id) == {"sent": 1}
     assert len(messages_to(get_settings().sandbox_url, sent_before)) == 1
     assert len(messages_to(get_settings().sandbox_url, never_sent)) == 1
+
+
+def test_sendgrid_without_the_activity_add_on_never_resends_and_says_why(sandbox, webhooks, events_held):
+    """A message SendGrid does not list yet waits; without the add-on nothing can be verified:
+    the attempt fails as interrupted, is shown, and never goes twice."""
+    sent, unlisted = _address("sent"), _address("unlisted")
+    c = EmailCampaign([sent, unlisted], provider="sendgrid")
+    _interrupted_run(c, sent, before=timedelta(0))
+    assert reconcile_in_flight(c.admin) == 1                # `sent` found; `unlisted` may still come
+    assert (c.attempt(unlisted).status, c.attempt(sent).status) == ("SENDING", "DELIVERED")
+    httpx.post(f"{get_settings().sendgrid_host}/_sandbox/activity/off", timeout=60)
+    try:
+        assert reconcile_in_flight(c.admin) == 1
+    finally:
+        httpx.post(f"{get_settings().sendgrid_host}/_sandbox/activity/on", timeout=60)
+    lost = c.attempt(unlisted)
+    assert (lost.status, lost.failure_class) == ("FAILED", "INTERRUPTED")
+    assert "historique d'activité non souscrit" in lost.failure_reason
+    assert send_due(c.tenant.id) == {} and messages_to(get_settings().sandbox_url, unlisted) == []
 
 
 def _post_events(events: list[dict], headers: dict | None = None, body: bytes | None = None):
