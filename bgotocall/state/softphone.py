@@ -79,8 +79,10 @@ class SoftphoneState(SessionState):
             return rx.call_script(f"window.bgcPhone.transfer({json.dumps(self.target)})")
         try:
             call_control.transfer(ctx, self.target)
-        except (LookupError, PbxUnavailable):
+        except LookupError:
             self.transfer_error = "refused"
+        except PbxUnavailable as error:     # e.g. no call to hand on yet: the customer still rings
+            return rx.toast.error(str(error))
         return None
 
     @rx.event

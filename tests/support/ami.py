@@ -24,11 +24,16 @@ class AmiProbe:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
     def wait_event(self, name: str, timeout: float = 20, **fields: str) -> dict:
+        return self.wait_for(lambda event: event.get("Event") == name
+                             and all(event.get(k) == v for k, v in fields.items()), timeout)
+
+    def wait_for(self, matches, timeout: float = 20) -> dict:
+        """The first event, already seen or still to come, for which `matches(event)` is true."""
         async def scan():
             seen = 0
             while True:
                 for event in self.events[seen:]:
-                    if event.get("Event") == name and all(event.get(k) == v for k, v in fields.items()):
+                    if matches(event):
                         return event
                 seen = len(self.events)
                 await asyncio.sleep(0.02)   # events arrive on this loop; re-check after each turn
