@@ -337,7 +337,9 @@ async def test_the_panel_transfers_a_desk_phones_call_to_a_colleague(world):
     alice = system_context(world.tenant.id, world.alice.user_id)
     with pytest.raises(LookupError):                           # only the tenant's own targets
         await asyncio.to_thread(transfer, alice, "9999")
+    customer_bridged = asyncio.ensure_future(world.phones.wait_for("BridgeEnter", timeout=20, CallerIDNum=CUSTOMER))
     await agent_in_call(world)
+    await customer_bridged            # Alice's phone answers first: the customer's call must be up to hand on
     await world.phones.register_phone(f"{world.slug}-2002", "manual")    # Bob's phone rings until answered
     await asyncio.to_thread(transfer, alice, "2002")
     async def bob_rings():
