@@ -116,6 +116,8 @@ def _move(ctx: AuthContext, campaign_id: int, action: str) -> Campaign:
         _start_sending(ctx.tenant_id)
     if target == S.ARCHIVEE.value:
         _cancel_queued(ctx, campaign_id)
+    if target in (S.EN_PAUSE.value, S.ARCHIVEE.value):
+        _withdraw_offers(ctx.tenant_id, campaign, archived=target == S.ARCHIVEE.value)
     _announce(ctx.tenant_id, campaign)
     return campaign
 
@@ -141,6 +143,15 @@ def _cancel_queued(ctx: AuthContext, campaign_id: int) -> None:
             failure_reason="Campagne archivée avant l'envoi."))
 
 
+def _withdraw_offers(tenant_id: int, campaign: Campaign, archived: bool) -> None:
+    """The records offered to agents (preview mode) go back: closed if archived, due again once relaunched."""
+    from services.voice.preview import withdraw_offers
+
+    state = "archivée" if archived else "en pause"
+    withdraw_offers(tenant_id, campaign.id, closed_because="Campagne archivée avant l'appel." if archived else "",
+                    notice=f"La fiche proposée est retirée : la campagne « {campaign.name} » est {state}.")
+
+
 def _announce(tenant_id: int, campaign: Campaign) -> None:
     from services.voice.queue_members import queues_changed
     queues_changed(system_context(tenant_id).tenant_slug, campaign.config)
@@ -161,6 +172,7 @@ def pause_for_empty_wallet(ctx: AuthContext, campaign_id: int, reason: str) -> b
         campaign.status, campaign.updated_at = S.EN_PAUSE.value, utcnow()
         campaign.pause_reason = f"Mise en pause automatique : {reason}"[:500]
         session.add(campaign)
+    _withdraw_offers(ctx.tenant_id, campaign, archived=False)
     _announce(ctx.tenant_id, campaign)
     _tell_admins(ctx.tenant_id, campaign)
     return True

@@ -25,6 +25,7 @@ from services.live import campaign_topic, publish, supervision_topic, user_topic
 from services.models.campaigns import Campaign, CampaignStatus, CampaignVersion, FormAnswer
 from services.models.columns import utcnow
 from services.voice.phone_numbers import tenant_dids
+from services.voice.preview import withdraw_offers
 
 _FRAME_LABELS = {"name": "Nom", "description": "Description", "timezone": "Fuseau horaire",
                  "valid_from": "Début de validité", "valid_until": "Fin de validité",
@@ -170,13 +171,15 @@ def save_campaign(ctx: AuthContext, campaign_id: int, config: dict, *,
             raise ConfirmationNeeded([b.sentence() for b in breaking])
         changes = diff_lines(campaign.config, config)
         moved = set(campaign.config.get("agents", [])) ^ set(config["agents"])
+        staffed_before = set(staffed_agents(session, campaign.config))
         campaign.version += 1
         campaign.config, campaign.name, campaign.updated_at = config, config["name"], utcnow()
         session.add(campaign)
         session.add(CampaignVersion(campaign_id=campaign_id, number=campaign.version,
                                     config=config, changes=changes, author_id=ctx.user_id,
                                     author_name=ctx.full_name, note=note[:300]))
-        busy = sync_agents(session, ctx.tenant_id, campaign_id, staffed_agents(session, config))
+        staffed = staffed_agents(session, config)
+        busy = sync_agents(session, ctx.tenant_id, campaign_id, staffed)
     publish(campaign_topic(ctx.tenant_id, campaign_id), "campaign_changed",
             campaign_id=campaign_id, version=campaign.version,
             campaign=agent_campaign_payload(ctx.tenant_id, campaign))
@@ -186,6 +189,9 @@ def save_campaign(ctx: AuthContext, campaign_id: int, config: dict, *,
     if moved:                      # who works on what: the supervision pages too
         publish(supervision_topic(ctx.tenant_id), "campaign_status", campaign_id=campaign_id,
                 status=campaign.status)
+    left = staffed_before - set(staffed)
+    if left:                       # a record offered to an agent taken off goes back to the others
+        withdraw_offers(ctx.tenant_id, campaign_id, left)
     warnings = [IN_CALL_WARNING.format(n=len(busy))] if busy else []
     return SaveResult(campaign, campaign.version, changes, warnings)
 

@@ -202,8 +202,14 @@ def requeue(ctx, interaction_id: int, due: datetime, reason: str = "") -> None:
     with tenant_session(ctx) as session:
         session.execute(update(Interaction).where(
             Interaction.id == interaction_id, Interaction.status == I.SENDING.value).values(
-            status=I.QUEUED.value, agent_id=None, next_try_at=due, failure_reason=reason,
-            tries=func.greatest(Interaction.tries - 1, 0), updated_at=utcnow()))
+            **given_back(due, reason)))
+
+
+def given_back(due: datetime, reason: str = "") -> dict:
+    """The columns of an attempt claimed but not dialled: QUEUED again, due at `due`, for anyone, its try
+    not counted."""
+    return dict(status=I.QUEUED.value, agent_id=None, next_try_at=due, failure_reason=reason,
+                tries=func.greatest(Interaction.tries - 1, 0), updated_at=utcnow())
 
 
 def stop_for_wallet(tenant_id: int, campaign_id: int) -> None:
@@ -435,7 +441,10 @@ class Dialer:
         if call.preview:                     # the agent decides: « Appeler » comes back as `place`
             from services.voice.preview import offer
             self.offered[call.channel_id] = (call, endpoint)
-            await asyncio.to_thread(offer, call)
+            if not await asyncio.to_thread(offer, call):     # the campaign stopped or the agent left it
+                self.offered.pop(call.channel_id, None)
+                await asyncio.to_thread(self.tracker.give_back, call)
+                release_agent(tenant_id, user_id)
             return
         await self.originate(call, endpoint)
 

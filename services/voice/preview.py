@@ -10,23 +10,26 @@ Process: the dialer in the pbx bridge claims the attempt as for a progressive ca
 (`offer`) and pushes the screen pop with phase "preview"; « Appeler » (`call_offered`) clears the mark and
 asks the bridge to originate it, agent first as in progressive mode; « Passer » (`skip_offered`) closes
 it CANCELLED with the agent's reason, frees the agent, and the bridge offers the next contact.
+An offer lives only while its campaign is LIVE and the agent works on it: `offer` marks nothing for a
+campaign stopped meanwhile, and pausing or archiving the campaign, or taking the agent off it, withdraws
+the offer (`withdraw_offers`): due again for anyone, or closed on archiving, and the agent freed.
 """
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import exists, select, update
 
 from services.campaigns.timebands import bands_from_config, is_open
 from services.db.tenancy import tenant_session
 from services.identity.access import AuthContext, access_area
 from services.identity.system import system_context
 from services.live import publish, user_topic
-from services.models.campaigns import Campaign
+from services.models.campaigns import Campaign, CampaignAgent, CampaignStatus
 from services.models.columns import utcnow
 from services.models.interactions import Interaction, InteractionStatus
 from services.voice.commands import PbxUnavailable, pbx_command
-from services.voice.dialer import OUTSIDE_CONTACT_HOURS, PlannedCall, held_call, release_agent, requeue
+from services.voice.dialer import OUTSIDE_CONTACT_HOURS, PlannedCall, given_back, held_call, release_agent, requeue
 
 OFFERED = "preview"
 SKIPPED = "skipped"
@@ -41,16 +44,53 @@ class PreviewRefused(ValueError):
     pass
 
 
-def offer(call: PlannedCall) -> None:
-    """The dialer's side: the claimed attempt is marked offered and its card sent to the agent."""
+def offer(call: PlannedCall) -> bool:
+    """The dialer's side: the claimed attempt is marked offered and its card sent to the agent; False
+    (nothing offered) when the campaign stopped or the agent left it since the claim."""
     from services.voice.screen_pop import screen_pop
+    still_staffed = exists().where(Campaign.id == Interaction.campaign_id,
+                                   Campaign.status == CampaignStatus.LIVE.value,
+                                   CampaignAgent.campaign_id == Campaign.id,
+                                   CampaignAgent.user_id == call.agent_id,
+                                   CampaignAgent.pending_removal.is_(False))
     with tenant_session(system_context(call.tenant_id)) as session:
-        session.execute(update(Interaction).where(Interaction.id == call.interaction_id,
-                                                  Interaction.status == I.SENDING.value)
-                        .values(outcome=OFFERED, updated_at=utcnow()))
+        marked = session.execute(update(Interaction).where(Interaction.id == call.interaction_id,
+                                                           Interaction.status == I.SENDING.value, still_staffed)
+                                 .values(outcome=OFFERED, updated_at=utcnow())).rowcount
         session.commit()
-    publish(user_topic(call.tenant_id, call.agent_id), "call", phase="preview",
-            **screen_pop(call.tenant_id, call.interaction_id))
+    if marked:
+        publish(user_topic(call.tenant_id, call.agent_id), "call", phase="preview",
+                **screen_pop(call.tenant_id, call.interaction_id))
+    return bool(marked)
+
+
+def withdraw_offers(tenant_id: int, campaign_id: int, agent_ids: set[int] | None = None, *,
+                    closed_because: str = "", notice: str = "") -> int:
+    """The campaign's offered records (of `agent_ids` only, when given) are taken back: due again at once for
+    anyone, or closed CANCELLED `closed_because`; each agent is freed for their next record, their panel drops
+    the card (and shows `notice`). Returns how many."""
+    from services.notifications import notify_user
+    now = utcnow()
+    offered = select(Interaction.id, Interaction.agent_id).where(
+        Interaction.campaign_id == campaign_id, Interaction.status == I.SENDING.value, Interaction.outcome == OFFERED)
+    if agent_ids is not None:
+        offered = offered.where(Interaction.agent_id.in_(agent_ids))
+    taken_back = {**given_back(now), "outcome": ""} if not closed_because else dict(
+        status=I.CANCELLED.value, outcome="", failed_at=now, ended_at=now, failure_reason=closed_because,
+        updated_at=now)
+    with tenant_session(system_context(tenant_id)) as session:
+        withdrawn = session.execute(offered.with_for_update()).all()
+        session.execute(update(Interaction).where(Interaction.id.in_([i for i, _ in withdrawn])).values(**taken_back))
+        session.commit()
+    for interaction_id, agent_id in withdrawn:
+        if held_call(tenant_id, agent_id) == interaction_id:
+            release_agent(tenant_id, agent_id)
+        pbx_command("preview_withdrawn", wait=None, tenant_id=tenant_id, interaction_id=interaction_id)
+        publish(user_topic(tenant_id, agent_id), "call", phase="ended", interaction_id=interaction_id,
+                answered=False, label="Fiche retirée")
+        if notice:
+            notify_user(tenant_id, agent_id, notice)
+    return len(withdrawn)
 
 
 def _take(ctx: AuthContext, interaction_id: int, **values) -> Interaction:

@@ -107,17 +107,19 @@ def attempt(world, campaign_id: int, phone: str, step: int = 0) -> Interaction |
     return next((a for a in attempts(world, campaign_id) if a.address == phone and a.step == step), None)
 
 
-def states_told(world) -> list[dict]:
-    """The agent's states as the supervisors' cards received them."""
+def told(world, kind: str) -> list[dict]:
+    """What Alice's topic was told of this kind (her panel, the supervisors' cards), oldest first."""
     topic = user_topic(world.tenant.id, world.alice.user_id)
     events = [LiveEvent.from_fields(f) for _, f in get_redis().xrevrange(STREAM, count=2000)]
-    return [e.data for e in reversed(events) if topic in e.topics and e.kind == "agent_state"]
+    return [e.data for e in reversed(events) if topic in e.topics and e.kind == kind]
+
+
+def states_told(world) -> list[dict]:
+    return told(world, "agent_state")
 
 
 def calls_seen(world) -> list[dict]:
-    topic = user_topic(world.tenant.id, world.alice.user_id)
-    events = [LiveEvent.from_fields(f) for _, f in get_redis().xrevrange(STREAM, count=2000)]
-    return [e.data for e in reversed(events) if topic in e.topics and e.kind == "call"]
+    return told(world, "call")
 
 
 async def ready(world) -> None:
