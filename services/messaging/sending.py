@@ -142,8 +142,8 @@ def claim_batch(ctx: AuthContext, key: int, limit: int = BATCH_SIZE,
                  .values(status=S.SENDING.value, claimed_by=key, tries=t.c.tries + 1,
                          updated_at=func.now())
                  .returning(*t.c))
-    with tenant_session(ctx) as session:
-        rows = [Interaction(**row._mapping) for row in session.execute(statement)]
+    with tenant_session(ctx) as session:      # loaded as the ORM loads rows: no __init__ per attempt
+        rows = list(session.scalars(select(Interaction).from_statement(statement)))
     return sorted(rows, key=lambda a: (a.next_try_at, a.id))
 
 
