@@ -18,7 +18,7 @@ from services.identity.system import system_context
 from services.infra.redis import get_redis
 from services.messaging.reconcile import reconcile_in_flight
 from services.messaging.sequencer import sequence_tenant
-from services.models.interactions import Direction, Interaction, InteractionStatus
+from services.models.interactions import Interaction
 from services.models.platform import Tenant, TenantStatus
 
 log = logging.getLogger("services.messaging.dispatch")
@@ -29,11 +29,12 @@ SEQUENCE_EVERY_SECONDS = 60
 
 
 def _something_due(ctx) -> bool:
+    """Due and sendable as a run claims it: a paused campaign's queued attempts start no run."""
+    from services.messaging.sending import sendable
+
+    t = Interaction.__table__
     with tenant_session(ctx) as s:
-        return bool(s.execute(select(exists().where(
-            Interaction.status == InteractionStatus.QUEUED.value,
-            Interaction.direction == Direction.OUT.value,
-            Interaction.next_try_at <= func.now()))).scalar())
+        return bool(s.execute(select(exists().where(*sendable(), t.c.next_try_at <= func.now()))).scalar())
 
 
 def start_senders(tenant_id: int, force: bool = False) -> int:

@@ -120,7 +120,7 @@ class Batch:
 
 # 1. claim ---------------------------------------------------------------------------------
 
-def _sendable():
+def sendable():
     """Attempts of LIVE campaigns, and conversation replies whatever their campaign became."""
     t, c = Interaction.__table__, Campaign.__table__
     return (t.c.status == S.QUEUED.value, t.c.direction == Direction.OUT.value,
@@ -134,7 +134,7 @@ def claim_batch(ctx: AuthContext, key: int, limit: int = BATCH_SIZE,
     """Due attempts; `only`: that one attempt, when due."""
     t = Interaction.__table__
     due = (select(t.c.id)
-           .where(*_sendable(), t.c.next_try_at <= func.now(),
+           .where(*sendable(), t.c.next_try_at <= func.now(),
                   *([t.c.id == only] if only is not None else []))
            .order_by(t.c.next_try_at, t.c.id).limit(limit)
            .with_for_update(skip_locked=True).cte("due"))
@@ -572,7 +572,7 @@ def _seconds_to_next_due(ctx: AuthContext) -> float | None:
     t = Interaction.__table__
     with tenant_session(ctx) as session:
         soonest = session.execute(select(func.extract("epoch", func.min(t.c.next_try_at)
-                                                       - func.now())).where(*_sendable())).scalar()
+                                                       - func.now())).where(*sendable())).scalar()
     return None if soonest is None else float(soonest)
 
 
