@@ -92,11 +92,21 @@ def product(demo_data, tracked_files_before_start):
 
     s = get_settings()
     _forget_agent_states()
+    _drop_engine_tests_messages()
     stack = Stack(stack_environment(s.data_dir, s.database_url, s.redis_url),
                   Ports(web=s.web_port, sandbox=s.sandbox_port), s.data_dir / "logs")
     stack.start()
     yield s
     stack.stop()
+
+
+def _drop_engine_tests_messages() -> None:
+    """The engine tests drove their engines by hand; what they queued for the workers meanwhile (every
+    launch's sequencing, invoices, emails, imports) was done or is moot. Left there, it would be the
+    product's workers' first hour of work, and an e2e test's message would wait behind it."""
+    from services.workers import broker
+
+    broker.broker.flush_all()
 
 
 def _forget_agent_states() -> None:
