@@ -6,8 +6,12 @@ import time
 from services.infra.redis import get_redis
 from services.live.events import STREAM
 
+# How long a test waits for what the product does asynchronously before it fails: a give-up bound, as wide
+# as the browser's; a passing wait returns as soon as the condition holds.
+GIVE_UP_SECONDS = 60
 
-def wait_until(condition, timeout: float = 60, what: str = "condition"):
+
+def wait_until(condition, timeout: float = GIVE_UP_SECONDS, what: str = "condition"):
     """Return the first truthy value of `condition()`; fail after `timeout` seconds (a give-up bound,
     as wide as the browser's: a passing wait returns as soon as the condition holds, and a loaded
     machine's workers may be slow to get there).

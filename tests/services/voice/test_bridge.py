@@ -23,11 +23,12 @@ from services.voice.presence import AgentState, agent_state
 from tests.support.accounts import context_for, new_tenant
 from tests.support.pbx import real_pbx
 from tests.support.phones import RealPbxSide, SimulatorSide
+from tests.support.waiting import GIVE_UP_SECONDS
 
 CUSTOMER = "+15557654301"
 
 
-async def until(condition, timeout: float = 10.0):
+async def until(condition, timeout: float = GIVE_UP_SECONDS):
     """Await a condition the bridge reaches asynchronously (checked on every loop turn)."""
     async def poll():
         while not (value := condition()):
@@ -64,7 +65,7 @@ async def world(tmp_path, monkeypatch):
         phones, config = SimulatorSide(pbx), PbxConfig("127.0.0.1", pbx.port, "amiuser", "amipass")
     bridge = Bridge(config)
     task = asyncio.ensure_future(bridge.run())
-    await asyncio.wait_for(bridge.gateway.ready.wait(), 10)
+    await asyncio.wait_for(bridge.gateway.ready.wait(), GIVE_UP_SECONDS)
     await command("endpoints_changed", tenant_slug=tenant.slug)     # the agents join the sales queue
     yield type("World", (), dict(tenant=tenant, admin=admin, supervisor=supervisor, alice=alice, bob=bob, pbx=pbx,
                                  phones=phones, config=config, bridge=bridge, slug=tenant.slug))
@@ -122,14 +123,15 @@ async def test_whisper_starts_a_spy_channel_and_stops_cleanly(world):
     await command("originate", channel=f"PJSIP/{world.slug}-2001",
                   context=f"t-{world.slug}-outbound-agent-first", exten=CUSTOMER)
     await until(lambda: agent_state(tid, alice) is AgentState.IN_CALL)
-    spy_started = asyncio.ensure_future(world.phones.wait_for("ChanSpyStart", timeout=10))
-    spying = asyncio.ensure_future(world.phones.wait_for("Newexten", timeout=10, Application="ChanSpy"))
+    spy_started = asyncio.ensure_future(world.phones.wait_for("ChanSpyStart", timeout=GIVE_UP_SECONDS))
+    spying = asyncio.ensure_future(world.phones.wait_for("Newexten", timeout=GIVE_UP_SECONDS, Application="ChanSpy"))
     await asyncio.to_thread(start_coaching, sup, alice, "whisper")
     started = dict(await spy_started)
     assert dict(await spying)["AppData"].endswith(",qw")
     session = await until(lambda: (coaching_session(sup) or {}).get("channel") and coaching_session(sup))
     assert session["channel"] == started["SpyerChannel"] and session["mode"] == "whisper"
-    hung_up = asyncio.ensure_future(world.phones.wait_for("Hangup", timeout=10, Uniqueid=session["channel_id"]))
+    hung_up = asyncio.ensure_future(world.phones.wait_for("Hangup", timeout=GIVE_UP_SECONDS,
+                                                          Uniqueid=session["channel_id"]))
     await asyncio.to_thread(stop_coaching, sup)
     await hung_up                                                         # the supervisor's leg
     assert coaching_session(sup) is None
@@ -142,12 +144,12 @@ async def test_stopping_an_answered_coaching_frees_the_supervisors_phone(world):
     only sits in a Dial bridge with the Local channel that spies, and « Arrêter » ends it at once."""
     await agent_in_call(world)                                   # neither phone sends RTP (SIPp-like)
     agent, phone = f"{world.slug}-2001", f"{world.slug}-2900"
-    spying = asyncio.ensure_future(world.phones.wait_for("ChanSpyStart", timeout=10))
+    spying = asyncio.ensure_future(world.phones.wait_for("ChanSpyStart", timeout=GIVE_UP_SECONDS))
     channel_id = (await asyncio.to_thread(start_coaching_session, world))["channel_id"]
     started = await spying
     assert started["SpyerLinkedid"] == channel_id and started["SpyeeChannel"].startswith(f"PJSIP/{agent}-")
     await until(lambda: (coaching_session(world.supervisor) or {}).get("active"))
-    hung_up = asyncio.ensure_future(world.phones.wait_for("Hangup", timeout=10, Uniqueid=channel_id))
+    hung_up = asyncio.ensure_future(world.phones.wait_for("Hangup", timeout=GIVE_UP_SECONDS, Uniqueid=channel_id))
     await asyncio.to_thread(stop_coaching, world.supervisor)
     ended = await hung_up
     assert ended["Channel"].startswith(f"PJSIP/{phone}-") and ended["Cause"] == "16"
@@ -155,7 +157,7 @@ async def test_stopping_an_answered_coaching_frees_the_supervisors_phone(world):
     assert coaching_session(world.supervisor) is None
     assert agent_state(world.tenant.id, world.alice.user_id) is AgentState.IN_CALL
     assert await world.phones.channels_of(agent), "the agent's call goes on"
-    again = asyncio.ensure_future(world.phones.wait_for("ChanSpyStart", timeout=10))
+    again = asyncio.ensure_future(world.phones.wait_for("ChanSpyStart", timeout=GIVE_UP_SECONDS))
     await asyncio.to_thread(start_coaching, world.supervisor, world.alice.user_id, "whisper")   # free again
     assert (await again)["SpyerLinkedid"] == coaching_session(world.supervisor)["channel_id"]
 
@@ -185,9 +187,9 @@ async def test_stopping_while_the_supervisors_phone_still_rings_hangs_it_up(worl
     await agent_in_call(world, "manual")                        # the supervisor has not picked up yet
     phone = f"{world.slug}-2900"
     channel_id = (await asyncio.to_thread(start_coaching_session, world))["channel_id"]
-    ringing = await asyncio.wait_for(unanswered_channel(world, phone), 10)
+    ringing = await asyncio.wait_for(unanswered_channel(world, phone), GIVE_UP_SECONDS)
     assert ringing["Uniqueid"] == channel_id
-    hung_up = asyncio.ensure_future(world.phones.wait_for("Hangup", timeout=10, Uniqueid=channel_id))
+    hung_up = asyncio.ensure_future(world.phones.wait_for("Hangup", timeout=GIVE_UP_SECONDS, Uniqueid=channel_id))
     await asyncio.to_thread(stop_coaching, world.supervisor)
     assert (await hung_up)["Channel"] == ringing["Channel"]
     assert await world.phones.channels_of(phone) == []
@@ -200,7 +202,7 @@ async def test_a_coaching_channel_created_after_its_stop_is_hung_up_at_once(worl
     await agent_in_call(world, "manual")
     phone = f"{world.slug}-2900"
     late = CHANNEL_ID.format(tenant_id=world.tenant.id, user_id=world.supervisor.user_id, nonce="0badcafe")
-    hung_up = asyncio.ensure_future(world.phones.wait_for("Hangup", timeout=10, Uniqueid=late))
+    hung_up = asyncio.ensure_future(world.phones.wait_for("Hangup", timeout=GIVE_UP_SECONDS, Uniqueid=late))
     await command("originate", channel=f"PJSIP/{phone}", context=f"t-{world.slug}-spy",
                   exten="*2222001", channel_id=late)
     await hung_up
@@ -337,7 +339,8 @@ async def test_the_panel_transfers_a_desk_phones_call_to_a_colleague(world):
     alice = system_context(world.tenant.id, world.alice.user_id)
     with pytest.raises(LookupError):                           # only the tenant's own targets
         await asyncio.to_thread(transfer, alice, "9999")
-    customer_bridged = asyncio.ensure_future(world.phones.wait_for("BridgeEnter", timeout=20, CallerIDNum=CUSTOMER))
+    customer_bridged = asyncio.ensure_future(world.phones.wait_for("BridgeEnter", timeout=GIVE_UP_SECONDS,
+                                                                   CallerIDNum=CUSTOMER))
     await agent_in_call(world)
     await customer_bridged            # Alice's phone answers first: the customer's call must be up to hand on
     await world.phones.register_phone(f"{world.slug}-2002", "manual")    # Bob's phone rings until answered
