@@ -109,6 +109,7 @@ def test_a_failed_provisioning_step_is_retried_from_the_log(page, product):
     expect(table).to_contain_text("OSError: disque plein")
     expect(table).to_contain_text(tenant.slug)
     page.get_by_test_id(f"retry-{tenant.slug}").click()
+    expect(page.get_by_text("Provisionnement relancé")).to_be_visible()    # queued for the workers
     wait_until(lambda: storage_status() == "done", what="the worker retrying the step")
     page.get_by_role("button", name="Actualiser").click()
     expect(page.get_by_test_id(f"retry-{tenant.slug}")).to_have_count(0)
