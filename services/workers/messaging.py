@@ -5,16 +5,20 @@ import dramatiq
 
 from services.workers import broker  # noqa: F401  (the broker must exist before actors)
 
+# Bulk sending yields to the other queues' work (a payment's provisioning, an import, a report): the
+# worker's queue takes higher priority numbers last.
+BULK = 100
+
 # A run stops after services.messaging.sending.RUN_SECONDS and the scheduler starts the next;
 # a run that dies leaves its attempts to reconciliation, so a Dramatiq retry is not needed.
-@dramatiq.actor(queue_name="messaging", max_retries=0, time_limit=5 * 60 * 1000)
+@dramatiq.actor(queue_name="messaging", max_retries=0, time_limit=5 * 60 * 1000, priority=BULK)
 def send_due(tenant_id: int) -> None:
     from services.messaging.sending import send_due as run
 
     run(tenant_id)
 
 
-@dramatiq.actor(queue_name="messaging", max_retries=0)
+@dramatiq.actor(queue_name="messaging", max_retries=0, priority=BULK)
 def sequence_and_send(tenant_id: int) -> None:
     """"Propager l'OS": queue the due attempts of the tenant's LIVE campaigns, start senders."""
     from services.messaging.dispatch import dispatch_tenant
