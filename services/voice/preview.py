@@ -83,9 +83,7 @@ def withdraw_offers(tenant_id: int, campaign_id: int, agent_ids: set[int] | None
         session.execute(update(Interaction).where(Interaction.id.in_([i for i, _ in withdrawn])).values(**taken_back))
         session.commit()
     for interaction_id, agent_id in withdrawn:
-        if held_call(tenant_id, agent_id) == interaction_id:
-            release_agent(tenant_id, agent_id)
-        pbx_command("preview_withdrawn", wait=None, tenant_id=tenant_id, interaction_id=interaction_id)
+        _free(tenant_id, agent_id, interaction_id)
         publish(user_topic(tenant_id, agent_id), "call", phase="ended", interaction_id=interaction_id,
                 answered=False, label="Fiche retirée")
         if notice:
@@ -132,7 +130,7 @@ def call_offered(ctx: AuthContext, interaction_id: int, now: datetime | None = N
 def _give_back(ctx: AuthContext, row: Interaction, due: datetime, reason: str) -> None:
     """Not dialled after all: the attempt is due again at `due`, the agent is free."""
     requeue(ctx, row.id, due, reason)
-    _free(ctx, row.id)
+    _free(ctx.tenant_id, ctx.user_id, row.id)
 
 
 def skip_offered(ctx: AuthContext, interaction_id: int, reason: str) -> None:
@@ -144,9 +142,11 @@ def skip_offered(ctx: AuthContext, interaction_id: int, reason: str) -> None:
     now = utcnow()
     _take(ctx, interaction_id, status=I.CANCELLED.value, outcome=SKIPPED, failed_at=now, ended_at=now,
           failure_reason=f"Passé par l'agent : {reason}")
-    _free(ctx, interaction_id)
+    _free(ctx.tenant_id, ctx.user_id, interaction_id)
 
 
-def _free(ctx: AuthContext, interaction_id: int) -> None:
-    release_agent(ctx.tenant_id, ctx.user_id)
-    pbx_command("preview_withdrawn", wait=None, tenant_id=ctx.tenant_id, interaction_id=interaction_id)
+def _free(tenant_id: int, agent_id: int, interaction_id: int) -> None:
+    """The offer is over: its agent no longer held for it, the bridge offers them the next record."""
+    if held_call(tenant_id, agent_id) == interaction_id:
+        release_agent(tenant_id, agent_id)
+    pbx_command("preview_withdrawn", wait=None, tenant_id=tenant_id, interaction_id=interaction_id)
