@@ -100,6 +100,19 @@ def product(demo_data, tracked_files_before_start):
     stack.stop()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed test of the running product shows the end of its processes' logs: the data folder
+    holding them is gone after the run, and CI keeps only the output."""
+    report = (yield).get_result()
+    if report.failed and "product" in getattr(item, "fixturenames", ()):
+        from services.settings import get_settings
+
+        for log in sorted((get_settings().data_dir / "logs").glob("*.log")):
+            report.sections.append((f"{log.stem} log (end)",
+                                    log.read_text(errors="replace")[-4000:]))
+
+
 def _drop_engine_tests_messages() -> None:
     """The engine tests drove their engines by hand; what they queued for the workers meanwhile (every
     launch's sequencing, invoices, emails, imports) was done or is moot. Left there, it would be the

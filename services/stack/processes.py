@@ -14,6 +14,8 @@ from pathlib import Path
 from services.settings import REPO_ROOT, get_settings
 
 OBSERVER = "observer:observerpass"   # a second AMI user of the simulator (one login per user)
+BULK_QUEUES = ("messaging",)
+CONTROL_QUEUES = ("billing", "email", "imports", "reports")
 
 
 class StackError(RuntimeError):
@@ -41,8 +43,12 @@ class Stack:
         return {
             "sandbox": [py, "-m", "services.sandbox.server", "--port", str(self.ports.sandbox),
                         "--smtp-port", str(self.ports.smtp)],
+            # bulk sending has workers of its own: a payment's provisioning, an invoice, an import
+            # or a report never waits behind a campaign's sending runs
             "workers": [py, "-m", "dramatiq", "services.workers", "--processes", "1",
-                        "--threads", "4"],
+                        "--threads", "4", "--queues", *CONTROL_QUEUES],
+            "senders": [py, "-m", "dramatiq", "services.workers", "--processes", "1",
+                        "--threads", "4", "--queues", *BULK_QUEUES],
             "scheduler": [py, "-m", "services.scheduler", "--ready-file",
                           str(self.log_dir / "scheduler.ready")],
             "web": [py, "-m", "bgotocall.launch", "run", "--env", "prod", "--single-port",

@@ -92,11 +92,11 @@ def test_a_failed_provisioning_step_is_retried_from_the_log(page, product):
             "THEN 'failed' ELSE 'done' END, attempts = 1, detail = CASE WHEN step = 'storage' "
             "THEN 'OSError: disque plein' ELSE '' END WHERE tenant_id = :t"), {"t": tenant.id})
 
-    def storage_status() -> str:
+    def storage_step() -> tuple[str, int, str]:
         with platform_session() as s:
-            return s.connection().execute(text(
-                "SELECT status FROM platform.provisioning_step WHERE tenant_id = :t "
-                "AND step = 'storage'"), {"t": tenant.id}).scalar()
+            return tuple(s.connection().execute(text(
+                "SELECT status, attempts, detail FROM platform.provisioning_step WHERE tenant_id = :t "
+                "AND step = 'storage'"), {"t": tenant.id}).one())
 
     log_in_and_land(page, SUPER_ADMIN_EMAIL, product.demo_password, "/plateforme")
     expect(page.get_by_test_id("signups-chart")).to_be_visible()
@@ -110,7 +110,8 @@ def test_a_failed_provisioning_step_is_retried_from_the_log(page, product):
     expect(table).to_contain_text(tenant.slug)
     page.get_by_test_id(f"retry-{tenant.slug}").click()
     expect(page.get_by_text("Provisionnement relancé")).to_be_visible()    # queued for the workers
-    wait_until(lambda: storage_status() == "done", what="the worker retrying the step")
+    wait_until(lambda: storage_step()[0] == "done",
+               what=lambda: f"the worker retrying the step (status, attempts, detail: {storage_step()})")
     page.get_by_role("button", name="Actualiser").click()
     expect(page.get_by_test_id(f"retry-{tenant.slug}")).to_have_count(0)
     expect(page.get_by_text("Aucune instance ne correspond à cette recherche.")).to_be_visible()

@@ -11,13 +11,14 @@ from services.live.events import STREAM
 GIVE_UP_SECONDS = 60
 
 
-def wait_until(condition, timeout: float = GIVE_UP_SECONDS, what: str = "condition"):
+def wait_until(condition, timeout: float = GIVE_UP_SECONDS, what="condition"):
     """Return the first truthy value of `condition()`; fail after `timeout` seconds (a give-up bound,
     as wide as the browser's: a passing wait returns as soon as the condition holds, and a loaded
     machine's workers may be slow to get there).
 
     The condition is checked again as soon as the product publishes a live event (most of its state
     changes do), and at least every 100 ms for what it does not announce (the PBX, the sandbox inbox).
+    `what` names the condition, or is called to describe where things stand when it is not reached.
     """
     deadline, seen = time.monotonic() + timeout, "$"
     redis = get_redis()
@@ -26,7 +27,7 @@ def wait_until(condition, timeout: float = GIVE_UP_SECONDS, what: str = "conditi
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"{what} not reached within {timeout} s")
+            raise AssertionError(f"{what() if callable(what) else what} not reached within {timeout} s")
         news = redis.xread({STREAM: seen}, count=100, block=100)
         if news:
             seen = news[0][1][-1][0]
