@@ -44,7 +44,6 @@ from services.campaigns.timebands import bands_from_config, is_open
 from services.db.tenancy import tenant_session
 from services.identity.system import system_context
 from services.infra.redis import get_redis
-from services.live import publish, supervision_topic
 from services.models.audience import ContactRecord
 from services.models.campaigns import Campaign, CampaignAgent, CampaignStatus, FrequencyCap
 from services.models.columns import utcnow
@@ -213,16 +212,11 @@ def given_back(due: datetime, reason: str = "") -> dict:
 
 
 def stop_for_wallet(tenant_id: int, campaign_id: int) -> None:
-    """A wallet too low to call stops the campaign, with the reason its page and supervisors show."""
-    with tenant_session(system_context(tenant_id)) as session:
-        campaign = session.get(Campaign, campaign_id, with_for_update=True)
-        if campaign is None or campaign.status != CampaignStatus.LIVE.value:
-            return
-        campaign.status, campaign.pause_reason, campaign.updated_at = CampaignStatus.EN_PAUSE.value, LOW_WALLET, utcnow()
-        session.add(campaign)
-        session.commit()
-    publish(supervision_topic(tenant_id), "campaign_status", campaign_id=campaign_id,
-            status=CampaignStatus.EN_PAUSE.value, reason=LOW_WALLET)
+    """A wallet too low to call stops the campaign as an empty wallet stops a sending one: the reason on its
+    page, the offered cards taken back, the admins told."""
+    from services.campaigns.lifecycle import pause_for_empty_wallet
+
+    pause_for_empty_wallet(system_context(tenant_id), campaign_id, LOW_WALLET)
 
 
 def claim_attempt(ctx, campaign: Campaign, agent_id: int | None, now: datetime) -> tuple[int, int, str] | None:

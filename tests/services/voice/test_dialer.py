@@ -224,7 +224,7 @@ def test_a_wallet_too_low_to_call_pauses_the_campaign_with_the_reason(world):
     debit_wallet(world.tenant.id, wallet_of(world.tenant.id).balance - PRICE + 1, kind="adjustment")
     assert next_call(world.tenant.id, world.alice.user_id) is None
     paused = get_campaign(world.supervisor, campaign)
-    assert (paused.status, paused.pause_reason) == ("EN_PAUSE", LOW_WALLET)
+    assert (paused.status, paused.pause_reason) == ("EN_PAUSE", f"Mise en pause automatique : {LOW_WALLET}")
     assert [(a.status, a.tries) for a in attempts(world, campaign)] == [("QUEUED", 0)]   # not dialled
 
 
@@ -244,7 +244,7 @@ def test_the_wallet_is_checked_at_the_price_of_the_numbers_destination(world):
         debit_wallet(world.tenant.id, wallet_of(world.tenant.id).balance - 100, kind="adjustment")
         assert next_call(world.tenant.id, world.alice.user_id) is None
         paused = get_campaign(world.supervisor, abroad)
-        assert (paused.status, paused.pause_reason) == ("EN_PAUSE", LOW_WALLET)
+        assert (paused.status, paused.pause_reason) == ("EN_PAUSE", f"Mise en pause automatique : {LOW_WALLET}")
         back = attempt(world, abroad, french)
         assert (back.status, back.agent_id, back.tries, back.failure_reason) == ("QUEUED", None, 0, LOW_WALLET)
 
