@@ -102,8 +102,8 @@ def product(demo_data, tracked_files_before_start):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
-    """A failed test of the running product shows the end of its processes' logs: the data folder
-    holding them is gone after the run, and CI keeps only the output."""
+    """A failed test of the running product shows the end of its processes' logs and what its browser
+    pages said: the data folder holding the logs is gone after the run, and CI keeps only the output."""
     report = (yield).get_result()
     if report.failed and "product" in getattr(item, "fixturenames", ()):
         from services.settings import get_settings
@@ -111,6 +111,8 @@ def pytest_runtest_makereport(item, call):
         for log in sorted((get_settings().data_dir / "logs").glob("*.log")):
             report.sections.append((f"{log.stem} log (end)",
                                     log.read_text(errors="replace")[-4000:]))
+        if getattr(item, "browser_log", None):
+            report.sections.append(("browser (console, websocket frames)", "\n".join(item.browser_log)))
 
 
 def _drop_engine_tests_messages() -> None:

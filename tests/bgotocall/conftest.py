@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import shutil
+import time
+from collections import deque
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
@@ -31,20 +33,40 @@ def browser(product):
 
 
 @pytest.fixture
-def new_page(browser, product):
-    """Pages in fresh browser contexts (separate cookies), closed after the test."""
+def new_page(browser, product, request):
+    """Pages in fresh browser contexts (separate cookies), closed after the test. What the pages said
+    (console, websocket frames) is kept for the report of a failed test (tests/conftest.py)."""
     contexts = []
+    request.node.browser_log = log = deque(maxlen=400)
 
     def open_page() -> Page:
         context = browser.new_context(base_url=product.public_url, locale="fr-FR",
                                       viewport={"width": 1280, "height": 800})
         context.set_default_timeout(E2E_TIMEOUT_MS)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        _record(page, f"page {len(contexts)}", log)
+        return page
 
     yield open_page
     for context in contexts:
         context.close()
+
+
+def _record(page: Page, name: str, log: deque) -> None:
+    def note(line: str) -> None:
+        log.append(f"{time.strftime('%H:%M:%S')} {name} {line[:300]}")
+
+    page.on("console", lambda message: note(f"console {message.type}: {message.text}"))
+    page.on("pageerror", lambda error: note(f"page error: {error}"))
+    page.on("framenavigated", lambda frame: frame == page.main_frame and note(f"at {frame.url}"))
+
+    def websocket(ws) -> None:
+        note(f"websocket open {ws.url}")
+        ws.on("framesent", lambda payload: note(f"-> {payload}"))
+        ws.on("framereceived", lambda payload: note(f"<- {payload}"))
+        ws.on("close", lambda _: note("websocket closed"))
+    page.on("websocket", websocket)
 
 
 @pytest.fixture
