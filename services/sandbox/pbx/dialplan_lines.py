@@ -143,6 +143,17 @@ def _branch(channel: "Channel", condition: bool, targets: str) -> None:
         raise _target(channel, chosen)
 
 
+# Asterisk finds an application whatever the case it is written in, and its Newexten names it as the module
+# registered it (checked on 22.10.1: `Background(...)` runs as « Application: BackGround »).
+REGISTERED = {name.lower(): name for name in (
+    "Answer", "BackGround", "Dial", "ExecIf", "Goto", "GotoIf", "GotoIfTime", "Hangup", "NoOp", "Playback",
+    "Queue", "Read", "Record", "Set", "UserEvent", "VoiceMail", "Wait", "WaitExten")}
+
+
+def registered_name(app: str) -> str:
+    return REGISTERED.get(app.lower(), app)
+
+
 async def run_lines(channel: "Channel", context: str, exten: str, priority: str = "1") -> None:
     """Run `context,exten,priority` and whatever it jumps to, until a Hangup or the end of an extension."""
     from .dialplan import hangup, run_context
@@ -163,8 +174,9 @@ async def run_lines(channel: "Channel", context: str, exten: str, priority: str 
             while index < len(lines):
                 line = lines[index]
                 data = substitute(channel, line.data)
-                channel.newexten(line.app, data, priority=index + 1)
-                await _execute(channel, line.app, data)
+                app = registered_name(line.app)
+                channel.newexten(app, data, priority=index + 1)
+                await _execute(channel, app, data)
                 index += 1
             return                                   # the end of an extension: the channel hangs up
         except Jump as jump:
@@ -187,7 +199,7 @@ async def _execute(channel: "Channel", app: str, data: str) -> None:
         await channel.sleep(float(args[0] or 0))
     elif app == "Playback":
         await channel.sleep(PROMPT_SECONDS)
-    elif app == "Background":
+    elif app == "BackGround":
         key = await read_digit(channel, PROMPT_SECONDS) if channel.dtmf else await _silence(channel, PROMPT_SECONDS)
         if key:
             raise Jump(channel.context, key if key in channel.pbx.dialplan[channel.context] else "i", "1")

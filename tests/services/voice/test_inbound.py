@@ -183,7 +183,7 @@ async def test_an_invalid_key_replays_the_menu_then_the_fallback_runs(world):
     context = await design(world)
     channel = world.pbx.inbound_call(DID, STRANGER, digits="7")       # no option 7, then nothing
     await world.pbx.wait_for("Hangup", Channel=channel, timeout=30)
-    menu = [("s", "Set", "TIMEOUT(response)=4"), ("s", "Background", f"{SOUNDS}/accueil")]
+    menu = [("s", "Set", "TIMEOUT(response)=4"), ("s", "BackGround", f"{SOUNDS}/accueil")]   # as Asterisk names it
     assert steps(world, channel)[7:] == menu + [
         ("i", "Playback", f"{SOUNDS}/ivr-invalid"), ("i", "Goto", "retry,1"),
         ("retry", "Set", "IVR_TRIES=1"), ("retry", "GotoIf", "1?s,menu")] + menu + [
