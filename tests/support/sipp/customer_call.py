@@ -6,6 +6,43 @@ or hangs up itself HOLD_MS after the last key (0: never).
     python tests/support/sipp/customer_call.py DIGITS HOLD_MS OUT.xml
 """
 import sys
+
+
+def sdp(version: int) -> str:
+    """PCMA and RFC 4733 events, from SIPp's media port (where the pcaps' packets come from)."""
+    return f"""      v=0
+      o=user1 53655765 {2353687636 + version} IN IP[local_ip_type] [local_ip]
+      s=-
+      c=IN IP[media_ip_type] [media_ip]
+      t=0 0
+      m=audio [media_port] RTP/AVP 8 101
+      a=rtpmap:8 PCMA/8000
+      a=rtpmap:101 telephone-event/8000
+      a=fmtp:101 0-15
+"""
+
+
+OK = """      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+"""
+
+
+def request(method: str, cseq: int) -> str:
+    """The caller's request line and dialog headers (the To tag once the PBX answered)."""
+    to_tag = "" if method == "INVITE" else "[peer_tag_param]"
+    return f"""      {method} sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: "[$callername]" <sip:[$caller]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>{to_tag}
+      Call-ID: [call_id]
+      CSeq: {cseq} {method}
+"""
+
+
 digits, hold, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 press = "".join('  <pause milliseconds="1000"/>\n' if d == "_" else f'''  <pause milliseconds="{1500 if i == 0 else 700}"/>
   <nop><action><exec play_pcap_audio="/usr/share/sip-tester/dtmf_2833_{d}.pcap"/></action></nop>
@@ -13,13 +50,7 @@ press = "".join('  <pause milliseconds="1000"/>\n' if d == "_" else f'''  <pause
 end = f'''  <pause milliseconds="{hold}"/>
   <send retrans="500">
     <![CDATA[
-      BYE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: "[$callername]" <sip:[$caller]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: 3 BYE
-      Max-Forwards: 70
+{request('BYE', 3)}      Max-Forwards: 70
       Content-Length: 0
 
     ]]>
@@ -32,27 +63,12 @@ xml = f'''<?xml version="1.0" encoding="ISO-8859-1" ?>
   <nop><action><assignstr assign_to="caller" value="[field0]"/><assignstr assign_to="callername" value="[field1]"/></action></nop>
   <send retrans="500">
     <![CDATA[
-      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: "[$callername]" <sip:[$caller]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: 1 INVITE
-      Contact: <sip:[$caller]@[local_ip]:[local_port]>
+{request('INVITE', 1)}      Contact: <sip:[$caller]@[local_ip]:[local_port]>
       Max-Forwards: 70
       Content-Type: application/sdp
       Content-Length: [len]
 
-      v=0
-      o=user1 53655765 2353687637 IN IP[local_ip_type] [local_ip]
-      s=-
-      c=IN IP[media_ip_type] [media_ip]
-      t=0 0
-      m=audio [media_port] RTP/AVP 8 101
-      a=rtpmap:8 PCMA/8000
-      a=rtpmap:101 telephone-event/8000
-      a=fmtp:101 0-15
-
+{sdp(1)}
     ]]>
   </send>
   <recv response="100" optional="true"/>
@@ -61,13 +77,7 @@ xml = f'''<?xml version="1.0" encoding="ISO-8859-1" ?>
   <recv response="200" rtd="true"/>
   <send>
     <![CDATA[
-      ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: "[$callername]" <sip:[$caller]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: 1 ACK
-      Max-Forwards: 70
+{request('ACK', 1)}      Max-Forwards: 70
       Content-Length: 0
 
     ]]>
@@ -77,13 +87,7 @@ xml = f'''<?xml version="1.0" encoding="ISO-8859-1" ?>
   <recv request="BYE"/>
   <send>
     <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
+{OK}      Content-Length: 0
 
     ]]>
   </send>
@@ -91,25 +95,11 @@ xml = f'''<?xml version="1.0" encoding="ISO-8859-1" ?>
   <label id="reinvite"/>
   <send>
     <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:[$caller]@[local_ip]:[local_port]>
+{OK}      Contact: <sip:[$caller]@[local_ip]:[local_port]>
       Content-Type: application/sdp
       Content-Length: [len]
 
-      v=0
-      o=user1 53655765 2353687638 IN IP[local_ip_type] [local_ip]
-      s=-
-      c=IN IP[media_ip_type] [media_ip]
-      t=0 0
-      m=audio [media_port] RTP/AVP 8 101
-      a=rtpmap:8 PCMA/8000
-      a=rtpmap:101 telephone-event/8000
-
+{sdp(2)}
     ]]>
   </send>
   <recv request="ACK"/>
