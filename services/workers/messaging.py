@@ -5,8 +5,8 @@ import dramatiq
 
 from services.workers import broker  # noqa: F401  (the broker must exist before actors)
 
-# Bulk sending yields to the other queues' work (a payment's provisioning, an import, a report): the
-# worker's queue takes higher priority numbers last.
+# The messaging queue has a worker process of its own (services/stack/processes.py); in it, a STOP
+# confirmation goes before the bulk runs (a worker takes higher priority numbers last).
 BULK = 100
 
 # A run stops after services.messaging.sending.RUN_SECONDS and the scheduler starts the next;
