@@ -104,9 +104,14 @@ def sales_members(tenant_id: int, tenant_slug: str) -> dict[str, str]:
 
 
 def extensions_include(tenant: Tenant) -> str:
+    return tenant_flows(tenant.slug, tenant.name, default_caller_id(tenant) or COMPANY_NUMBER)
+
+
+def tenant_flows(slug: str, company_name: str, company_number: str) -> str:
+    """The template's contexts for one tenant."""
     text = TEMPLATE.read_text()
-    for token, value in {"@SLUG@": tenant.slug, "@COMPANY_NAME@": tenant.name.replace(",", " "),
-                         "@COMPANY_NUMBER@": default_caller_id(tenant) or COMPANY_NUMBER}.items():
+    for token, value in {"@SLUG@": slug, "@COMPANY_NAME@": company_name.replace(",", " "),
+                         "@COMPANY_NUMBER@": company_number}.items():
         text = text.replace(token, value)
     return text
 

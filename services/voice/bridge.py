@@ -242,7 +242,7 @@ class Bridge:
             else:                                           # no endpoint changed: queues and dialplan only
                 await self._rewrite_config(args.get("tenant_slug"))
                 await gw.reload_queues()
-            await gw.action("Command", as_list=False, Command="dialplan reload")
+                await gw.reload_dialplan()
             await self._join_queues(args.get("tenant_slug"))   # a queue reload drops stale static members
         elif kind in ("agent_pause", "agent_ready"):
             await self._availability(args["endpoint"], kind == "agent_pause", args.get("reason", ""))
@@ -289,10 +289,13 @@ class Bridge:
                 await asyncio.to_thread(write_all, Path(out), tenant_slug)
 
     async def _apply_config(self, tenant_slug: str | None) -> None:
-        """The tenant's includes rewritten, then Asterisk reads them: endpoints first, then queues."""
+        """The tenant's includes rewritten, then Asterisk reads them: endpoints first, then queues, then the
+        dialplan (a new tenant's first enrolment writes its contexts: until that reload, Asterisk refuses
+        every call of its phones and every Originate into them, « Extension does not exist. »)."""
         await self._rewrite_config(tenant_slug)
         await self.gateway.reload_endpoints()
         await self.gateway.reload_queues()
+        await self.gateway.reload_dialplan()
 
     async def _join_queues(self, tenant_slug: str | None, members: dict[str, list[dict]] | None = None) -> None:
         """`_seat`, after any membership change in progress (what is wanted is read once it is done, so

@@ -308,3 +308,7 @@ class PbxGateway:
     async def reload_queues(self) -> Any:
         """Asterisk reads the regenerated queues includes; dynamic members stay."""
         return await self.action("Command", as_list=False, Command="queue reload all")
+
+    async def reload_dialplan(self) -> Any:
+        """Asterisk reads the regenerated extensions includes (a tenant's contexts, DIDs, IVR menus)."""
+        return await self.action("Command", as_list=False, Command="dialplan reload")

@@ -105,6 +105,9 @@ def context_dialplan(pbx, context: str) -> list[str]:
 @action("Originate")
 async def originate(session: "Session", act: Action) -> Fields | None:
     required(act, "Channel", "Channel not specified")
+    context = act.get("Context")
+    if context and act.get("Exten") and act.get("Priority") and session.pbx.tenant_of_context(context) is None:
+        raise AmiError("Extension does not exist.")        # main/manager.c checks before dialling
     job = Originate(session.pbx, act)
     if act.is_true("Async"):
         session.respond(act, success("Originate successfully queued"))

@@ -38,6 +38,10 @@ class Pbx:
         self.dialplan_dids: dict[str, tuple[str, str]] = {}
         self.dialplan: dict = {}          # the includes' own lines (dialplan_lines.py): DIDs, IVR menus
         self._queues_from_config: set[str] = set()
+        # tenants whose contexts Asterisk has: those provisioned here, and those whose include the last
+        # `dialplan reload` read (a tenant's endpoints alone, after a res_pjsip reload, give it none)
+        self._provisioned = {t.slug for t in self.tenants}
+        self._with_flows: set[str] = set(self._provisioned)
         self._provision()
         self.reload_pjsip()
         self.reload_queues()
@@ -88,6 +92,7 @@ class Pbx:
         from .pjsip_files import read_dids
 
         self.dialplan = read_dialplan(self.config_dir)
+        self._with_flows = self._provisioned | {p.stem for p in (self.config_dir / "extensions.d").glob("*.conf")}
         wanted = read_dids(self.config_dir)
         for did in self._dids_from_config - wanted.keys():
             for tenant in self.tenants:
@@ -117,8 +122,9 @@ class Pbx:
 
     # ---- lookup ------------------------------------------------------------------------------
     def tenant_of_context(self, context: str) -> tuple[Tenant, str] | None:
+        """The tenant and flow of one of its contexts, once the dialplan has them."""
         for tenant in sorted(self.tenants, key=lambda t: -len(t.slug)):
-            flow = tenant.flow_of(context)
+            flow = tenant.flow_of(context) if tenant.slug in self._with_flows else None
             if flow:
                 return tenant, flow
         return None

@@ -109,3 +109,40 @@ async def test_unenrolment_kills_the_sip_access_even_when_a_queue_refuses(tmp_pa
 async def _until(condition):
     while not condition():
         await asyncio.sleep(0.01)
+
+
+@pytest.mark.simulator      # starts its own simulator whatever the environment says
+async def test_a_new_tenants_first_agent_can_be_called_once_enrolled(tmp_path, monkeypatch):
+    """Seen on Asterisk 22.10.1: the first enrolment of a tenant writes its contexts, but the bridge reloaded
+    only res_pjsip and app_queue, so every Originate into them answered « Extension does not exist. » until
+    some other change reloaded the dialplan. The simulator now knows a tenant's contexts from its include
+    only after `dialplan reload`, as Asterisk does."""
+    import uuid
+
+    from services.voice.bridge import Bridge
+    from services.voice.commands import pbx_command
+    from services.voice.demo_call import demo_call
+    from services.voice.gateway import PbxConfig
+
+    monkeypatch.setenv("BGC_PBX_COMMANDS", f"bgc:pbx:commands:test-{uuid.uuid4().hex}")
+    monkeypatch.setenv("BGC_ASTERISK_CONFIG_DIR", str(tmp_path / "asterisk"))
+    tenant = new_tenant()
+    grant_licences(tenant.id, 1)
+    admin = context_for(tenant, Role.ADMIN)
+    control = await PbxControl.start(port=0, recordings=tmp_path / "rec", clock=VirtualClock(),
+                                     auth_failure_delay=0.05, config_dir=tmp_path / "asterisk")
+    bridge = Bridge(PbxConfig("127.0.0.1", control.port, "amiuser", "amipass"))
+    task = asyncio.ensure_future(bridge.run())
+    try:
+        await asyncio.wait_for(bridge.gateway.ready.wait(), 10)
+        agent = await asyncio.to_thread(enroll_agent, admin, "Fotso", "Hélène", "hf", f"hf-{tenant.slug}@example-corp.cm")
+        await asyncio.to_thread(pbx_command, "endpoints_changed", tenant_slug=tenant.slug)   # done when it returns
+        assert control.register_phone(f"{tenant.slug}-2001")
+
+        answered = asyncio.ensure_future(control.wait_for("DialEnd", timeout=10, DialStatus="ANSWER"))
+        await asyncio.to_thread(demo_call, agent.extension, tenant=tenant.slug)
+        await answered                                   # the agent-first flow of the new tenant ran
+    finally:
+        bridge.stop()
+        await task
+        await control.close()

@@ -13,6 +13,7 @@ import pytest
 from services.sandbox.pbx import PbxControl, VirtualClock
 from services.sandbox.pbx.sip_message import (SipMessage, authorization, new_branch, new_tag, parse, tag_of,
                                               uri_of)
+from services.voice.asterisk_config import tenant_flows
 
 from .test_trace_product_config import ask, login
 from .traces import Recorder
@@ -78,6 +79,9 @@ async def world(tmp_path):
     include = tmp_path / "asterisk" / "pjsip.d" / "acme.conf"
     include.parent.mkdir(parents=True)
     include.write_text(INCLUDE)
+    flows = tmp_path / "asterisk" / "extensions.d" / "acme.conf"   # Asterisk knows no context of a tenant without it
+    flows.parent.mkdir(parents=True)
+    flows.write_text(tenant_flows("acme", "Acme", "+15550001000"))
     queues = tmp_path / "asterisk" / "queues.d" / "acme.conf"
     queues.parent.mkdir(parents=True)
     queues.write_text("[acme-sales]\nmember => PJSIP/acme-2002,0,Paul Nkodo\n")
