@@ -10,27 +10,29 @@ content) is permanent.
 from __future__ import annotations
 
 import base64
+import secrets
 import smtplib
 import threading
 import time
-from email.encoders import encode_base64
+from dataclasses import replace
 from email.header import Header
-from email.message import Message
-from email.mime.base import MIMEBase
-from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
-from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from email.utils import encode_rfc2231, formataddr, formatdate, make_msgid, parseaddr
 
 from services.providers.email import EmailDeliveryError, EmailMessage
 from services.settings import get_settings
 
 TIMEOUT_SECONDS = 30
 IDLE_CHECK_SECONDS = 5  # a connection idle for longer is checked (NOOP) before reuse
+CRLF = "\r\n"
 
 
-def _header(value: str) -> str | Header:
-    """ASCII as is; anything else RFC 2047-encoded in UTF-8."""
-    return value if value.isascii() else Header(value, "utf-8")
+def _header(name: str, value: str) -> str:
+    """One header line: a line break from a contact's field cannot start another header; anything
+    not ASCII RFC 2047-encoded in UTF-8 (folded at 76)."""
+    value = " ".join(value.splitlines())
+    if not value.isascii():
+        value = Header(value, "utf-8", header_name=name).encode(linesep=CRLF)
+    return f"{name}: {value}{CRLF}"
 
 
 def _address(value: str) -> str:
@@ -38,34 +40,41 @@ def _address(value: str) -> str:
     return formataddr((name, address), charset="utf-8") if name and address else value
 
 
-def _attachment(item: dict[str, str]) -> MIMEBase:
-    maintype, _, subtype = (item["type"] or "application/octet-stream").partition("/")
-    part = MIMEBase(maintype, subtype or "octet-stream")
-    part.set_payload(base64.b64decode(item["content"]))
-    encode_base64(part)
+def _part(content_type: str, payload: bytes, disposition: str = "") -> bytes:
+    """A body part in base64 (lines of 76): any text or file, 7-bit clean for every relay."""
+    head = f"Content-Type: {content_type}{CRLF}Content-Transfer-Encoding: base64{CRLF}{disposition}{CRLF}"
+    return head.encode("ascii") + base64.encodebytes(payload).replace(b"\n", b"\r\n")
+
+
+def _multipart(subtype: str, parts: list[bytes]) -> bytes:
+    boundary = f"=_{secrets.token_hex(12)}"
+    head = f'Content-Type: multipart/{subtype}; boundary="{boundary}"{CRLF}{CRLF}'.encode("ascii")
+    separator = f"--{boundary}{CRLF}".encode("ascii")
+    return head + b"".join(separator + part + b"\r\n" for part in parts) + f"--{boundary}--{CRLF}".encode("ascii")
+
+
+def _attachment(item: dict[str, str]) -> bytes:
     filename = item["filename"]
-    part.add_header("Content-Disposition", "attachment",
-                    filename=filename if filename.isascii() else ("utf-8", "", filename))
-    return part
+    named = (f'filename="{filename}"' if filename.isascii() and '"' not in filename
+             else f"filename*={encode_rfc2231(filename, 'utf-8')}")
+    return _part(item["type"] or "application/octet-stream", base64.b64decode(item["content"]),
+                 f"Content-Disposition: attachment; {named}{CRLF}")
 
 
-def mime_of(message: EmailMessage, sender: str) -> Message:
-    """The MIME message as relayed: text (and HTML) in UTF-8, files attached. Built with the
-    email package's classic classes, several times cheaper than its `EmailMessage` API, which
-    counted at campaign volumes."""
-    body: Message = MIMEText(message.text or " ", "plain", "utf-8")
+def mime_of(message: EmailMessage, sender: str) -> bytes:
+    """The message as relayed: text (and HTML) in UTF-8, files attached. Written directly: the email
+    package's generator took 1.7 ms to flatten a campaign email, more than everything else we do."""
+    body = _part('text/plain; charset="utf-8"', (message.text or " ").encode("utf-8"))
     if message.html:
-        body = MIMEMultipart("alternative", _subparts=[body, MIMEText(message.html, "html", "utf-8")])
-    mime = body
+        body = _multipart("alternative", [body, _part('text/html; charset="utf-8"', message.html.encode("utf-8"))])
     if message.attachments:
-        mime = MIMEMultipart("mixed", _subparts=[body, *map(_attachment, message.attachments)])
-    mime["From"], mime["To"] = _address(sender), _address(message.to)
-    mime["Subject"] = _header(message.subject)
-    mime["Date"] = formatdate(localtime=False, usegmt=True)
-    mime["Message-ID"] = message.message_id or make_msgid(domain=sender.rpartition("@")[2])
-    for name, value in message.headers.items():
-        mime[name] = _header(value)
-    return mime
+        body = _multipart("mixed", [body, *map(_attachment, message.attachments)])
+    headers = {"From": _address(sender), "To": _address(message.to), "Subject": message.subject,
+               "Date": formatdate(localtime=False, usegmt=True),
+               "Message-ID": message.message_id or make_msgid(domain=sender.rpartition("@")[2]),
+               **message.headers}
+    head = "".join(_header(name, value) for name, value in headers.items()) + f"MIME-Version: 1.0{CRLF}"
+    return head.encode("ascii") + body
 
 
 class SmtpGateway:
@@ -118,9 +127,11 @@ class SmtpGateway:
     def send(self, message: EmailMessage) -> str:
         """Relay the message; returns its Message-ID."""
         sender = message.sender or self._default_sender
+        message = replace(message, message_id=message.message_id or make_msgid(domain=sender.rpartition("@")[2]))
         mime = mime_of(message, sender)
+        international = () if (sender + message.to).isascii() else ("SMTPUTF8", "BODY=8BITMIME")
         try:
-            self._connection().send_message(mime, from_addr=sender, to_addrs=[message.to])
+            self._connection().sendmail(sender, [message.to], mime, mail_options=international)
             self._local.used_at = time.monotonic()
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()))
@@ -132,4 +143,4 @@ class SmtpGateway:
         except (smtplib.SMTPException, OSError) as exc:
             self._drop()
             raise EmailDeliveryError(f"SMTP injoignable : {exc}", permanent=False) from exc
-        return str(mime["Message-ID"])
+        return message.message_id

@@ -54,9 +54,20 @@ def test_a_mail_client_reads_the_accents_and_the_attached_file():
     message = EmailMessage(to="awa@exemple.cm", subject="Votre synthèse de février", text="Bonjour Awa, voici le rapport.",
                            html="<p>Bonjour <b>Awa</b>, voici le rapport.</p>", sender="Démo SARL <rapports@demo.cm>",
                            attachments=[attachment("Synthèse février.pdf", b"%PDF-1.4 rapport", "application/pdf")])
-    read = BytesParser(policy=policy.default).parsebytes(mime_of(message, message.sender).as_bytes())
+    read = BytesParser(policy=policy.default).parsebytes(mime_of(message, message.sender))
     assert read["Subject"] == "Votre synthèse de février" and read["From"].addresses[0].display_name == "Démo SARL"
     assert read.get_body(("plain",)).get_content().strip() == "Bonjour Awa, voici le rapport."
     assert "<b>Awa</b>" in read.get_body(("html",)).get_content()
     [pdf] = read.iter_attachments()
     assert pdf.get_filename() == "Synthèse février.pdf" and pdf.get_content() == b"%PDF-1.4 rapport"
+
+
+def test_a_line_break_in_a_contacts_field_adds_no_header_and_long_subjects_are_folded():
+    subject = "Offre spéciale pour Awa\r\nBcc: tout-le-monde@exemple.cm " + "é" * 120
+    message = EmailMessage(to="awa@exemple.cm", subject=subject, text="Bonjour", html="",
+                           sender="promo@b-gotocall.com", message_id="<attempt.1.9@b-gotocall.com>")
+    raw = mime_of(message, message.sender)
+    read = BytesParser(policy=policy.default).parsebytes(raw)
+    assert read["Bcc"] is None and read["Subject"] == " ".join(subject.splitlines())
+    assert read.get_body(("plain",)).get_content().strip() == "Bonjour"
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 78 and raw.isascii()
