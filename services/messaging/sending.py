@@ -57,7 +57,7 @@ from services.campaigns.config import (
 from services.campaigns.sms import sms_length
 from services.campaigns.whatsapp_templates import filled
 from services.messaging.reply_payload import reply_payloads
-from services.campaigns.timebands import bands_from_config, is_open
+from services.campaigns.timebands import TimeBands, bands_from_config, is_open
 from services.db.tenancy import tenant_session
 from services.identity.access import AuthContext
 from services.identity.system import system_context
@@ -268,7 +268,7 @@ def _check(ctx: AuthContext, attempts: list[Interaction], batch: Batch,
     """Steps 2 and 3 for the batch, in claim order (the frequency cap counts the attempts of
     the batch that go before)."""
     v = Verdicts()
-    configs: dict[int, dict] = {}
+    configs: dict[int, tuple[dict, TimeBands]] = {}
     cap_used = dict(batch.cap_counts)
     for attempt in attempts:
         reply = attempt.conversation_id is not None
@@ -294,10 +294,11 @@ def _check(ctx: AuthContext, attempts: list[Interaction], batch: Batch,
             subject, text, html = "", attempt.body, ""
             template, attachment = batch.reply_payloads.get(attempt.id, (None, None))
         else:
-            if campaign.id not in configs:
-                configs[campaign.id] = normalized(campaign.config)
-            config = configs[campaign.id]
-            if not is_open(bands_from_config(config), now, contact.telephone):
+            if campaign.id not in configs:    # read once per campaign and batch, not per attempt
+                config = normalized(campaign.config)
+                configs[campaign.id] = config, bands_from_config(config)
+            config, bands = configs[campaign.id]
+            if not is_open(bands, now, contact.telephone):
                 v.release(attempt, "outside-band", after=OUTSIDE_BAND_DELAY,
                           reason="En attente : hors des plages horaires de la campagne.")
                 continue
