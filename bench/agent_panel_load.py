@@ -11,6 +11,10 @@ PBX bridge and the agent's buttons call), in separate processes, then prints
 
     N agents: p50 X ms, p95 Y ms, p99 Z ms, delivered D %
 
+and, since an agent's call starts with its screen pop (the contact card, script, form and codes the
+pbx bridge publishes when the agent's phone rings, issue 13), a pop is published to each agent just
+before every « En appel »: its latency to the agent's socket on a second line.
+
 In the last step a campaign version is saved half-way: the time until every open panel shows it.
 
     .venv/bin/python bench/agent_panel_load.py [--agents 200,500,1000,2000] [--seconds 15] [--workers 2]
@@ -113,10 +117,27 @@ def create_floor(agents: int):
         ids = list(pool.map(lambda n: create_user(f"agent{n:05d}-{tenant.slug}@bench.example.cm",
                                                   "Bench-password-1", f"Agent {n:05d}", Role.AGENT,
                                                   tenant.id).id, range(agents)))
-    config = {**launchable_config(ready_list(supervisor), ids[0], "Relance bench"), "agents": ids}
+    config = {**launchable_config(ready_list(supervisor), ids[0], "Relance bench"), "agents": ids,
+              "bands": {str(day): "00:00-23:59" for day in range(7)}}
     campaign = create_campaign(supervisor, config)
     launch_campaign(supervisor, campaign.id)
-    return tenant.id, ids, supervisor, campaign.id
+    return tenant.id, ids, supervisor, campaign.id, dialled_pop(tenant.id, campaign.id, ids[0])
+
+
+def dialled_pop(tenant_id: int, campaign_id: int, agent_id: int) -> dict:
+    """The screen pop of a call the dialer claimed for the campaign, as the pbx bridge publishes it."""
+    from services.db.tenancy import tenant_session
+    from services.identity.system import system_context
+    from services.models.campaigns import Campaign
+    from services.models.columns import utcnow
+    from services.voice.dialer import claim_payable
+    from services.voice.screen_pop import screen_pop
+
+    ctx = system_context(tenant_id)
+    with tenant_session(ctx) as session:
+        campaign = session.get(Campaign, campaign_id)
+    interaction_id, _, _ = claim_payable(ctx, campaign, agent_id, utcnow())
+    return {"phase": "ringing", **screen_pop(tenant_id, interaction_id)}
 
 
 def log_in(user_ids: list[int]) -> list[str]:
@@ -126,7 +147,10 @@ def log_in(user_ids: list[int]) -> list[str]:
 
 
 # ---- the agents' states, changed once a second each ------------------------------------------------
-def change_states(tenant_id: int, user_ids: list[int], seconds: float, start_at: float, out) -> None:
+def change_states(tenant_id: int, user_ids: list[int], seconds: float, start_at: float, out,
+                  pop: dict) -> None:
+    from services.live import user_topic
+    from services.live.events import publish
     from services.voice.presence import AgentState, set_agent_state
 
     count, n = 0, len(user_ids)
@@ -139,17 +163,19 @@ def change_states(tenant_id: int, user_ids: list[int], seconds: float, start_at:
             delay = due - time.time()
             if delay > 0:
                 time.sleep(delay)
+            if state == "IN_CALL":   # the pop first, as the bridge does; its id says when it left
+                publish(user_topic(tenant_id, uid), "call", **{**pop, "interaction_id": int(time.time() * 1e6)})
             set_agent_state(tenant_id, uid, AgentState(state), **extra)
             count += 1
     out.put(count)
 
 
-def run_changers(tenant_id: int, user_ids: list[int], seconds: float) -> tuple[float, float, list]:
+def run_changers(tenant_id: int, user_ids: list[int], seconds: float, pop: dict) -> tuple[float, float, list]:
     ctx = multiprocessing.get_context("spawn")
     out = ctx.Queue()
     start_at = time.time() + 1.0
     parts = [user_ids[k::CHANGERS] for k in range(CHANGERS)]
-    procs = [ctx.Process(target=change_states, args=(tenant_id, part, seconds, start_at, out))
+    procs = [ctx.Process(target=change_states, args=(tenant_id, part, seconds, start_at, out, pop))
              for part in parts if part]
     for p in procs:
         p.start()
@@ -161,14 +187,17 @@ class Floor:
     """The tabs of one client process, with what they received."""
 
     def __init__(self, url: str):
+        from bgotocall.state.agent_call import AgentCallState
         from bgotocall.state.campaigns_agent import AgentCampaignsState
         from bgotocall.state.voice import VoiceState
         from tests.support.reflex_socket import state_path
 
         self.url = url
         self.voice, self.campaigns = state_path(VoiceState), state_path(AgentCampaignsState)
+        self.call = state_path(AgentCallState)
         self.tabs = []
         self.latencies: list[float] = []
+        self.pops: list[float] = []
         self.window = (0.0, 0.0)
         self.version_seen: dict[int, float] = {}       # tab -> when the new version arrived
         self.version_wanted = 0
@@ -179,6 +208,9 @@ class Floor:
             since = mine["my_since_rx_state_"]
             if self.window[0] <= since <= self.window[1]:
                 self.latencies.append((received - since) * 1000)
+        call = (delta.get(self.call) or {}).get("call_id_rx_state_")
+        if call and self.window[0] <= call / 1e6 <= self.window[1]:
+            self.pops.append(received * 1000 - call / 1000)
         rows = (delta.get(self.campaigns) or {}).get("campaigns_rx_state_")
         if self.version_wanted and rows and rows[0].get("version") == self.version_wanted:
             self.version_seen.setdefault(id(tab), received)
@@ -213,13 +245,13 @@ def client_process(url: str, conn) -> None:
                     await floor.open(http, args[0])
                     conn.send(len(floor.tabs))
                 elif command == "window":
-                    floor.window, floor.latencies = tuple(args), []
+                    floor.window, floor.latencies, floor.pops = tuple(args), [], []
                     conn.send(True)
                 elif command == "version":
                     floor.version_wanted, floor.version_seen = args[0], {}
                     conn.send(True)
                 elif command == "report":
-                    conn.send((floor.latencies, list(floor.version_seen.values()), len(floor.tabs)))
+                    conn.send((floor.latencies, list(floor.version_seen.values()), len(floor.tabs), floor.pops))
                 elif command == "close":
                     for tab in floor.tabs:
                         await tab.close()
@@ -258,7 +290,7 @@ class Clients:
 def bench(url: str, stack, floor_data, steps: list[int], seconds: float, clients: int) -> None:
     import psutil
 
-    tenant_id, ids, supervisor, campaign_id = floor_data
+    tenant_id, ids, supervisor, campaign_id, pop = floor_data
     tokens = log_in(ids[:max(steps)])
     floor = Clients(url, clients)
     web = psutil.Process(stack.processes["web"].pid)
@@ -270,7 +302,7 @@ def bench(url: str, stack, floor_data, steps: list[int], seconds: float, clients
             procs = [web] + web.children(recursive=True)
             for p in procs:
                 p.cpu_percent(None)
-            start, end, (changers, out) = run_changers(tenant_id, ids[:n], seconds)
+            start, end, (changers, out) = run_changers(tenant_id, ids[:n], seconds, pop)
             floor.ask("window", start, end)
             broadcast = None
             if n == steps[-1]:
@@ -281,18 +313,26 @@ def bench(url: str, stack, floor_data, steps: list[int], seconds: float, clients
             for p in changers:
                 p.join()
             cpu = sum(p.cpu_percent(None) for p in procs if p.is_running())
-            lat = sorted(x for latencies, _, _ in floor.ask("report") for x in latencies)
-            received, lat = len(lat), lat or [float("nan")]
-            pct = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]  # noqa: E731
+            reports = floor.ask("report")
+            lat = sorted(x for latencies, _, _, _ in reports for x in latencies)
+            pops = sorted(x for _, _, _, popped in reports for x in popped)
+            calls = n * sum(1 for second in range(int(seconds)) if CYCLE[second % len(CYCLE)][0] == "IN_CALL")
             load = os.getloadavg()
-            print(f"{n} agents: p50 {statistics.median(lat):.0f} ms, p95 {pct(0.95):.0f} ms, "
-                  f"p99 {pct(0.99):.0f} ms, delivered {100 * received / max(made, 1):.1f} %"
-                  f"   ({made} changes in {seconds:.0f} s, web CPU {cpu:.0f} % of a core, "
-                  f"tabs opened in {opened:.0f} s, load average {load[0]:.1f} {load[1]:.1f})", flush=True)
+            print(f"{n} agents: {spread(lat, made)}   ({made} changes in {seconds:.0f} s, web CPU {cpu:.0f} % "
+                  f"of a core, tabs opened in {opened:.0f} s, load average {load[0]:.1f} {load[1]:.1f})", flush=True)
+            print(f"{n} agents, screen pops: {spread(pops, calls)}   ({calls} pops)", flush=True)
             if broadcast is not None:
                 print(broadcast, flush=True)
     finally:
         floor.close()
+
+
+def spread(latencies: list[float], sent: int) -> str:
+    """p50 / p95 / p99 of the sorted latencies (ms) and the share of `sent` that arrived."""
+    values = latencies or [float("nan")]
+    pct = lambda q: values[min(len(values) - 1, int(q * len(values)))]  # noqa: E731
+    return (f"p50 {statistics.median(values):.0f} ms, p95 {pct(0.95):.0f} ms, p99 {pct(0.99):.0f} ms, "
+            f"delivered {100 * len(latencies) / max(sent, 1):.1f} %")
 
 
 def save_version(floor: Clients, supervisor, campaign_id: int) -> str:
@@ -308,7 +348,7 @@ def save_version(floor: Clients, supervisor, campaign_id: int) -> str:
     result = save_campaign(supervisor, campaign_id, config)
     deadline, seen = time.time() + 30, []
     while time.time() < deadline:
-        seen = [at for _, times, _ in floor.ask("report") for at in times]
+        seen = [at for _, times, _, _ in floor.ask("report") for at in times]
         if len(seen) >= floor.tabs:
             break
         time.sleep(0.05)      # the bench's own polling of its clients, not a synchronisation
