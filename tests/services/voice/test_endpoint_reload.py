@@ -1,6 +1,7 @@
 """UC-RH-01/02 on the PBX: an enrolled agent's endpoint exists after the res_pjsip reload the
 product sends, and is gone after unenrolment — the simulator reads the generated includes."""
 import asyncio
+import contextlib
 
 import pytest
 from panoramisk import Manager
@@ -64,18 +65,40 @@ async def test_enrolled_endpoint_appears_on_reload_and_goes_after_unenrolment(tm
         await control.close()
 
 
-@pytest.mark.simulator      # starts its own simulator whatever the environment says
-async def test_unenrolment_kills_the_sip_access_even_when_a_queue_refuses(tmp_path, monkeypatch):
-    """Issue 11 defect 1: on a real Asterisk, QueueRemove of a static member answers « Member not
-    dynamic »; the disable command stopped there and the old secret still registered."""
+@pytest.fixture
+def bridged(tmp_path, monkeypatch):
+    """The simulator reading the generated includes, and a pbx bridge that writes them (its own
+    command stream), as on the Asterisk host."""
     import uuid
 
     from services.voice.bridge import Bridge
-    from services.voice.commands import pbx_command
     from services.voice.gateway import PbxConfig
 
     monkeypatch.setenv("BGC_PBX_COMMANDS", f"bgc:pbx:commands:test-{uuid.uuid4().hex}")
     monkeypatch.setenv("BGC_ASTERISK_CONFIG_DIR", str(tmp_path / "asterisk"))
+
+    @contextlib.asynccontextmanager
+    async def start():
+        control = await PbxControl.start(port=0, recordings=tmp_path / "rec", clock=VirtualClock(),
+                                         auth_failure_delay=0.05, config_dir=tmp_path / "asterisk")
+        bridge = Bridge(PbxConfig("127.0.0.1", control.port, "amiuser", "amipass"))
+        task = asyncio.ensure_future(bridge.run())
+        try:
+            await asyncio.wait_for(bridge.gateway.ready.wait(), 10)
+            yield control
+        finally:
+            bridge.stop()
+            await task
+            await control.close()
+    return start
+
+
+@pytest.mark.simulator      # starts its own simulator whatever the environment says
+async def test_unenrolment_kills_the_sip_access_even_when_a_queue_refuses(tmp_path, bridged):
+    """Issue 11 defect 1: on a real Asterisk, QueueRemove of a static member answers « Member not
+    dynamic »; the disable command stopped there and the old secret still registered."""
+    from services.voice.commands import pbx_command
+
     tenant = new_tenant()
     grant_licences(tenant.id, 1)
     admin = context_for(tenant, Role.ADMIN)
@@ -84,12 +107,7 @@ async def test_unenrolment_kills_the_sip_access_even_when_a_queue_refuses(tmp_pa
     write_all(tmp_path / "asterisk", tenant.slug)
     legacy = tmp_path / "asterisk" / "queues.d" / "zz-legacy.conf"        # a hand-written static member
     legacy.write_text(f"[{tenant.slug}-legacy]\nmember => PJSIP/{name}\n")
-    control = await PbxControl.start(port=0, recordings=tmp_path / "rec", clock=VirtualClock(),
-                                     auth_failure_delay=0.05, config_dir=tmp_path / "asterisk")
-    bridge = Bridge(PbxConfig("127.0.0.1", control.port, "amiuser", "amipass"))
-    task = asyncio.ensure_future(bridge.run())
-    try:
-        await asyncio.wait_for(bridge.gateway.ready.wait(), 10)
+    async with bridged() as control:
         await asyncio.to_thread(pbx_command, "endpoints_changed", tenant_slug=tenant.slug)
         secret = _sip_secret(admin, agent.user_id)
         assert control.pbx.endpoints.register(name, secret)
@@ -100,10 +118,6 @@ async def test_unenrolment_kills_the_sip_access_even_when_a_queue_refuses(tmp_pa
         await gone                                           # out of the sales queue (dynamic member)
         await asyncio.wait_for(_until(lambda: control.pbx.endpoints.get(name) is None), 10)
         assert not control.pbx.endpoints.register(name, secret)
-    finally:
-        bridge.stop()
-        await task
-        await control.close()
 
 
 async def _until(condition):
@@ -112,29 +126,18 @@ async def _until(condition):
 
 
 @pytest.mark.simulator      # starts its own simulator whatever the environment says
-async def test_a_new_tenants_first_agent_can_be_called_once_enrolled(tmp_path, monkeypatch):
+async def test_a_new_tenants_first_agent_can_be_called_once_enrolled(bridged):
     """Seen on Asterisk 22.10.1: the first enrolment of a tenant writes its contexts, but the bridge reloaded
     only res_pjsip and app_queue, so every Originate into them answered « Extension does not exist. » until
     some other change reloaded the dialplan. The simulator now knows a tenant's contexts from its include
     only after `dialplan reload`, as Asterisk does."""
-    import uuid
-
-    from services.voice.bridge import Bridge
     from services.voice.commands import pbx_command
     from services.voice.demo_call import demo_call
-    from services.voice.gateway import PbxConfig
 
-    monkeypatch.setenv("BGC_PBX_COMMANDS", f"bgc:pbx:commands:test-{uuid.uuid4().hex}")
-    monkeypatch.setenv("BGC_ASTERISK_CONFIG_DIR", str(tmp_path / "asterisk"))
     tenant = new_tenant()
     grant_licences(tenant.id, 1)
     admin = context_for(tenant, Role.ADMIN)
-    control = await PbxControl.start(port=0, recordings=tmp_path / "rec", clock=VirtualClock(),
-                                     auth_failure_delay=0.05, config_dir=tmp_path / "asterisk")
-    bridge = Bridge(PbxConfig("127.0.0.1", control.port, "amiuser", "amipass"))
-    task = asyncio.ensure_future(bridge.run())
-    try:
-        await asyncio.wait_for(bridge.gateway.ready.wait(), 10)
+    async with bridged() as control:
         agent = await asyncio.to_thread(enroll_agent, admin, "Fotso", "Hélène", "hf", f"hf-{tenant.slug}@example-corp.cm")
         await asyncio.to_thread(pbx_command, "endpoints_changed", tenant_slug=tenant.slug)   # done when it returns
         assert control.register_phone(f"{tenant.slug}-2001")
@@ -142,7 +145,3 @@ async def test_a_new_tenants_first_agent_can_be_called_once_enrolled(tmp_path, m
         answered = asyncio.ensure_future(control.wait_for("DialEnd", timeout=10, DialStatus="ANSWER"))
         await asyncio.to_thread(demo_call, agent.extension, tenant=tenant.slug)
         await answered                                   # the agent-first flow of the new tenant ran
-    finally:
-        bridge.stop()
-        await task
-        await control.close()

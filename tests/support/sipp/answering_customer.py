@@ -14,6 +14,8 @@ import math
 import struct
 import sys
 
+from sip_parts import OK, sdp, until_bye
+
 RATE, FRAME = 8000, 160          # 8 kHz, 20 ms per packet
 PCMA = 8
 
@@ -52,78 +54,27 @@ def pcap(pattern: str) -> bytes:
     return b"".join(out)
 
 
+def answer(version: int) -> str:
+    """200 OK with our SDP: PCMA only, the codec of the stream."""
+    return f"""{OK}      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+{sdp(version, events=False)}"""
+
+
 def scenario(pcap_path: str) -> str:
     return f'''<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="customer answers and speaks">
   <recv request="INVITE"/>
   <send>
     <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=user1 53655765 2353687637 IN IP[local_ip_type] [local_ip]
-      s=-
-      c=IN IP[media_ip_type] [media_ip]
-      t=0 0
-      m=audio [media_port] RTP/AVP 8
-      a=rtpmap:8 PCMA/8000
-
+{answer(1).replace("[last_To:]", "[last_To:];tag=[pid]SIPpTag01[call_number]")}
     ]]>
   </send>
   <recv request="ACK"/>
   <nop><action><exec play_pcap_audio="{pcap_path}"/></action></nop>
-  <label id="wait"/>
-  <recv request="INVITE" optional="true" next="reinvite"/>
-  <recv request="BYE"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <nop next="end"/>
-  <label id="reinvite"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=user1 53655765 2353687638 IN IP[local_ip_type] [local_ip]
-      s=-
-      c=IN IP[media_ip_type] [media_ip]
-      t=0 0
-      m=audio [media_port] RTP/AVP 8
-      a=rtpmap:8 PCMA/8000
-
-    ]]>
-  </send>
-  <recv request="ACK"/>
-  <nop next="wait"/>
-  <label id="end"/>
-</scenario>
-'''
+{until_bye(answer(2))}'''
 
 
 if __name__ == "__main__":

@@ -7,28 +7,7 @@ or hangs up itself HOLD_MS after the last key (0: never).
 """
 import sys
 
-
-def sdp(version: int) -> str:
-    """PCMA and RFC 4733 events, from SIPp's media port (where the pcaps' packets come from)."""
-    return f"""      v=0
-      o=user1 53655765 {2353687636 + version} IN IP[local_ip_type] [local_ip]
-      s=-
-      c=IN IP[media_ip_type] [media_ip]
-      t=0 0
-      m=audio [media_port] RTP/AVP 8 101
-      a=rtpmap:8 PCMA/8000
-      a=rtpmap:101 telephone-event/8000
-      a=fmtp:101 0-15
-"""
-
-
-OK = """      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-"""
+from sip_parts import OK, sdp, until_bye
 
 
 def request(method: str, cseq: int) -> str:
@@ -82,29 +61,9 @@ xml = f'''<?xml version="1.0" encoding="ISO-8859-1" ?>
 
     ]]>
   </send>
-{press}{end}  <label id="wait"/>
-  <recv request="INVITE" optional="true" next="reinvite"/>
-  <recv request="BYE"/>
-  <send>
-    <![CDATA[
-{OK}      Content-Length: 0
-
-    ]]>
-  </send>
-  <nop next="end"/>
-  <label id="reinvite"/>
-  <send>
-    <![CDATA[
-{OK}      Contact: <sip:[$caller]@[local_ip]:[local_port]>
+{press}{end}{until_bye(f"""{OK}      Contact: <sip:[$caller]@[local_ip]:[local_port]>
       Content-Type: application/sdp
       Content-Length: [len]
 
-{sdp(2)}
-    ]]>
-  </send>
-  <recv request="ACK"/>
-  <nop next="wait"/>
-  <label id="end"/>
-</scenario>
-'''
+{sdp(2)}""")}'''
 open(out, "w").write(xml)
