@@ -58,6 +58,7 @@ from services.campaigns.sms import sms_length
 from services.campaigns.whatsapp_templates import filled
 from services.messaging.reply_payload import reply_payloads
 from services.campaigns.timebands import TimeBands, bands_from_config, is_open
+from services.db.arrays import any_of, none_of
 from services.db.tenancy import tenant_session
 from services.identity.access import AuthContext
 from services.identity.system import system_context
@@ -157,8 +158,8 @@ def _cap_counts(session: Session, attempts: list[Interaction],
             continue
         since = utcnow() - timedelta(days=cap.window_days)
         rows = session.execute(select(t.c.address, func.count()).where(
-            t.c.channel == channel, t.c.address.in_(addresses),
-            t.c.id.not_in([a.id for a in attempts]), t.c.status.in_(CAP_STATUSES),
+            t.c.channel == channel, any_of(t.c.address, addresses),
+            none_of(t.c.id, [a.id for a in attempts]), t.c.status.in_(CAP_STATUSES),
             func.coalesce(t.c.sent_at, t.c.sending_at) >= since).group_by(t.c.address))
         counts.update({(channel, address): n for address, n in rows})
     return counts
@@ -167,14 +168,14 @@ def _cap_counts(session: Session, attempts: list[Interaction],
 def _load_batch(session: Session, ctx: AuthContext, attempts: list[Interaction]) -> Batch:
     campaign_ids = {a.campaign_id for a in attempts}
     campaigns = {c.id: c for c in session.execute(
-        select(Campaign).where(Campaign.id.in_(campaign_ids))).scalars()}
+        select(Campaign).where(any_of(Campaign.id, campaign_ids))).scalars()}
     contacts = {r.id: r for r in session.execute(select(ContactRecord).where(
-        ContactRecord.id.in_([a.contact_id for a in attempts]))).scalars()}
+        any_of(ContactRecord.id, [a.contact_id for a in attempts]))).scalars()}
     addresses = {a.address.lower() for a in attempts if a.address}  # replies may have no contact
     phones = {r.telephone for r in contacts.values() if r.telephone} | addresses
     emails = {r.email.lower() for r in contacts.values() if r.email} | addresses
     opted = session.execute(select(OptOut.phone, OptOut.email).where(
-        or_(OptOut.phone.in_(phones), OptOut.email.in_(emails)))).all()
+        or_(any_of(OptOut.phone, phones), any_of(OptOut.email, emails)))).all()
     caps = {cap.channel: cap for cap in session.execute(select(FrequencyCap)).scalars()}
     wallet = wallet_of(ctx.tenant_id)
     currency = wallet.currency if wallet else ""
