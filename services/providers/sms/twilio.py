@@ -2,16 +2,14 @@
 (TWILIO_API_BASE points the SDK at it, nothing else changes)."""
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from requests.adapters import HTTPAdapter
-from requests.exceptions import RequestException
-from requests.utils import get_environ_proxies
 from twilio.base.exceptions import TwilioException, TwilioRestException
-from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
+from urllib3.exceptions import HTTPError
+
+from services.providers.sms.twilio_http import PooledHttpClient
 
 from services.providers.sms import UNKNOWN_FATE, SentSms, SmsSendError
 from services.settings import get_settings
@@ -27,13 +25,7 @@ class TwilioSmsGateway:
     name = "twilio"
 
     def __init__(self, account_sid: str, auth_token: str, api_base: str = ""):
-        http = TwilioHttpClient(timeout=TIMEOUT_SECONDS, proxy=get_environ_proxies(api_base or TWILIO_API))
-        for scheme in ("http://", "https://"):
-            http.session.mount(scheme, HTTPAdapter(pool_connections=4, pool_maxsize=CONNECTIONS))
-        # The environment (proxies, CA bundle) is read once here rather than by requests on every
-        # message (a third of the SDK's time per SMS).
-        http.session.trust_env = False
-        http.session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        http = PooledHttpClient(api_base or TWILIO_API, TIMEOUT_SECONDS, CONNECTIONS)
         self._client = Client(account_sid, auth_token, http_client=http)
         if api_base:
             self._client.api.base_url = api_base.rstrip("/")
@@ -50,7 +42,7 @@ class TwilioSmsGateway:
             raise SmsSendError(f"Twilio {exc.status} ({exc.code}) : {exc.msg}",
                                permanent=exc.status in _PERMANENT_STATUSES,
                                code=str(exc.code or exc.status)) from exc
-        except (TwilioException, RequestException, OSError) as exc:  # no answer: maybe sent
+        except (TwilioException, HTTPError, OSError) as exc:  # no answer: maybe sent
             raise SmsSendError(f"Twilio injoignable : {exc}", permanent=False,
                                code=UNKNOWN_FATE) from exc
         return SentSms(message.sid, message.status)
@@ -61,7 +53,7 @@ class TwilioSmsGateway:
         try:
             messages = self._client.messages.list(to=to, date_sent_after=since - timedelta(days=1),
                                                   limit=200)
-        except (TwilioException, RequestException, OSError) as exc:
+        except (TwilioException, HTTPError, OSError) as exc:
             raise SmsSendError(f"Twilio injoignable : {exc}", permanent=False) from exc
         for m in messages:
             if m.body == body and m.date_created and m.date_created >= since - timedelta(seconds=2):

@@ -1,14 +1,13 @@
-"""The Twilio gateway reads the environment once (not requests on every SMS) and still follows it:
-a company proxy and a CA bundle given to the process apply to the SDK's requests; NO_PROXY too."""
+"""The Twilio gateway reads the environment once (not on every SMS) and still follows it: a
+company proxy and a CA bundle given to the process apply to the SDK's requests; NO_PROXY too."""
+import certifi
+import urllib3
+
 from services.providers.sms.twilio import TwilioSmsGateway
 
-MESSAGES = "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json"
 
-
-def settings_of(gateway: TwilioSmsGateway, url: str) -> dict:
-    """What the SDK's http client hands requests for a call to `url` (twilio.http.http_client)."""
-    http = gateway._client.http_client
-    return http.session.merge_environment_settings(url, http.proxy, None, None, None)
+def pool_of(gateway: TwilioSmsGateway):
+    return gateway._client.http_client.pool
 
 
 def test_the_proxy_and_ca_bundle_of_the_environment_apply(monkeypatch, tmp_path):
@@ -18,9 +17,10 @@ def test_the_proxy_and_ca_bundle_of_the_environment_apply(monkeypatch, tmp_path)
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
-    settings = settings_of(TwilioSmsGateway("AC1", "token"), MESSAGES)
-    assert settings["proxies"]["https"] == "http://proxy.corp.example:3128"
-    assert settings["verify"] == str(bundle)
+    pool = pool_of(TwilioSmsGateway("AC1", "token"))
+    assert isinstance(pool, urllib3.ProxyManager)
+    assert pool.proxy.url == "http://proxy.corp.example:3128"
+    assert pool.connection_pool_kw["ca_certs"] == str(bundle)
 
 
 def test_no_proxy_and_no_bundle_by_default(monkeypatch):
@@ -28,5 +28,6 @@ def test_no_proxy_and_no_bundle_by_default(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_PROXY", "api.twilio.com")
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.corp.example:3128")
-    settings = settings_of(TwilioSmsGateway("AC1", "token"), MESSAGES)
-    assert "https" not in settings["proxies"] and settings["verify"] is True
+    pool = pool_of(TwilioSmsGateway("AC1", "token"))
+    assert not isinstance(pool, urllib3.ProxyManager)
+    assert pool.connection_pool_kw["ca_certs"] == certifi.where()
