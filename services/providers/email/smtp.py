@@ -24,6 +24,9 @@ from services.settings import get_settings
 TIMEOUT_SECONDS = 30
 IDLE_CHECK_SECONDS = 5  # a connection idle for longer is checked (NOOP) before reuse
 CRLF = "\r\n"
+# "=_" never occurs in base64, the only encoding of our parts, so one boundary per process and
+# multipart subtype is as safe as one per mail, and a reader's parser compiles its pattern once.
+_BOUNDARY = f"=_{secrets.token_hex(12)}"
 
 
 def _header(name: str, value: str) -> str:
@@ -47,7 +50,7 @@ def _part(content_type: str, payload: bytes, disposition: str = "") -> bytes:
 
 
 def _multipart(subtype: str, parts: list[bytes]) -> bytes:
-    boundary = f"=_{secrets.token_hex(12)}"
+    boundary = f"{_BOUNDARY}_{subtype}"
     head = f'Content-Type: multipart/{subtype}; boundary="{boundary}"{CRLF}{CRLF}'.encode("ascii")
     separator = f"--{boundary}{CRLF}".encode("ascii")
     return head + b"".join(separator + part + b"\r\n" for part in parts) + f"--{boundary}--{CRLF}".encode("ascii")
