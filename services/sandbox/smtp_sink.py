@@ -5,13 +5,16 @@ The product's SMTP adapter asks the inbox for a Message-ID to reconcile an inter
 """
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime, timezone
 from email.header import decode_header, make_header
 from email.message import Message
 from email.parser import BytesParser
 
+import uvloop
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 
 from services.sandbox.sendgrid.app import Mailbox
 
@@ -55,8 +58,33 @@ class SinkHandler:
         return "250 Message accepted for delivery"
 
 
+# `<local@domain>` with a dot-atom local part, optional parameters after it (SIZE=, BODY=...)
+_PLAIN_PATH = re.compile(r"\s*<([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                         r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)>[ \t]*([^(]*)", re.DOTALL)
+
+
+class SinkSMTP(SMTP):
+    def _getaddr(self, arg: str):
+        """The common MAIL FROM / RCPT TO path read directly; anything else (quoted local parts,
+        address literals, no brackets) by aiosmtpd's full RFC 5322 parser, which took a sixth of
+        the sink's time at campaign volumes."""
+        plain = _PLAIN_PATH.fullmatch(arg or "")
+        if plain is None:
+            return super()._getaddr(arg)
+        address, rest = plain.groups()
+        if self.local_part_limit and len(address.rpartition("@")[0]) > self.local_part_limit:
+            return None, None
+        return address, rest
+
+
+class SinkController(Controller):
+    def factory(self) -> SMTP:
+        return SinkSMTP(self.handler, **self.SMTP_kwargs)
+
+
 def start_sink(mailbox: Mailbox, port: int, host: str = "127.0.0.1") -> Controller:
-    """The sink on its own thread; `.stop()` ends it."""
-    controller = Controller(SinkHandler(mailbox), hostname=host, port=port)
+    """The sink on its own thread (and event loop); `.stop()` ends it."""
+    controller = SinkController(SinkHandler(mailbox), loop=uvloop.new_event_loop(), hostname=host,
+                                port=port)
     controller.start()
     return controller
