@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from services.billing.money import format_money
+from services.db.arrays import any_of
 from services.db.engine import platform_session
 from services.identity.access import AuthContext, access_area
 from services.live import publish, supervision_topic
@@ -198,7 +199,7 @@ def debit_many(session: Session, tenant_id: int, debits: list[Debit]) -> None:
     if any(d.amount <= 0 for d in debits):
         raise WalletError("Le montant d'un débit doit être positif.")
     done = set(session.execute(select(WalletEntry.reference).where(
-        WalletEntry.reference.in_([d.reference for d in debits]))).scalars())
+        any_of(WalletEntry.reference, [d.reference for d in debits]))).scalars())
     debits = [d for d in debits if d.reference not in done]
     total = sum(d.amount for d in debits)
     if not total:
@@ -210,7 +211,7 @@ def debit_many(session: Session, tenant_id: int, debits: list[Debit]) -> None:
         entries.append({"tenant_id": tenant_id, "amount": -d.amount, "balance_after": balance,
                         "kind": d.kind, "quantity": d.quantity, "reference": d.reference,
                         "description": d.description[:200]})
-    session.execute(insert(WalletEntry), entries)
+    session.execute(insert(WalletEntry.__table__), entries)  # not the ORM's per-row bookkeeping
     _announce_once_committed(session, tenant_id)  # the low-balance email: check_low_balances
 
 

@@ -106,7 +106,7 @@ def backoff(tries: int) -> timedelta:
 class Batch:
     """What the checks of a batch need, read once per batch."""
     campaigns: dict[int, Campaign]
-    contacts: dict[int, ContactRecord]
+    contacts: dict[int, ContactRecord]  # read-only rows of the contact table
     opted_out: set[str]
     caps: dict[str, FrequencyCap]
     currency: str
@@ -132,7 +132,8 @@ def sendable():
 
 def claim_batch(ctx: AuthContext, key: int, limit: int = BATCH_SIZE,
                 only: int | None = None) -> list[Interaction]:
-    """Due attempts; `only`: that one attempt, when due."""
+    """Due attempts, as read-only rows of the interaction table; `only`: that one attempt,
+    when due."""
     t = Interaction.__table__
     due = (select(t.c.id)
            .where(*sendable(), t.c.next_try_at <= func.now(),
@@ -143,8 +144,8 @@ def claim_batch(ctx: AuthContext, key: int, limit: int = BATCH_SIZE,
                  .values(status=S.SENDING.value, claimed_by=key, tries=t.c.tries + 1,
                          updated_at=func.now())
                  .returning(*t.c))
-    with tenant_session(ctx) as session:      # loaded as the ORM loads rows: no __init__ per attempt
-        rows = list(session.scalars(select(Interaction).from_statement(statement)))
+    with tenant_session(ctx) as session:  # rows, read-only: no ORM object per attempt
+        rows = list(session.execute(statement))
     return sorted(rows, key=lambda a: (a.next_try_at, a.id))
 
 
@@ -169,8 +170,8 @@ def _load_batch(session: Session, ctx: AuthContext, attempts: list[Interaction])
     campaign_ids = {a.campaign_id for a in attempts}
     campaigns = {c.id: c for c in session.execute(
         select(Campaign).where(any_of(Campaign.id, campaign_ids))).scalars()}
-    contacts = {r.id: r for r in session.execute(select(ContactRecord).where(
-        any_of(ContactRecord.id, [a.contact_id for a in attempts]))).scalars()}
+    contacts = {r.id: r for r in session.execute(select(*ContactRecord.__table__.c).where(
+        any_of(ContactRecord.id, [a.contact_id for a in attempts])))}
     addresses = {a.address.lower() for a in attempts if a.address}  # replies may have no contact
     phones = {r.telephone for r in contacts.values() if r.telephone} | addresses
     emails = {r.email.lower() for r in contacts.values() if r.email} | addresses
