@@ -11,12 +11,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
 
-from sqlalchemy import event, func, insert, select, text
+from sqlalchemy import event, func, insert, literal, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from services.billing.money import format_money
-from services.db.arrays import any_of
+from services.db.arrays import any_of, unnested
 from services.db.engine import platform_session
 from services.identity.access import AuthContext, access_area
 from services.live import publish, supervision_topic
@@ -205,13 +205,20 @@ def debit_many(session: Session, tenant_id: int, debits: list[Debit]) -> None:
     if not total:
         return
     balance = _take(session, tenant_id, total)[0] + total
-    entries = []
+    balances = []
     for d in debits:
         balance -= d.amount
-        entries.append({"tenant_id": tenant_id, "amount": -d.amount, "balance_after": balance,
-                        "kind": d.kind, "quantity": d.quantity, "reference": d.reference,
-                        "description": d.description[:200]})
-    session.execute(insert(WalletEntry.__table__), entries)  # not the ORM's per-row bookkeeping
+        balances.append(balance)
+    c = WalletEntry.__table__.c
+    lines = unnested("lines", amount=(c.amount.type, [-d.amount for d in debits]),
+                     balance_after=(c.balance_after.type, balances),
+                     kind=(c.kind.type, [d.kind for d in debits]),
+                     quantity=(c.quantity.type, [d.quantity for d in debits]),
+                     reference=(c.reference.type, [d.reference for d in debits]),
+                     description=(c.description.type, [d.description[:200] for d in debits]))
+    session.execute(insert(WalletEntry.__table__).from_select(
+        ["tenant_id", *lines.c.keys(), "created_at"],
+        select(literal(tenant_id), *lines.c, func.now())))
     _announce_once_committed(session, tenant_id)  # the low-balance email: check_low_balances
 
 

@@ -58,7 +58,7 @@ from services.campaigns.sms import sms_length
 from services.campaigns.whatsapp_templates import filled
 from services.messaging.reply_payload import reply_payloads
 from services.campaigns.timebands import TimeBands, bands_from_config, is_open
-from services.db.arrays import any_of, none_of
+from services.db.arrays import any_of, none_of, unnested
 from services.db.tenancy import tenant_session
 from services.identity.access import AuthContext
 from services.identity.system import system_context
@@ -384,11 +384,17 @@ _RELEASE = (update(_t).where(_t.c.id == bindparam("_id"), _t.c.status == S.SENDI
             .values(status=S.QUEUED.value, claimed_by=None, failure_reason=bindparam("_reason"),
                     tries=_t.c.tries - bindparam("_untry"), next_try_at=bindparam("_next"),
                     updated_at=func.now()))
-_IN_FLIGHT = (update(_t).where(_t.c.id == bindparam("_id"))
-              .values(body=bindparam("_body"), sending_at=func.now(),
-                      cost_amount=bindparam("_amount"), cost_currency=bindparam("_currency"),
-                      campaign_version=bindparam("_version"), failure_reason="",
-                      updated_at=func.now()))
+
+
+def _mark_in_flight(session: Session, ready: list[Ready], currency: str) -> None:
+    v = unnested("v", id=(_t.c.id.type, [r.attempt.id for r in ready]),
+                 body=(_t.c.body.type, [r.outgoing.body[:4000] for r in ready]),
+                 amount=(_t.c.cost_amount.type, [r.amount for r in ready]),
+                 version=(_t.c.campaign_version.type,
+                          [r.campaign.version if r.campaign else None for r in ready]))
+    session.execute(update(_t).where(_t.c.id == v.c.id).values(
+        body=v.c.body, sending_at=func.now(), cost_amount=v.c.amount, cost_currency=currency,
+        campaign_version=v.c.version, failure_reason="", updated_at=func.now()))
 
 
 def _debits(ctx: AuthContext, ready: list[Ready]) -> list[Debit]:
@@ -427,11 +433,7 @@ def _reserve_and_mark(ctx: AuthContext, verdicts: Verdicts, batch: Batch) -> lis
                            else (len(ready), None))
             ready, unpaid = ready[:paid], ready[paid:]
             if ready:
-                s.execute(_IN_FLIGHT, [
-                    {"_id": r.attempt.id, "_body": r.outgoing.body[:4000], "_amount": r.amount,
-                     "_currency": batch.currency,
-                     "_version": r.campaign.version if r.campaign else None}
-                    for r in ready])
+                _mark_in_flight(s, ready, batch.currency)
         for r in unpaid:
             if r.campaign is None:  # a reply waits for the top-up; no campaign to pause
                 verdicts.release(r.attempt, "wallet-empty", after=OUTSIDE_BAND_DELAY,
@@ -495,32 +497,33 @@ def _rank(column):
     return case(RANK, value=column, else_=0)
 
 
-def _record_statement(status: str):
-    """The provider's acceptance, as progress.advance applies it: the status only moves up,
-    the stage's timestamp and the provider's id are written once."""
+def _record_accepted(session: Session, status: str, rows: list[tuple[int, str, str]]) -> None:
+    """The provider's acceptance of (attempt id, provider, provider id) rows, as
+    progress.advance applies it: the status only moves up, the stage's timestamp and the
+    provider's id are written once."""
+    ids, providers, pids = zip(*rows)
+    v = unnested("v", id=(_t.c.id.type, ids), provider=(_t.c.provider.type, providers),
+                 pid=(_t.c.provider_id.type, pids))
     values = {"status": case((_rank(_t.c.status) < RANK[status], status), else_=_t.c.status),
-              "provider": case((_t.c.provider_id == "", bindparam("_provider")),
-                               else_=_t.c.provider),
-              "provider_id": case((_t.c.provider_id == "", bindparam("_pid")),
-                                  else_=_t.c.provider_id),
+              "provider": case((_t.c.provider_id == "", v.c.provider), else_=_t.c.provider),
+              "provider_id": case((_t.c.provider_id == "", v.c.pid), else_=_t.c.provider_id),
               "claimed_by": None, "updated_at": func.now()}
     column = STAGE_COLUMN.get(status)
     if column:
         values[column] = func.coalesce(_t.c[column], func.now())
-    return update(_t).where(_t.c.id == bindparam("_id"), or_(
-        _t.c.provider_id == "", _t.c.provider_id == bindparam("_pid"))).values(**values)
+    session.execute(update(_t).where(_t.c.id == v.c.id, or_(
+        _t.c.provider_id == "", _t.c.provider_id == v.c.pid)).values(**values))
 
 
 def _record(ctx: AuthContext, sent: list[tuple[Ready, Accepted]]) -> None:
-    by_status: dict[str, list[dict]] = {}
+    by_status: dict[str, list[tuple[int, str, str]]] = {}
     for r, accepted in sent:
         by_status.setdefault(provider_status(accepted.status), []).append(
-            {"_id": r.attempt.id, "_provider": accepted.provider,
-             "_pid": accepted.provider_id})
+            (r.attempt.id, accepted.provider, accepted.provider_id))
     if by_status:
         with tenant_session(ctx) as s:
             for status, rows in by_status.items():
-                s.execute(_record_statement(status), rows)
+                _record_accepted(s, status, rows)
 
 
 def _failed(ctx: AuthContext, r: Ready, exc: SendFailed) -> str:
