@@ -160,14 +160,17 @@ def _drive(ctx, tenant_id: int, campaign_ids: list[int], procs: Processes,
     sequenced = time.perf_counter()
     dispatch.SENDERS = senders
     peak_workers = peak_sandbox = 0.0
+    next_rss = 0.0
     while True:
         dispatch.dispatch_tenant(tenant_id)  # reconcile, start runs (at most every 2 s)
         dispatch.start_senders(tenant_id, force=True)
         with tenant_session(ctx) as s:
             waiting = s.execute(select(func.count()).where(
                 mine, t.c.status.in_(("QUEUED", "SENDING")))).scalar_one()
-        peak_workers = max(peak_workers, _rss(workers))
-        peak_sandbox = max(peak_sandbox, _rss(procs.sandbox))
+        if not waiting or time.monotonic() >= next_rss:  # walking the process tree costs CPU
+            peak_workers = max(peak_workers, _rss(workers))
+            peak_sandbox = max(peak_sandbox, _rss(procs.sandbox))
+            next_rss = time.monotonic() + 2
         if not waiting:
             break
         time.sleep(0.25)

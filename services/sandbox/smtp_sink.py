@@ -21,7 +21,10 @@ from services.sandbox.sendgrid.app import Mailbox
 
 def _decoded(value) -> str:
     """A header as read: RFC 2047 words decoded, folding undone."""
-    return str(make_header(decode_header(str(value or "")))).replace("\r\n", "").replace("\n", "").strip()
+    value = str(value or "")
+    if "=?" in value:  # encoded words: the email package decodes them
+        value = str(make_header(decode_header(value)))
+    return value.replace("\r\n", "").replace("\n", "").strip()
 
 
 def _body(message: Message, subtype: str) -> str:

@@ -31,7 +31,7 @@ import threading
 from collections import Counter, deque
 from datetime import datetime, timezone
 from email.utils import format_datetime
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -133,6 +133,13 @@ class TwilioStore:
         return RequestValidator(self.auth_token).compute_signature(url, params)
 
 
+async def _form(request: Request) -> dict[str, str]:
+    """The API's form body (the standard library's parser: python-multipart's, which Starlette
+    uses, was a tenth of the twin's time per SMS); a repeated key keeps its last value."""
+    return dict(parse_qsl((await request.body()).decode("utf-8", "replace"),
+                          keep_blank_values=True))
+
+
 def public(record: dict) -> dict:
     return {k: v for k, v in record.items() if not k.startswith("_")}
 
@@ -188,7 +195,7 @@ def twilio_app(store: TwilioStore) -> Starlette:
         if not authorized(request):
             return _error(401, 20003, "Authenticate")
         if request.method == "POST":
-            form = dict(await request.form())
+            form = await _form(request)
             record, problem = store.create(form)
             if problem:
                 return problem
