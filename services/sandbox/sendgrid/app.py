@@ -32,6 +32,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from services.sandbox.callbacks import Callbacks
+from services.sandbox.mail_parts import readable
 from services.sandbox.sendgrid import events as sg_events
 
 
@@ -86,7 +87,7 @@ class Mailbox:
             rows = [r for r in rows if to.lower() in (a.lower() for a in r["to"])]
         if message_id:
             rows = [r for r in rows if message_id in (r["id"], r.get("message_id"))]
-        return list(reversed(rows))
+        return [readable(r) for r in reversed(rows)]
 
 
 def _is_base64(text: str) -> bool:
