@@ -39,6 +39,8 @@ def _header(name: str, value: str) -> str:
 
 
 def _address(value: str) -> str:
+    if "<" not in value and "(" not in value:  # a bare address: nothing to encode
+        return value
     name, address = parseaddr(value)
     return formataddr((name, address), charset="utf-8") if name and address else value
 
