@@ -17,11 +17,12 @@ from services.sandbox.mail_parts import headers_of
 from services.sandbox.sendgrid.app import Mailbox
 
 
-def record_of(raw: bytes, envelope_from: str, recipients: list[str]) -> dict:
-    """The inbox record of one received message; its parts are read when the inbox is."""
+def record_of(raw: bytes, envelope_from: str, recipients: list[str], peer: str = "") -> dict:
+    """The inbox record of one received message, with the client's address and port (what a
+    relay's Received: header says); its parts are read when the inbox is."""
     return {"id": secrets.token_urlsafe(16), "received_at": datetime.now(timezone.utc).isoformat(),
             "from": envelope_from, "to": list(recipients), **headers_of(raw),
-            "custom_args": {}, "attachments": [], "via": "smtp"}
+            "custom_args": {}, "attachments": [], "via": "smtp", "received_from": peer}
 
 
 class SinkHandler:
@@ -29,8 +30,9 @@ class SinkHandler:
         self.mailbox = mailbox
 
     async def handle_DATA(self, server, session, envelope) -> str:
+        host, port = (session.peer or ("", ""))[:2]
         self.mailbox.add(record_of(envelope.original_content or envelope.content,
-                                   envelope.mail_from, envelope.rcpt_tos))
+                                   envelope.mail_from, envelope.rcpt_tos, f"{host}:{port}"))
         return "250 Message accepted for delivery"
 
 

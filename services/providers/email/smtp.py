@@ -83,17 +83,21 @@ def mime_of(message: EmailMessage, sender: str) -> bytes:
 
 
 class SmtpGateway:
-    """One connection per thread, kept between messages (a NOOP checks it before reusing it
-    after IDLE_CHECK_SECONDS; a connection that fails is dropped, never used again)."""
+    """Connections kept open between messages and shared by the sending threads (a run's
+    threads come and go; the connections stay): one is taken for a message and given back
+    after it; one idle for more than IDLE_CHECK_SECONDS is checked with a NOOP before reuse; one
+    that fails is closed, never used again."""
 
     name = "smtp"
+    MAX_IDLE = 64
 
     def __init__(self, host: str, port: int, username: str, password: str, starttls: bool,
                  default_sender: str):
         self.host, self.port, self.starttls = host, port, starttls
         self._login = (username, password) if username else None
         self._default_sender = default_sender
-        self._local = threading.local()
+        self._idle: list[tuple[smtplib.SMTP, float]] = []  # (connection, last used), newest last
+        self._lock = threading.Lock()
 
     @classmethod
     def from_settings(cls) -> "SmtpGateway":
@@ -101,33 +105,37 @@ class SmtpGateway:
         return cls(s.smtp_host, s.smtp_port, s.smtp_username, s.smtp_password, s.smtp_starttls,
                    s.email_sender)
 
-    def _connection(self) -> smtplib.SMTP:
-        smtp = getattr(self._local, "smtp", None)
-        if smtp is not None:
-            if time.monotonic() - self._local.used_at < IDLE_CHECK_SECONDS:
+    def _take(self) -> smtplib.SMTP:
+        while True:
+            with self._lock:
+                smtp, used_at = self._idle.pop() if self._idle else (None, 0.0)
+            if smtp is None:
+                break
+            if time.monotonic() - used_at < IDLE_CHECK_SECONDS:
                 return smtp
             try:
                 if smtp.noop()[0] == 250:
                     return smtp
             except (smtplib.SMTPException, OSError):
                 pass
-            self._drop()
+            _close(smtp)
         smtp = smtplib.SMTP(self.host, self.port, timeout=TIMEOUT_SECONDS)
-        self._local.smtp, self._local.used_at = smtp, time.monotonic()
-        if self.starttls:
-            smtp.starttls()
-        if self._login:
-            smtp.login(*self._login)
+        try:
+            if self.starttls:
+                smtp.starttls()
+            if self._login:
+                smtp.login(*self._login)
+        except BaseException:
+            _close(smtp)
+            raise
         return smtp
 
-    def _drop(self) -> None:
-        smtp = getattr(self._local, "smtp", None)
-        self._local.smtp = None
-        if smtp is not None:
-            try:
-                smtp.close()
-            except OSError:
-                pass
+    def _give_back(self, smtp: smtplib.SMTP) -> None:
+        with self._lock:
+            if len(self._idle) < self.MAX_IDLE:
+                self._idle.append((smtp, time.monotonic()))
+                return
+        _close(smtp)
 
     def send(self, message: EmailMessage) -> str:
         """Relay the message; returns its Message-ID."""
@@ -136,16 +144,31 @@ class SmtpGateway:
         mime = mime_of(message, sender)
         international = () if (sender + message.to).isascii() else ("SMTPUTF8", "BODY=8BITMIME")
         try:
-            self._connection().sendmail(sender, [message.to], mime, mail_options=international)
-            self._local.used_at = time.monotonic()
+            smtp = self._take()
+        except (smtplib.SMTPException, OSError) as exc:
+            raise EmailDeliveryError(f"SMTP injoignable : {exc}", permanent=False) from exc
+        try:
+            smtp.sendmail(sender, [message.to], mime, mail_options=international)
         except smtplib.SMTPRecipientsRefused as exc:
+            self._give_back(smtp)  # the session is still good: only the recipient was refused
             code, reply = next(iter(exc.recipients.values()))
             raise EmailDeliveryError(f"SMTP {code}: {reply!r}", permanent=code >= 500) from exc
         except smtplib.SMTPResponseException as exc:
-            self._drop()
+            _close(smtp)
             raise EmailDeliveryError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}",
                                      permanent=exc.smtp_code >= 500) from exc
         except (smtplib.SMTPException, OSError) as exc:
-            self._drop()
+            _close(smtp)
             raise EmailDeliveryError(f"SMTP injoignable : {exc}", permanent=False) from exc
+        except BaseException:  # a session left in an unknown state is not reused
+            _close(smtp)
+            raise
+        self._give_back(smtp)
         return message.message_id
+
+
+def _close(smtp: smtplib.SMTP) -> None:
+    try:
+        smtp.close()
+    except OSError:
+        pass

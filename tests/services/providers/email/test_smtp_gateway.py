@@ -71,3 +71,18 @@ def test_a_line_break_in_a_contacts_field_adds_no_header_and_long_subjects_are_f
     assert read["Bcc"] is None and read["Subject"] == " ".join(subject.splitlines())
     assert read.get_body(("plain",)).get_content().strip() == "Bonjour"
     assert max(len(line) for line in raw.split(b"\r\n")) <= 78 and raw.isascii()
+
+
+def test_the_sending_threads_share_kept_connections(sink):
+    """A run's threads come and go; the connection a finished thread used serves the next."""
+    import threading
+
+    mailbox, port = sink
+    gateway = SmtpGateway("127.0.0.1", port, "", "", False, "no-reply@b-gotocall.com")
+    for n in (4, 5):
+        thread = threading.Thread(target=gateway.send, args=(_message("moussa@exemple.cm", n),))
+        thread.start()
+        thread.join()
+    first, second = mailbox.messages("moussa@exemple.cm")
+    assert first["received_from"] == second["received_from"] != ""
+
