@@ -9,9 +9,8 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
 from urllib3.exceptions import HTTPError
 
-from services.providers.sms.twilio_http import PooledHttpClient
-
 from services.providers.sms import UNKNOWN_FATE, SentSms, SmsSendError
+from services.providers.sms.twilio_http import PooledHttpClient
 from services.settings import get_settings
 
 TIMEOUT_SECONDS = 10
