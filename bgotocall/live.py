@@ -5,14 +5,14 @@ import asyncio
 import gc
 import inspect
 import logging
-import time
 
 import reflex as rx
 import redis.asyncio as aioredis
 
 from services.live.consumer import consume_with_restarts
 from services.live.events import LiveEvent
-from services.live.subscriptions import LIVE_SECONDS, RENEW_SECONDS, renew
+from services.live.served import ServedTabs
+from services.live.subscriptions import RENEW_SECONDS, renew
 from services.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -50,43 +50,13 @@ def open_tabs(app: rx.App) -> list[str]:
             if record.instance_id == manager.instance_id]
 
 
-class ServedTabs:
-    """The tabs this worker pushes to: those whose socket it holds, and, for LIVE_SECONDS, those
-    that lost their socket here and did not reappear on another worker (a reconnecting tab then
-    hydrates with what it missed). A look-up per tab; the lost ones are found once a second."""
-
-    RESCAN_SECONDS = 1.0
-
-    def __init__(self, app: rx.App) -> None:
-        self.app = app
-        self.held: set[str] = set()
-        self.lost_at: dict[str, float] = {}
-        self.scanned = 0.0
-
-    def _rescan(self, manager) -> None:
-        records, now = manager.token_to_socket, time.monotonic()
-        held = set(open_tabs(self.app))
-        for token in self.held - held:
-            self.lost_at.setdefault(token, now)
-        for token in [t for t, at in self.lost_at.items()
-                      if t in held or t in records or now - at > LIVE_SECONDS]:
-            del self.lost_at[token]          # back here, moved to another worker, or gone
-        self.held, self.scanned = held, now
-
-    def __call__(self):
-        manager = self.app.event_namespace._token_manager if self.app.event_namespace else None
-        if manager is None:
-            return lambda token: False
-        if time.monotonic() - self.scanned > self.RESCAN_SECONDS:
-            self._rescan(manager)
-        records, mine, lost, held = manager.token_to_socket, manager.instance_id, self.lost_at, self.held
-
-        def serves(token: str) -> bool:
-            record = records.get(token)
-            if record is not None:
-                return record.instance_id == mine
-            return token in lost or token in held       # lost since the last scan
-        return serves
+def served_tabs(app: rx.App) -> ServedTabs:
+    """The tabs this worker serves, as its socket manager knows them."""
+    def holder(token: str) -> bool | None:
+        manager = app.event_namespace._token_manager if app.event_namespace else None
+        record = manager.token_to_socket.get(token) if manager else None
+        return None if record is None else record.instance_id == manager.instance_id
+    return ServedTabs(lambda: set(open_tabs(app)), holder)
 
 
 def live_listener(app: rx.App):
@@ -107,7 +77,7 @@ def live_listener(app: rx.App):
 
     async def listen():
         gc.freeze()         # what the app's import built is never garbage: out of every collection
-        await consume_with_restarts(deliver, serves=ServedTabs(app))
+        await consume_with_restarts(deliver, listeners=served_tabs(app).listeners)
 
     return listen
 

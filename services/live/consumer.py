@@ -1,17 +1,18 @@
 """Reading the live stream in the web process.
 
 Every web worker reads the whole stream and serves only the tabs whose socket it holds (and those
-that just lost their socket to it, for a reconnect): a tab's state stays in the memory of the worker
-that serves it (Reflex's opportunistic lock over the Redis state manager), so a push costs no trip
-to Redis and no hand-over to another worker. A worker that starts reads from the stream's end: the
-tabs it gets hydrate from the state manager, which holds what was applied before.
+that just lost their socket to it, for a reconnect: services/live/served.py): a tab's state stays in
+the memory of the worker that serves it (Reflex's opportunistic lock over the Redis state manager),
+so a push costs no trip to Redis and no hand-over to another worker. A worker that starts reads
+from the stream's end: the tabs it gets hydrate from the state manager, which holds what was
+applied before.
 """
 from __future__ import annotations
 
 import asyncio
 import dataclasses
 import logging
-from typing import Awaitable, Callable
+from typing import Any, Awaitable, Callable
 
 import redis.asyncio as aioredis
 
@@ -29,18 +30,17 @@ log = logging.getLogger(__name__)
 # Receives one tab's events of a batch, in order: a tab pushed many changes at once (a supervisor's
 # during a rush) gets one update for all of them.
 Deliver = Callable[[str, list[LiveEvent]], Awaitable[None]]
-# Whether this worker serves a tab (None: a single process serves them all).
-Serves = Callable[[], Callable[[str], bool]] | None
+# The tabs to push to that listen to each of a batch's topics: by default every subscribed tab (a
+# single process serves them all), in a web worker the ones it serves (ServedTabs.listeners).
+Listeners = Callable[[Any, set[str]], Awaitable[dict[str, list[str]]]]
 
 
-async def handle(redis, entries, deliver: Deliver, serves: Callable[[str], bool] | None = None) -> None:
-    """One batch: one look-up of the subscribers of every topic in it, then the pushes."""
+async def handle(redis, entries, deliver: Deliver, listeners_of: Listeners = subscribers_of) -> None:
+    """One batch: one look-up of the listeners of every topic in it, then the pushes."""
     if not entries:
         return
     events = [LiveEvent.from_fields(fields) for _, fields in entries]
-    listeners = await subscribers_of(redis, {t for e in events for t in e.topics})
-    if serves is not None:
-        listeners = {topic: [tab for tab in tabs if serves(tab)] for topic, tabs in listeners.items()}
+    listeners = await listeners_of(redis, {t for e in events for t in e.topics})
     per_tab: dict[str, list[LiveEvent]] = {}
     for event in events:
         if len(event.topics) == 1:
@@ -69,10 +69,9 @@ async def _deliver_all(per_tab: dict[str, list[LiveEvent]], deliver: Deliver) ->
     await asyncio.gather(*(lane() for _ in range(min(PARALLEL_TABS, len(per_tab)))))
 
 
-async def consume_forever(deliver: Deliver, *, serves: Serves = None, block_ms: int = 5_000,
-                          ready: Callable[[], None] | None = None):
-    """Deliver each new event of the stream to its subscribed tabs that this worker serves;
-    `serves()` is asked once per batch for the test of the moment."""
+async def consume_forever(deliver: Deliver, *, listeners: Listeners = subscribers_of,
+                          block_ms: int = 5_000, ready: Callable[[], None] | None = None):
+    """Deliver each new event of the stream to its listening tabs."""
     redis = aioredis.Redis.from_url(get_settings().redis_url, decode_responses=True)
     last = "$"
     try:
@@ -84,18 +83,18 @@ async def consume_forever(deliver: Deliver, *, serves: Serves = None, block_ms: 
             batches = await redis.xread({STREAM: last}, count=BATCH, block=block_ms)
             for _, entries in batches or []:
                 last = entries[-1][0]
-                await handle(redis, entries, deliver, serves() if serves else None)
+                await handle(redis, entries, deliver, listeners)
     finally:
         await redis.aclose()
 
 
-async def consume_with_restarts(deliver: Deliver, *, serves: Serves = None,
+async def consume_with_restarts(deliver: Deliver, *, listeners: Listeners = subscribers_of,
                                 max_backoff: float = 30.0) -> None:
     """consume_forever, started again with back-off when Redis goes away."""
     backoff = 0.5
     while True:
         try:
-            await consume_forever(deliver, serves=serves, ready=lambda: None)
+            await consume_forever(deliver, listeners=listeners, ready=lambda: None)
         except asyncio.CancelledError:
             raise
         except Exception:

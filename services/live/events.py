@@ -30,6 +30,12 @@ class LiveEvent:
 def publish(topics: str | Iterable[str], kind: str, **data) -> str:
     """Queue one event for every open page subscribed to any of `topics` (a tab listening to
     several of them gets it once); returns the stream id."""
+    return publish_on(get_redis(), topics, kind, **data)
+
+
+def publish_on(redis, topics: str | Iterable[str], kind: str, **data):
+    """`publish` through this client, or through a pipeline: the event then leaves with the
+    pipeline's other commands (in its transaction, if it has one)."""
     topics = (topics,) if isinstance(topics, str) else tuple(dict.fromkeys(topics))
     event = LiveEvent(topics, kind, data)
-    return get_redis().xadd(STREAM, event.to_fields(), maxlen=MAX_LENGTH, approximate=True)
+    return redis.xadd(STREAM, event.to_fields(), maxlen=MAX_LENGTH, approximate=True)

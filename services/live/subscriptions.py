@@ -4,6 +4,11 @@ A subscription is stamped with the time it was last renewed. The web worker hold
 socket renews its tab's subscriptions every RENEW_SECONDS; a tab that closed (or whose worker
 died) is no longer renewed, so after LIVE_SECONDS nothing is delivered to it any more and the
 next sweep removes it. A tab that reconnects within that time (a network blip) misses nothing.
+
+The web worker that holds a tab's socket runs its handlers, so the tab subscribes there: that
+process keeps a copy (`LOCAL`), and its live consumer finds a batch's listeners without asking
+Redis (services/live/served.py); Redis stays the shared record a worker reads when a tab arrives
+from another.
 """
 from __future__ import annotations
 
@@ -24,7 +29,41 @@ def _tab_key(client_token: str) -> str:
     return f"bgc:live:tab:{client_token}"
 
 
+class LocalSubscriptions:
+    """The subscriptions made in this process: topic -> tabs, and tab -> topics."""
+
+    def __init__(self) -> None:
+        self.tabs_of: dict[str, set[str]] = {}
+        self.topics_of: dict[str, set[str]] = {}
+
+    def add(self, client_token: str, topics: Iterable[str]) -> None:
+        for topic in topics:
+            self.tabs_of.setdefault(topic, set()).add(client_token)
+            self.topics_of.setdefault(client_token, set()).add(topic)
+
+    def remove(self, client_token: str, topics: Iterable[str]) -> None:
+        for topic in topics:
+            self.tabs_of.get(topic, set()).discard(client_token)
+            self.topics_of.get(client_token, set()).discard(topic)
+
+    def forget(self, client_token: str) -> None:
+        """The tab is gone (or served elsewhere): it costs nothing here any more."""
+        for topic in self.topics_of.pop(client_token, ()):
+            tabs = self.tabs_of.get(topic)
+            if tabs is not None:
+                tabs.discard(client_token)
+                if not tabs:
+                    del self.tabs_of[topic]
+
+    def listening(self, topic: str) -> list[str]:
+        return list(self.tabs_of.get(topic, ()))      # a copy: handlers may subscribe meanwhile
+
+
+LOCAL = LocalSubscriptions()
+
+
 def subscribe(client_token: str, topics: list[str], now: float | None = None) -> None:
+    LOCAL.add(client_token, topics)
     now = time.time() if now is None else now
     pipe = get_redis().pipeline(transaction=False)
     for topic in topics:
@@ -37,6 +76,7 @@ def subscribe(client_token: str, topics: list[str], now: float | None = None) ->
 
 
 def unsubscribe(client_token: str, topics: list[str]) -> None:
+    LOCAL.remove(client_token, topics)
     pipe = get_redis().pipeline(transaction=False)
     for topic in topics:
         pipe.zrem(_key(topic), client_token)
@@ -49,13 +89,9 @@ async def renew(redis, client_tokens: Iterable[str], now: float | None = None) -
     """Keep the subscriptions of these open tabs alive (async: the web worker's renewal task);
     sweeps the expired ones of the same topics. Returns how many subscriptions were renewed."""
     now = time.time() if now is None else now
-    tokens = list(client_tokens)
-    if not tokens:
+    topics_of = await subscriptions_of(redis, client_tokens)
+    if not topics_of:
         return 0
-    pipe = redis.pipeline(transaction=False)
-    for token in tokens:
-        pipe.smembers(_tab_key(token))
-    topics_of = dict(zip(tokens, await pipe.execute()))
     pipe = redis.pipeline(transaction=False)
     renewed, touched = 0, set()
     for token, topics in topics_of.items():
@@ -70,6 +106,17 @@ async def renew(redis, client_tokens: Iterable[str], now: float | None = None) -
         pipe.expire(_key(topic), LIVE_SECONDS * 2)
     await pipe.execute()
     return renewed
+
+
+async def subscriptions_of(redis, client_tokens: Iterable[str]) -> dict[str, set[str]]:
+    """The topics each tab listens to, in one round trip."""
+    tokens = list(client_tokens)
+    if not tokens:
+        return {}
+    pipe = redis.pipeline(transaction=False)
+    for token in tokens:
+        pipe.smembers(_tab_key(token))
+    return dict(zip(tokens, await pipe.execute()))
 
 
 async def subscribers_of(redis, topics: Iterable[str], now: float | None = None) -> dict[str, list[str]]:

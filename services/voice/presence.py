@@ -12,7 +12,8 @@ import time
 from redis.exceptions import WatchError
 
 from services.infra.redis import get_redis
-from services.live import publish, supervision_topic, user_topic
+from services.live import supervision_topic, user_topic
+from services.live.events import publish_on
 
 
 class AgentState(str, enum.Enum):
@@ -34,10 +35,10 @@ class AgentStateConflict(RuntimeError):
         self.current = current
 
 
-def _announce(tenant_id: int, user_id: int, value: dict) -> None:
+def _announce(redis, tenant_id: int, user_id: int, value: dict) -> None:
     """One event to the supervisors' pages and the agent's own panel."""
-    publish((supervision_topic(tenant_id), user_topic(tenant_id, user_id)), "agent_state",
-            user_id=user_id, **value)
+    publish_on(redis, (supervision_topic(tenant_id), user_topic(tenant_id, user_id)), "agent_state",
+               user_id=user_id, **value)
 
 
 def _value(state: AgentState, reason: str, campaign: str, caller: str) -> dict:
@@ -53,9 +54,13 @@ def _value(state: AgentState, reason: str, campaign: str, caller: str) -> dict:
 
 def set_agent_state(tenant_id: int, user_id: int, state: AgentState, reason: str = "", *,
                     campaign: str = "", caller: str = "") -> None:
+    """The agent's new state and its announcement, in one transaction: one round trip, and
+    no page hears of a state that was not written."""
     value = _value(state, reason, campaign, caller)
-    get_redis().hset(_key(tenant_id), str(user_id), json.dumps(value))
-    _announce(tenant_id, user_id, value)
+    with get_redis().pipeline() as pipe:
+        pipe.hset(_key(tenant_id), str(user_id), json.dumps(value))
+        _announce(pipe, tenant_id, user_id, value)
+        pipe.execute()
 
 
 def claim_agent_state(tenant_id: int, user_id: int, state: AgentState, *, unless: set[AgentState],
@@ -74,11 +79,11 @@ def claim_agent_state(tenant_id: int, user_id: int, state: AgentState, *, unless
                     raise AgentStateConflict(current)
                 pipe.multi()
                 pipe.hset(_key(tenant_id), str(user_id), value)
+                _announce(pipe, tenant_id, user_id, json.loads(value))
                 pipe.execute()
                 break
             except WatchError:      # another state of the tenant changed meanwhile: look again
                 continue
-    _announce(tenant_id, user_id, json.loads(value))
     return current
 
 

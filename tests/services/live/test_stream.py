@@ -4,6 +4,8 @@ import uuid
 
 from services.live import publish, subscribe
 from services.live.consumer import consume_forever
+from services.live.served import ServedTabs
+from services.live.subscriptions import subscribers_of
 
 
 async def _run_consumers(serving: list[set[str] | None], received: list, expected: int):
@@ -16,9 +18,14 @@ async def _run_consumers(serving: list[set[str] | None], received: list, expecte
         if len(received) >= expected:
             done.set()
 
-    tasks = [asyncio.create_task(consume_forever(
-        deliver, serves=(lambda tabs=tabs: tabs.__contains__) if tabs is not None else None,
-        block_ms=100, ready=flag.set)) for tabs, flag in zip(serving, ready)]
+    def listeners(tabs):
+        if tabs is None:
+            return subscribers_of
+        return ServedTabs(lambda: set(tabs), lambda tab: True if tab in tabs else None).listeners
+
+    tasks = [asyncio.create_task(consume_forever(deliver, listeners=listeners(tabs), block_ms=100,
+                                                 ready=flag.set))
+             for tabs, flag in zip(serving, ready)]
     await asyncio.gather(*(flag.wait() for flag in ready))
     return tasks, done
 
