@@ -13,7 +13,7 @@ from services.voice.availability import become_ready, take_break
 from services.voice.coaching import CoachingError, coaching_session, start_coaching, stop_coaching
 from services.voice.commands import PbxUnavailable
 from services.voice.directory import agents_overview
-from services.voice.presence import agent_states
+from services.voice.presence import agent_state_record
 from services.voice.skills import SkillError, agent_teams_and_skills, set_agent_skill, set_agent_teams
 
 STATES = ["READY", "RINGING", "IN_CALL", "WRAP_UP", "PAUSED", "LOGGED_OUT"]
@@ -172,7 +172,7 @@ class VoiceState(EnrolmentMixin, SessionState):
         ctx = self._authorize("agent_panel", "my_state")
         if ctx:
             self.me = ctx.user_id
-            mine = agent_states(ctx.tenant_id).get(ctx.user_id, {})
+            mine = agent_state_record(ctx.tenant_id, ctx.user_id)
             self.my_state, self.my_since = mine.get("state", "LOGGED_OUT"), mine.get("since", 0.0)
             self.pause_reasons = pause_reasons(ctx)
 

@@ -64,11 +64,12 @@ def stack_environment(data_dir: Path, database_url: str, redis_url: str) -> dict
         # push then costs no Redis round trip. The live consumer pushes from that worker.
         # Reflex needs Redis 7 for it (PEXPIRE ... XX); the embedded Redis 6.2 goes without.
         "REFLEX_OPLOCK_ENABLED": "true" if redis_major_version(redis_url) >= 7 else "false",
-        # A tab pushed once a second stays in memory 15 s between two writes to Redis (Reflex's
-        # default, half of a 10 s lock, wrote every agent's state back every 5 s); a worker that
-        # dies frees its tabs' locks after 20 s, when the reconnected tabs hydrate elsewhere.
-        "REFLEX_OPLOCK_HOLD_TIME": "15s",
-        "REFLEX_REDIS_LOCK_EXPIRATION": "20000",
+        # A tab pushed once a second stays in memory 45 s between two writes to Redis: each
+        # write-back and re-lease costs ten pushes (at 15 s it was a sixth of the web process at
+        # 1,000 agents). A worker that dies frees its tabs' locks after 50 s: their reconnected
+        # tabs then hydrate elsewhere. Contention (the tab's socket moving) breaks a lease at once.
+        "REFLEX_OPLOCK_HOLD_TIME": "45s",
+        "REFLEX_REDIS_LOCK_EXPIRATION": "50000",
         "GRANIAN_WORKERS": str(web_workers()),
         "BGC_DATA_DIR": str(data_dir),
         # The pbx bridge writes the tenants' Asterisk includes here; the simulator reads them.

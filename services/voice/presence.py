@@ -93,9 +93,14 @@ def agent_states(tenant_id: int) -> dict[int, dict]:
     return {int(user_id): json.loads(value) for user_id, value in raw.items()}
 
 
-def agent_state(tenant_id: int, user_id: int) -> AgentState:
+def agent_state_record(tenant_id: int, user_id: int) -> dict:
+    """One agent's {state, reason, since, ...}; {} when the agent never logged in."""
     raw = get_redis().hget(_key(tenant_id), str(user_id))
-    return AgentState(json.loads(raw)["state"]) if raw else AgentState.LOGGED_OUT
+    return json.loads(raw) if raw else {}
+
+
+def agent_state(tenant_id: int, user_id: int) -> AgentState:
+    return AgentState(agent_state_record(tenant_id, user_id).get("state", AgentState.LOGGED_OUT))
 
 
 def agents_in_call(tenant_id: int, user_ids: list[int]) -> set[int]:
