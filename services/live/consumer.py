@@ -39,20 +39,20 @@ async def handle(redis, entries, deliver: Deliver, listeners_of: Listeners = sub
     """One batch: one look-up of the listeners of every topic in it, then the pushes."""
     if not entries:
         return
-    events = [LiveEvent.from_fields(fields) for _, fields in entries]
-    listeners = await listeners_of(redis, {t for e in events for t in e.topics})
+    topics_of = [LiveEvent.topics_in(fields) for _, fields in entries]
+    listeners = await listeners_of(redis, {t for topics in topics_of for t in topics})
     per_tab: dict[str, list[LiveEvent]] = {}
-    for event in events:
-        if len(event.topics) == 1:
-            for tab in listeners.get(event.topics[0], ()):
-                per_tab.setdefault(tab, []).append(event)
-            continue
+    for (_, fields), topics in zip(entries, topics_of):
         heard: dict[str, list[str]] = {}      # tab -> the event's topics it listens to
-        for topic in event.topics:
+        for topic in topics:
             for tab in listeners.get(topic, ()):
                 heard.setdefault(tab, []).append(topic)
-        for tab, topics in heard.items():     # each tab learns through which of its topics
-            per_tab.setdefault(tab, []).append(dataclasses.replace(event, topics=tuple(topics)))
+        if not heard:       # for tabs of other workers: its data is not even read
+            continue
+        event = LiveEvent.from_fields(fields)
+        for tab, through in heard.items():    # each tab learns through which of its topics
+            per_tab.setdefault(tab, []).append(
+                event if len(through) == len(topics) else dataclasses.replace(event, topics=tuple(through)))
     await _deliver_all(per_tab, deliver)
 
 

@@ -21,10 +21,14 @@ class LiveEvent:
     def to_fields(self) -> dict[str, str]:
         return {"topics": "\n".join(self.topics), "kind": self.kind, "data": json.dumps(self.data)}
 
+    @staticmethod
+    def topics_in(fields: dict) -> tuple[str, ...]:
+        topics = fields.get("topics") or fields.get("topic") or ""   # "topic": entries of older code
+        return tuple(topics.split("\n"))
+
     @classmethod
     def from_fields(cls, fields: dict) -> "LiveEvent":
-        topics = fields.get("topics") or fields.get("topic") or ""   # "topic": entries of older code
-        return cls(tuple(topics.split("\n")), fields["kind"], json.loads(fields.get("data") or "{}"))
+        return cls(cls.topics_in(fields), fields["kind"], json.loads(fields.get("data") or "{}"))
 
 
 def publish(topics: str | Iterable[str], kind: str, **data) -> str:
