@@ -67,47 +67,53 @@ async def _apply(state: rx.State, events: list[LiveEvent]) -> None:
             await applied
 
 
-async def _apply_in_memory(app: rx.App, token: rx.BaseStateToken, events: list[LiveEvent]) -> bool:
-    """Apply and push the events on the tab's state as this worker holds it in memory under
-    Reflex's lease, when it does and no handler is using it: what `app.modify_state` does on that
-    path, without the context and lock plumbing that cost as much as the push itself (a quarter of
-    the web process at 1,000 agents). False when the state is not there: the caller takes the
-    full path, which fetches it."""
+async def _apply_in_memory(app: rx.App, client_token: str,
+                           per_state: dict[type[rx.State], list[LiveEvent]]) -> bool:
+    """Apply the events on the tab's states as this worker holds them in memory under Reflex's
+    lease, when it does and no handler is using them, and push them in one update: what
+    `app.modify_state` does on that path, without the context and lock plumbing that cost as
+    much as the push itself. False when a state is not there: the caller takes the full path,
+    which fetches it."""
     manager = app.state_manager
-    key = token.lock_key
-    lease = getattr(manager, "_local_leases", {}).get(key)
-    lock = getattr(manager, "_cached_states_locks", {}).get(key)
-    root = getattr(manager, "_cached_states", {}).get(key)
+    lease = getattr(manager, "_local_leases", {}).get(client_token)
+    lock = getattr(manager, "_cached_states_locks", {}).get(client_token)
+    root = getattr(manager, "_cached_states", {}).get(client_token)
     if lease is None or lease.done() or lease.cancelling() or lock is None or lock.locked() or root is None:
         return False
-    try:
-        state = root.get_substate(token.cls.get_full_name().split("."))
-    except ValueError:          # not loaded in this tab yet
-        return False
-    if len(state.substates) != len(type(state).get_substates()):
-        return False
+    states = []
+    for cls, events in per_state.items():
+        try:
+            state = root.get_substate(cls.get_full_name().split("."))
+        except ValueError:          # not loaded in this tab yet
+            return False
+        if len(state.substates) != len(type(state).get_substates()):
+            return False
+        states.append((state, events))
     async with lock:
-        await _apply(state, events)
+        for state, events in states:
+            await _apply(state, events)
         delta = await root._get_resolved_delta()
         root._clean()
     if delta:
-        await app.event_namespace.emit_update(StateUpdate(delta=delta), token.ident)
+        await app.event_namespace.emit_update(StateUpdate(delta=delta), client_token)
     return True
 
 
 def live_listener(app: rx.App):
     async def deliver(client_token: str, events: list[LiveEvent]) -> None:
-        """One state update per receiving state for all the tab's events of the batch."""
+        """The tab's events of the batch applied to the states that receive them: in one
+        update when the worker holds the tab's states in memory, else one per state."""
         per_state: dict[type[rx.State], list[LiveEvent]] = {}
         for event in events:
             for cls, through in _RECEIVERS.get(event.kind, []):
                 if not through or any(topic.endswith(through) for topic in event.topics):
                     per_state.setdefault(cls, []).append(event)
+        if not per_state:
+            return
+        if await _apply_in_memory(app, client_token, per_state):
+            return
         for cls, mine in per_state.items():
-            token = rx.BaseStateToken(ident=client_token, cls=cls)
-            if await _apply_in_memory(app, token, mine):
-                continue
-            async with app.modify_state(token) as root:
+            async with app.modify_state(rx.BaseStateToken(ident=client_token, cls=cls)) as root:
                 await _apply(await root.get_state(cls), mine)
 
     async def listen():
