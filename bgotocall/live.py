@@ -5,6 +5,7 @@ import asyncio
 import gc
 import inspect
 import logging
+import random
 
 import reflex as rx
 import redis.asyncio as aioredis
@@ -58,6 +59,19 @@ def served_tabs(app: rx.App) -> ServedTabs:
         record = manager.token_to_socket.get(token) if manager else None
         return None if record is None else record.instance_id == manager.instance_id
     return ServedTabs(lambda: set(open_tabs(app)), holder)
+
+
+def _spread_leases(manager) -> None:
+    """Leases taken in the same second (a floor signing in at 8:00, a worker's tabs moving after
+    a restart) would all end, be written back and be taken again in one burst every hold time,
+    for ever: each new lease is held for a time drawn from the last third of the configured one,
+    so that they drift apart."""
+    configured = _HOLD_MS.setdefault("ms", getattr(manager, "oplock_hold_time_ms", 0))
+    if configured:
+        manager.oplock_hold_time_ms = int(configured * random.uniform(2 / 3, 1))
+
+
+_HOLD_MS: dict[str, int] = {}
 
 
 async def _apply(state: rx.State, events: list[LiveEvent]) -> None:
@@ -115,6 +129,7 @@ def live_listener(app: rx.App):
             return
         if await _apply_in_memory(app, client_token, per_state):
             return
+        _spread_leases(app.state_manager)
         for cls, mine in per_state.items():
             async with app.modify_state(rx.BaseStateToken(ident=client_token, cls=cls)) as root:
                 await _apply(await root.get_state(cls), mine)

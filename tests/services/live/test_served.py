@@ -5,7 +5,7 @@ import uuid
 import redis.asyncio as aioredis
 
 from services.live.served import ServedTabs
-from services.live.subscriptions import LIVE_SECONDS, LocalSubscriptions, subscribe
+from services.live.subscriptions import LIVE_SECONDS, LOCAL, LocalSubscriptions, subscribe, unsubscribe
 from services.settings import get_settings
 
 
@@ -61,3 +61,14 @@ async def test_a_tab_that_moved_to_another_worker_is_left_to_it():
     worker.sockets[tab] = False
     assert await worker.listeners({topic}) == {}
     assert worker.local.topics_of == {}
+
+
+async def test_a_tab_that_unsubscribes_here_stops_receiving_at_once():
+    topic, tab = _topic(), f"tab-{uuid.uuid4().hex}"
+    worker = Worker()
+    worker.served.local = LOCAL         # the copy that subscribe() and unsubscribe() keep
+    subscribe(tab, [topic])
+    worker.sockets[tab] = True
+    assert await worker.listeners({topic}) == {topic: [tab]}
+    unsubscribe(tab, [topic])
+    assert await worker.listeners({topic}) == {}

@@ -2,7 +2,9 @@
 import asyncio
 import uuid
 
+from services.infra.redis import get_redis
 from services.live import publish, subscribe
+from services.live.events import STREAM
 from services.live.consumer import consume_forever
 from services.live.served import ServedTabs
 from services.live.subscriptions import subscribers_of
@@ -78,3 +80,19 @@ async def test_one_event_on_two_topics_reaches_a_tab_listening_to_both_once():
     finally:
         await _stop(tasks)
     assert sorted(received) == [("tab-b", 1), ("tab-b", 2), ("tab-both", 1), ("tab-both", 2)]
+
+
+async def test_a_worker_does_not_even_read_the_events_of_tabs_it_does_not_serve():
+    mine, theirs = f"test:{uuid.uuid4().hex}", f"test:{uuid.uuid4().hex}"
+    subscribe("tab-mine", [mine])
+    subscribe("tab-theirs", [theirs])
+    received: list = []
+    tasks, done = await _run_consumers([{"tab-mine"}], received, 1)
+    try:
+        # data this worker could not read, for a tab of another worker, in the same batch
+        get_redis().xadd(STREAM, {"topics": theirs, "kind": "probe", "data": "{not json"})
+        publish(mine, "probe", n=5)
+        await asyncio.wait_for(done.wait(), 10)
+    finally:
+        await _stop(tasks)
+    assert received == [("tab-mine", 5)]
