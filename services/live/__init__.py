@@ -1,9 +1,8 @@
 """Live updates for open pages (DESIGN.md section 6).
 
-Producers (workers, the pbx bridge, services) `publish` an event on a topic. The web
-process reads the one Redis Stream through a consumer group, so with several web workers
-each event is handled once, and pushes it into the states of the browser tabs subscribed
-to that topic.
+Producers (workers, the pbx bridge, services) `publish` an event on one or more topics. Every
+web worker reads the one Redis Stream and pushes each event into the states of the browser tabs
+it serves that are subscribed to one of its topics (services/live/consumer.py, served.py).
 """
 from services.live.events import LiveEvent, publish  # noqa: F401
 from services.live.subscriptions import subscribe, subscribers  # noqa: F401
