@@ -88,11 +88,12 @@ async def test_a_worker_does_not_even_read_the_events_of_tabs_it_does_not_serve(
     subscribe("tab-theirs", [theirs])
     received: list = []
     tasks, done = await _run_consumers([{"tab-mine"}], received, 1)
+    # data this worker could not read, for a tab of another worker, in the same batch
+    unreadable = get_redis().xadd(STREAM, {"topics": theirs, "kind": "probe", "data": "{not json"})
     try:
-        # data this worker could not read, for a tab of another worker, in the same batch
-        get_redis().xadd(STREAM, {"topics": theirs, "kind": "probe", "data": "{not json"})
         publish(mine, "probe", n=5)
         await asyncio.wait_for(done.wait(), 10)
     finally:
         await _stop(tasks)
+        get_redis().xdel(STREAM, unreadable)     # the stream is shared with the other tests
     assert received == [("tab-mine", 5)]
