@@ -44,31 +44,8 @@ CHANGERS = 2          # processes calling set_agent_state
 
 
 # ---- the product around the bench ---------------------------------------------------------------
-def start_redis(data_dir: Path):
-    """Redis 7 when the machine has it (production's Redis: Reflex's lease on a tab's state needs
-    it), else the embedded 6.2 the product falls back to."""
-    import subprocess
-
-    server = shutil.which("redis-server")
-    if not server:
-        return None
-    port = _free_port()
-    proc = subprocess.Popen([server, "--port", str(port), "--save", "", "--appendonly", "no",
-                             "--dir", str(data_dir)], stdout=subprocess.DEVNULL)
-    os.environ["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
-    import redis
-    for _ in range(100):
-        try:
-            redis.Redis(port=port).ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)     # a server we started, coming up
-    return proc
-
-
 def start_product(workers: int):
     data_dir = Path(tempfile.mkdtemp(prefix="bgc-bench-"))
-    redis_server = start_redis(data_dir)
     os.environ.update(BGC_DATA_DIR=str(data_dir), BGC_WEB_PORT=str(_free_port()),
                       BGC_SANDBOX_PORT=str(_free_port()), BGC_PBX_PORT=str(_free_port()),
                       BGC_WEB_WORKERS=str(workers))
@@ -88,9 +65,6 @@ def start_product(workers: int):
         stack.stop()
         if servers:
             servers.stop()
-        if redis_server:
-            redis_server.terminate()
-            redis_server.wait()
         if not os.environ.get("BENCH_KEEP_DATA"):
             shutil.rmtree(data_dir, ignore_errors=True)
         else:

