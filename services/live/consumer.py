@@ -6,6 +6,10 @@ the memory of the worker that serves it (Reflex's opportunistic lock over the Re
 so a push costs no trip to Redis and no hand-over to another worker. A worker that starts reads
 from the stream's end: the tabs it gets hydrate from the state manager, which holds what was
 applied before.
+
+A broadcast (an event heard by more than BROADCAST_TABS of the worker's tabs: a campaign version,
+a notice) is pushed beside the stream's next batches, one broadcast after another, instead of
+holding them: an agent's state change made while a version reaches 2,000 panels goes out at once.
 """
 from __future__ import annotations
 
@@ -24,6 +28,10 @@ BATCH = 500
 # Tabs served at once: their pushes overlap their waits on the state manager; one tab's events
 # stay in order.
 PARALLEL_TABS = 64
+# An event heard by more tabs than this is a broadcast; its pushes take fewer lanes, so that the
+# pushes of the batches after it get most of the event loop.
+BROADCAST_TABS = 64
+BROADCAST_LANES = 8
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +43,38 @@ Deliver = Callable[[str, list[LiveEvent]], Awaitable[None]]
 Listeners = Callable[[Any, set[str]], Awaitable[dict[str, list[str]]]]
 
 
-async def handle(redis, entries, deliver: Deliver, listeners_of: Listeners = subscribers_of) -> None:
-    """One batch: one look-up of the listeners of every topic in it, then the pushes."""
+class Broadcasts:
+    """The pushes of broadcasts, delivered one broadcast after another (a tab gets them in order)
+    in a task of their own, beside the consumer's batches."""
+
+    def __init__(self, deliver: Deliver):
+        self._deliver = deliver
+        self._queue: asyncio.Queue[dict[str, list[LiveEvent]]] = asyncio.Queue()
+        self._task: asyncio.Task | None = None
+
+    def push(self, per_tab: dict[str, list[LiveEvent]]) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run())
+        self._queue.put_nowait(per_tab)
+
+    async def _run(self) -> None:
+        while True:
+            await _deliver_all(await self._queue.get(), self._deliver_and_yield, BROADCAST_LANES)
+
+    async def _deliver_and_yield(self, tab: str, events: list[LiveEvent]) -> None:
+        await self._deliver(tab, events)
+        await asyncio.sleep(0)      # a push applied in memory may not have waited: the batches get their turn
+
+    async def aclose(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+
+async def handle(redis, entries, deliver: Deliver, listeners_of: Listeners = subscribers_of,
+                 broadcasts: Broadcasts | None = None) -> None:
+    """One batch: one look-up of the listeners of every topic in it, then the pushes (those of
+    its broadcasts handed to `broadcasts`, when given)."""
     if not entries:
         return
     topics_of = [LiveEvent.topics_in(fields) for _, fields in entries]
@@ -50,13 +88,23 @@ async def handle(redis, entries, deliver: Deliver, listeners_of: Listeners = sub
         if not heard:       # for tabs of other workers: its data is not even read
             continue
         event = LiveEvent.from_fields(fields)
-        for tab, through in heard.items():    # each tab learns through which of its topics
-            per_tab.setdefault(tab, []).append(
-                event if len(through) == len(topics) else dataclasses.replace(event, topics=tuple(through)))
+        if broadcasts is not None and len(heard) > BROADCAST_TABS:
+            broadcasts.push(_per_tab(event, heard, {}))
+        else:
+            _per_tab(event, heard, per_tab)
     await _deliver_all(per_tab, deliver)
 
 
-async def _deliver_all(per_tab: dict[str, list[LiveEvent]], deliver: Deliver) -> None:
+def _per_tab(event: LiveEvent, heard: dict[str, list[str]],
+             per_tab: dict[str, list[LiveEvent]]) -> dict[str, list[LiveEvent]]:
+    for tab, through in heard.items():    # each tab learns through which of its topics
+        per_tab.setdefault(tab, []).append(
+            event if len(through) == len(event.topics) else dataclasses.replace(event, topics=tuple(through)))
+    return per_tab
+
+
+async def _deliver_all(per_tab: dict[str, list[LiveEvent]], deliver: Deliver,
+                       lanes: int = PARALLEL_TABS) -> None:
     queue = iter(per_tab.items())
 
     async def lane():
@@ -66,13 +114,14 @@ async def _deliver_all(per_tab: dict[str, list[LiveEvent]], deliver: Deliver) ->
             except Exception:  # one broken tab must not stop the others
                 log.exception("live events %s to %s failed", [e.kind for e in events], tab)
 
-    await asyncio.gather(*(lane() for _ in range(min(PARALLEL_TABS, len(per_tab)))))
+    await asyncio.gather(*(lane() for _ in range(min(lanes, len(per_tab)))))
 
 
 async def consume_forever(deliver: Deliver, *, listeners: Listeners = subscribers_of,
                           block_ms: int = 5_000, ready: Callable[[], None] | None = None):
     """Deliver each new event of the stream to its listening tabs."""
     redis = aioredis.Redis.from_url(get_settings().redis_url, decode_responses=True)
+    broadcasts = Broadcasts(deliver)
     last = "$"
     try:
         info = await redis.xinfo_stream(STREAM) if await redis.exists(STREAM) else None
@@ -83,8 +132,9 @@ async def consume_forever(deliver: Deliver, *, listeners: Listeners = subscriber
             batches = await redis.xread({STREAM: last}, count=BATCH, block=block_ms)
             for _, entries in batches or []:
                 last = entries[-1][0]
-                await handle(redis, entries, deliver, listeners)
+                await handle(redis, entries, deliver, listeners, broadcasts)
     finally:
+        await broadcasts.aclose()
         await redis.aclose()
 
 

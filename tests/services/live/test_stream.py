@@ -5,7 +5,7 @@ import uuid
 from services.infra.redis import get_redis
 from services.live import publish, subscribe
 from services.live.events import STREAM
-from services.live.consumer import consume_forever
+from services.live.consumer import BROADCAST_TABS, consume_forever
 from services.live.served import ServedTabs
 from services.live.subscriptions import subscribers_of
 
@@ -97,3 +97,50 @@ async def test_a_worker_does_not_even_read_the_events_of_tabs_it_does_not_serve(
         await _stop(tasks)
         get_redis().xdel(STREAM, unreadable)     # the stream is shared with the other tests
     assert received == [("tab-mine", 5)]
+
+
+async def test_a_broadcast_does_not_hold_the_pushes_that_follow_it():
+    everyone, one = f"test:{uuid.uuid4().hex}", f"test:{uuid.uuid4().hex}"
+    floor = [f"tab-floor-{n}" for n in range(BROADCAST_TABS + 1)]
+    for tab in floor:
+        subscribe(tab, [everyone])
+    subscribe("tab-agent", [one])
+    agent_served, broadcast_done = asyncio.Event(), asyncio.Event()
+    reached: list[str] = []
+
+    async def deliver(client_token, events):
+        if client_token == "tab-agent":
+            agent_served.set()
+            return
+        await agent_served.wait()       # the version reaches the floor only after the agent's change
+        reached.append(client_token)
+        if len(reached) == len(floor):
+            broadcast_done.set()
+
+    ready = asyncio.Event()
+    task = asyncio.create_task(consume_forever(deliver, listeners=subscribers_of, block_ms=100,
+                                               ready=ready.set))
+    await ready.wait()
+    try:
+        publish(everyone, "probe", n=1)
+        publish(one, "probe", n=2)
+        await asyncio.wait_for(broadcast_done.wait(), 10)
+    finally:
+        await _stop([task])
+    assert sorted(reached) == sorted(floor)
+
+
+async def test_a_tab_gets_the_broadcasts_in_the_order_they_were_made():
+    everyone = f"test:{uuid.uuid4().hex}"
+    floor = [f"tab-order-{n}" for n in range(BROADCAST_TABS + 1)]
+    for tab in floor:
+        subscribe(tab, [everyone])
+    received: list = []
+    tasks, done = await _run_consumers([None], received, 3 * len(floor))
+    try:
+        for n in range(3):
+            publish(everyone, "probe", n=n)
+        await asyncio.wait_for(done.wait(), 10)
+    finally:
+        await _stop(tasks)
+    assert all([n for tab, n in received if tab == t] == [0, 1, 2] for t in floor)
