@@ -29,7 +29,8 @@ class ServedTabs:
 
     async def _rescan(self, redis) -> None:
         now, held = self.clock(), self.held_now()
-        for token in self.held - held:
+        # lost since the last scan, or subscribed and closed between two scans
+        for token in (self.held | self.local.topics_of.keys()) - held:
             self.lost_at.setdefault(token, now)
         for token in [t for t, at in self.lost_at.items()
                       if t in held or self.holder(t) is not None or now - at > LIVE_SECONDS]:

@@ -72,3 +72,13 @@ async def test_a_tab_that_unsubscribes_here_stops_receiving_at_once():
     assert await worker.listeners({topic}) == {topic: [tab]}
     unsubscribe(tab, [topic])
     assert await worker.listeners({topic}) == {}
+
+
+async def test_a_tab_that_closed_before_the_worker_looked_is_forgotten_too():
+    topic, tab = _topic(), "tab-brief"
+    worker = Worker()
+    worker.local.add(tab, [topic])      # subscribed, its socket already gone at the next scan
+    await worker.listeners({topic})
+    worker.now += LIVE_SECONDS
+    assert await worker.listeners({topic}) == {}
+    assert worker.local.topics_of == {} and worker.local.tabs_of == {}

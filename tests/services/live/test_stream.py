@@ -10,8 +10,10 @@ from services.live.served import ServedTabs
 from services.live.subscriptions import subscribers_of
 
 
-async def _run_consumers(serving: list[set[str] | None], received: list, expected: int):
-    """One consumer per web worker, each serving the tabs given (None: all)."""
+async def _run_consumers(serving: list[set[str] | None], received: list, expected: int,
+                         elsewhere: frozenset[str] = frozenset()):
+    """One consumer per web worker, each serving the tabs given (None: all); `elsewhere`: tabs
+    held by a worker not run here."""
     done = asyncio.Event()
     ready = [asyncio.Event() for _ in serving]
 
@@ -20,10 +22,13 @@ async def _run_consumers(serving: list[set[str] | None], received: list, expecte
         if len(received) >= expected:
             done.set()
 
+    held_somewhere = set(elsewhere).union(*(tabs for tabs in serving if tabs))
+
     def listeners(tabs):
         if tabs is None:
             return subscribers_of
-        return ServedTabs(lambda: set(tabs), lambda tab: True if tab in tabs else None).listeners
+        return ServedTabs(lambda: set(tabs),
+                          lambda tab: True if tab in tabs else False if tab in held_somewhere else None).listeners
 
     tasks = [asyncio.create_task(consume_forever(deliver, listeners=listeners(tabs), block_ms=100,
                                                  ready=flag.set))
@@ -87,7 +92,7 @@ async def test_a_worker_does_not_even_read_the_events_of_tabs_it_does_not_serve(
     subscribe("tab-mine", [mine])
     subscribe("tab-theirs", [theirs])
     received: list = []
-    tasks, done = await _run_consumers([{"tab-mine"}], received, 1)
+    tasks, done = await _run_consumers([{"tab-mine"}], received, 1, elsewhere={"tab-theirs"})
     # data this worker could not read, for a tab of another worker, in the same batch
     unreadable = get_redis().xadd(STREAM, {"topics": theirs, "kind": "probe", "data": "{not json"})
     try:
