@@ -109,8 +109,8 @@ async def _apply_in_memory(app: rx.App, client_token: str,
         delta = await root._get_resolved_delta()
         root._clean()
     # As Reflex does after using a leased state: a handler of this process that was waiting
-    # for the tab's lock looks again, and finds the lease.
-    manager._notify_next_waiter(manager._lock_key(rx.BaseStateToken(ident=client_token, cls=cls)))
+    # for the tab's lock (one per tab, whatever the state class) looks again, and finds the lease.
+    manager._notify_next_waiter(manager._lock_key(rx.BaseStateToken(ident=client_token, cls=rx.State)))
     if delta:
         await app.event_namespace.emit_update(StateUpdate(delta=delta), client_token)
     return True
