@@ -10,6 +10,7 @@ applied before.
 A broadcast (an event heard by more than BROADCAST_TABS of the worker's tabs: a campaign version,
 a notice) is pushed beside the stream's next batches, one broadcast after another, instead of
 holding them: an agent's state change made while a version reaches 2,000 panels goes out at once.
+The pushes themselves: services/live/deliveries.py.
 """
 from __future__ import annotations
 
@@ -20,14 +21,12 @@ from typing import Any, Awaitable, Callable
 
 import redis.asyncio as aioredis
 
+from services.live.deliveries import Deliver, Deliveries
 from services.live.events import STREAM, LiveEvent
 from services.live.subscriptions import subscribers_of
 from services.settings import get_settings
 
 BATCH = 500
-# Tabs served at once: their pushes overlap their waits on the state manager; one tab's events
-# stay in order.
-PARALLEL_TABS = 64
 # An event heard by more tabs than this is a broadcast; its pushes take fewer lanes, so that the
 # pushes of the batches after it get most of the event loop.
 BROADCAST_TABS = 64
@@ -35,9 +34,6 @@ BROADCAST_LANES = 8
 
 log = logging.getLogger(__name__)
 
-# Receives one tab's events of a batch, in order: a tab pushed many changes at once (a supervisor's
-# during a rush) gets one update for all of them.
-Deliver = Callable[[str, list[LiveEvent]], Awaitable[None]]
 # The tabs to push to that listen to each of a batch's topics: by default every subscribed tab (a
 # single process serves them all), in a web worker the ones it serves (ServedTabs.listeners).
 Listeners = Callable[[Any, set[str]], Awaitable[dict[str, list[str]]]]
@@ -47,8 +43,8 @@ class Broadcasts:
     """The pushes of broadcasts, delivered one broadcast after another (a tab gets them in order)
     in a task of their own, beside the consumer's batches."""
 
-    def __init__(self, deliver: Deliver):
-        self._deliver = deliver
+    def __init__(self, deliveries: Deliveries):
+        self._deliveries = deliveries
         self._queue: asyncio.Queue[dict[str, list[LiveEvent]]] = asyncio.Queue()
         self._task: asyncio.Task | None = None
 
@@ -59,11 +55,7 @@ class Broadcasts:
 
     async def _run(self) -> None:
         while True:
-            await _deliver_all(await self._queue.get(), self._deliver_and_yield, BROADCAST_LANES)
-
-    async def _deliver_and_yield(self, tab: str, events: list[LiveEvent]) -> None:
-        await self._deliver(tab, events)
-        await asyncio.sleep(0)      # a push applied in memory may not have waited: the batches get their turn
+            await self._deliveries.run(await self._queue.get(), BROADCAST_LANES)
 
     async def aclose(self) -> None:
         if self._task is not None:
@@ -71,7 +63,7 @@ class Broadcasts:
             await asyncio.gather(self._task, return_exceptions=True)
 
 
-async def handle(redis, entries, deliver: Deliver, listeners_of: Listeners = subscribers_of,
+async def handle(redis, entries, deliveries: Deliveries, listeners_of: Listeners = subscribers_of,
                  broadcasts: Broadcasts | None = None) -> None:
     """One batch: one look-up of the listeners of every topic in it, then the pushes (those of
     its broadcasts handed to `broadcasts`, when given)."""
@@ -92,7 +84,7 @@ async def handle(redis, entries, deliver: Deliver, listeners_of: Listeners = sub
             broadcasts.push(_per_tab(event, heard, {}))
         else:
             _per_tab(event, heard, per_tab)
-    await _deliver_all(per_tab, deliver)
+    await deliveries.run(per_tab)
 
 
 def _per_tab(event: LiveEvent, heard: dict[str, list[str]],
@@ -103,25 +95,12 @@ def _per_tab(event: LiveEvent, heard: dict[str, list[str]],
     return per_tab
 
 
-async def _deliver_all(per_tab: dict[str, list[LiveEvent]], deliver: Deliver,
-                       lanes: int = PARALLEL_TABS) -> None:
-    queue = iter(per_tab.items())
-
-    async def lane():
-        for tab, events in queue:        # lanes share the iterator: each tab is served by one
-            try:
-                await deliver(tab, events)
-            except Exception:  # one broken tab must not stop the others
-                log.exception("live events %s to %s failed", [e.kind for e in events], tab)
-
-    await asyncio.gather(*(lane() for _ in range(min(lanes, len(per_tab)))))
-
-
-async def consume_forever(deliver: Deliver, *, listeners: Listeners = subscribers_of,
+async def consume_forever(deliver: Deliver | Deliveries, *, listeners: Listeners = subscribers_of,
                           block_ms: int = 5_000, ready: Callable[[], None] | None = None):
     """Deliver each new event of the stream to its listening tabs."""
     redis = aioredis.Redis.from_url(get_settings().redis_url, decode_responses=True)
-    broadcasts = Broadcasts(deliver)
+    deliveries = deliver if isinstance(deliver, Deliveries) else Deliveries(deliver)
+    broadcasts = Broadcasts(deliveries)
     last = "$"
     try:
         info = await redis.xinfo_stream(STREAM) if await redis.exists(STREAM) else None
@@ -132,13 +111,14 @@ async def consume_forever(deliver: Deliver, *, listeners: Listeners = subscriber
             batches = await redis.xread({STREAM: last}, count=BATCH, block=block_ms)
             for _, entries in batches or []:
                 last = entries[-1][0]
-                await handle(redis, entries, deliver, listeners, broadcasts)
+                await handle(redis, entries, deliveries, listeners, broadcasts)
     finally:
         await broadcasts.aclose()
+        await deliveries.aclose()
         await redis.aclose()
 
 
-async def consume_with_restarts(deliver: Deliver, *, listeners: Listeners = subscribers_of,
+async def consume_with_restarts(deliver: Deliver | Deliveries, *, listeners: Listeners = subscribers_of,
                                 max_backoff: float = 30.0) -> None:
     """consume_forever, started again with back-off when Redis goes away."""
     backoff = 0.5
