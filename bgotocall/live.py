@@ -6,12 +6,16 @@ import gc
 import inspect
 import logging
 import random
+import time
+import weakref
 
 import reflex as rx
+from reflex import constants
 import redis.asyncio as aioredis
 from reflex.state import StateUpdate
 
 from services.live.consumer import consume_with_restarts
+from services.live.deliveries import Deliveries
 from services.live.events import LiveEvent
 from services.live.served import ServedTabs
 from services.live.subscriptions import RENEW_SECONDS, renew
@@ -52,13 +56,16 @@ def open_tabs(app: rx.App) -> list[str]:
             if record.instance_id == manager.instance_id]
 
 
+def holds_socket(app: rx.App, token: str) -> bool | None:
+    """Whether this worker holds the tab's socket: True, another worker does: False, none: None."""
+    manager = app.event_namespace._token_manager if app.event_namespace else None
+    record = manager.token_to_socket.get(token) if manager else None
+    return None if record is None else record.instance_id == manager.instance_id
+
+
 def served_tabs(app: rx.App) -> ServedTabs:
     """The tabs this worker serves, as its socket manager knows them."""
-    def holder(token: str) -> bool | None:
-        manager = app.event_namespace._token_manager if app.event_namespace else None
-        record = manager.token_to_socket.get(token) if manager else None
-        return None if record is None else record.instance_id == manager.instance_id
-    return ServedTabs(lambda: set(open_tabs(app)), holder)
+    return ServedTabs(lambda: set(open_tabs(app)), lambda token: holds_socket(app, token))
 
 
 def _spread_leases(manager) -> None:
@@ -81,39 +88,106 @@ async def _apply(state: rx.State, events: list[LiveEvent]) -> None:
             await applied
 
 
+async def _take_lease(app: rx.App, client_token: str, cls: type[rx.State]) -> bool:
+    """Reflex's own path, changing nothing, for it to take the lease on the tab (held for a time
+    drawn anew); False when the state manager has no leases."""
+    manager = app.state_manager
+    if not getattr(manager, "_oplock_enabled", False):
+        return False
+    _spread_leases(manager)
+    async with manager.modify_state(rx.BaseStateToken(ident=client_token, cls=cls)):
+        return True
+
+
 async def _apply_in_memory(app: rx.App, client_token: str,
                            per_state: dict[type[rx.State], list[LiveEvent]]) -> bool:
     """Apply the events on the tab's states as this worker holds them in memory under Reflex's
     lease, when it does and no handler is using them, and push them in one update: what
     `app.modify_state` does on that path, without the context and lock plumbing that cost as
-    much as the push itself. False when a state is not there: the caller takes the full path,
-    which fetches it."""
+    much as the push itself. False when the worker holds no lease on the tab: the caller takes
+    the full path, which takes one."""
     manager = app.state_manager
     lease = getattr(manager, "_local_leases", {}).get(client_token)
     lock = getattr(manager, "_cached_states_locks", {}).get(client_token)
     root = getattr(manager, "_cached_states", {}).get(client_token)
     if lease is None or lease.done() or lease.cancelling() or lock is None or lock.locked() or root is None:
         return False
-    states = []
-    for cls, events in per_state.items():
-        try:
-            state = root.get_substate(cls.get_full_name().split("."))
-        except ValueError:          # not loaded in this tab yet
-            return False
-        if len(state.substates) != len(type(state).get_substates()):
-            return False
-        states.append((state, events))
     async with lock:
-        for state, events in states:
-            await _apply(state, events)
+        for cls, events in per_state.items():
+            await _apply(await _leased_substate(manager, root, client_token, cls), events)
         delta = await root._get_resolved_delta()
         root._clean()
     # As Reflex does after using a leased state: a handler of this process that was waiting
     # for the tab's lock (one per tab, whatever the state class) looks again, and finds the lease.
     manager._notify_next_waiter(manager._lock_key(rx.BaseStateToken(ident=client_token, cls=rx.State)))
     if delta:
-        await app.event_namespace.emit_update(StateUpdate(delta=delta), client_token)
+        await _emit(app, StateUpdate(delta=delta), client_token)
     return True
+
+
+async def _leased_substate(manager, root: rx.State, client_token: str, cls: type[rx.State]) -> rx.State:
+    """The tab's `cls` state in the leased tree; one the lease was taken without (a lease taken
+    by an agent's state change lacks the campaigns its next version changes) is fetched into the
+    tree first, as Reflex's cached path does."""
+    path = cls.get_full_name().split(".")
+    try:
+        state = root.get_substate(path)
+        if len(state.substates) == len(type(state).get_substates()):
+            return state
+    except ValueError:
+        pass
+    await manager.get_state(rx.BaseStateToken(ident=client_token, cls=cls), for_state_instance=root)
+    return root.get_substate(path)
+
+
+async def _emit(app: rx.App, update: StateUpdate, client_token: str) -> None:
+    """`emit_update` without the turn of the loop it takes after each packet: the consumer's
+    lanes take theirs every few milliseconds (services/live/consumer.LoopShare), so that a
+    version reaching 1,000 tabs is not 1,000 turns of a loop busy with everything else."""
+    namespace = app.event_namespace
+    manager = namespace._token_manager
+    record = manager.token_to_socket.get(client_token)
+    if record is None or record.instance_id != manager.instance_id:
+        await namespace.emit_update(update, client_token)     # Reflex's way to another worker's tab
+        return
+    await namespace.emit(str(constants.SocketEvent.EVENT), update, to=record.sid)
+
+
+class LeaseKeeper:
+    """A lease ends every hold time: Reflex writes the tab's states back to Redis and frees its
+    lock, and the next push would take both again (five round trips) before it could go out; at
+    2,000 agents those pushes were the slowest 5 %. When the lease of a tab this worker pushed to
+    during it ends, it is taken again at once, while no push is under way to the tab (those that
+    come meanwhile wait behind): the next push finds it. A tab that got no push during its
+    lease, or whose socket left, is let go."""
+
+    def __init__(self, app: rx.App, deliveries: Deliveries):
+        self.app, self.deliveries = app, deliveries
+        self.pushed: dict[str, tuple[float, type[rx.State]]] = {}    # tab -> last push, to which state
+        self.watched: weakref.WeakSet[asyncio.Task] = weakref.WeakSet()
+        self.retaking: set[asyncio.Task] = set()
+
+    def pushed_to(self, client_token: str, cls: type[rx.State]) -> None:
+        self.pushed[client_token] = (time.monotonic(), cls)
+        lease = getattr(self.app.state_manager, "_local_leases", {}).get(client_token)
+        if lease is not None and lease not in self.watched:
+            self.watched.add(lease)
+            lease.add_done_callback(lambda _lease: self._ended(client_token))
+
+    def _ended(self, client_token: str) -> None:
+        at, cls = self.pushed.pop(client_token, (0.0, None))
+        if cls is None or time.monotonic() - at > _HOLD_MS.get("ms", 0) / 1000 \
+                or holds_socket(self.app, client_token) is not True:
+            return
+        task = asyncio.get_running_loop().create_task(
+            self.deliveries.alone(client_token, lambda: self._retake(client_token, cls)))
+        self.retaking.add(task)
+        task.add_done_callback(self.retaking.discard)
+
+    async def _retake(self, client_token: str, cls: type[rx.State]) -> None:
+        if client_token not in getattr(self.app.state_manager, "_local_leases", {}) \
+                and await _take_lease(self.app, client_token, cls):
+            self.pushed_to(client_token, cls)     # watched again: kept while pushed to
 
 
 def live_listener(app: rx.App):
@@ -127,16 +201,21 @@ def live_listener(app: rx.App):
                     per_state.setdefault(cls, []).append(event)
         if not per_state:
             return
-        if await _apply_in_memory(app, client_token, per_state):
+        cls = next(iter(per_state))
+        if await _apply_in_memory(app, client_token, per_state) or (
+                await _take_lease(app, client_token, cls) and await _apply_in_memory(app, client_token, per_state)):
+            leases.pushed_to(client_token, cls)
             return
-        _spread_leases(app.state_manager)
-        for cls, mine in per_state.items():
+        for cls, mine in per_state.items():     # no lease (another worker wants the tab): one by one
             async with app.modify_state(rx.BaseStateToken(ident=client_token, cls=cls)) as root:
                 await _apply(await root.get_state(cls), mine)
 
+    deliveries = Deliveries(deliver)
+    leases = LeaseKeeper(app, deliveries)
+
     async def listen():
         gc.freeze()         # what the app's import built is never garbage: out of every collection
-        await consume_with_restarts(deliver, listeners=served_tabs(app).listeners)
+        await consume_with_restarts(deliveries, listeners=served_tabs(app).listeners)
 
     return listen
 
