@@ -231,7 +231,9 @@ def client_process(url: str, conn) -> None:
                         await tab.close()
                     conn.send(True)
                     return
-    asyncio.run(serve())
+    import uvloop       # the loop the web workers run on (granian's choice): the clients cost less
+
+    uvloop.run(serve())
 
 
 class Clients:
