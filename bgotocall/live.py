@@ -141,16 +141,15 @@ async def _leased_substate(manager, root: rx.State, client_token: str, cls: type
 
 
 async def _emit(app: rx.App, update: StateUpdate, client_token: str) -> None:
-    """`emit_update` without the turn of the loop it takes after each packet: the consumer's
-    lanes take theirs every few milliseconds (services/live/consumer.LoopShare), so that a
-    version reaching 1,000 tabs is not 1,000 turns of a loop busy with everything else."""
+    """`emit_update` without the turn of the loop it takes after each packet: the pushes' lanes
+    take theirs every few milliseconds (services/live/deliveries.LoopShare), so that a version
+    reaching 1,000 tabs is not 1,000 turns of a loop busy with everything else."""
     namespace = app.event_namespace
-    manager = namespace._token_manager
-    record = manager.token_to_socket.get(client_token)
-    if record is None or record.instance_id != manager.instance_id:
+    if holds_socket(app, client_token) is not True:
         await namespace.emit_update(update, client_token)     # Reflex's way to another worker's tab
         return
-    await namespace.emit(str(constants.SocketEvent.EVENT), update, to=record.sid)
+    sid = namespace._token_manager.token_to_socket[client_token].sid
+    await namespace.emit(str(constants.SocketEvent.EVENT), update, to=sid)
 
 
 class LeaseKeeper:
@@ -206,7 +205,7 @@ def live_listener(app: rx.App):
                 await _take_lease(app, client_token, cls) and await _apply_in_memory(app, client_token, per_state)):
             leases.pushed_to(client_token, cls)
             return
-        for cls, mine in per_state.items():     # no lease (another worker wants the tab): one by one
+        for cls, mine in per_state.items():     # no lease (Redis < 7, or another worker wants the tab)
             async with app.modify_state(rx.BaseStateToken(ident=client_token, cls=cls)) as root:
                 await _apply(await root.get_state(cls), mine)
 

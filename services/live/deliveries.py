@@ -61,6 +61,8 @@ class LoopShare:
 
 
 class Deliveries:
+    """The pushes of one web worker's consumer, its batches' and its broadcasts'."""
+
     def __init__(self, deliver: Deliver, share: LoopShare | None = None):
         self.deliver, self.share = deliver, share or LoopShare()
         # tab taken by a lane (serving it, or about to) -> its events not yet handed to `deliver`
@@ -98,7 +100,7 @@ class Deliveries:
             return False
         self.backlog[tab] = []
         try:
-            await _logged(work(), "work on", tab)
+            await _logged(work(), "lease", tab)
         finally:
             await self._drain(tab)
         return True
@@ -124,4 +126,4 @@ async def _logged(work: Awaitable[object], what, tab: str) -> None:
     try:
         await work
     except Exception:  # one broken tab must not stop the others
-        log.exception("live events %s to %s failed", what, tab)
+        log.exception("live %s for tab %s failed", what, tab)
