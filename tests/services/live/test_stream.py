@@ -149,3 +149,31 @@ async def test_a_tab_gets_the_broadcasts_in_the_order_they_were_made():
     finally:
         await _stop(tasks)
     assert all([n for tab, n in received if tab == t] == [0, 1, 2] for t in floor)
+
+
+async def test_events_that_follow_one_another_are_read_together():
+    topic = f"test:{uuid.uuid4().hex}"
+    subscribe("tab-gather", [topic])
+    first, done = asyncio.Event(), asyncio.Event()
+    pushes: list[list[int]] = []
+
+    async def deliver(client_token, events):
+        pushes.append([event.data["n"] for event in events])
+        first.set()
+        if sum(map(len, pushes)) == 21:
+            done.set()
+
+    ready = asyncio.Event()
+    task = asyncio.create_task(consume_forever(deliver, listeners=subscribers_of, block_ms=100,
+                                               ready=ready.set, gather_seconds=2.0))
+    await ready.wait()
+    try:
+        publish(topic, "probe", n=0)
+        await asyncio.wait_for(first.wait(), 10)
+        for n in range(1, 21):      # each one published after the previous, as a floor's changes come
+            publish(topic, "probe", n=n)
+            await asyncio.sleep(0)
+        await asyncio.wait_for(done.wait(), 10)
+    finally:
+        await _stop([task])
+    assert pushes == [[0], list(range(1, 21))]
