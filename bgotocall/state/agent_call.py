@@ -74,14 +74,22 @@ class AgentCallState(SessionState):
         contact = pop["contact"]
         self.call_id, self.campaign = pop["interaction_id"], pop["campaign"]
         self.contact_name, self.contact_phone, self.contact_email = contact["name"], contact["phone"], contact["email"]
-        self.contact_fields = [PopLine(f["label"], f["value"]) for f in contact["fields"]]
-        self.history = [PopHistory(**h) for h in pop["history"]]
         self.script, self.timezone = pop["script"], pop.get("timezone") or "Africa/Douala"
-        self.fields = [PopField(f["key"], f["label"], f["type"], f["required"], f["options"]) for f in pop["fields"]]
-        self.codes = [PopCode(c["code"], c["label"] or c["code"]) for c in pop["codes"]]
-        self.answers = dict(pop.get("answers") or {})          # a known caller's last answers
+        self._set_changed(
+            contact_fields=[PopLine(f["label"], f["value"]) for f in contact["fields"]],
+            history=[PopHistory(**h) for h in pop["history"]],
+            fields=[PopField(f["key"], f["label"], f["type"], f["required"], f["options"]) for f in pop["fields"]],
+            codes=[PopCode(c["code"], c["label"] or c["code"]) for c in pop["codes"]],
+            answers=dict(pop.get("answers") or {}))          # a known caller's last answers
         self.code, self.comment, self.callback_at, self.call_errors = "", "", "", {}
         self.phase, self.skip_reason, self.deciding = pop["phase"], "", False
+
+    def _set_changed(self, **values) -> None:
+        """The lists that differ from the last call's: the next call of a campaign has the same
+        form and codes, which the panel then is not sent again (a floor's pops come in one second)."""
+        for name, value in values.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
 
     def _clear(self) -> None:
         self.call_id, self.phase = 0, ""

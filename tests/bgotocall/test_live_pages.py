@@ -8,6 +8,7 @@ import time
 import aiohttp
 import pytest
 
+from bgotocall.state.agent_call import AgentCallState
 from bgotocall.state.campaigns_agent import AgentCampaignsState
 from bgotocall.state.voice import VoiceState
 from services.campaigns.lifecycle import create_campaign, get_campaign, launch_campaign
@@ -28,6 +29,7 @@ pytestmark = pytest.mark.e2e
 
 VOICE = VoiceState.get_full_name()
 CAMPAIGNS = AgentCampaignsState.get_full_name()
+CALL = AgentCallState.get_full_name()
 
 
 def _signed_in(email: str) -> str:
@@ -35,8 +37,8 @@ def _signed_in(email: str) -> str:
     return open_session(find_user(email).id, "127.0.0.1")
 
 
-async def _agent_panel(http, url: str, email: str, client_token: str | None = None) -> Tab:
-    tab = Tab(url, "/bandeau", _signed_in(email), client_token=client_token)
+async def _agent_panel(http, url: str, email: str, client_token: str | None = None, on_delta=None) -> Tab:
+    tab = Tab(url, "/bandeau", _signed_in(email), client_token=client_token, on_delta=on_delta)
     await tab.open(http, [(f"{VOICE}.load_my_state", {}), (f"{CAMPAIGNS}.load_agent_campaigns", {})])
     await tab.wait_for(lambda t: t.loaded() and t.value(VoiceState, "me"))
     return tab
@@ -147,3 +149,35 @@ async def test_a_campaign_version_reaches_a_tab_that_reconnects_mid_way(product)
         after = save_script("Version après retour")
         await back.wait_for(shows(after, "Version après retour"))
         await back.close()
+
+
+async def test_the_next_call_of_a_campaign_sends_the_panel_its_contact_not_the_form_again(product):
+    tenant = new_tenant()
+    email = new_user(tenant, Role.AGENT)
+    topic = user_topic(tenant.id, find_user(email).id)
+    pops: list[dict] = []       # what the panel was sent of each pop
+
+    def pop(call_id: int, name: str) -> dict:
+        return {"phase": "ringing", "interaction_id": call_id, "campaign": "Relance",
+                "contact": {"name": name, "phone": "+237671234567", "email": "", "fields": []},
+                "history": [], "script": f"<p>Bonjour {name}</p>", "timezone": "Africa/Douala",
+                "fields": [{"key": "montant", "label": "Montant promis", "type": "number",
+                            "required": True, "options": []}],
+                "codes": [{"code": "PROMESSE", "label": "Promesse"}, {"code": "REFUS", "label": "Refus"}]}
+
+    def on_delta(tab, delta, received):
+        if (delta.get(CALL) or {}).get("call_id_rx_state_"):
+            pops.append(delta[CALL])
+
+    async with aiohttp.ClientSession() as http:
+        tab = await _agent_panel(http, product.public_url, email, on_delta=on_delta)
+        publish(topic, "call", **pop(1, "Armel Kamga"))
+        await tab.wait_for(lambda t: t.value(AgentCallState, "call_id") == 1)
+        publish(topic, "call", **pop(2, "Sandrine Biyong"))
+        await tab.wait_for(lambda t: t.value(AgentCallState, "call_id") == 2)
+        await tab.close()
+    first, second = pops
+    assert {"fields_rx_state_", "codes_rx_state_"} <= first.keys()
+    assert second["contact_name_rx_state_"] == "Sandrine Biyong"
+    assert "fields_rx_state_" not in second and "codes_rx_state_" not in second
+    assert [c["code"] for c in tab.value(AgentCallState, "codes")] == ["PROMESSE", "REFUS"]   # still shown
