@@ -6,7 +6,6 @@ import gc
 import inspect
 import logging
 import random
-import time
 import weakref
 
 import reflex as rx
@@ -162,21 +161,23 @@ class LeaseKeeper:
 
     def __init__(self, app: rx.App, deliveries: Deliveries):
         self.app, self.deliveries = app, deliveries
-        self.pushed: dict[str, tuple[float, type[rx.State]]] = {}    # tab -> last push, to which state
+        self.pushed: dict[str, type[rx.State]] = {}    # tab pushed to during its lease -> to which state
         self.watched: weakref.WeakSet[asyncio.Task] = weakref.WeakSet()
         self.retaking: set[asyncio.Task] = set()
 
     def pushed_to(self, client_token: str, cls: type[rx.State]) -> None:
-        self.pushed[client_token] = (time.monotonic(), cls)
+        self.pushed[client_token] = cls
+        self._watch(client_token)
+
+    def _watch(self, client_token: str) -> None:
         lease = getattr(self.app.state_manager, "_local_leases", {}).get(client_token)
         if lease is not None and lease not in self.watched:
             self.watched.add(lease)
             lease.add_done_callback(lambda _lease: self._ended(client_token))
 
     def _ended(self, client_token: str) -> None:
-        at, cls = self.pushed.pop(client_token, (0.0, None))
-        if cls is None or time.monotonic() - at > _HOLD_MS.get("ms", 0) / 1000 \
-                or holds_socket(self.app, client_token) is not True:
+        cls = self.pushed.pop(client_token, None)
+        if cls is None or holds_socket(self.app, client_token) is not True:
             return
         task = asyncio.get_running_loop().create_task(
             self.deliveries.alone(client_token, lambda: self._retake(client_token, cls)))
@@ -186,10 +187,11 @@ class LeaseKeeper:
     async def _retake(self, client_token: str, cls: type[rx.State]) -> None:
         if client_token not in getattr(self.app.state_manager, "_local_leases", {}) \
                 and await _take_lease(self.app, client_token, cls):
-            self.pushed_to(client_token, cls)     # watched again: kept while pushed to
+            self._watch(client_token)     # kept at its end only if pushed to meanwhile
 
 
-def live_listener(app: rx.App):
+def live_deliveries(app: rx.App) -> Deliveries:
+    """The pushes of this worker, into the states of the tabs whose socket it holds."""
     async def deliver(client_token: str, events: list[LiveEvent]) -> None:
         """The tab's events of the batch applied to the states that receive them: in one
         update when the worker holds the tab's states in memory, else one per state."""
@@ -211,6 +213,11 @@ def live_listener(app: rx.App):
 
     deliveries = Deliveries(deliver)
     leases = LeaseKeeper(app, deliveries)
+    return deliveries
+
+
+def live_listener(app: rx.App):
+    deliveries = live_deliveries(app)
 
     async def listen():
         gc.freeze()         # what the app's import built is never garbage: out of every collection

@@ -1,0 +1,98 @@
+"""A web worker's pushes into the tabs' states under Reflex's leases (bgotocall/live.py), on a real
+Redis state manager with a short hold time: a tab pushed to keeps its states in the worker's memory
+from one lease to the next, and each lease's end writes them back to Redis. These lean on Reflex's
+private lease internals: a Reflex upgrade that changes them fails here, not silently in production."""
+import asyncio
+import time
+import uuid
+from types import SimpleNamespace
+
+import pytest
+import redis.asyncio as aioredis
+import reflex as rx
+from reflex.istate.manager.redis import StateManagerRedis
+from reflex.state import BaseState
+
+from bgotocall.live import live_deliveries
+from bgotocall.state.voice import VoiceState
+from services.live.events import LiveEvent
+from services.settings import get_settings
+
+HOLD_MS = 400
+INSTANCE = "this-worker"
+
+
+class _Namespace:
+    """The socket side, which the tests do not run: this worker holds the tab's socket, and what
+    is emitted to it is kept."""
+
+    def __init__(self, token: str):
+        self._token_manager = SimpleNamespace(
+            instance_id=INSTANCE, token_to_socket={token: SimpleNamespace(instance_id=INSTANCE, sid="sid-1")})
+        self.sent: list[dict] = []
+
+    async def emit(self, event, update, to=None):
+        self.sent.append(update.delta)
+
+
+@pytest.fixture
+async def worker():
+    token = str(uuid.uuid4())
+    manager = StateManagerRedis(redis=aioredis.Redis.from_url(get_settings().redis_url),
+                                oplock_hold_time_ms=HOLD_MS, lock_expiration=10_000,
+                                lock_warning_threshold=5_000)
+    manager._oplock_enabled = True
+    await manager._ensure_lock_task_subscribed(timeout=10)   # as a worker is before its first tab
+    app = SimpleNamespace(state_manager=manager, event_namespace=_Namespace(token))
+    deliveries = live_deliveries(app)
+    yield SimpleNamespace(token=token, manager=manager, app=app, deliveries=deliveries)
+    await deliveries.aclose()
+    await manager.close()
+
+
+def _state_change(state: str) -> LiveEvent:
+    """The agent's own change (a fresh tab's agent is user 0)."""
+    return LiveEvent(("t:1:user:0",), "agent_state", {"user_id": 0, "state": state, "since": time.time()})
+
+
+async def _leased_again(manager, token: str, ended: asyncio.Task) -> asyncio.Task:
+    deadline = time.monotonic() + 10
+    while (lease := manager._local_leases.get(token)) in (None, ended):
+        assert time.monotonic() < deadline, "the lease was not taken again"
+        await asyncio.sleep(0.02)     # the keeper acts on its own, after the lease's end
+    return lease
+
+
+async def _stored_voice(manager, token: str) -> VoiceState:
+    raw = await manager.redis.get(rx.BaseStateToken(ident=token, cls=VoiceState)._state_key(VoiceState))
+    return BaseState._deserialize(data=raw)
+
+
+async def test_a_tab_pushed_to_keeps_its_lease_and_each_lease_end_writes_its_states_back(worker):
+    await worker.deliveries.run({worker.token: [_state_change("PAUSED")]})
+    voice = VoiceState.get_full_name()
+    assert worker.app.event_namespace.sent[-1][voice]["my_state_rx_state_"] == "PAUSED"
+    first = worker.manager._local_leases[worker.token]
+
+    await asyncio.wait_for(asyncio.shield(first), 10)          # the hold time passes
+    second = await _leased_again(worker.manager, worker.token, first)
+    assert (await _stored_voice(worker.manager, worker.token)).my_state == "PAUSED"
+
+    await worker.deliveries.run({worker.token: [_state_change("READY")]})
+    assert worker.app.event_namespace.sent[-1][voice]["my_state_rx_state_"] == "READY"
+    assert worker.manager._local_leases[worker.token] is second     # applied in memory, under it
+    root = worker.manager._cached_states[worker.token]
+    assert root.get_substate(voice.split(".")).my_state == "READY"
+
+
+async def test_a_tab_not_pushed_to_during_its_lease_is_let_go(worker):
+    await worker.deliveries.run({worker.token: [_state_change("PAUSED")]})
+    first = worker.manager._local_leases[worker.token]
+    await asyncio.wait_for(asyncio.shield(first), 10)
+    second = await _leased_again(worker.manager, worker.token, first)
+    await asyncio.wait_for(asyncio.shield(second), 10)      # a whole lease without a push
+    # Not taken again: a retake comes within milliseconds of the end; two hold times pass.
+    for _ in range(2 * HOLD_MS // 20):
+        assert worker.token not in worker.manager._local_leases
+        await asyncio.sleep(0.02)
+    assert (await _stored_voice(worker.manager, worker.token)).my_state == "PAUSED"
