@@ -85,8 +85,8 @@ class AgentCallState(SessionState):
         self.phase, self.skip_reason, self.deciding = pop["phase"], "", False
 
     def _set_changed(self, **values) -> None:
-        """The lists that differ from the last call's: the next call of a campaign has the same
-        form and codes, which the panel then is not sent again (a floor's pops come in one second)."""
+        """Only the values that differ from the last call's: the next call of a campaign has the
+        same form and codes, which the panel then is not sent again (a floor's pops come in one second)."""
         for name, value in values.items():
             if getattr(self, name) != value:
                 setattr(self, name, value)
