@@ -14,7 +14,7 @@ from services.db.tenancy import tenant_session
 from services.models.audience import ContactRecord
 from services.models.platform import Role
 from tests.support.accounts import PASSWORD, context_for, new_tenant, new_user
-from tests.support.browser import drop_file, log_in_and_land
+from tests.support.browser import drop_file, log_in_and_land, wait_upload_page_connected
 from tests.support.workbooks import CONTACTS, xlsx_bytes
 
 # A Windows-1252, semicolon-separated export from a French Excel: accents, a phone column
@@ -232,6 +232,7 @@ def test_unsure_separator_is_chosen_by_the_user(page, product):
 def test_database_on_an_internal_address_is_refused(page, product):
     log_in_and_land(page, new_user(new_tenant(), Role.ADMIN), PASSWORD, "/tableau-de-bord")
     page.goto("/audience/import")
+    wait_upload_page_connected(page)
     page.get_by_role("radio", name="Base de données (connecteur)").click()
     page.locator("#db-url").fill("mysql://127.0.0.1:3306/test")
     page.locator("#db-login").fill("root")

@@ -17,10 +17,15 @@ def log_in_and_land(page: Page, email: str, password: str, home: str) -> None:
     expect(page.get_by_test_id("page-title")).to_be_visible()
 
 
-def drop_file(page: Page, files) -> None:
-    """Give the page's spreadsheet zone a file, once the page is connected (the zone is disabled
-    before: the page's on_load would clear what the file filled in)."""
+def wait_upload_page_connected(page: Page) -> None:
+    """Until a page with a spreadsheet zone is connected (the zone is disabled before): what is
+    chosen or dropped before would be cleared by the page's on_load."""
     expect(page.locator("[data-upload-ready='true']")).to_have_count(1)
+
+
+def drop_file(page: Page, files) -> None:
+    """Give the page's spreadsheet zone a file, once the page is connected."""
+    wait_upload_page_connected(page)
     page.locator("input[type=file]").set_input_files(files)
 
 
