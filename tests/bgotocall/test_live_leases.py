@@ -23,15 +23,20 @@ INSTANCE = "this-worker"
 
 
 class _Namespace:
-    """The socket side, which the tests do not run: this worker holds the tab's socket, and what
-    is emitted to it is kept."""
+    """The socket side, which the tests do not run: this worker holds the tab's socket, and the
+    deltas of the packets queued on it are kept."""
 
     def __init__(self, token: str):
         self._token_manager = SimpleNamespace(
             instance_id=INSTANCE, token_to_socket={token: SimpleNamespace(instance_id=INSTANCE, sid="sid-1")})
+        self.namespace = "/_event"
         self.sent: list[dict] = []
+        self.server = SimpleNamespace(
+            manager=SimpleNamespace(eio_sid_from_sid=lambda sid, namespace: f"eio-{sid}"),
+            packet_class=lambda kind, namespace, data: SimpleNamespace(encode=lambda: data[1]),
+            eio=SimpleNamespace(send=self._send))
 
-    async def emit(self, event, update, to=None):
+    async def _send(self, eio_sid, update):
         self.sent.append(update.delta)
 
 
@@ -96,3 +101,4 @@ async def test_a_tab_not_pushed_to_during_its_lease_is_let_go(worker):
         assert worker.token not in worker.manager._local_leases
         await asyncio.sleep(0.02)
     assert (await _stored_voice(worker.manager, worker.token)).my_state == "PAUSED"
+
