@@ -8,6 +8,7 @@ import inspect
 import logging
 import random
 import weakref
+from typing import Iterable
 
 import reflex as rx
 from reflex import constants
@@ -90,30 +91,45 @@ async def _apply(state: rx.State, events: list[LiveEvent]) -> None:
             await applied
 
 
-async def _take_lease(app: rx.App, client_token: str, cls: type[rx.State]) -> bool:
+async def _take_lease(app: rx.App, client_token: str, classes: Iterable[type[rx.State]]) -> bool:
     """Reflex's own path, changing nothing, for it to take the lease on the tab (held for a time
-    drawn anew); False when the state manager has no leases."""
+    drawn anew) with these of its states in memory; False when the state manager has no leases."""
     manager = app.state_manager
     if not getattr(manager, "_oplock_enabled", False):
         return False
     _spread_leases(manager)
-    async with manager.modify_state(rx.BaseStateToken(ident=client_token, cls=cls)):
+    first, *others = classes
+    async with manager.modify_state(rx.BaseStateToken(ident=client_token, cls=first)) as root:
+        for cls in others:
+            await _leased_substate(manager, root, client_token, cls)
         return True
 
 
+def _receivers_in(root: rx.State) -> set[type[rx.State]]:
+    """The tab's states in this tree that apply live events."""
+    held = set()
+    for cls in {cls for receivers in _RECEIVERS.values() for cls, _ in receivers}:
+        try:
+            root.get_substate(cls.get_full_name().split("."))
+            held.add(cls)
+        except ValueError:
+            pass
+    return held
+
+
 async def _apply_in_memory(app: rx.App, client_token: str,
-                           per_state: dict[type[rx.State], list[LiveEvent]]) -> bool:
+                           per_state: dict[type[rx.State], list[LiveEvent]]) -> rx.State | None:
     """Apply the events on the tab's states as this worker holds them in memory under Reflex's
     lease, when it does and no handler is using them, and push them in one update: what
     `app.modify_state` does on that path, without the context and lock plumbing that cost as
-    much as the push itself. False when the worker holds no lease on the tab: the caller takes
-    the full path, which takes one."""
+    much as the push itself. Returns the tab's leased tree; None when the worker holds no lease
+    on the tab: the caller takes the full path, which takes one."""
     manager = app.state_manager
     lease = getattr(manager, "_local_leases", {}).get(client_token)
     lock = getattr(manager, "_cached_states_locks", {}).get(client_token)
     root = getattr(manager, "_cached_states", {}).get(client_token)
     if lease is None or lease.done() or lease.cancelling() or lock is None or lock.locked() or root is None:
-        return False
+        return None
     async with lock:
         for cls, events in per_state.items():
             await _apply(await _leased_substate(manager, root, client_token, cls), events)
@@ -124,7 +140,7 @@ async def _apply_in_memory(app: rx.App, client_token: str,
     manager._notify_next_waiter(manager._lock_key(rx.BaseStateToken(ident=client_token, cls=rx.State)))
     if delta:
         await _emit(app, StateUpdate(delta=delta), client_token)
-    return True
+    return root
 
 
 async def _leased_substate(manager, root: rx.State, client_token: str, cls: type[rx.State]) -> rx.State:
@@ -167,17 +183,22 @@ class LeaseKeeper:
     lock, and the next push would take both again (five round trips) before it could go out; at
     2,000 agents those pushes were the slowest 5 %. When the lease of a tab this worker pushed to
     during it ends, it is taken again at once, while no push is under way to the tab (those that
-    come meanwhile wait behind): the next push finds it. A tab that got no push during its
-    lease, or whose socket left, is let go."""
+    come meanwhile wait behind), with the states that apply live events it held: the next push
+    finds them (a campaign's version reaching 1,000 tabs then reads none from Redis). A tab that
+    got no push during its lease, or whose socket left, is let go."""
 
     def __init__(self, app: rx.App, deliveries: Deliveries):
         self.app, self.deliveries = app, deliveries
-        self.pushed: dict[str, type[rx.State]] = {}    # tab pushed to during its lease -> to which state
+        # tab pushed to during its lease -> its states to hold again
+        self.pushed: dict[str, set[type[rx.State]]] = {}
         self.watched: weakref.WeakSet[asyncio.Task] = weakref.WeakSet()
         self.retaking: set[asyncio.Task] = set()
 
-    def pushed_to(self, client_token: str, cls: type[rx.State]) -> None:
-        self.pushed[client_token] = cls
+    def pushed_to(self, client_token: str, root: rx.State, classes: Iterable[type[rx.State]]) -> None:
+        held = self.pushed.get(client_token)
+        if held is None:        # the lease's first push: what it holds (the tab's page loaded them)
+            held = self.pushed[client_token] = _receivers_in(root)
+        held.update(classes)
         self._watch(client_token)
 
     def _watch(self, client_token: str) -> None:
@@ -187,17 +208,17 @@ class LeaseKeeper:
             lease.add_done_callback(lambda _lease: self._ended(client_token))
 
     def _ended(self, client_token: str) -> None:
-        cls = self.pushed.pop(client_token, None)
-        if cls is None or holds_socket(self.app, client_token) is not True:
+        held = self.pushed.pop(client_token, None)
+        if not held or holds_socket(self.app, client_token) is not True:
             return
         task = asyncio.get_running_loop().create_task(
-            self.deliveries.alone(client_token, lambda: self._retake(client_token, cls)))
+            self.deliveries.alone(client_token, lambda: self._retake(client_token, held)))
         self.retaking.add(task)
         task.add_done_callback(self.retaking.discard)
 
-    async def _retake(self, client_token: str, cls: type[rx.State]) -> None:
+    async def _retake(self, client_token: str, held: set[type[rx.State]]) -> None:
         if client_token not in getattr(self.app.state_manager, "_local_leases", {}) \
-                and await _take_lease(self.app, client_token, cls):
+                and await _take_lease(self.app, client_token, sorted(held, key=lambda cls: cls.get_full_name())):
             self._watch(client_token)     # kept at its end only if pushed to meanwhile
 
 
@@ -213,10 +234,11 @@ def live_deliveries(app: rx.App) -> Deliveries:
                     per_state.setdefault(cls, []).append(event)
         if not per_state:
             return
-        cls = next(iter(per_state))
-        if await _apply_in_memory(app, client_token, per_state) or (
-                await _take_lease(app, client_token, cls) and await _apply_in_memory(app, client_token, per_state)):
-            leases.pushed_to(client_token, cls)
+        leased = await _apply_in_memory(app, client_token, per_state)
+        if leased is None and await _take_lease(app, client_token, per_state):
+            leased = await _apply_in_memory(app, client_token, per_state)
+        if leased is not None:
+            leases.pushed_to(client_token, leased, per_state)
             return
         for cls, mine in per_state.items():     # no lease (Redis < 7, or another worker wants the tab)
             async with app.modify_state(rx.BaseStateToken(ident=client_token, cls=cls)) as root:

@@ -14,6 +14,7 @@ from reflex.istate.manager.redis import StateManagerRedis
 from reflex.state import BaseState
 
 from bgotocall.live import live_deliveries
+from bgotocall.state.campaigns_agent import AgentCampaignsState
 from bgotocall.state.voice import VoiceState
 from services.live.events import LiveEvent
 from services.settings import get_settings
@@ -102,3 +103,16 @@ async def test_a_tab_not_pushed_to_during_its_lease_is_let_go(worker):
         await asyncio.sleep(0.02)
     assert (await _stored_voice(worker.manager, worker.token)).my_state == "PAUSED"
 
+
+async def test_a_lease_taken_again_holds_every_state_of_the_tab_that_was_pushed_to(worker):
+    # The tab's campaigns were pushed to (its page loads them too), then only its agent's state:
+    # the next lease holds both, and a campaign's version reaching the tab reads nothing from Redis.
+    await worker.deliveries.run({worker.token: [LiveEvent(("t:1:campaign:1",), "campaign_changed", {})]})
+    await worker.deliveries.run({worker.token: [_state_change("PAUSED")]})
+    first = worker.manager._local_leases[worker.token]
+    await asyncio.wait_for(asyncio.shield(first), 10)
+    await _leased_again(worker.manager, worker.token, first)
+
+    root = worker.manager._cached_states[worker.token]
+    for cls in (VoiceState, AgentCampaignsState):
+        assert root.get_substate(cls.get_full_name().split(".")) is not None
