@@ -19,6 +19,7 @@ from services.infra.redis import get_redis
 
 LIVE_SECONDS = 60
 RENEW_SECONDS = 20
+RENEW_CHUNK = 100
 
 
 def _key(topic: str) -> str:
@@ -85,26 +86,31 @@ def unsubscribe(client_token: str, topics: list[str]) -> None:
     pipe.execute()
 
 
-async def renew(redis, client_tokens: Iterable[str], now: float | None = None) -> int:
+async def renew(redis, client_tokens: Iterable[str], now: float | None = None,
+                local: LocalSubscriptions = LOCAL) -> int:
     """Keep the subscriptions of these open tabs alive (async: the web worker's renewal task);
-    sweeps the expired ones of the same topics. Returns how many subscriptions were renewed."""
+    sweeps the expired ones of the same topics. The topics of a tab that subscribed in this process
+    are known here, the others' are read from Redis. RENEW_CHUNK tabs per round trip: renewing a
+    worker's 1,000 tabs in one took 100-190 ms during which none of its tabs got a push. Returns
+    how many subscriptions were renewed."""
     now = time.time() if now is None else now
-    topics_of = await subscriptions_of(redis, client_tokens)
-    if not topics_of:
-        return 0
-    pipe = redis.pipeline(transaction=False)
-    renewed, touched = 0, set()
-    for token, topics in topics_of.items():
-        for topic in topics:
-            pipe.zadd(_key(topic), {token: now})
-            touched.add(topic)
-            renewed += 1
-        if topics:
+    tokens = list(client_tokens)
+    topics_of = {token: set(local.topics_of[token]) for token in tokens if local.topics_of.get(token)}
+    topics_of.update(await subscriptions_of(redis, [token for token in tokens if token not in topics_of]))
+    tabs = [(token, topics) for token, topics in topics_of.items() if topics]
+    renewed, swept = 0, set()
+    for start in range(0, len(tabs), RENEW_CHUNK):
+        pipe = redis.pipeline(transaction=False)
+        for token, topics in tabs[start:start + RENEW_CHUNK]:
+            for topic in topics:
+                pipe.zadd(_key(topic), {token: now})
             pipe.expire(_tab_key(token), LIVE_SECONDS * 2)
-    for topic in touched:
-        pipe.zremrangebyscore(_key(topic), 0, now - LIVE_SECONDS)
-        pipe.expire(_key(topic), LIVE_SECONDS * 2)
-    await pipe.execute()
+            renewed += len(topics)
+            for topic in topics - swept:
+                pipe.zremrangebyscore(_key(topic), 0, now - LIVE_SECONDS)
+                pipe.expire(_key(topic), LIVE_SECONDS * 2)
+            swept |= topics
+        await pipe.execute()
     return renewed
 
 
