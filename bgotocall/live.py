@@ -218,7 +218,7 @@ class LeaseKeeper:
 
     async def _retake(self, client_token: str, held: set[type[rx.State]]) -> None:
         if client_token not in getattr(self.app.state_manager, "_local_leases", {}) \
-                and await _take_lease(self.app, client_token, sorted(held, key=lambda cls: cls.get_full_name())):
+                and await _take_lease(self.app, client_token, held):
             self._watch(client_token)     # kept at its end only if pushed to meanwhile
 
 
