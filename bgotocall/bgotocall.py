@@ -5,7 +5,7 @@ import reflex as rx
 
 from bgotocall.api import routes
 from bgotocall.upload_gate import UploadGate
-from bgotocall.live import live_listener, subscription_keeper, tune_garbage_collector
+from bgotocall.live import lease_lock_keeper, live_listener, subscription_keeper, tune_garbage_collector
 from bgotocall.pages.agent import agent_page
 from bgotocall.pages.conversations import conversations_page
 from bgotocall.state.conversations import ConversationBadgeState, ConversationsState
@@ -36,6 +36,7 @@ app = rx.App(
 tune_garbage_collector()
 app.register_lifespan_task(live_listener(app))
 app.register_lifespan_task(subscription_keeper(app))
+app.register_lifespan_task(lease_lock_keeper(app))
 
 app.add_page(rx.fragment(), route="/", on_load=SessionState.go_home, title="B-GOTOCALL OS")
 add_billing_pages(app)

@@ -6,7 +6,6 @@ import contextlib
 import gc
 import inspect
 import logging
-import random
 import weakref
 from typing import Iterable
 
@@ -17,6 +16,7 @@ from engineio import exceptions as engineio_exceptions
 from reflex.state import StateUpdate
 from socketio import packet as socketio_packet
 
+from bgotocall.lease_locks import keep_lease_locks, spread_lease
 from services.live.consumer import consume_with_restarts
 from services.live.deliveries import Deliveries
 from services.live.events import LiveEvent
@@ -71,19 +71,6 @@ def served_tabs(app: rx.App) -> ServedTabs:
     return ServedTabs(lambda: set(open_tabs(app)), lambda token: holds_socket(app, token))
 
 
-def _spread_leases(manager) -> None:
-    """Leases taken in the same second (a floor signing in at 8:00, a worker's tabs moving after
-    a restart) would all end, be written back and be taken again in one burst every hold time,
-    for ever: each new lease is held for a time drawn from the last third of the configured one,
-    so that they drift apart."""
-    configured = _HOLD_MS.setdefault("ms", getattr(manager, "oplock_hold_time_ms", 0))
-    if configured:
-        manager.oplock_hold_time_ms = int(configured * random.uniform(2 / 3, 1))
-
-
-_HOLD_MS: dict[str, int] = {}
-
-
 async def _apply(state: rx.State, events: list[LiveEvent]) -> None:
     for event in events:
         applied = state._on_live(event)
@@ -97,7 +84,7 @@ async def _take_lease(app: rx.App, client_token: str, classes: Iterable[type[rx.
     manager = app.state_manager
     if not getattr(manager, "_oplock_enabled", False):
         return False
-    _spread_leases(manager)
+    spread_lease(manager)
     first, *others = classes
     async with manager.modify_state(rx.BaseStateToken(ident=client_token, cls=first)) as root:
         for cls in others:
@@ -257,6 +244,14 @@ def live_listener(app: rx.App):
         await consume_with_restarts(deliveries, listeners=served_tabs(app).listeners)
 
     return listen
+
+
+def lease_lock_keeper(app: rx.App):
+    """Keeps the leases of the tabs this worker holds for minutes (bgotocall/lease_locks.py)."""
+    async def keep():
+        await keep_lease_locks(app.state_manager, lambda token: holds_socket(app, token) is True)
+
+    return keep
 
 
 def subscription_keeper(app: rx.App):

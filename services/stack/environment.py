@@ -64,10 +64,10 @@ def stack_environment(data_dir: Path, database_url: str, redis_url: str) -> dict
         # push then costs no Redis round trip. The live consumer pushes from that worker.
         # Reflex needs Redis 7 for it (PEXPIRE ... XX); an older REDIS_URL goes without.
         "REFLEX_OPLOCK_ENABLED": "true" if redis_major_version(redis_url) >= 7 else "false",
-        # A tab pushed once a second stays in memory 45 s between two writes to Redis: each
-        # write-back and re-lease costs ten pushes (at 15 s it was a sixth of the web process at
-        # 1,000 agents). A worker that dies frees its tabs' locks after 50 s: their reconnected
-        # tabs then hydrate elsewhere. Contention (the tab's socket moving) breaks a lease at once.
+        # A lease lasts 45 s as Reflex keeps it; the worker then holds it for minutes while it
+        # renews its lock (bgotocall/lease_locks.py): a write-back and re-lease costs ten pushes.
+        # A worker that dies frees its tabs' locks after 50 s: their reconnected tabs then hydrate
+        # elsewhere. Contention (the tab's socket moving) breaks a lease at once.
         "REFLEX_OPLOCK_HOLD_TIME": "45s",
         "REFLEX_REDIS_LOCK_EXPIRATION": "50000",
         "GRANIAN_WORKERS": str(web_workers()),

@@ -4,56 +4,23 @@ from one lease to the next, and each lease's end writes them back to Redis. Thes
 private lease internals: a Reflex upgrade that changes them fails here, not silently in production."""
 import asyncio
 import time
-import uuid
-from types import SimpleNamespace
 
 import pytest
-import redis.asyncio as aioredis
 import reflex as rx
-from reflex.istate.manager.redis import StateManagerRedis
 from reflex.state import BaseState
 
-from bgotocall.live import live_deliveries
 from bgotocall.state.campaigns_agent import AgentCampaignsState
 from bgotocall.state.voice import VoiceState
 from services.live.events import LiveEvent
-from services.settings import get_settings
+from tests.support.live_worker import live_worker
 
 HOLD_MS = 400
-INSTANCE = "this-worker"
-
-
-class _Namespace:
-    """The socket side, which the tests do not run: this worker holds the tab's socket, and the
-    deltas of the packets queued on it are kept."""
-
-    def __init__(self, token: str):
-        self._token_manager = SimpleNamespace(
-            instance_id=INSTANCE, token_to_socket={token: SimpleNamespace(instance_id=INSTANCE, sid="sid-1")})
-        self.namespace = "/_event"
-        self.sent: list[dict] = []
-        self.server = SimpleNamespace(
-            manager=SimpleNamespace(eio_sid_from_sid=lambda sid, namespace: f"eio-{sid}"),
-            packet_class=lambda kind, namespace, data: SimpleNamespace(encode=lambda: data[1]),
-            eio=SimpleNamespace(send=self._send))
-
-    async def _send(self, eio_sid, update):
-        self.sent.append(update.delta)
 
 
 @pytest.fixture
 async def worker():
-    token = str(uuid.uuid4())
-    manager = StateManagerRedis(redis=aioredis.Redis.from_url(get_settings().redis_url),
-                                oplock_hold_time_ms=HOLD_MS, lock_expiration=10_000,
-                                lock_warning_threshold=5_000)
-    manager._oplock_enabled = True
-    await manager._ensure_lock_task_subscribed(timeout=10)   # as a worker is before its first tab
-    app = SimpleNamespace(state_manager=manager, event_namespace=_Namespace(token))
-    deliveries = live_deliveries(app)
-    yield SimpleNamespace(token=token, manager=manager, app=app, deliveries=deliveries)
-    await deliveries.aclose()
-    await manager.close()
+    async with live_worker(HOLD_MS) as worker:
+        yield worker
 
 
 def _state_change(state: str) -> LiveEvent:
