@@ -72,21 +72,21 @@ class AgentCallState(SessionState):
 
     def _show(self, pop: dict) -> None:
         contact = pop["contact"]
-        self.call_id, self.campaign = pop["interaction_id"], pop["campaign"]
-        self.contact_name, self.contact_phone, self.contact_email = contact["name"], contact["phone"], contact["email"]
-        self.script, self.timezone = pop["script"], pop.get("timezone") or "Africa/Douala"
         self._set_changed(
+            call_id=pop["interaction_id"], campaign=pop["campaign"], phase=pop["phase"],
+            contact_name=contact["name"], contact_phone=contact["phone"], contact_email=contact["email"],
             contact_fields=[PopLine(f["label"], f["value"]) for f in contact["fields"]],
             history=[PopHistory(**h) for h in pop["history"]],
+            script=pop["script"], timezone=pop.get("timezone") or "Africa/Douala",
             fields=[PopField(f["key"], f["label"], f["type"], f["required"], f["options"]) for f in pop["fields"]],
             codes=[PopCode(c["code"], c["label"] or c["code"]) for c in pop["codes"]],
-            answers=dict(pop.get("answers") or {}))          # a known caller's last answers
-        self.code, self.comment, self.callback_at, self.call_errors = "", "", "", {}
-        self.phase, self.skip_reason, self.deciding = pop["phase"], "", False
+            answers=dict(pop.get("answers") or {}),          # a known caller's last answers
+            code="", comment="", callback_at="", call_errors={}, skip_reason="", deciding=False)
 
     def _set_changed(self, **values) -> None:
         """Only the values that differ from the last call's: the next call of a campaign has the
-        same form and codes, which the panel then is not sent again (a floor's pops come in one second)."""
+        same script, form and codes, which the panel then is not sent again (a floor's pops come
+        in one second)."""
         for name, value in values.items():
             if getattr(self, name) != value:
                 setattr(self, name, value)

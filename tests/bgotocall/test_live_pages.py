@@ -151,7 +151,7 @@ async def test_a_campaign_version_reaches_a_tab_that_reconnects_mid_way(product)
         await back.close()
 
 
-async def test_the_next_call_of_a_campaign_sends_the_panel_its_contact_not_the_form_again(product):
+async def test_the_next_call_of_a_campaign_sends_the_panel_its_contact_not_what_stayed_the_same(product):
     tenant = new_tenant()
     email = new_user(tenant, Role.AGENT)
     topic = user_topic(tenant.id, find_user(email).id)
@@ -180,4 +180,5 @@ async def test_the_next_call_of_a_campaign_sends_the_panel_its_contact_not_the_f
     assert {"fields_rx_state_", "codes_rx_state_"} <= first.keys()
     assert second["contact_name_rx_state_"] == "Sandrine Biyong"
     assert "fields_rx_state_" not in second and "codes_rx_state_" not in second
+    assert second.keys().isdisjoint({"campaign_rx_state_", "timezone_rx_state_", "comment_rx_state_"})
     assert [c["code"] for c in tab.value(AgentCallState, "codes")] == ["PROMESSE", "REFUS"]   # still shown
