@@ -39,6 +39,7 @@ class Tab:
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._reader: asyncio.Task | None = None
         self._changed = asyncio.Condition()
+        self._waiting = 0       # wait_for calls under way: without any, a delta wakes no one
 
     # ---- life of the socket --------------------------------------------------------------------
     async def open(self, http: aiohttp.ClientSession, on_mount: list[tuple[str, dict]] = ()) -> None:
@@ -111,7 +112,8 @@ class Tab:
         self.hydrated.set()
         if self.on_delta:
             self.on_delta(self, delta, received)
-        asyncio.ensure_future(self._notify())
+        if self._waiting:
+            asyncio.ensure_future(self._notify())
 
     async def _notify(self) -> None:
         async with self._changed:
@@ -136,4 +138,8 @@ class Tab:
         async def until():
             async with self._changed:
                 await self._changed.wait_for(lambda: condition(self))
-        await asyncio.wait_for(until(), timeout)
+        self._waiting += 1
+        try:
+            await asyncio.wait_for(until(), timeout)
+        finally:
+            self._waiting -= 1
