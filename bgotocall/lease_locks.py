@@ -91,8 +91,8 @@ async def renew_lease_locks(manager, holds_socket: Callable[[str], bool]) -> Non
         chunk = keys[start:start + CHUNK]
         lost = await manager.redis.eval(_RENEW, len(chunk), *chunk,
                                         *(_lock_id(leases[key]) for key in chunk), manager.lock_expiration)
-        for key in lost or ():
-            leases[key if isinstance(key, bytes) else key.encode()].cancel()
+        for key in lost:        # Reflex's client answers bytes, as the keys were given
+            leases[key].cancel()
 
 
 async def keep_lease_locks(manager, holds_socket: Callable[[str], bool]) -> None:

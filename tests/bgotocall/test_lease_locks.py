@@ -10,6 +10,7 @@ import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 import reflex as rx
+from reflex.istate.manager.redis import StateManagerRedis
 from reflex.state import BaseState
 
 from bgotocall import lease_locks
@@ -46,7 +47,7 @@ def _state_change(state: str) -> LiveEvent:
 
 
 def _lock_key(token: str) -> bytes:
-    return f"{token}_lock".encode()
+    return StateManagerRedis._lock_key(rx.BaseStateToken(ident=token, cls=rx.State))
 
 
 async def _stored_state(manager, token: str) -> str | None:
