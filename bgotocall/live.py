@@ -31,8 +31,10 @@ log = logging.getLogger(__name__)
 _RECEIVERS: dict[str, list[tuple[type[rx.State], str]]] = {}
 
 # Full collections of a web process holding thousands of tabs' states paused it 300-650 ms
-# (shared/notes/reflex-offline.md); young collections stay frequent, full ones become rare.
-GC_THRESHOLDS = (50_000, 20, 100)
+# (shared/notes/reflex-offline.md); young collections stay frequent, full ones become rare (one
+# per 2,000 young ones). The middle collections come every 5 young ones: every 20 let the states
+# of a shift's tabs opened together pile up there, and one such collection held a worker 0.5-1 s.
+GC_THRESHOLDS = (50_000, 5, 400)
 
 
 def tune_garbage_collector() -> None:
