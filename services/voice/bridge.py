@@ -33,7 +33,7 @@ from services.voice.inbound import InboundTracker
 from services.voice.gateway import (
     ChannelCreated, ChannelHungUp, DeviceChanged, MemberPaused, PbxConfig, PbxError, PbxGateway, Resynced,
     SpyStarted, SpyStopped, endpoint_of, pbx_config)
-from services.voice.presence import AgentState, agent_states, set_agent_state
+from services.voice.presence import AgentState, StateChange, agent_states, set_agent_state, set_agent_states
 from services.voice.sip import sales_queue, split_endpoint
 
 log = logging.getLogger("pbx-bridge")
@@ -69,6 +69,7 @@ class Bridge:
                                       dialled=self.calls.owns, prioritize=self.gateway.prioritize_caller)
         self.gateway.on_raw(self.inbound.on_ami)
         self.auto_ready: set[str] = set()            # an unanswered call ends: no post-call work
+        self._resync_writes: list[StateChange] | None = None    # gathered during a resync
 
     # ---- who owns an endpoint -------------------------------------------------------------------
     def reload_owners(self) -> None:
@@ -132,8 +133,12 @@ class Bridge:
         self.states[endpoint] = state
         reason = self.paused.get(endpoint, "") if state == AgentState.PAUSED else ""
         call = (self.calls.call_of(endpoint) or self.inbound.call_of(endpoint)) if state in _ON_A_CALL else None
-        set_agent_state(owner[0], owner[1], state, reason=reason,
-                        campaign=call.campaign_name if call else "", caller=call.phone if call else "")
+        change = StateChange(owner[0], owner[1], state, reason, call.campaign_name if call else "",
+                             call.phone if call else "")
+        if self._resync_writes is not None:
+            self._resync_writes.append(change)
+        else:
+            set_agent_states([change])
         self.applied += 1
         self.dialer.agent_state(endpoint, owner, state == AgentState.READY)
 
@@ -166,10 +171,15 @@ class Bridge:
         self.reload_owners()
         self.paused = {m["endpoint"]: m["reason"] for members in event.members.values() for m in members
                        if m["paused"]}
-        for endpoint, device in event.endpoints.items():
-            if endpoint in self.owners:
-                previous = self.states.get(endpoint, AgentState.LOGGED_OUT)
-                self._set(endpoint, state_for_device(device, previous, endpoint in self.paused))
+        self._resync_writes = []        # every phone's state in one write, before the dialer acts on them
+        try:
+            for endpoint, device in event.endpoints.items():
+                if endpoint in self.owners:
+                    previous = self.states.get(endpoint, AgentState.LOGGED_OUT)
+                    self._set(endpoint, state_for_device(device, previous, endpoint in self.paused))
+        finally:
+            writes, self._resync_writes = self._resync_writes, None
+            set_agent_states(writes)
         log.info("resynced %d endpoints, %d queues", len(event.endpoints), len(event.members))
         self._joining = asyncio.ensure_future(self._join_every_tenants_queues(event))
 

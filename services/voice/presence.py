@@ -8,6 +8,8 @@ from __future__ import annotations
 import enum
 import json
 import time
+from dataclasses import dataclass
+from typing import Iterable
 
 from redis.exceptions import WatchError
 
@@ -52,14 +54,31 @@ def _value(state: AgentState, reason: str, campaign: str, caller: str) -> dict:
     return value
 
 
+@dataclass(frozen=True)
+class StateChange:
+    tenant_id: int
+    user_id: int
+    state: AgentState
+    reason: str = ""
+    campaign: str = ""
+    caller: str = ""
+
+
 def set_agent_state(tenant_id: int, user_id: int, state: AgentState, reason: str = "", *,
                     campaign: str = "", caller: str = "") -> None:
     """The agent's new state and its announcement, in one transaction: one round trip, and
     no page hears of a state that was not written."""
-    value = _value(state, reason, campaign, caller)
+    set_agent_states([StateChange(tenant_id, user_id, state, reason, campaign, caller)])
+
+
+def set_agent_states(changes: Iterable[StateChange]) -> None:
+    """Several agents' new states (the bridge's resync after a reconnection: every phone at once),
+    in order, with their announcements, in one transaction and one round trip."""
     with get_redis().pipeline() as pipe:
-        pipe.hset(_key(tenant_id), str(user_id), json.dumps(value))
-        _announce(pipe, tenant_id, user_id, value)
+        for change in changes:
+            value = _value(change.state, change.reason, change.campaign, change.caller)
+            pipe.hset(_key(change.tenant_id), str(change.user_id), json.dumps(value))
+            _announce(pipe, change.tenant_id, change.user_id, value)
         pipe.execute()
 
 

@@ -7,7 +7,8 @@ from services.infra.redis import get_redis
 from services.live import supervision_topic, user_topic
 from services.live.events import STREAM, LiveEvent
 from services.voice.presence import (
-    AgentState, AgentStateConflict, agent_state, agent_states, agents_in_call, claim_agent_state, set_agent_state)
+    AgentState, AgentStateConflict, StateChange, agent_state, agent_states, agents_in_call, claim_agent_state,
+    set_agent_state, set_agent_states)
 
 
 def test_states_are_kept_per_tenant_and_told_to_supervisors_and_the_agent_only():
@@ -54,3 +55,26 @@ def test_a_claim_checks_and_sets_in_one_step_while_other_states_change():
     finally:
         stop.set()
         writer.join()
+
+
+def test_many_states_are_written_and_told_in_order_in_one_transaction():
+    tenant = uuid.uuid4().int % 10**6 + 3 * 10**6
+    redis = get_redis()
+    last = lambda: (redis.xrevrange(STREAM, count=1) or [("0-0", {})])[0][0]  # noqa: E731
+    before = last()
+    set_agent_states([])                                   # nothing to say: nothing said
+    assert last() == before
+
+    changes = [StateChange(tenant, 7, AgentState.IN_CALL, campaign="Relance", caller="+237671234567"),
+               StateChange(tenant, 8, AgentState.PAUSED, reason="Déjeuner"),
+               StateChange(tenant, 7, AgentState.WRAP_UP)]
+    set_agent_states(changes)
+
+    assert agent_state(tenant, 7) is AgentState.WRAP_UP            # the last change of an agent wins
+    assert agent_states(tenant)[8]["reason"] == "Déjeuner"
+    told = [e for e in (LiveEvent.from_fields(f) for _, f in redis.xrange(STREAM, min=f"({before}"))
+            if supervision_topic(tenant) in e.topics]
+    assert [(e.topics, e.data["user_id"], e.data["state"], e.data.get("caller")) for e in told] == [
+        ((supervision_topic(tenant), user_topic(tenant, 7)), 7, "IN_CALL", "+237671234567"),
+        ((supervision_topic(tenant), user_topic(tenant, 8)), 8, "PAUSED", None),
+        ((supervision_topic(tenant), user_topic(tenant, 7)), 7, "WRAP_UP", None)]
