@@ -6,8 +6,9 @@ creates the agents of one tenant with the product's functions, staffs them on on
 signs each in (a session opened by services/identity, the cookie sent as a browser sends it) and
 opens one websocket per agent speaking Reflex's protocol (tests/support/reflex_socket.py), spread
 over --clients processes so that the load client is not what lags. Each
-step changes every open agent's state once a second through `set_agent_state` (the function the
-PBX bridge and the agent's buttons call), in separate processes, then prints
+step changes every open agent's state once a second through `set_agent_states` (what
+`set_agent_state`, called by the PBX bridge and the agent's buttons, does for one agent), in
+separate processes, then prints
 
     N agents: p50 X ms, p95 Y ms, p99 Z ms, delivered D %
 
@@ -41,7 +42,11 @@ from bench.stack_startup import _free_port  # noqa: E402
 
 CYCLE = [("READY", {}), ("PAUSED", {"reason": "Pause café"}), ("READY", {}),
          ("IN_CALL", {"campaign": "Relance bench", "caller": "+237 6 71 23 45 67"}), ("WRAP_UP", {})]
-CHANGERS = 2          # processes calling set_agent_state
+CHANGERS = 2          # processes calling set_agent_states
+# The changes due in each 10 ms leave together, in one transaction (set_agent_states, as the bridge
+# writes a resync): the web workers get the same stream entries, and the load costs the machine a
+# quarter of what one round trip per change does, so that it measures the web workers, not itself.
+SLICE = 0.01
 
 
 # ---- the product around the bench ---------------------------------------------------------------
@@ -71,6 +76,46 @@ def start_product(workers: int):
         else:
             print(f"logs kept in {data_dir / 'logs'}")
     return f"http://127.0.0.1:{s.web_port}", stack, stop
+
+
+CGROUP_V2, CGROUP_V1 = Path("/sys/fs/cgroup"), Path("/sys/fs/cgroup/cpu")
+PERIOD_US = 20_000    # a short period: a capped worker waits at most a few ms, not tens
+
+
+def cap_web_workers(stack, share: float):
+    """Each web worker gets `share` of a core and no more (a CFS quota in a cgroup of its own), as
+    if it ran on a slower core of its own: the rest of the machine is left to the load client, so
+    that what is measured is how the workers' capacity grows with them. Needs root and the cgroup
+    `cpu` controller (v2, or v1 as in many containers). Returns the undo."""
+    import psutil
+
+    v2 = "cpu" in (CGROUP_V2 / "cgroup.controllers").read_text().split() \
+        if (CGROUP_V2 / "cgroup.controllers").exists() else False
+    root = CGROUP_V2 if v2 else CGROUP_V1
+    if not (root / "cgroup.procs").exists() or not os.access(root, os.W_OK):
+        sys.exit(f"--worker-cpu needs a writable cgroup cpu controller ({CGROUP_V2} or {CGROUP_V1}) and root")
+    workers = [p for p in psutil.Process(stack.processes["web"].pid).children(recursive=True)
+               if "bgotocall.launch" in " ".join(p.cmdline())]
+    groups = []
+    for worker in workers:
+        group = root / f"bgc-bench-web-{worker.pid}"
+        group.mkdir(exist_ok=True)
+        quota = int(share * PERIOD_US)
+        if v2:
+            (group / "cpu.max").write_text(f"{quota} {PERIOD_US}")
+        else:
+            (group / "cpu.cfs_period_us").write_text(str(PERIOD_US))
+            (group / "cpu.cfs_quota_us").write_text(str(quota))
+        (group / "cgroup.procs").write_text(str(worker.pid))
+        groups.append(group)
+    print(f"each of the {len(workers)} web worker(s) capped at {share:g} of a core", flush=True)
+
+    def undo():
+        for group in groups:
+            for pid in (group / "cgroup.procs").read_text().split():
+                (root / "cgroup.procs").write_text(pid)
+            group.rmdir()
+    return undo
 
 
 def create_floor(agents: int):
@@ -124,24 +169,32 @@ def log_in(user_ids: list[int]) -> list[str]:
 # ---- the agents' states, changed once a second each ------------------------------------------------
 def change_states(tenant_id: int, user_ids: list[int], seconds: float, start_at: float, out,
                   pop: dict) -> None:
+    from services.infra.redis import get_redis
     from services.live import user_topic
-    from services.live.events import publish
-    from services.voice.presence import AgentState, set_agent_state
+    from services.live.events import publish_on
+    from services.voice.presence import AgentState, StateChange, set_agent_states
 
     count, n = 0, len(user_ids)
+    slices = round(1 / SLICE)
+    groups = [user_ids[k * n // slices:(k + 1) * n // slices] for k in range(slices)]
     while time.time() < start_at:
         time.sleep(0.001)
     for second in range(int(seconds)):
         state, extra = CYCLE[second % len(CYCLE)]
-        for i, uid in enumerate(user_ids):
-            due = start_at + second + i / n
-            delay = due - time.time()
+        for k, group in enumerate(groups):
+            delay = start_at + second + k * SLICE - time.time()
             if delay > 0:
                 time.sleep(delay)
-            if state == "IN_CALL":   # the pop first, as the bridge does; its id says when it left
-                publish(user_topic(tenant_id, uid), "call", **{**pop, "interaction_id": int(time.time() * 1e6)})
-            set_agent_state(tenant_id, uid, AgentState(state), **extra)
-            count += 1
+            if not group:
+                continue
+            if state == "IN_CALL":   # the pops first, as the bridge does; their id says when they left
+                with get_redis().pipeline(transaction=False) as pipe:
+                    for uid in group:
+                        publish_on(pipe, user_topic(tenant_id, uid), "call",
+                                   **{**pop, "interaction_id": int(time.time() * 1e6)})
+                    pipe.execute()
+            set_agent_states([StateChange(tenant_id, uid, AgentState(state), **extra) for uid in group])
+            count += len(group)
     out.put(count)
 
 
@@ -345,10 +398,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--clients", type=int, default=4, help="load client processes")
+    parser.add_argument("--worker-cpu", type=float, default=0.0,
+                        help="cap each web worker at this share of a core (0: no cap)")
     args = parser.parse_args()
     steps = sorted(int(n) for n in args.agents.split(","))
     url, stack, stop = start_product(args.workers)
+    uncap = lambda: None  # noqa: E731
     try:
+        if args.worker_cpu:
+            uncap = cap_web_workers(stack, args.worker_cpu)
         floor = create_floor(max(steps))
         from services.settings import get_settings
         from services.stack.environment import redis_major_version
@@ -357,6 +415,7 @@ def main() -> None:
               f"{os.getloadavg()[0]:.1f}", flush=True)
         bench(url, stack, floor, steps, args.seconds, args.clients)
     finally:
+        uncap()
         stop()
 
 
