@@ -19,6 +19,10 @@ before every « En appel »: its latency to the agent's socket on a second line.
 In the last step a campaign version is saved half-way: the time until every open panel shows it.
 
     .venv/bin/python bench/agent_panel_load.py [--agents 200,500,1000,2000] [--seconds 15] [--workers 2]
+                                                [--worker-cpu 0.5]
+
+With --worker-cpu each web worker gets that share of a core and no more (see cap_web_workers): on a
+machine whose cores the load client shares, it shows how capacity grows with the workers.
 """
 from __future__ import annotations
 
