@@ -253,6 +253,9 @@ def test_live_edits_that_touch_answers_or_busy_agents_are_explained(page):
 
     log_in_and_land(page, new_user(tenant, Role.SUPERVISOR), PASSWORD, "/supervision")
     page.goto(f"/campagnes/edition?id={campaign.id}")
+    # A step clicked before the page has loaded the campaign raced its hydration (the editor once
+    # stayed empty): click as a person does, once the campaign shows.
+    expect(page.get_by_test_id("page-title")).to_have_text(campaign.name)
     page.get_by_test_id("step-C").click()
     page.get_by_role("button", name="Retirer").click()
     page.get_by_test_id("step-D").click()
