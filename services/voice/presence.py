@@ -43,6 +43,12 @@ def _announce(redis, tenant_id: int, user_id: int, value: dict) -> None:
                user_id=user_id, **value)
 
 
+def _write(pipe, tenant_id: int, user_id: int, value: dict) -> None:
+    """The agent's state and its announcement, on a pipeline (in its transaction)."""
+    pipe.hset(_key(tenant_id), str(user_id), json.dumps(value))
+    _announce(pipe, tenant_id, user_id, value)
+
+
 def _value(state: AgentState, reason: str, campaign: str, caller: str) -> dict:
     """What a supervisor's card shows: the state, why (a pause's reason), on which campaign and
     with whom (a call's campaign and caller), and since when."""
@@ -76,9 +82,8 @@ def set_agent_states(changes: Iterable[StateChange]) -> None:
     in order, with their announcements, in one transaction and one round trip."""
     with get_redis().pipeline() as pipe:
         for change in changes:
-            value = _value(change.state, change.reason, change.campaign, change.caller)
-            pipe.hset(_key(change.tenant_id), str(change.user_id), json.dumps(value))
-            _announce(pipe, change.tenant_id, change.user_id, value)
+            _write(pipe, change.tenant_id, change.user_id,
+                   _value(change.state, change.reason, change.campaign, change.caller))
         pipe.execute()
 
 
@@ -86,7 +91,7 @@ def claim_agent_state(tenant_id: int, user_id: int, state: AgentState, *, unless
                       reason: str = "", campaign: str = "", caller: str = "") -> AgentState:
     """Set `state` in one atomic step with the check that the agent is in none of `unless` (else
     AgentStateConflict): no call can slip in between. Returns the state it replaced."""
-    value = json.dumps(_value(state, reason, campaign, caller))
+    value = _value(state, reason, campaign, caller)
     with get_redis().pipeline() as pipe:
         while True:
             try:
@@ -97,8 +102,7 @@ def claim_agent_state(tenant_id: int, user_id: int, state: AgentState, *, unless
                     pipe.unwatch()
                     raise AgentStateConflict(current)
                 pipe.multi()
-                pipe.hset(_key(tenant_id), str(user_id), value)
-                _announce(pipe, tenant_id, user_id, json.loads(value))
+                _write(pipe, tenant_id, user_id, value)
                 pipe.execute()
                 break
             except WatchError:      # another state of the tenant changed meanwhile: look again
