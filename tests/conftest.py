@@ -112,7 +112,7 @@ def pytest_runtest_makereport(item, call):
             report.sections.append((f"{log.stem} log (end)",
                                     log.read_text(errors="replace")[-4000:]))
         if getattr(item, "browser_log", None):
-            report.sections.append(("browser (console, websocket frames)", "\n".join(item.browser_log)))
+            report.sections.append(("browser (console, websocket frames, posted requests)", "\n".join(item.browser_log)))
 
 
 def _drop_engine_tests_messages() -> None:

@@ -35,7 +35,7 @@ def browser(product):
 @pytest.fixture
 def new_page(browser, product, request):
     """Pages in fresh browser contexts (separate cookies), closed after the test. What the pages said
-    (console, websocket frames) is kept for the report of a failed test (tests/conftest.py)."""
+    (console, websocket frames, posted requests) is kept for the report of a failed test (tests/conftest.py)."""
     contexts = []
     request.node.browser_log = log = deque(maxlen=400)
 
@@ -67,6 +67,14 @@ def _record(page: Page, name: str, log: deque) -> None:
         ws.on("framereceived", lambda payload: note(f"<- {payload}"))
         ws.on("close", lambda _: note("websocket closed"))
     page.on("websocket", websocket)
+
+    # uploads go over HTTP beside the socket: what was posted, and what came of it
+    def posted(request, outcome: str) -> None:
+        if request.method != "GET":
+            note(f"{request.method} {request.url} {outcome}")
+    page.on("request", lambda request: posted(request, "sent"))
+    page.on("response", lambda response: posted(response.request, f"answered {response.status}"))
+    page.on("requestfailed", lambda request: posted(request, f"failed {request.failure}"))
 
 
 @pytest.fixture
