@@ -49,6 +49,15 @@ class Accepted:
     status: str = ""  # the provider's own status word when known (reconciliation)
 
 
+def conclude_after(since: datetime, grace: timedelta, reason: str) -> None:
+    """Before `grace` has passed since an attempt went in flight, the provider's silence proves
+    nothing yet: the reconciliation asks again at a later tick."""
+    from services.models.columns import utcnow
+
+    if utcnow() - since < grace:
+        raise SendFailed(reason, permanent=False)
+
+
 class Messenger(Protocol):
     def send(self, message: Outgoing) -> Accepted: ...
 
@@ -78,6 +87,11 @@ class SmsMessenger:
             raise SendFailed(str(exc), exc.permanent, exc.code) from exc
         return Accepted(self._gateway.name, sent.provider_id, sent.status)
 
+    # A dead run's last requests may still reach Twilio after it died (sent, not yet read):
+    # its calls start within a batch's hold and end within their timeout, even queued behind
+    # a whole batch of others; "never received" is concluded only past that.
+    LOOKUP_GRACE = timedelta(minutes=2)
+
     def find(self, message: Outgoing, since: datetime) -> Accepted | None:
         from services.providers.sms import SmsSendError
 
@@ -85,7 +99,11 @@ class SmsMessenger:
             found = self._gateway.find(message.to, message.body, since)
         except SmsSendError as exc:
             raise SendFailed(str(exc), exc.permanent, exc.code) from exc
-        return Accepted(self._gateway.name, found.provider_id, found.status) if found else None
+        if found:
+            return Accepted(self._gateway.name, found.provider_id, found.status)
+        conclude_after(since, self.LOOKUP_GRACE, "Twilio : message pas encore trouvé, "
+                       "nouvelle recherche au prochain passage.")
+        return None
 
 
 def message_id(message: Outgoing) -> str:
@@ -138,7 +156,6 @@ class EmailMessenger:
     def _ask_sendgrid(self, message: Outgoing, since: datetime) -> Accepted | None:
         """By our attempt key in custom_args, through the Email Activity add-on; an account
         without it cannot verify. Not listed yet within ACTIVITY_DELAY: ask again later."""
-        from services.models.columns import utcnow
         from services.providers.email import EmailDeliveryError
         from services.providers.email.sendgrid import ActivityUnavailable
 
@@ -151,9 +168,8 @@ class EmailMessenger:
         if found:
             return Accepted("sendgrid", found.provider_id[:64],
                             "delivered" if found.status == "delivered" else "sent")
-        if utcnow() - since < self.ACTIVITY_DELAY:
-            raise SendFailed("SendGrid : message pas encore listé dans l'historique d'activité.",
-                             permanent=False)
+        conclude_after(since, self.ACTIVITY_DELAY,
+                       "SendGrid : message pas encore listé dans l'historique d'activité.")
         return None
 
     @staticmethod
@@ -212,11 +228,8 @@ class WhatsAppMessenger:
         reconciliation waits); past it, Meta never took the message and it may go once.
         (Meta retries an undelivered webhook for days: only a webhook route down for longer
         than the grace, while a worker died mid-send, could make this message go twice.)"""
-        from services.models.columns import utcnow
-
-        if utcnow() - since < self.NEWS_GRACE:
-            raise SendFailed("WhatsApp : en attente des nouvelles de Meta avant de conclure.",
-                             permanent=False)
+        conclude_after(since, self.NEWS_GRACE,
+                       "WhatsApp : en attente des nouvelles de Meta avant de conclure.")
         return None
 
 

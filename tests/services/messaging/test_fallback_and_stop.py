@@ -2,8 +2,11 @@
 STOP confirmation SMS (sent once per phone, only when the tenant enables it)."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from dramatiq import Worker
+from sqlalchemy import update
 from sqlmodel import select
 
 import services.workers.messaging  # noqa: F401  (the actors the in-test worker runs)
@@ -12,10 +15,12 @@ from services.campaigns.lifecycle import create_campaign
 from services.db.tenancy import tenant_session
 from services.identity.access import AccessDenied
 from services.messaging.fallback import queue_fallback_of
+from services.messaging.messengers import SmsMessenger
 from services.messaging.sending import send_due
 from services.messaging.sequencer import sequence_tenant
 from services.messaging.stop_confirmation import TEXT, confirm_stop
 from services.models.audience import ContactRecord
+from services.models.columns import utcnow
 from services.models.interactions import Interaction
 from services.models.platform import Role
 from services.tenant_settings import messaging_settings, save_messaging_settings
@@ -137,8 +142,11 @@ def test_a_confirmation_found_never_sent_after_a_crash_goes_out_at_the_next_stop
     c = SmsCampaign(count=1, launch=False)
     phone = c.phones[0]
     assert save_messaging_settings(c.admin, "sendgrid", True) == {}
-    with worker_lock() as key:  # a run that dies before calling Twilio
+    with worker_lock() as key:  # a run that died before calling Twilio, some time ago
         attempt_id = _claim(c.tenant.id, phone, "BGOTOCALL", key)
+    with tenant_session(c.admin) as s:
+        s.execute(update(Interaction).where(Interaction.id == attempt_id).values(
+            sending_at=utcnow() - SmsMessenger.LOOKUP_GRACE - timedelta(seconds=1)))
     assert reconcile_in_flight(c.admin) == 1
     assert _status(c, attempt_id) == "QUEUED" and sandbox.messages_to(phone) == []
 

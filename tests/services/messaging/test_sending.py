@@ -2,6 +2,8 @@
 the Smart Wallet, failures and the reconciliation of a run that died."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import update
 from sqlmodel import select
 
@@ -10,6 +12,7 @@ from services.billing.wallet import credit_wallet, wallet_of
 from services.campaigns.lifecycle import resume_campaign
 from services.db.engine import platform_session
 from services.db.tenancy import tenant_session
+from services.messaging.messengers import Outgoing, SmsMessenger, messenger_for
 from services.messaging.reconcile import reconcile_in_flight, worker_lock
 from services.messaging.sending import Batch, claim_batch, process_batch, send_due, _load_batch
 from services.messaging.sequencer import sequence_tenant
@@ -108,10 +111,10 @@ def test_permanent_failures_are_final_and_refunded_transient_ones_retried(sandbo
 
 
 def test_a_dead_run_is_reconciled_at_the_provider_before_any_resend(sandbox):
-    c = SmsCampaign(count=3)
+    c = SmsCampaign(count=4)
     sequence_tenant(c.admin)
     ctx = c.admin
-    with worker_lock() as key:  # a run that will "die" at three different points
+    with worker_lock() as key:  # a run that will "die" at four different points
         claimed = claim_batch(ctx, key)
         with tenant_session(ctx) as s:
             batch: Batch = _load_batch(s, ctx, claimed)
@@ -122,19 +125,28 @@ def test_a_dead_run_is_reconciled_at_the_provider_before_any_resend(sandbox):
         with tenant_session(ctx) as s:  # ... as if it died before recording the provider id
             s.execute(update(Interaction).where(Interaction.id == sent_then_died.id).values(
                 status="SENDING", claimed_by=key, provider_id="", provider=""))
-        # the two others: one claimed only, one marked in flight (body written) then killed
+        # one claimed only; two marked in flight (body written) then killed: one just now,
+        # whose request may still be on its way to Twilio, one long ago, that never reached it
+        in_flight, lost = by_phone[c.phones[2]], by_phone[c.phones[3]]
         with tenant_session(ctx) as s:
-            s.execute(update(Interaction).where(
-                Interaction.id == by_phone[c.phones[2]].id).values(
-                body="Bonjour Client2, -10% ce mois.", sending_at=utcnow()))
+            for attempt, ago in ((in_flight, timedelta(0)),
+                                 (lost, SmsMessenger.LOOKUP_GRACE + timedelta(seconds=1))):
+                s.execute(update(Interaction).where(Interaction.id == attempt.id).values(
+                    body=f"Bonjour {attempt.id}", sending_at=utcnow() - ago))
         assert reconcile_in_flight(ctx) == 0  # its run is alive: hands off
     assert reconcile_in_flight(ctx) == 3
     rows = _rows(ctx)
     assert rows[c.phones[0]].status in ("SENT", "DELIVERED")  # as the twin reports it
     assert rows[c.phones[0]].provider_id == sandbox.messages_to(c.phones[0])[0]["sid"]
-    assert rows[c.phones[1]].status == rows[c.phones[2]].status == "QUEUED"
+    assert rows[c.phones[1]].status == rows[c.phones[3]].status == "QUEUED"
+    assert rows[c.phones[2]].status == "SENDING"  # not found yet: looked up again later
+
+    late = messenger_for("SMS", c.tenant.id).send(Outgoing(  # the dead run's request arrives
+        c.tenant.id, in_flight.id, in_flight.address, in_flight.sender, f"Bonjour {in_flight.id}"))
+    assert reconcile_in_flight(ctx) == 1
+    assert _rows(ctx)[c.phones[2]].provider_id == late.provider_id
     assert send_due(c.tenant.id) == {"sent": 2}
-    assert sandbox.attempts(c.tenant.id) == {r.id: 1 for r in rows.values()}
+    assert sandbox.attempts(c.tenant.id) == {r.id: 1 for r in _rows(ctx).values()}
 
 
 def test_the_campaign_report_counts_and_says_why_some_did_not_go_out(sandbox):
