@@ -48,10 +48,11 @@ class TwilioSmsGateway:
 
     def find(self, to: str, body: str, since: datetime) -> SentSms | None:
         """Twilio has no idempotency key for messages: the one to `to` with this exact body,
-        created since the attempt went in flight, is ours (a campaign sends one per contact)."""
+        created since the attempt went in flight, is ours (a campaign sends one per contact).
+        The latest messages to `to`, not a DateSent filter: that one leaves out a message
+        Twilio still holds in its queue (no date sent yet), which would then go twice."""
         try:
-            messages = self._client.messages.list(to=to, date_sent_after=since - timedelta(days=1),
-                                                  limit=200)
+            messages = self._client.messages.list(to=to, limit=200)
         except (TwilioException, HTTPError, OSError) as exc:
             raise SmsSendError(f"Twilio injoignable : {exc}", permanent=False) from exc
         for m in messages:

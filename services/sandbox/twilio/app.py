@@ -11,6 +11,8 @@
     01 → the first creation answers 429 (error 20429), the next ones are accepted — transient;
     02 → accepted, then `undelivered` with ErrorCode 30003 (unreachable handset);
     03 → accepted, then `failed` with ErrorCode 30008 (unknown error);
+    04 → accepted and left `queued` in Twilio's own queue (as behind a sender over its rate):
+         no callback, no date sent;
     anything else → accepted, `sent`, then `delivered`.
 - /_sandbox/...: the other side. `GET /_sandbox/` is the customers' phones (HTML: each phone's
   SMS, `?to=` one phone, and a form to answer as that person would); `POST /_sandbox/inbound`
@@ -80,7 +82,7 @@ class TwilioStore:
 
     def outcome(self, to: str) -> str:
         return {"00": "invalid", "01": "throttle", "02": "undelivered",
-                "03": "failed"}.get(to[-2:], "delivered")
+                "03": "failed", "04": "held"}.get(to[-2:], "delivered")
 
     def create(self, form: dict) -> tuple[dict | None, JSONResponse | None]:
         to, sender, body = form.get("To", ""), form.get("From", ""), form.get("Body", "")
@@ -119,7 +121,7 @@ class TwilioStore:
         now = datetime.now(timezone.utc)
         record["status"], record["date_updated"] = status, format_datetime(now, usegmt=True)
         if status == "sent":
-            record["date_sent"] = format_datetime(now, usegmt=True)
+            record["date_sent"], record["_sent"] = format_datetime(now, usegmt=True), now
         if error_code:
             record["error_code"] = error_code
         params = {"MessageSid": record["sid"], "SmsSid": record["sid"],
@@ -151,6 +153,8 @@ async def _post_signed(store: TwilioStore, url: str, params: dict) -> int:
 
 async def _run_callbacks(store: TwilioStore, record: dict) -> None:
     final = store.outcome(record["to"])
+    if final == "held":
+        return
     steps = [("sent", None)]
     steps.append({"undelivered": ("undelivered", 30003), "failed": ("failed", 30008)}
                  .get(final, ("delivered", None)))
@@ -207,7 +211,8 @@ def twilio_app(store: TwilioStore) -> Starlette:
         rows = [m for m in candidates
                 if (not q.get("To") or m["to"] == q["To"])
                 and (not q.get("From") or m["from"] == q["From"])
-                and (since is None or m["_created"] >= since)]
+                # as Twilio: DateSent filters on the date sent, so a message still queued is left out
+                and (since is None or (m.get("_sent") is not None and m["_sent"] >= since))]
         rows.sort(key=lambda m: m["_created"], reverse=True)
         size = int(q.get("PageSize", 50))
         base = f"{API.format(account_sid=store.account_sid)}/Messages.json"
