@@ -4,6 +4,7 @@ from __future__ import annotations
 import reflex as rx
 
 from bgotocall.api import routes
+from bgotocall.lease_locks import give_each_worker_its_lock_identity
 from bgotocall.upload_gate import UploadGate
 from bgotocall.live import lease_lock_keeper, live_listener, subscription_keeper, tune_garbage_collector
 from bgotocall.pages.agent import agent_page
@@ -34,6 +35,7 @@ app = rx.App(
 )
 
 tune_garbage_collector()
+give_each_worker_its_lock_identity(app)
 app.register_lifespan_task(live_listener(app))
 app.register_lifespan_task(subscription_keeper(app))
 app.register_lifespan_task(lease_lock_keeper(app))

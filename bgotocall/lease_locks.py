@@ -12,13 +12,19 @@ each only if it still holds the lease's lock id; a lease whose lock is no longer
 tab's socket left this worker, is let go (its states written back, its lock freed: a closed tab
 costs nothing). While renewing fails, new leases last no longer than Reflex's configured hold, and
 past half the lock expiration every lease is let go.
+
+Each web worker waits in a tab's line (the set of a lock's waiters, whose growth tells the holder to
+let go) under a name of its own: Reflex names its state manager once, in the server's supervisor,
+before it forks the workers (see give_each_worker_its_lock_identity).
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import random
 import time
+import uuid
 from typing import Callable
 
 import reflex as rx
@@ -113,3 +119,19 @@ async def keep_lease_locks(manager, holds_socket: Callable[[str], bool]) -> None
             renewed_at = time.monotonic()
             _hold_long(manager, True)
         await asyncio.sleep(RENEW_SECONDS)
+
+
+def own_lock_identity(manager) -> None:
+    """A new name for this process in the lines of waiters for the tabs' locks."""
+    if hasattr(manager, "_instance_id"):
+        manager._instance_id = str(uuid.uuid4())
+
+
+def give_each_worker_its_lock_identity(app: rx.App) -> None:
+    """Forked from the supervisor, every worker would wait under the supervisor's one name (Reflex
+    names its token manager anew in each worker, not its state manager). When two workers then
+    wanted a tab at once (a push retaking its lease on one, an upload landing on the other), the
+    second's entry added nothing to the line, so the holder was not told to let go, and the first to
+    get the lock took both out of the line and leased the tab as if no one waited: the other's
+    event (the agent's attachment, in the tests) then waited minutes, while the lease was renewed."""
+    os.register_at_fork(after_in_child=lambda: own_lock_identity(getattr(app, "_state_manager", None)))

@@ -1,9 +1,12 @@
 """A web worker's leases held for minutes over Redis locks that lapse in a second unless it renews
 them (bgotocall/lease_locks.py), on a real Redis state manager: a lease outlives its lock's
 expiration, a tab whose socket left is let go and written back, a lease whose lock another holder
-took is let go without writing, and while Redis is away no lease outlives its lock."""
+took is let go without writing, and while Redis is away no lease outlives its lock. Each forked
+worker waits for a tab under its own name, so two workers wanting one tab at once both get it."""
 import asyncio
+import os
 import time
+from types import SimpleNamespace
 
 import pytest
 import redis.asyncio as aioredis
@@ -112,3 +115,42 @@ async def test_while_redis_is_away_leases_are_let_go_before_their_locks_lapse(wo
     finally:
         await worker.manager.redis.aclose()
         worker.manager.redis = reachable
+
+
+def test_a_worker_forked_from_the_supervisor_waits_for_tabs_under_a_name_of_its_own():
+    manager = StateManagerRedis(redis=aioredis.Redis())     # built before the fork, as Reflex does
+    lease_locks.give_each_worker_its_lock_identity(SimpleNamespace(_state_manager=manager))
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:                                          # the worker
+        os.write(write, manager._instance_id.encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        worker_name = pipe.read().decode()
+    os.waitpid(child, 0)
+    assert worker_name and worker_name != manager._instance_id
+
+
+async def _change(manager, token: str, state: str) -> None:
+    async with manager.modify_state(rx.BaseStateToken(ident=token, cls=VoiceState)) as root:
+        (await root.get_state(VoiceState)).my_state = state
+
+
+async def test_two_workers_wanting_one_tab_at_once_both_get_it_in_turn():
+    # Leases held longer than the test waits: under one name, the second would wait for its end.
+    async with live_worker(hold_ms=60_000) as one, live_worker(hold_ms=60_000) as other:
+        other.manager._instance_id = one.manager._instance_id   # both forked from one supervisor
+        lease_locks.own_lock_identity(other.manager)            # what each forked worker does
+        token, lock = one.token, _lock_key(one.token)
+        await one.manager.redis.set(lock, b"a-third-worker", px=10_000)     # the tab is busy
+        changes = [asyncio.create_task(_change(one.manager, token, "PAUSED")),
+                   asyncio.create_task(_change(other.manager, token, "READY"))]
+
+        async def both_in_line():
+            while await one.manager.redis.scard(lock + b"_waiters") < 2:
+                await asyncio.sleep(0.01)
+        await asyncio.wait_for(both_in_line(), timeout=5)
+        await one.manager.redis.delete(lock)                # the third lets go
+
+        await asyncio.wait_for(asyncio.gather(*changes), timeout=5)
