@@ -75,9 +75,13 @@ def tenant_session(ctx) -> Iterator[Session]:
 
 
 def all_tenant_schemas() -> list[str]:
-    """Schemas of the tenants provisioned so far (a tenant awaiting payment has none yet)."""
+    """Schemas of the tenants provisioned so far: a tenant awaiting payment has none yet, and one
+    being created has its schema before its tables (its migrations, version table included, commit
+    in one transaction), which the scheduler's rounds would otherwise query."""
     with Session(get_engine()) as session:
         existing = set(session.exec(text(
-            "SELECT schema_name FROM information_schema.schemata")).scalars())
+            "SELECT n.nspname FROM pg_catalog.pg_class c "
+            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relname = 'alembic_version' AND c.relkind = 'r'")).scalars())
         names = session.exec(select(Tenant.schema_name).order_by(Tenant.id))
         return [name for name in names if name in existing]

@@ -1,10 +1,13 @@
-"""Migrations: an empty database reaches head; an old tenant is upgraded with the rest."""
+"""Migrations: an empty database reaches head; an old tenant is upgraded with the rest; a tenant
+whose tables are not there yet is left out of the rounds over every tenant."""
 import pytest
 from sqlalchemy import inspect, text
 
 from services.db import migrations
-from services.db.engine import get_engine
-from services.db.tenancy import TenantError, create_tenant, provision_schema, schema_for_slug
+from services.db.engine import get_engine, platform_session
+from services.db.tenancy import (TenantError, all_tenant_schemas, create_tenant, provision_schema,
+                                 schema_for_slug)
+from services.models.platform import Tenant, TenantStatus
 
 
 def _columns(schema: str, table: str) -> set[str]:
@@ -55,3 +58,18 @@ def test_taken_slug_is_refused():
     create_tenant("mig-taken", "Taken", "CM", "XAF")
     with pytest.raises(TenantError, match="déjà pris"):
         create_tenant("mig-taken", "Again", "CM", "XAF")
+
+
+
+def test_a_tenant_whose_migrations_have_not_committed_is_left_out_of_the_rounds():
+    schema = schema_for_slug("mig-creating")
+    with platform_session() as session:     # recorded, its schema made, its migrations under way
+        session.add(Tenant(slug="mig-creating", name="Creating", country="CM", currency="XAF",
+                           status=TenantStatus.ACTIVE.value, schema_name=schema))
+    with get_engine().begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    assert schema not in all_tenant_schemas()
+
+    provision_schema(schema)
+
+    assert schema in all_tenant_schemas()
