@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from services.models.columns import utcnow
 from services.models.interactions import Channel
 from services.providers.sms import UNKNOWN_FATE  # noqa: F401  (SendFailed.code, any channel)
 
@@ -52,8 +53,6 @@ class Accepted:
 def conclude_after(since: datetime, grace: timedelta, reason: str) -> None:
     """Before `grace` has passed since an attempt went in flight, the provider's silence proves
     nothing yet: the reconciliation asks again at a later tick."""
-    from services.models.columns import utcnow
-
     if utcnow() - since < grace:
         raise SendFailed(reason, permanent=False)
 

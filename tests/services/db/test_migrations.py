@@ -60,7 +60,6 @@ def test_taken_slug_is_refused():
         create_tenant("mig-taken", "Again", "CM", "XAF")
 
 
-
 def test_a_tenant_whose_migrations_have_not_committed_is_left_out_of_the_rounds():
     schema = schema_for_slug("mig-creating")
     with platform_session() as session:     # recorded, its schema made, its migrations under way
