@@ -38,13 +38,17 @@ TEMPLATE = REPO_ROOT / "asterisk" / "templates" / "tenant-extensions.conf"
 COMPANY_NUMBER = "+15550001000"   # the caller ID of a tenant with no DID shown by a campaign
 
 
-def _write(path: Path, text: str, secret: bool = False) -> None:
+def _write(path: Path, text: str, secret: bool = False) -> bool:
+    """Whether the file changed: one already holding `text` is left as it is."""
+    if path.exists() and path.read_text() == text:
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")   # one per writer
     tmp.write_text(text)
     if secret:
         os.chmod(tmp, 0o600)
     tmp.replace(path)          # Asterisk never reads a half-written file
+    return True
 
 
 def pjsip_include(tenant: Tenant) -> str:
@@ -125,22 +129,23 @@ def manager_include() -> str:
 
 
 def write_tenant_config(tenant: Tenant, out: Path) -> list[Path]:
+    """The tenant's includes; the ones that changed are returned."""
     files = {out / "pjsip.d" / f"{tenant.slug}.conf": (pjsip_include(tenant) + trunk_section(tenant), True),
              out / "extensions.d" / f"{tenant.slug}.conf": (
                  extensions_include(tenant) + dids_section(tenant) + ivr_section(tenant), False),
              out / "queues.d" / f"{tenant.slug}.conf": (queues_include(tenant), False)}
-    for path, (text, secret) in files.items():
-        _write(path, text, secret)
-    return list(files)
+    return [path for path, (text, secret) in files.items() if _write(path, text, secret)]
 
 
 def write_all(out: Path, only: str | None = None) -> list[Path]:
+    """Every active tenant's includes (or `only` that one's) and the AMI user's; the files that changed
+    are returned (Asterisk has something to reload only if the list is not empty)."""
     with platform_session() as session:
         query = select(Tenant).where(Tenant.status == "ACTIVE")
         tenants = session.exec(query.where(Tenant.slug == only) if only else query).all()
     written = [p for tenant in tenants for p in write_tenant_config(tenant, out)]
-    _write(out / "manager.d" / "bgotocall.conf", manager_include(), secret=True)
-    return written + [out / "manager.d" / "bgotocall.conf"]
+    manager = out / "manager.d" / "bgotocall.conf"
+    return written + ([manager] if _write(manager, manager_include(), secret=True) else [])
 
 
 def main(argv: list[str] | None = None) -> None:

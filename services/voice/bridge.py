@@ -290,22 +290,27 @@ class Bridge:
             if current in (AgentState.PAUSED, AgentState.WRAP_UP):
                 self._set(endpoint, AgentState.READY)
 
-    async def _rewrite_config(self, tenant_slug: str | None) -> None:
-        """On the Asterisk host (BGC_ASTERISK_CONFIG_DIR set), regenerate the tenant's includes first."""
+    async def _rewrite_config(self, tenant_slug: str | None) -> list[Path]:
+        """On the Asterisk host (BGC_ASTERISK_CONFIG_DIR set), regenerate the tenant's includes first;
+        the files that changed."""
         out = os.environ.get("BGC_ASTERISK_CONFIG_DIR")
-        if out and tenant_slug:
-            from services.voice.asterisk_config import write_all
-            async with self._configuring:     # one writer at a time: the last one read the newest state
-                await asyncio.to_thread(write_all, Path(out), tenant_slug)
+        if not (out and tenant_slug):
+            return []
+        from services.voice.asterisk_config import write_all
+        async with self._configuring:     # one writer at a time: the last one read the newest state
+            return await asyncio.to_thread(write_all, Path(out), tenant_slug)
 
-    async def _apply_config(self, tenant_slug: str | None) -> None:
+    async def _apply_config(self, tenant_slug: str | None, if_changed: bool = False) -> bool:
         """The tenant's includes rewritten, then Asterisk reads them: endpoints first, then queues, then the
         dialplan (a new tenant's first enrolment writes its contexts: until that reload, Asterisk refuses
-        every call of its phones and every Originate into them, « Extension does not exist. »)."""
-        await self._rewrite_config(tenant_slug)
+        every call of its phones and every Originate into them, « Extension does not exist. »).
+        `if_changed`: no reload when the includes were already right. Whether Asterisk reloaded."""
+        if not await self._rewrite_config(tenant_slug) and if_changed:
+            return False
         await self.gateway.reload_endpoints()
         await self.gateway.reload_queues()
         await self.gateway.reload_dialplan()
+        return True
 
     async def _join_queues(self, tenant_slug: str | None, members: dict[str, list[dict]] | None = None) -> None:
         """`_seat`, after any membership change in progress (what is wanted is read once it is done, so
@@ -347,12 +352,15 @@ class Bridge:
                         raise
 
     async def _join_every_tenants_queues(self, snapshot: Resynced) -> None:
-        """After a (re)login: Asterisk may have lost dynamic members (no astdb, a new machine). Only the
-        tenants this PBX serves (it knows some of their endpoints): the database holds every PBX's."""
+        """After a (re)login: Asterisk may have lost dynamic members (no astdb, a new machine), and its
+        includes may lag the database (a campaign launched before this bridge first started: its command
+        was sent before the bridge's consumer group existed). Only the tenants this PBX serves (it knows
+        some of their endpoints): the database holds every PBX's."""
         served = {split_endpoint(endpoint)[0] for endpoint in snapshot.endpoints if endpoint in self.owners}
         for slug in sorted(served):
             try:
-                await self._join_queues(slug, snapshot.members)
+                reloaded = await self._apply_config(slug, if_changed=True)
+                await self._join_queues(slug, None if reloaded else snapshot.members)
             except PbxError as error:
                 log.warning("queues of %s: %s", slug, error)
 

@@ -51,3 +51,16 @@ def test_each_running_campaign_has_its_queue(tmp_path):
     queues = (tmp_path / "queues.d" / f"{tenant.slug}.conf").read_text()
     assert f"[{tenant.slug}-campaign-{live.id}](queue-template)" in queues
     assert f"-campaign-{draft.id}]" not in queues
+
+
+def test_only_the_includes_that_changed_are_rewritten(tmp_path):
+    """The bridge rewrites a tenant's includes after each login and reloads Asterisk only if one changed."""
+    tenant = new_tenant()
+    grant_licences(tenant.id, 2)
+    admin = context_for(tenant, Role.ADMIN)
+    enroll_agent(admin, "Fotso", "Hélène", "hf", f"hf-{tenant.slug}@example-corp.cm")
+    write_all(tmp_path, tenant.slug)
+    assert write_all(tmp_path, tenant.slug) == []
+
+    enroll_agent(admin, "Biya", "Chantal", "cb", f"cb-{tenant.slug}@example-corp.cm")
+    assert write_all(tmp_path, tenant.slug) == [tmp_path / "pjsip.d" / f"{tenant.slug}.conf"]
