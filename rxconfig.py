@@ -10,5 +10,5 @@ config = rx.Config(
     show_built_with_reflex=False,
     plugins=[rx.plugins.RadixThemesPlugin(
         theme=rx.theme(accent_color="indigo", gray_color="slate", radius="medium"))],
-    disable_plugins=["reflex_base.plugins.sitemap.SitemapPlugin"],
+    disable_plugins=[rx.plugins.SitemapPlugin],       # pages behind a login: nothing to list
 )
