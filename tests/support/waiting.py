@@ -1,6 +1,8 @@
 """Waiting on a condition the product reaches asynchronously (workers, webhooks, the PBX)."""
 from __future__ import annotations
 
+import asyncio
+import inspect
 import time
 
 from services.infra.redis import get_redis
@@ -31,3 +33,18 @@ def wait_until(condition, timeout: float = GIVE_UP_SECONDS, what="condition"):
         news = redis.xread({STREAM: seen}, count=100, block=100)
         if news:
             seen = news[0][1][-1][0]
+
+
+async def until(condition, timeout: float = GIVE_UP_SECONDS, blocking: bool = False):
+    """`wait_until` for async tests: the first truthy value of `condition()`, a plain or an async
+    function, checked every 10 ms; `blocking`: it waits on something (the database), so it runs in a
+    thread and the event loop goes on meanwhile. Fails after `timeout` seconds (a give-up bound)."""
+    async def poll():
+        while True:
+            value = await asyncio.to_thread(condition) if blocking else condition()
+            if inspect.isawaitable(value):
+                value = await value
+            if value:
+                return value
+            await asyncio.sleep(0.01)
+    return await asyncio.wait_for(poll(), timeout)

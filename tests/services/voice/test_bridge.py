@@ -23,18 +23,9 @@ from services.voice.presence import AgentState, agent_state
 from tests.support.accounts import context_for, new_tenant
 from tests.support.pbx import real_pbx
 from tests.support.phones import RealPbxSide, SimulatorSide
-from tests.support.waiting import GIVE_UP_SECONDS
+from tests.support.waiting import GIVE_UP_SECONDS, until
 
 CUSTOMER = "+15557654301"
-
-
-async def until(condition, timeout: float = GIVE_UP_SECONDS):
-    """Await a condition the bridge reaches asynchronously (checked on every loop turn)."""
-    async def poll():
-        while not (value := condition()):
-            await asyncio.sleep(0.01)
-        return value
-    return await asyncio.wait_for(poll(), timeout)
 
 
 @pytest.fixture

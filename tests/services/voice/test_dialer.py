@@ -2,6 +2,7 @@
 per attempt, outcomes from the AMI signals (busy, invalid, answering machine, answered), screen pop and
 qualification. Customer outcomes follow the simulator's rule on the last two digits of the number."""
 import asyncio
+import functools
 import uuid
 from datetime import timedelta
 
@@ -35,6 +36,7 @@ from services.voice.qualification import QualificationError, qualify
 from tests.support.accounts import context_for, new_tenant
 from tests.support.campaigns import fund
 from tests.support.platform_options import restored_prices
+from tests.support.waiting import until as wait
 
 # +237 6 71 23 4x yz: z = the simulator's outcome, y = how long an answering customer talks (y * 5 s, 0 = stays).
 # The machine stays on the line: a hang-up timer would race the AMD on the simulator's virtual clock.
@@ -43,12 +45,7 @@ ANSWERS_TALKS_5S, ANSWERS_AND_STAYS, BUSY, INVALID, MACHINE = (
 PRICE = 25
 
 
-async def until(condition, timeout: float = 15.0):
-    async def poll():
-        while not (value := await asyncio.to_thread(condition)):
-            await asyncio.sleep(0.02)
-        return value
-    return await asyncio.wait_for(poll(), timeout)
+until = functools.partial(wait, blocking=True)      # its conditions read the database
 
 
 # Its `world` starts the simulator whatever the environment says: the carrier's outcomes per number (busy,

@@ -14,6 +14,7 @@ from services.voice.agents import enroll_agent, unenroll_agent
 from services.voice.asterisk_config import write_all
 from services.voice.sip import unseal_secret
 from tests.support.accounts import context_for, new_tenant
+from tests.support.waiting import until
 from services.voice.licences import grant_licences
 
 
@@ -116,13 +117,8 @@ async def test_unenrolment_kills_the_sip_access_even_when_a_queue_refuses(tmp_pa
         gone = asyncio.ensure_future(control.wait_for("QueueMemberRemoved", timeout=10, Interface=f"PJSIP/{name}"))
         await asyncio.to_thread(unenroll_agent, admin, agent.user_id)
         await gone                                           # out of the sales queue (dynamic member)
-        await asyncio.wait_for(_until(lambda: control.pbx.endpoints.get(name) is None), 10)
+        await until(lambda: control.pbx.endpoints.get(name) is None, timeout=10)
         assert not control.pbx.endpoints.register(name, secret)
-
-
-async def _until(condition):
-    while not condition():
-        await asyncio.sleep(0.01)
 
 
 @pytest.mark.simulator      # starts its own simulator whatever the environment says

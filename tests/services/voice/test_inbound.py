@@ -3,6 +3,7 @@ designed is written into the tenant's include and reloaded, a customer calls the
 the queue rings the agent, the interaction is recorded and the screen pop published before the answer;
 closed hours and invalid keys follow the designed branches; another tenant sees nothing."""
 import asyncio
+import functools
 import uuid
 
 import pytest
@@ -33,17 +34,13 @@ from services.voice.phone_numbers import list_numbers, save_number
 from services.voice.presence import AgentState, agent_state
 from services.voice.qualification import qualify
 from tests.support.accounts import context_for, new_tenant
+from tests.support.waiting import until as wait
 
 DID, CUSTOMER, STRANGER = "+237699000001", "+237699112233", "+237699445566"
 SOUNDS = "/var/lib/asterisk/sounds/custom"
 
 
-async def until(condition, timeout: float = 20.0):
-    async def poll():
-        while not (value := await asyncio.to_thread(condition)):
-            await asyncio.sleep(0.02)
-        return value
-    return await asyncio.wait_for(poll(), timeout)
+until = functools.partial(wait, blocking=True)      # its conditions read the database
 
 
 def live(topic: str, kind: str) -> list[dict]:

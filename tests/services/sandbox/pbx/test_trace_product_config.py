@@ -4,6 +4,7 @@ import asyncio
 from panoramisk import Manager
 
 from services.sandbox.pbx import PbxControl, VirtualClock, demo_tenant
+from tests.support.waiting import until
 
 
 async def login(port: int, username: str = "amiuser", secret: str = "amipass") -> Manager:
@@ -12,11 +13,6 @@ async def login(port: int, username: str = "amiuser", secret: str = "amipass") -
     await manager.connect()
     await asyncio.wait_for(manager.authenticated_future, 5)
     return manager
-
-
-async def until(condition) -> None:
-    while not condition():
-        await asyncio.sleep(0.01)
 
 
 async def ask(manager: Manager, **fields):
@@ -73,7 +69,7 @@ async def test_restart_says_shutdown_and_a_booting_pbx_refuses_actions_until_ful
         assert (denied.response, denied.message) == ("Error", "Permission denied")
         assert "FullyBooted" not in seen
         pbx.finish_boot()
-        await asyncio.wait_for(until(lambda: "FullyBooted" in seen), 5)
+        await until(lambda: "FullyBooted" in seen, timeout=5)
         assert (await ask(manager, Action="Ping")).response == "Success"
         listing = await asyncio.wait_for(manager.send_action({"Action": "QueueStatus"}), 5)
         assert listing[-1]["Event"] == "QueueStatusComplete"
