@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.backoff import NoBackoff
 import reflex as rx
 from reflex.istate.manager.redis import StateManagerRedis
@@ -22,6 +23,7 @@ from bgotocall.state.voice import VoiceState
 from services.live.events import LiveEvent
 from tests.support.live_worker import live_worker
 from tests.support.ports import free_port
+from tests.support.waiting import until
 
 HOLD_MS = 400
 LOCK_MS = 600
@@ -111,6 +113,7 @@ async def test_while_redis_is_away_leases_are_let_go_before_their_locks_lapse(wo
         await asyncio.wait([lease], timeout=5)
         assert lease.done()
         assert time.monotonic() - started < LOCK_MS / 1000      # before the lock would have lapsed
+        assert isinstance(lease.exception(), RedisConnectionError)  # its write-back could not reach Redis
         assert worker.manager._bgc_hold_ms["ms"] == HOLD_MS     # new leases: Reflex's hold again
     finally:
         await worker.manager.redis.aclose()
@@ -137,6 +140,10 @@ async def _change(manager, token: str, state: str) -> None:
         (await root.get_state(VoiceState)).my_state = state
 
 
+async def _in_line(manager, lock: bytes, count: int) -> bool:
+    return await manager.redis.scard(lock + b"_waiters") >= count
+
+
 async def test_two_workers_wanting_one_tab_at_once_both_get_it_in_turn():
     # Leases held longer than the test waits: under one name, the second would wait for its end.
     async with live_worker(hold_ms=60_000) as one, live_worker(hold_ms=60_000) as other:
@@ -146,11 +153,7 @@ async def test_two_workers_wanting_one_tab_at_once_both_get_it_in_turn():
         await one.manager.redis.set(lock, b"a-third-worker", px=10_000)     # the tab is busy
         changes = [asyncio.create_task(_change(one.manager, token, "PAUSED")),
                    asyncio.create_task(_change(other.manager, token, "READY"))]
-
-        async def both_in_line():
-            while await one.manager.redis.scard(lock + b"_waiters") < 2:
-                await asyncio.sleep(0.01)
-        await asyncio.wait_for(both_in_line(), timeout=5)
+        await until(lambda: _in_line(one.manager, lock, 2), timeout=5)
         await one.manager.redis.delete(lock)                # the third lets go
 
         await asyncio.wait_for(asyncio.gather(*changes), timeout=5)
